@@ -1,0 +1,51 @@
+// The whole run-time configuration of one bridge: an immutable snapshot, validated and compiled off
+// the forwarding path, then published to the engine between batches.
+namespace Hairpin.Bridge.Core.Configuration;
+
+public sealed record BridgeConfig
+{
+    /// <summary>Port masks are 64-bit words: one bridge has at most this many ports.</summary>
+    public const int MaxPorts = 64;
+
+    public IReadOnlyList<PortConfig> Ports { get; init; } = [];
+    /// <summary>Learned entries not refreshed for this long are removed by the next sweep (Linux default 300 s).</summary>
+    public TimeSpan AgeingTime { get; init; } = TimeSpan.FromSeconds(300);
+    /// <summary>Bridge-wide limit on learned entries (Linux `fdb_max_learned`); at the limit traffic floods.</summary>
+    public int MaxLearned { get; init; } = 65_536;
+    /// <summary>Largest frame accepted, without FCS: 1500-byte MTU + 14 header + two 4-byte tags.</summary>
+    public int MaxFrameSize { get; init; } = 1522;
+
+    /// <summary>Every problem with this configuration, each naming the setting; empty when usable.</summary>
+    public IReadOnlyList<string> Validate(BridgeEngineOptions options)
+    {
+        var errors = new List<string>();
+        if (Ports.Count > MaxPorts)
+        {
+            errors.Add($"ports: {Ports.Count} ports configured, at most {MaxPorts} are supported");
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Ports.Count; i++)
+        {
+            PortConfig port = Ports[i];
+            string where = $"ports[{i}] ({port.Name})";
+            errors.AddRange(port.Validate().Select(error => $"{where}: {error}"));
+            if (!names.Add(port.Name))
+            {
+                errors.Add($"{where}: the name is used by an earlier port");
+            }
+        }
+        if (AgeingTime <= TimeSpan.Zero)
+        {
+            errors.Add($"ageing-time {AgeingTime.TotalSeconds} s must be positive");
+        }
+        if (MaxLearned < 1 || MaxLearned > options.FdbCapacity)
+        {
+            errors.Add($"max-learned {MaxLearned} must be between 1 and the FDB capacity ({options.FdbCapacity})");
+        }
+        if (MaxFrameSize < 60 || MaxFrameSize > options.FrameCapacity)
+        {
+            errors.Add($"max-frame-size {MaxFrameSize} must be between 60 and the buffer size ({options.FrameCapacity})");
+        }
+        return errors;
+    }
+}

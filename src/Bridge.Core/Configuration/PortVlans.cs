@@ -1,0 +1,47 @@
+// A port's VLAN membership in the Linux bridge's terms (`bridge vlan add dev X vid N pvid untagged`):
+// which VIDs it carries, which of them leave untagged, and which VID untagged frames get on ingress.
+namespace Hairpin.Bridge.Core.Configuration;
+
+public sealed record PortVlans
+{
+    /// <summary>VID given to untagged and priority-tagged frames; 0 means none (they are dropped).</summary>
+    public int Pvid { get; init; }
+    public VlanSet Members { get; init; } = VlanSet.Empty;
+    /// <summary>VIDs sent without a tag on egress (a subset of <see cref="Members"/>).</summary>
+    public VlanSet Untagged { get; init; } = VlanSet.Empty;
+
+    /// <summary>What the Linux bridge gives a new port: VID 1, PVID and untagged.</summary>
+    public static PortVlans Default { get; } = Access(1);
+
+    /// <summary>An access port: one VLAN, untagged both ways.</summary>
+    public static PortVlans Access(int vid) => new() { Pvid = vid, Members = VlanSet.Of(vid), Untagged = VlanSet.Of(vid) };
+
+    /// <summary>A trunk carrying <paramref name="allowed"/> tagged, with an optional untagged native VLAN.</summary>
+    public static PortVlans Trunk(VlanSet allowed, int nativeVid = 0)
+    {
+        if (nativeVid == 0)
+        {
+            return new PortVlans { Pvid = 0, Members = allowed, Untagged = VlanSet.Empty };
+        }
+        return new PortVlans
+        {
+            Pvid = nativeVid,
+            Members = new VlanSet(allowed.Vids.Append(nativeVid)),
+            Untagged = VlanSet.Of(nativeVid),
+        };
+    }
+
+    public IEnumerable<string> Validate()
+    {
+        if (Pvid != 0 && !Members.Contains(Pvid))
+        {
+            yield return $"pvid {Pvid} is not one of the port's VLANs ({Members})";
+        }
+        if (!Untagged.IsSubsetOf(Members))
+        {
+            yield return $"untagged VLANs ({Untagged}) must be among the port's VLANs ({Members})";
+        }
+    }
+
+    public override string ToString() => $"pvid {Pvid} vlans {Members} untagged {Untagged}";
+}

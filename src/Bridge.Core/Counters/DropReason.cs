@@ -1,0 +1,63 @@
+// Every reason the bridge drops a frame or a copy of one. One enum, each member counted per port,
+// so `hairpin stats` can always say where a frame went (VPP's foreach_l2fwd_error, REFLECT_DROP).
+namespace Hairpin.Bridge.Core.Counters;
+
+public enum DropReason : byte
+{
+    // Malformed input: the frame cannot be read as Ethernet.
+    MalformedRunt,
+    MalformedOversized,
+    MalformedTruncatedTag,
+    MalformedLengthField,
+    MalformedTruncatedPayload,
+    /// <summary>VID 4095 is reserved by 802.1Q and never carried.</summary>
+    MalformedReservedVid,
+
+    // Ingress checks, in the order the engine applies them.
+    InvalidSourceMac,
+    PauseFrame,
+    IngressPortDisabled,
+    IngressPortBlocking,
+    NoPvid,
+    IngressVlanFiltered,
+
+    // Forwarding decision.
+    /// <summary>Known unicast to a MAC learned on the ingress port, which has hairpin off.</summary>
+    ReflectiveRelayOff,
+    EgressPortNotForwarding,
+    EgressVlanFiltered,
+    /// <summary>Both the ingress and the egress port are isolated.</summary>
+    Isolated,
+    /// <summary>Flooded, but no port was eligible for a copy.</summary>
+    NoEligiblePort,
+
+    // Resources (counted per egress copy where a copy was being made).
+    PoolExhausted,
+    EgressQueueFull,
+    /// <summary>A tag had to be pushed but the buffer had no headroom left (a receiver that bypassed the pool).</summary>
+    NoHeadroom,
+    ControlPlaneQueueFull,
+    UnknownIngressPort,
+}
+
+public static class DropReasons
+{
+    public static readonly int Count = Enum.GetValues<DropReason>().Length;
+
+    /// <summary>Lower-case, hyphenated names for CLIs and metrics, e.g. "reflective-relay-off".</summary>
+    public static string Name(DropReason reason)
+    {
+        string text = reason.ToString();
+        var name = new System.Text.StringBuilder(text.Length + 4);
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (char.IsUpper(c) && i > 0)
+            {
+                name.Append('-');
+            }
+            name.Append(char.ToLowerInvariant(c));
+        }
+        return name.ToString();
+    }
+}

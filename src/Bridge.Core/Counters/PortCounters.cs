@@ -1,0 +1,61 @@
+// Per-port counters, written only by the forwarding thread. Readers on other threads see each 64-bit
+// value whole (aligned writes on 64-bit platforms) but possibly a batch behind.
+namespace Hairpin.Bridge.Core.Counters;
+
+/// <summary>
+/// Frame accounting for one port. Conservation, per ingress port:
+/// <c>RxFrames = Forwarded + Trapped + sum(Dropped)</c>; per egress copy made:
+/// <c>copies attempted = TxFrames + sum(EgressDropped)</c>.
+/// </summary>
+public sealed class PortCounters
+{
+    private readonly long[] _dropped = new long[DropReasons.Count];
+    private readonly long[] _egressDropped = new long[DropReasons.Count];
+
+    public long RxFrames { get; internal set; }
+    public long RxBytes { get; internal set; }
+    public long RxUnicast { get; internal set; }
+    public long RxMulticast { get; internal set; }
+    public long RxBroadcast { get; internal set; }
+
+    /// <summary>Frames from this port that left by at least one port (or were meant to: see EgressDropped).</summary>
+    public long Forwarded { get; internal set; }
+    /// <summary>Frames from this port handed to the control plane (link-local group addresses).</summary>
+    public long Trapped { get; internal set; }
+    public long Flooded { get; internal set; }
+
+    public long TxFrames { get; internal set; }
+    public long TxBytes { get; internal set; }
+    public long TxUnicast { get; internal set; }
+    public long TxMulticast { get; internal set; }
+    public long TxBroadcast { get; internal set; }
+
+    /// <summary>Learning events on this port: new entries, moves in, and refusals at a limit.</summary>
+    public long Learned { get; internal set; }
+    public long MovedIn { get; internal set; }
+    public long LearnLimitHits { get; internal set; }
+
+    /// <summary>Frames received here and dropped, by reason.</summary>
+    public ReadOnlySpan<long> Dropped => _dropped;
+    /// <summary>Copies meant for this port and dropped, by reason (pool exhausted, queue full).</summary>
+    public ReadOnlySpan<long> EgressDropped => _egressDropped;
+
+    public long DroppedTotal => Sum(_dropped);
+    public long EgressDroppedTotal => Sum(_egressDropped);
+
+    public long DroppedFor(DropReason reason) => _dropped[(int)reason];
+    public long EgressDroppedFor(DropReason reason) => _egressDropped[(int)reason];
+
+    internal void CountDrop(DropReason reason) => _dropped[(int)reason]++;
+    internal void CountEgressDrop(DropReason reason) => _egressDropped[(int)reason]++;
+
+    private static long Sum(long[] values)
+    {
+        long total = 0;
+        foreach (long value in values)
+        {
+            total += value;
+        }
+        return total;
+    }
+}

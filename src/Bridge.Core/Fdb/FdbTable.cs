@@ -1,0 +1,314 @@
+// The forwarding database: (VID, MAC) -> port, for independent VLAN learning.
+//
+// Open addressing with linear probing over a table sized to at most half full, so a lookup is one
+// multiply, one shift and usually one cache line. Deletion shifts followers back (no tombstones), so
+// lookups never degrade after churn. The table is allocated once; learning at a limit refuses instead
+// of growing. Single writer: only the forwarding thread calls any member (the engine serialises
+// control operations with its batches).
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Hairpin.Bridge.Core.Headers;
+
+namespace Hairpin.Bridge.Core.Fdb;
+
+public sealed class FdbTable
+{
+    private const int MaxPorts = 64;
+
+    private struct Slot
+    {
+        public ulong Key;          // (VID << 48) | MAC; 0 marks an empty slot (VID 0 is never a key)
+        public long LastSeen;      // TimeProvider timestamp of the last frame from this MAC
+        public int Port;
+        public FdbEntryKind Kind;
+    }
+
+    private readonly Slot[] _slots;
+    private readonly int _mask;
+    private readonly int _shift;
+    private readonly int[] _learnedPerPort = new int[MaxPorts];
+    private readonly int _maxStatic;
+
+    public FdbTable(int learnedCapacity, int maxStatic)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(learnedCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxStatic);
+        int size = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * (learnedCapacity + maxStatic)));
+        _slots = new Slot[size];
+        _mask = size - 1;
+        _shift = 64 - BitOperations.Log2((uint)size);
+        _maxStatic = maxStatic;
+        LearnedCapacity = learnedCapacity;
+    }
+
+    public int LearnedCapacity { get; }
+    public int LearnedCount { get; private set; }
+    public int StaticCount { get; private set; }
+    public int Count => LearnedCount + StaticCount;
+    public int LearnedOnPort(int port) => _learnedPerPort[port];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong KeyOf(int vid, MacAddress mac) => ((ulong)vid << 48) | mac.Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int HomeOf(ulong key) => (int)((key * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
+
+    /// <summary>The port a (VID, MAC) was learned on, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Lookup(int vid, MacAddress mac)
+    {
+        ulong key = KeyOf(vid, mac);
+        int index = HomeOf(key);
+        Slot[] slots = _slots;
+        while (true)
+        {
+            ref Slot slot = ref slots[index];
+            if (slot.Key == key)
+            {
+                return slot.Port;
+            }
+            if (slot.Key == 0)
+            {
+                return -1;
+            }
+            index = (index + 1) & _mask;
+        }
+    }
+
+    /// <summary>
+    /// Learns that <paramref name="mac"/> in <paramref name="vid"/> was just seen on <paramref name="port"/>.
+    /// <paramref name="portLimit"/> 0 means no per-port limit; <paramref name="bridgeLimit"/> caps learned entries.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public LearnOutcome Learn(int vid, MacAddress mac, int port, long now, int portLimit, int bridgeLimit)
+    {
+        ulong key = KeyOf(vid, mac);
+        int index = HomeOf(key);
+        Slot[] slots = _slots;
+        while (true)
+        {
+            ref Slot slot = ref slots[index];
+            if (slot.Key == key)
+            {
+                if (slot.Port == port)
+                {
+                    slot.LastSeen = now;
+                    return LearnOutcome.Refreshed;
+                }
+                return Move(index, port, now, portLimit);
+            }
+            if (slot.Key == 0)
+            {
+                return Insert(index, key, port, now, portLimit, bridgeLimit);
+            }
+            index = (index + 1) & _mask;
+        }
+    }
+
+    private LearnOutcome Insert(int index, ulong key, int port, long now, int portLimit, int bridgeLimit)
+    {
+        if (LearnedCount >= bridgeLimit || LearnedCount >= LearnedCapacity || (portLimit != 0 && _learnedPerPort[port] >= portLimit))
+        {
+            return LearnOutcome.LimitReached;
+        }
+        _slots[index] = new Slot { Key = key, LastSeen = now, Port = port, Kind = FdbEntryKind.Learned };
+        LearnedCount++;
+        _learnedPerPort[port]++;
+        return LearnOutcome.Learned;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LearnOutcome Move(int index, int port, long now, int portLimit)
+    {
+        ref Slot slot = ref _slots[index];
+        if (slot.Kind != FdbEntryKind.Learned)
+        {
+            return LearnOutcome.MoveRefused;
+        }
+        _learnedPerPort[slot.Port]--;
+        if (portLimit != 0 && _learnedPerPort[port] >= portLimit)
+        {
+            // The old port is wrong now and the new one may not learn it: forget it, so traffic floods.
+            LearnedCount--;
+            RemoveAt(index);
+            return LearnOutcome.LimitReached;
+        }
+        slot.Port = port;
+        slot.LastSeen = now;
+        _learnedPerPort[port]++;
+        return LearnOutcome.Moved;
+    }
+
+    /// <summary>Adds or replaces an operator entry (`fdb add`). False when the static table is full.</summary>
+    public bool AddPermanent(int vid, MacAddress mac, int port, FdbEntryKind kind, long now)
+    {
+        ArgumentOutOfRangeException.ThrowIfEqual((int)kind, (int)FdbEntryKind.Learned);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)port, (uint)MaxPorts);
+        ValidateKey(vid, mac);
+        Remove(vid, mac);
+        if (kind == FdbEntryKind.Static && StaticCount >= _maxStatic)
+        {
+            return false;
+        }
+        if (kind == FdbEntryKind.Sticky && LearnedCount >= LearnedCapacity)
+        {
+            return false;
+        }
+        ulong key = KeyOf(vid, mac);
+        int index = HomeOf(key);
+        while (_slots[index].Key != 0)
+        {
+            index = (index + 1) & _mask;
+        }
+        _slots[index] = new Slot { Key = key, LastSeen = now, Port = port, Kind = kind };
+        CountIn(_slots[index]);
+        return true;
+    }
+
+    /// <summary>Removes one entry of any kind (`fdb del`). False when there was none.</summary>
+    public bool Remove(int vid, MacAddress mac)
+    {
+        ValidateKey(vid, mac);
+        ulong key = KeyOf(vid, mac);
+        int index = HomeOf(key);
+        while (_slots[index].Key != 0)
+        {
+            if (_slots[index].Key == key)
+            {
+                CountOut(_slots[index]);
+                RemoveAt(index);
+                return true;
+            }
+            index = (index + 1) & _mask;
+        }
+        return false;
+    }
+
+    /// <summary>Removes entries by port and/or VID (null: any); static ones only when asked (`fdb flush`).</summary>
+    public int Flush(int? port = null, int? vid = null, bool includeStatic = false) =>
+        RemoveWhere(new FlushFilter(port ?? -1, vid ?? -1, includeStatic));
+
+    /// <summary>Removes learned and sticky entries idle longer than <paramref name="maxIdle"/> timestamp ticks.</summary>
+    public int AgeOut(long now, long maxIdle) => RemoveWhere(new AgeFilter(now - maxIdle));
+
+    /// <summary>Removes every entry, static ones too, for which <paramref name="isStale"/>(port, vid) holds (configuration changes).</summary>
+    public int RemoveWhere(Func<int, int, bool> isStale) => RemoveWhere(new StaleFilter(isStale));
+
+    /// <summary>A snapshot of every entry, for the control plane (allocates).</summary>
+    public List<FdbEntry> Snapshot()
+    {
+        var entries = new List<FdbEntry>(Count);
+        foreach (Slot slot in _slots)
+        {
+            if (slot.Key != 0)
+            {
+                entries.Add(new FdbEntry((int)(slot.Key >> 48), new MacAddress(slot.Key & 0xFFFF_FFFF_FFFFUL), slot.Port, slot.Kind, slot.LastSeen));
+            }
+        }
+        return entries;
+    }
+
+    private interface IEntryFilter
+    {
+        bool Matches(in Slot slot);
+    }
+
+    private readonly struct FlushFilter(int port, int vid, bool includeStatic) : IEntryFilter
+    {
+        public bool Matches(in Slot slot) =>
+            (port < 0 || slot.Port == port)
+            && (vid < 0 || (int)(slot.Key >> 48) == vid)
+            && (includeStatic || slot.Kind != FdbEntryKind.Static);
+    }
+
+    private readonly struct AgeFilter(long lastSeenBefore) : IEntryFilter
+    {
+        public bool Matches(in Slot slot) => slot.Kind != FdbEntryKind.Static && slot.LastSeen < lastSeenBefore;
+    }
+
+    private readonly struct StaleFilter(Func<int, int, bool> isStale) : IEntryFilter
+    {
+        public bool Matches(in Slot slot) => isStale(slot.Port, (int)(slot.Key >> 48));
+    }
+
+    private int RemoveWhere<TFilter>(TFilter filter) where TFilter : struct, IEntryFilter
+    {
+        int removed = 0;
+        for (int index = 0; index < _slots.Length; index++)
+        {
+            // A removal shifts a follower into this slot, so look at the same slot again.
+            while (_slots[index].Key != 0 && filter.Matches(_slots[index]))
+            {
+                CountOut(_slots[index]);
+                RemoveAt(index);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private void CountIn(in Slot slot)
+    {
+        if (slot.Kind == FdbEntryKind.Static)
+        {
+            StaticCount++;
+        }
+        else
+        {
+            LearnedCount++;
+            _learnedPerPort[slot.Port]++;
+        }
+    }
+
+    private void CountOut(in Slot slot)
+    {
+        if (slot.Kind == FdbEntryKind.Static)
+        {
+            StaticCount--;
+        }
+        else
+        {
+            LearnedCount--;
+            _learnedPerPort[slot.Port]--;
+        }
+    }
+
+    /// <summary>Backward-shift deletion: pull later members of the probe run into the hole.</summary>
+    private void RemoveAt(int hole)
+    {
+        int next = hole;
+        while (true)
+        {
+            _slots[hole] = default;
+            while (true)
+            {
+                next = (next + 1) & _mask;
+                if (_slots[next].Key == 0)
+                {
+                    return;
+                }
+                int home = HomeOf(_slots[next].Key);
+                // The entry at `next` may fill the hole only if its home is not cyclically in (hole, next].
+                bool homeBetween = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+                if (!homeBetween)
+                {
+                    break;
+                }
+            }
+            _slots[hole] = _slots[next];
+            hole = next;
+        }
+    }
+
+    private static void ValidateKey(int vid, MacAddress mac)
+    {
+        if (vid is < 1 or > 4094)
+        {
+            throw new ArgumentOutOfRangeException(nameof(vid), vid, "VLAN ID must be 1..4094");
+        }
+        if (mac.IsZero || mac.Value > 0xFFFF_FFFF_FFFFUL)
+        {
+            throw new ArgumentOutOfRangeException(nameof(mac), mac, "not a usable MAC address");
+        }
+    }
+}

@@ -1,0 +1,224 @@
+// The per-frame receive path, in the Linux bridge's order (br_handle_frame, br_handle_frame_finish):
+// sanity, source address, link-local addresses, port state, VLAN ingress, learning, forwarding decision.
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Headers;
+
+namespace Hairpin.Bridge.Core.Forwarding;
+
+public sealed partial class BridgeEngine
+{
+    private const ushort NoPvid = 0;
+    private const int ReservedVid = 0xFFF;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Receive(FrameBuffer frame, ForwardingPlan plan, long now)
+    {
+        int port = frame.IngressPort;
+        if ((uint)port >= (uint)plan.PortCount)
+        {
+            UnknownIngressPortFrames++;
+            _pool.Return(frame);
+            return;
+        }
+        PortCounters counters = _counters[port];
+        counters.RxFrames++;
+        counters.RxBytes += frame.Length;
+
+        var header = new EthernetReader(frame.Span);
+        if (!header.IsValid)
+        {
+            Drop(frame, counters, MalformedReason(header.Check));
+            return;
+        }
+        MacAddress destination = header.Destination;
+        MacAddress source = header.Source;
+        FrameKind kind = KindOf(destination);
+        CountReceived(counters, kind);
+        if (frame.Length > plan.MaxFrameSize)
+        {
+            Drop(frame, counters, DropReason.MalformedOversized);
+            return;
+        }
+        if (source.IsGroup || source.IsZero)
+        {
+            Drop(frame, counters, DropReason.InvalidSourceMac);
+            return;
+        }
+
+        ref PortPlan ingress = ref plan.Ports[port];
+        if (ingress.State == PortState.Disabled)
+        {
+            Drop(frame, counters, DropReason.IngressPortDisabled);
+            return;
+        }
+        // Link-local before port state: BPDUs, LLDP and EVB must reach the control plane on a blocking port.
+        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal(frame, counters, destination, ingress.GroupForwardMask))
+        {
+            return;
+        }
+        if (ingress.State != PortState.Forwarding)
+        {
+            Drop(frame, counters, DropReason.IngressPortBlocking);
+            return;
+        }
+
+        // VLAN classification. Only a C-tag (0x8100) is a tag to an 802.1Q port; an outer S-tag
+        // (0x88A8) is payload, so such a frame is untagged here, as in Linux.
+        int vid;
+        if (header.OuterTagProtocol == EtherTypes.CustomerVlan)
+        {
+            ushort control = header.OuterTagControl;
+            vid = control & 0x0FFF;
+            if (vid == ReservedVid)
+            {
+                Drop(frame, counters, DropReason.MalformedReservedVid);
+                return;
+            }
+            frame.HasCustomerTag = true;
+            frame.PriorityBits = (ushort)(control & 0xF000);
+            if (vid == 0)
+            {
+                vid = ingress.Pvid;   // priority-tagged: PVID, PCP kept
+            }
+        }
+        else
+        {
+            frame.HasCustomerTag = false;
+            frame.PriorityBits = 0;
+            vid = ingress.Pvid;
+        }
+        if (vid == NoPvid)
+        {
+            Drop(frame, counters, DropReason.NoPvid);
+            return;
+        }
+        ulong members = plan.VlanMembers[vid];
+        if ((members & (1UL << port)) == 0)
+        {
+            Drop(frame, counters, DropReason.IngressVlanFiltered);
+            return;
+        }
+        frame.Vid = (ushort)vid;
+
+        if (ingress.Learning)
+        {
+            Learn(counters, vid, source, port, now, ingress.MaxLearned, plan.MaxLearned);
+        }
+
+        ulong eligible = members & ingress.PeerMask;
+        if (kind == FrameKind.Unicast)
+        {
+            int target = _fdb.Lookup(vid, destination);
+            if (target >= 0)
+            {
+                if ((eligible & (1UL << target)) == 0)
+                {
+                    Drop(frame, counters, DeliveryRule.WhyNot(plan, port, target, vid));
+                    return;
+                }
+                counters.Forwarded++;
+                Transmit(frame, target, plan, kind);
+                return;
+            }
+            eligible &= plan.UnknownUnicastFloodPorts;
+        }
+        else
+        {
+            eligible &= kind == FrameKind.Broadcast ? plan.BroadcastFloodPorts : plan.MulticastFloodPorts;
+        }
+        if (eligible == 0)
+        {
+            Drop(frame, counters, DropReason.NoEligiblePort);
+            return;
+        }
+        counters.Forwarded++;
+        counters.Flooded++;
+        Flood(frame, eligible, plan, kind);
+    }
+
+    /// <summary>True when the port's mask releases the address for normal forwarding; otherwise the frame is consumed.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ReleaseLinkLocal(FrameBuffer frame, PortCounters counters, MacAddress destination, ushort groupForwardMask)
+    {
+        switch (LinkLocalPolicy.Decide(destination.LinkLocalIndex, groupForwardMask))
+        {
+            case LinkLocalAction.Forward:
+                return true;
+            case LinkLocalAction.Drop:
+                Drop(frame, counters, DropReason.PauseFrame);
+                return false;
+            default:
+                if (ControlPlane.TryEnqueue(frame))
+                {
+                    counters.Trapped++;
+                }
+                else
+                {
+                    Drop(frame, counters, DropReason.ControlPlaneQueueFull);
+                }
+                return false;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Learn(PortCounters counters, int vid, MacAddress source, int port, long now, int portLimit, int bridgeLimit)
+    {
+        switch (_fdb.Learn(vid, source, port, now, portLimit, bridgeLimit))
+        {
+            case LearnOutcome.Refreshed:
+                break;
+            case LearnOutcome.Learned:
+                counters.Learned++;
+                break;
+            case LearnOutcome.Moved:
+                counters.MovedIn++;
+                break;
+            case LearnOutcome.LimitReached:
+                counters.LearnLimitHits++;
+                break;
+            default:
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Drop(FrameBuffer frame, PortCounters counters, DropReason reason)
+    {
+        counters.CountDrop(reason);
+        _pool.Return(frame);
+    }
+
+    private static DropReason MalformedReason(EthernetCheck check) => check switch
+    {
+        EthernetCheck.Runt => DropReason.MalformedRunt,
+        EthernetCheck.TruncatedTag => DropReason.MalformedTruncatedTag,
+        EthernetCheck.InvalidLengthField => DropReason.MalformedLengthField,
+        _ => DropReason.MalformedTruncatedPayload,
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FrameKind KindOf(MacAddress destination) =>
+        !destination.IsGroup ? FrameKind.Unicast : destination.IsBroadcast ? FrameKind.Broadcast : FrameKind.Multicast;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CountReceived(PortCounters counters, FrameKind kind)
+    {
+        switch (kind)
+        {
+            case FrameKind.Unicast:
+                counters.RxUnicast++;
+                break;
+            case FrameKind.Multicast:
+                counters.RxMulticast++;
+                break;
+            default:
+                counters.RxBroadcast++;
+                break;
+        }
+    }
+}

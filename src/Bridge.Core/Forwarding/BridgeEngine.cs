@@ -1,0 +1,107 @@
+// The bridge engine: takes batches of received frames, returns them on per-port egress rings and a
+// control-plane ring, and counts everything in between. No I/O, no threads, no clock of its own.
+using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Frames;
+
+namespace Hairpin.Bridge.Core.Forwarding;
+
+/// <summary>
+/// One 802.1Q bridge with per-port reflective relay.
+/// Threading: <see cref="ProcessBatch"/>, <see cref="SweepFdb"/>, the FDB and the rings belong to one
+/// forwarding thread. <see cref="Publish"/> may be called from any thread: the new configuration is
+/// validated on the caller's thread and takes effect at the start of the next batch, so every frame
+/// is handled wholly under one configuration.
+/// </summary>
+public sealed partial class BridgeEngine
+{
+    private readonly FramePool _pool;
+    private readonly TimeProvider _time;
+    private readonly BridgeEngineOptions _options;
+    private readonly FdbTable _fdb;
+    private readonly FrameRing[] _egress = new FrameRing[BridgeConfig.MaxPorts];
+    private readonly PortCounters[] _counters = new PortCounters[BridgeConfig.MaxPorts];
+    private ForwardingPlan _plan;
+    private ForwardingPlan? _pendingPlan;
+
+    public BridgeEngine(BridgeConfig config, FramePool pool, TimeProvider time, BridgeEngineOptions? options = null)
+    {
+        _pool = pool;
+        _time = time;
+        _options = options ?? new BridgeEngineOptions();
+        _plan = ForwardingPlan.Compile(config, _options, time.TimestampFrequency);
+        _fdb = new FdbTable(_options.FdbCapacity, _options.MaxStaticEntries);
+        for (int i = 0; i < BridgeConfig.MaxPorts; i++)
+        {
+            _egress[i] = new FrameRing(_options.EgressQueueCapacity);
+            _counters[i] = new PortCounters();
+        }
+        ControlPlane = new FrameRing(_options.ControlPlaneQueueCapacity);
+    }
+
+    /// <summary>The configuration frames are (or, after a pending publish, will next be) forwarded under.</summary>
+    public BridgeConfig Config => (Volatile.Read(ref _pendingPlan) ?? _plan).Config;
+
+    public FdbTable Fdb => _fdb;
+    public FramePool Pool => _pool;
+    public BridgeEngineOptions Options => _options;
+
+    /// <summary>Frames waiting to leave by <paramref name="port"/>; drain after each batch and return buffers to the pool.</summary>
+    public FrameRing Egress(int port) => _egress[port];
+
+    /// <summary>Link-local frames trapped for the control plane (LLDP, BPDUs, EVB/ECP/VDP).</summary>
+    public FrameRing ControlPlane { get; }
+
+    public PortCounters Counters(int port) => _counters[port];
+
+    /// <summary>Frames whose ingress port index names no configured port (a Host bug, never a user error).</summary>
+    public long UnknownIngressPortFrames { get; private set; }
+
+    /// <summary>
+    /// Validates and compiles <paramref name="config"/> and queues it for the next batch. An invalid one
+    /// throws <see cref="InvalidBridgeConfigException"/> and the running configuration stays.
+    /// </summary>
+    public void Publish(BridgeConfig config)
+    {
+        var plan = ForwardingPlan.Compile(config, _options, _time.TimestampFrequency);
+        Volatile.Write(ref _pendingPlan, plan);
+    }
+
+    /// <summary>
+    /// Forwards a batch. The engine takes ownership of every buffer: each ends on an egress ring, on the
+    /// control-plane ring, or back in the pool (a counted drop).
+    /// </summary>
+    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames)
+    {
+        ApplyPendingPlan();
+        ForwardingPlan plan = _plan;
+        long now = _time.GetTimestamp();
+        foreach (FrameBuffer frame in frames)
+        {
+            Receive(frame, plan, now);
+        }
+    }
+
+    /// <summary>Removes learned entries idle longer than the ageing time. Run it off the per-frame path, e.g. once a second.</summary>
+    public int SweepFdb()
+    {
+        ApplyPendingPlan();
+        return _fdb.AgeOut(_time.GetTimestamp(), _plan.AgeingTimestampTicks);
+    }
+
+    private void ApplyPendingPlan()
+    {
+        ForwardingPlan? pending = Interlocked.Exchange(ref _pendingPlan, null);
+        if (pending is null)
+        {
+            return;
+        }
+        _plan = pending;
+        // Entries that can no longer be right (port gone or disabled, VLAN removed from the port) go now,
+        // as Linux does on port disable and VLAN delete, so traffic floods instead of vanishing.
+        _fdb.RemoveWhere((port, vid) => port >= pending.PortCount
+            || pending.Ports[port].State == PortState.Disabled
+            || !pending.IsMember(port, vid));
+    }
+}

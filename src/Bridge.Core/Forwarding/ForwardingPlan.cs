@@ -1,0 +1,88 @@
+// A compiled, immutable BridgeConfig: every per-port and per-VLAN decision the data path needs,
+// worked out once when the configuration changes (snabb's per-port egress lists, VPP's feature
+// bitmaps), never per frame.
+using Hairpin.Bridge.Core.Configuration;
+
+namespace Hairpin.Bridge.Core.Forwarding;
+
+internal sealed class ForwardingPlan
+{
+    private const int VidCount = 4096;
+
+    private ForwardingPlan(BridgeConfig config, PortPlan[] ports)
+    {
+        Config = config;
+        Ports = ports;
+    }
+
+    public BridgeConfig Config { get; }
+    public int PortCount => Ports.Length;
+    public PortPlan[] Ports { get; }
+    /// <summary>Per VID: the ports that are members.</summary>
+    public ulong[] VlanMembers { get; } = new ulong[VidCount];
+    /// <summary>Per VID: the ports that send it untagged.</summary>
+    public ulong[] VlanUntagged { get; } = new ulong[VidCount];
+    /// <summary>Egress flood flags: ports that accept flooded unknown unicast, multicast, broadcast.</summary>
+    public ulong UnknownUnicastFloodPorts { get; private set; }
+    public ulong MulticastFloodPorts { get; private set; }
+    public ulong BroadcastFloodPorts { get; private set; }
+    public int MaxFrameSize => Config.MaxFrameSize;
+    public int MaxLearned => Config.MaxLearned;
+    public long AgeingTimestampTicks { get; private init; }
+
+    /// <summary>Validates and compiles; throws <see cref="InvalidBridgeConfigException"/> listing every problem.</summary>
+    public static ForwardingPlan Compile(BridgeConfig config, BridgeEngineOptions options, long timestampFrequency)
+    {
+        IReadOnlyList<string> errors = config.Validate(options);
+        if (errors.Count > 0)
+        {
+            throw new InvalidBridgeConfigException(errors);
+        }
+        IReadOnlyList<PortConfig> ports = config.Ports;
+        var plan = new ForwardingPlan(config, new PortPlan[ports.Count])
+        {
+            AgeingTimestampTicks = (long)(config.AgeingTime.TotalSeconds * timestampFrequency),
+        };
+        for (int i = 0; i < ports.Count; i++)
+        {
+            PortConfig port = ports[i];
+            ulong bit = 1UL << i;
+            plan.Ports[i] = new PortPlan
+            {
+                State = port.State,
+                Learning = port.Learning,
+                Pvid = (ushort)port.Vlans.Pvid,
+                GroupForwardMask = port.GroupForwardMask,
+                MaxLearned = port.MaxLearned,
+                PeerMask = PeerMaskOf(i, ports),
+            };
+            foreach (int vid in port.Vlans.Members.Vids)
+            {
+                plan.VlanMembers[vid] |= bit;
+            }
+            foreach (int vid in port.Vlans.Untagged.Vids)
+            {
+                plan.VlanUntagged[vid] |= bit;
+            }
+            plan.UnknownUnicastFloodPorts |= port.UnknownUnicastFlood ? bit : 0;
+            plan.MulticastFloodPorts |= port.MulticastFlood ? bit : 0;
+            plan.BroadcastFloodPorts |= port.BroadcastFlood ? bit : 0;
+        }
+        return plan;
+    }
+
+    private static ulong PeerMaskOf(int ingress, IReadOnlyList<PortConfig> ports)
+    {
+        ulong mask = 0;
+        for (int egress = 0; egress < ports.Count; egress++)
+        {
+            if (DeliveryRule.PortPairAllowed(ingress, ports[ingress], egress, ports[egress]))
+            {
+                mask |= 1UL << egress;
+            }
+        }
+        return mask;
+    }
+
+    public bool IsMember(int port, int vid) => (VlanMembers[vid] & (1UL << port)) != 0;
+}

@@ -1,0 +1,15 @@
+// One port's settings as the data path reads them: flattened, precomputed, cache-friendly.
+using Hairpin.Bridge.Core.Configuration;
+
+namespace Hairpin.Bridge.Core.Forwarding;
+
+internal struct PortPlan
+{
+    public PortState State;
+    public bool Learning;
+    public ushort Pvid;
+    public ushort GroupForwardMask;
+    public int MaxLearned;
+    /// <summary>Ports a frame from this port may be delivered to, before the VLAN term (see DeliveryRule).</summary>
+    public ulong PeerMask;
+}

@@ -1,0 +1,71 @@
+// The fixed set of frame buffers a bridge runs on. Everything is allocated up front: an empty pool
+// answers "no" (the caller counts a drop) instead of allocating on the forwarding path.
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.ObjectPool;
+
+namespace Hairpin.Bridge.Core.Frames;
+
+/// <summary>
+/// A bounded freelist of <see cref="FrameBuffer"/>s. Not thread-safe: it belongs to the forwarding
+/// thread (the Host gives each I/O thread its own hand-off rings, not a share of this pool).
+/// </summary>
+public sealed class FramePool
+{
+    private readonly FrameBuffer[] _free;
+    private readonly IPooledObjectPolicy<FrameBuffer> _policy;
+    private int _count;
+
+    public FramePool(int bufferCount, int frameCapacity = 2048)
+        : this(bufferCount, new FrameBufferPolicy(frameCapacity))
+    {
+    }
+
+    public FramePool(int bufferCount, IPooledObjectPolicy<FrameBuffer> policy)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bufferCount, 1);
+        _policy = policy;
+        _free = new FrameBuffer[bufferCount];
+        for (int i = 0; i < bufferCount; i++)
+        {
+            _free[i] = policy.Create();
+        }
+        _count = bufferCount;
+    }
+
+    public int TotalCount => _free.Length;
+    public int AvailableCount => _count;
+
+    /// <summary>Takes a clean buffer, or returns false when all are in use (never allocates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryRent([NotNullWhen(true)] out FrameBuffer? buffer)
+    {
+        int count = _count;
+        if (count == 0)
+        {
+            buffer = null;
+            return false;
+        }
+        _count = count - 1;
+        buffer = _free[count - 1];
+        return true;
+    }
+
+    /// <summary>Gives a buffer back. A buffer beyond the pool's size (returned twice) is refused loudly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Return(FrameBuffer buffer)
+    {
+        int count = _count;
+        if ((uint)count >= (uint)_free.Length)
+        {
+            ThrowOverfull();
+        }
+        _policy.Return(buffer);
+        _free[count] = buffer;
+        _count = count + 1;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOverfull() =>
+        throw new InvalidOperationException("More buffers returned than the pool owns: a frame buffer was returned twice.");
+}
