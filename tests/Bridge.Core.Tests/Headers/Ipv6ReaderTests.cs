@@ -158,8 +158,7 @@ public class Ipv6ReaderTests
     {
         // Payload length says 16 bytes, but the Routing header claims 24; the bytes after the payload
         // are Ethernet padding and must not count.
-        var packet = Concat(Ipv6(Routing, Concat(ExtensionHeader(TcpReader.IpProtocol, 24)[..16])), new byte[16]);
-        packet[40 + 1] = 2;
+        var packet = Concat(Ipv6(Routing, ExtensionHeader(TcpReader.IpProtocol, 24)[..16]), new byte[16]);
 
         Assert.Equal(HeaderCheck.Truncated, new Ipv6Reader(packet).Check);
     }

@@ -1,0 +1,49 @@
+// Applies `bridge link set`-style words (hairpin on, mcast_flood off, pvid 10 ...) to a PortConfig.
+using Hairpin.Bridge.Core.Configuration;
+
+namespace Hairpin.Bridge.Core.Tests.Scenarios;
+
+internal static class PortSettings
+{
+    public static PortConfig Apply(PortConfig port, IReadOnlyList<string> words, Func<string, Exception> fail)
+    {
+        for (int i = 0; i < words.Count; i += 2)
+        {
+            if (i + 1 >= words.Count)
+            {
+                throw fail($"setting '{words[i]}' needs a value");
+            }
+            string key = words[i];
+            string value = words[i + 1];
+            port = key switch
+            {
+                "hairpin" => port with { Hairpin = OnOff(value, fail) },
+                "isolated" => port with { Isolated = OnOff(value, fail) },
+                "learning" => port with { Learning = OnOff(value, fail) },
+                "flood" => port with { UnknownUnicastFlood = OnOff(value, fail) },
+                "mcast_flood" => port with { MulticastFlood = OnOff(value, fail) },
+                "bcast_flood" => port with { BroadcastFlood = OnOff(value, fail) },
+                "state" => port with { State = Enum.Parse<PortState>(value, ignoreCase: true) },
+                "max_learned" => port with { MaxLearned = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+                "group_fwd_mask" => port with { GroupForwardMask = Convert.ToUInt16(value, 16) },
+                "access" => port with { Vlans = PortVlans.Access(Vid(value)) },
+                "trunk" => port with { Vlans = PortVlans.Trunk(VlanSet.Parse(value)) },
+                "native" => port with { Vlans = PortVlans.Trunk(port.Vlans.Members, Vid(value)) },
+                "vlans" => port with { Vlans = port.Vlans with { Members = VlanSet.Parse(value) } },
+                "pvid" => port with { Vlans = port.Vlans with { Pvid = value == "none" ? 0 : Vid(value) } },
+                "untagged" => port with { Vlans = port.Vlans with { Untagged = value == "none" ? VlanSet.Empty : VlanSet.Parse(value) } },
+                _ => throw fail($"unknown port setting '{key}'"),
+            };
+        }
+        return port;
+    }
+
+    private static int Vid(string value) => int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool OnOff(string value, Func<string, Exception> fail) => value switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw fail($"expected on or off, got '{value}'"),
+    };
+}

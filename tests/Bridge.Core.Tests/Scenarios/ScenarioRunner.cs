@@ -1,0 +1,322 @@
+// Executes a scenario file from specs/scenarios: a bridge is built, frames are sent, and every send
+// is followed by an expectation of exactly which ports got a copy (and in which tag form), or why the
+// frame was dropped or trapped. The language is described in specs/scenarios/README.md.
+using System.Globalization;
+using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Tests.Infrastructure;
+
+namespace Hairpin.Bridge.Core.Tests.Scenarios;
+
+public sealed class ScenarioRunner
+{
+    private readonly string _file;
+    private readonly List<PortConfig> _ports = [];
+    private readonly Dictionary<string, MacAddress> _hosts = new(StringComparer.Ordinal);
+    private BridgeConfig _bridge = new();
+    private BridgeHarness? _harness;
+    private int _line;
+    private Outcome? _pending;
+    private int _pendingLine;
+
+    private sealed record Outcome(List<Delivered> Delivered, List<Delivered> Trapped, List<DropReason> Drops);
+
+    private ScenarioRunner(string file) => _file = file;
+
+    /// <summary>Runs every step; throws <see cref="ScenarioFailedException"/> at the first that does not hold. Returns the step count.</summary>
+    public static int Run(string file)
+    {
+        var runner = new ScenarioRunner(file);
+        int steps = 0;
+        foreach (string raw in File.ReadLines(file))
+        {
+            runner._line++;
+            string text = raw.Split('#')[0].Trim();
+            if (text.Length == 0)
+            {
+                continue;
+            }
+            runner.Step(text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            steps++;
+        }
+        if (runner._pending is not null)
+        {
+            throw new ScenarioFailedException(file, runner._pendingLine, "send has no expect after it");
+        }
+        return steps;
+    }
+
+    private ScenarioFailedException Fail(string message) => new(_file, _line, message);
+
+    private BridgeHarness Harness => _harness ??= new BridgeHarness(_bridge with { Ports = _ports.ToArray() });
+
+    private void Step(string[] words)
+    {
+        if (_pending is not null && words[0] is not ("expect" or "counter" or "fdb"))
+        {
+            throw new ScenarioFailedException(_file, _pendingLine, "send has no expect after it");
+        }
+        switch (words[0])
+        {
+            case "bridge": Bridge(words[1..]); break;
+            case "port": AddPort(words[1], words[2..]); break;
+            case "set": SetPort(words[1], words[2..]); break;
+            case "host": _hosts[words[1]] = MacAddress.Parse(words[2]); break;
+            case "send": Send(words[1..]); break;
+            case "expect": Expect(words[1..]); break;
+            case "advance": Harness.Clock.Advance(TimeSpan.FromSeconds(double.Parse(words[1], CultureInfo.InvariantCulture))); break;
+            case "sweep": Harness.Engine.SweepFdb(); break;
+            case "fdb": Fdb(words[1..]); break;
+            case "counter": Counter(words[1..]); break;
+            default: throw Fail($"unknown statement '{words[0]}'");
+        }
+    }
+
+    private void Bridge(string[] words)
+    {
+        for (int i = 0; i + 1 < words.Length; i += 2)
+        {
+            int value = int.Parse(words[i + 1], CultureInfo.InvariantCulture);
+            _bridge = words[i] switch
+            {
+                "ageing_time" => _bridge with { AgeingTime = TimeSpan.FromSeconds(value) },
+                "max_learned" => _bridge with { MaxLearned = value },
+                "max_frame" => _bridge with { MaxFrameSize = value },
+                _ => throw Fail($"unknown bridge setting '{words[i]}'"),
+            };
+        }
+        if (_harness is not null)
+        {
+            Publish();
+        }
+    }
+
+    private void AddPort(string name, string[] settings)
+    {
+        _ports.Add(PortSettings.Apply(new PortConfig { Name = name }, settings, Fail));
+        if (_harness is not null)
+        {
+            Publish();
+        }
+    }
+
+    private void SetPort(string name, string[] settings)
+    {
+        int index = PortIndex(name);
+        _ports[index] = PortSettings.Apply(_ports[index], settings, Fail);
+        Publish();
+    }
+
+    private void Publish() => Harness.Engine.Publish(_bridge with { Ports = _ports.ToArray() });
+
+    private int PortIndex(string name)
+    {
+        int index = _ports.FindIndex(port => port.Name == name);
+        return index >= 0 ? index : throw Fail($"no port named '{name}'");
+    }
+
+    private MacAddress Mac(string word) =>
+        _hosts.TryGetValue(word, out MacAddress mac) ? mac
+        : MacAddress.TryParse(word, out mac) ? mac
+        : throw Fail($"'{word}' is neither a host nor a MAC address");
+
+    // send PORT SRC -> DST [tag VID] [pcp N] [stag VID] [type HEX] [size N]  |  send PORT garbage SIZE
+    private void Send(string[] words)
+    {
+        int port = PortIndex(words[0]);
+        byte[] frame = words[1] == "garbage" ? Garbage(int.Parse(words[2], CultureInfo.InvariantCulture)) : BuildFrame(words[1..]);
+        var before = DropSnapshot();
+        Harness.Send(port, frame);
+        var after = DropSnapshot();
+        var drops = new List<DropReason>();
+        foreach (DropReason reason in Enum.GetValues<DropReason>())
+        {
+            for (long n = before[reason]; n < after[reason]; n++)
+            {
+                drops.Add(reason);
+            }
+        }
+        _pending = new Outcome(Harness.DrainEgress(), Harness.DrainControlPlane(), drops);
+        _pendingLine = _line;
+    }
+
+    private static byte[] Garbage(int size)
+    {
+        var bytes = new byte[size];
+        for (int i = 0; i < size; i++)
+        {
+            bytes[i] = (byte)(0x11 * (i + 1));
+        }
+        return bytes;
+    }
+
+    private byte[] BuildFrame(string[] words)
+    {
+        if (words.Length < 3 || words[1] != "->")
+        {
+            throw Fail("send wants: send PORT SRC -> DST [options]");
+        }
+        var builder = new FrameBuilder().From(Mac(words[0])).To(Mac(words[2]));
+        int? tagVid = null;
+        int pcp = 0;
+        int size = 0;
+        for (int i = 3; i + 1 < words.Length; i += 2)
+        {
+            string value = words[i + 1];
+            switch (words[i])
+            {
+                case "tag": tagVid = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "pcp": pcp = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "stag": builder.ServiceTag(int.Parse(value, CultureInfo.InvariantCulture)); break;
+                case "type": builder.EtherType(Convert.ToUInt16(value, 16)); break;
+                case "size": size = int.Parse(value, CultureInfo.InvariantCulture); break;
+                default: throw Fail($"unknown send option '{words[i]}'");
+            }
+        }
+        if (tagVid is int vid)
+        {
+            builder.Tag(vid, pcp);
+        }
+        if (size > 0)
+        {
+            builder.Payload(new byte[Math.Max(0, size - 14 - (tagVid is null ? 0 : 4))]);
+        }
+        return builder.Build();
+    }
+
+    private Dictionary<DropReason, long> DropSnapshot()
+    {
+        var totals = Enum.GetValues<DropReason>().ToDictionary(reason => reason, _ => 0L);
+        for (int port = 0; port < _ports.Count; port++)
+        {
+            PortCounters counters = Harness.Engine.Counters(port);
+            foreach (DropReason reason in Enum.GetValues<DropReason>())
+            {
+                totals[reason] += counters.DroppedFor(reason) + counters.EgressDroppedFor(reason);
+            }
+        }
+        return totals;
+    }
+
+    // expect none REASON | expect trap | expect PORT [untagged | tag VID [pcp N]] [, PORT ...]
+    private void Expect(string[] words)
+    {
+        Outcome outcome = _pending ?? throw Fail("expect without a send before it");
+        _pending = null;
+        string actual = Describe(outcome);
+        if (words[0] == "none")
+        {
+            string wanted = words.Length > 1 ? $"dropped ({words[1]})" : "dropped";
+            bool holds = outcome.Delivered.Count == 0 && outcome.Trapped.Count == 0 && outcome.Drops.Count == 1
+                && (words.Length == 1 || DropReasons.Name(outcome.Drops[0]) == words[1]);
+            Check(holds, wanted, actual);
+            return;
+        }
+        if (words[0] == "trap")
+        {
+            Check(outcome.Delivered.Count == 0 && outcome.Drops.Count == 0 && outcome.Trapped.Count == 1, "trapped", actual);
+            return;
+        }
+        var expected = string.Join(' ', words).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        bool matches = outcome.Drops.Count == 0 && outcome.Trapped.Count == 0 && outcome.Delivered.Count == expected.Length;
+        var unmatched = outcome.Delivered.ToList();
+        foreach (string item in expected)
+        {
+            string[] parts = item.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            int port = PortIndex(parts[0]);
+            string form = string.Join(' ', parts[1..]);
+            Delivered? hit = unmatched.FirstOrDefault(d => d.Port == port && (form.Length == 0 || TagForm(d.Bytes).StartsWith(form, StringComparison.Ordinal)));
+            if (hit is null)
+            {
+                matches = false;
+                continue;
+            }
+            unmatched.Remove(hit);
+        }
+        Check(matches && unmatched.Count == 0, string.Join(", ", expected), actual);
+    }
+
+    private void Check(bool holds, string wanted, string actual)
+    {
+        if (!holds)
+        {
+            throw new ScenarioFailedException(_file, _line, $"expected {wanted}, got {actual}");
+        }
+    }
+
+    private string Describe(Outcome outcome)
+    {
+        var parts = outcome.Delivered.Select(d => $"{_ports[d.Port].Name} {TagForm(d.Bytes)}").ToList();
+        parts.AddRange(outcome.Trapped.Select(_ => "trapped"));
+        parts.AddRange(outcome.Drops.Select(reason => $"dropped ({DropReasons.Name(reason)})"));
+        return parts.Count == 0 ? "nothing at all" : string.Join(", ", parts);
+    }
+
+    private static string TagForm(byte[] frame)
+    {
+        var header = new EthernetReader(frame);
+        return header.OuterTagProtocol == EtherTypes.CustomerVlan
+            ? $"tag {header.OuterVid} pcp {header.OuterPcp}"
+            : "untagged";
+    }
+
+    // fdb HOST on PORT [vlan V] | fdb HOST absent [vlan V] | fdb add HOST PORT [vlan V] static|sticky | fdb flush [port P] [vlan V]
+    private void Fdb(string[] words)
+    {
+        FdbTable fdb = Harness.Engine.Fdb;
+        int VlanOption(int from) => Array.IndexOf(words, "vlan") is int at and >= 0 && at >= from
+            ? int.Parse(words[at + 1], CultureInfo.InvariantCulture) : 1;
+        switch (words[0])
+        {
+            case "add":
+                var kind = words.Contains("sticky") ? FdbEntryKind.Sticky : FdbEntryKind.Static;
+                fdb.AddPermanent(VlanOption(3), Mac(words[1]), PortIndex(words[2]), kind, Harness.Clock.GetTimestamp());
+                return;
+            case "flush":
+                int portAt = Array.IndexOf(words, "port");
+                int vlanAt = Array.IndexOf(words, "vlan");
+                fdb.Flush(portAt >= 0 ? PortIndex(words[portAt + 1]) : null, vlanAt >= 0 ? int.Parse(words[vlanAt + 1], CultureInfo.InvariantCulture) : null);
+                return;
+            default:
+                int port = fdb.Lookup(VlanOption(2), Mac(words[0]));
+                string actual = port < 0 ? "absent" : $"on {_ports[port].Name}";
+                string wanted = words[1] == "absent" ? "absent" : $"on {words[2]}";
+                Check(actual == wanted, $"{words[0]} {wanted}", $"{words[0]} {actual}");
+                return;
+        }
+    }
+
+    // counter PORT NAME [REASON] VALUE: rx, tx, forwarded, flooded, trapped, learned, moved, limit_hits, dropped R, egress_dropped R
+    private void Counter(string[] words)
+    {
+        PortCounters counters = Harness.Engine.Counters(PortIndex(words[0]));
+        long DropOf(string name)
+        {
+            foreach (DropReason reason in Enum.GetValues<DropReason>())
+            {
+                if (DropReasons.Name(reason) == name)
+                {
+                    return counters.DroppedFor(reason);
+                }
+            }
+            throw Fail($"unknown drop reason '{name}'");
+        }
+        long actual = words[1] switch
+        {
+            "rx" => counters.RxFrames,
+            "tx" => counters.TxFrames,
+            "forwarded" => counters.Forwarded,
+            "flooded" => counters.Flooded,
+            "trapped" => counters.Trapped,
+            "learned" => counters.Learned,
+            "moved" => counters.MovedIn,
+            "limit_hits" => counters.LearnLimitHits,
+            "dropped" => DropOf(words[2]),
+            _ => throw Fail($"unknown counter '{words[1]}'"),
+        };
+        long wanted = long.Parse(words[^1], CultureInfo.InvariantCulture);
+        Check(actual == wanted, $"{string.Join(' ', words[..^1])} = {wanted}", actual.ToString(CultureInfo.InvariantCulture));
+    }
+}
