@@ -5,7 +5,8 @@ using Hairpin.Bridge.Core.Frames;
 
 namespace Hairpin.Bridge.Core.Tests.Infrastructure;
 
-public sealed record Delivered(int Port, byte[] Bytes);
+/// <summary>A frame that left the engine: by which port, from which ingress port, classified to which VID.</summary>
+public sealed record Delivered(int Port, byte[] Bytes, int IngressPort = -1, int Vid = 0);
 
 public sealed class BridgeHarness
 {
@@ -66,7 +67,7 @@ public sealed class BridgeHarness
             FrameRing ring = Engine.Egress(port);
             while (ring.TryDequeue(out FrameBuffer? frame))
             {
-                delivered.Add(new Delivered(port, frame.Span.ToArray()));
+                delivered.Add(new Delivered(port, frame.Span.ToArray(), frame.IngressPort, frame.Vid));
                 Pool.Return(frame);
             }
         }
