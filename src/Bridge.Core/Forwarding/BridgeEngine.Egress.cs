@@ -110,6 +110,7 @@ public sealed partial class BridgeEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void EgressDrop(FrameBuffer frame, int port, DropReason reason)
     {
         _counters[port].CountEgressDrop(reason);

@@ -186,7 +186,8 @@ public sealed partial class BridgeEngine
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Out of line on purpose: drops are the slow path, and inlining them bloats the hot loop.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Drop(FrameBuffer frame, PortCounters counters, DropReason reason)
     {
         counters.CountDrop(reason);

@@ -1,6 +1,7 @@
 // Reads the Ethernet II / 802.3 header with up to two VLAN tags (802.1Q C-tag 0x8100, 802.1ad S-tag
 // 0x88A8). Never throws: a frame it cannot read is reported through Check.
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Hairpin.Bridge.Core.Headers;
 
@@ -13,6 +14,7 @@ public readonly ref struct EthernetReader
 
     private readonly ReadOnlySpan<byte> _frame;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public EthernetReader(ReadOnlySpan<byte> frame)
     {
         _frame = frame;
@@ -21,37 +23,61 @@ public readonly ref struct EthernetReader
             Check = EthernetCheck.Runt;
             return;
         }
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[12..]);
+        if (type >= EtherTypes.MinEtherType && type != EtherTypes.CustomerVlan && type != EtherTypes.ServiceVlan)
+        {
+            // The common case, untagged Ethernet II, is decided inline; tags and 802.3 lengths are not.
+            EtherTypeOrLength = type;
+            PayloadOffset = HeaderSize;
+            return;
+        }
+        Check = ReadTagsAndLength(frame, type, out int tagCount, out ushort outerProtocol, out ushort outerControl, out ushort finalType, out int payloadOffset);
+        TagCount = tagCount;
+        OuterTagProtocol = outerProtocol;
+        OuterTagControl = outerControl;
+        EtherTypeOrLength = finalType;
+        PayloadOffset = payloadOffset;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static EthernetCheck ReadTagsAndLength(ReadOnlySpan<byte> frame, ushort type, out int tagCount, out ushort outerProtocol,
+        out ushort outerControl, out ushort finalType, out int payloadOffset)
+    {
+        tagCount = 0;
+        outerProtocol = 0;
+        outerControl = 0;
+        finalType = type;
+        payloadOffset = HeaderSize;
         int typeOffset = 12;
-        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[typeOffset..]);
-        while (TagCount < MaxTags && type is EtherTypes.CustomerVlan or EtherTypes.ServiceVlan)
+        while (tagCount < MaxTags && type is EtherTypes.CustomerVlan or EtherTypes.ServiceVlan)
         {
             if (frame.Length < typeOffset + TagSize + 2)
             {
-                Check = EthernetCheck.TruncatedTag;
-                return;
+                return EthernetCheck.TruncatedTag;
             }
-            if (TagCount == 0)
+            if (tagCount == 0)
             {
-                OuterTagProtocol = type;
-                OuterTagControl = BinaryPrimitives.ReadUInt16BigEndian(frame[(typeOffset + 2)..]);
+                outerProtocol = type;
+                outerControl = BinaryPrimitives.ReadUInt16BigEndian(frame[(typeOffset + 2)..]);
             }
-            TagCount++;
+            tagCount++;
             typeOffset += TagSize;
             type = BinaryPrimitives.ReadUInt16BigEndian(frame[typeOffset..]);
         }
-        EtherTypeOrLength = type;
-        PayloadOffset = typeOffset + 2;
+        finalType = type;
+        payloadOffset = typeOffset + 2;
         if (type < EtherTypes.MinEtherType)
         {
             if (type > EtherTypes.MaxLengthField)
             {
-                Check = EthernetCheck.InvalidLengthField;
+                return EthernetCheck.InvalidLengthField;
             }
-            else if (type > frame.Length - PayloadOffset)
+            if (type > frame.Length - payloadOffset)
             {
-                Check = EthernetCheck.TruncatedPayload;
+                return EthernetCheck.TruncatedPayload;
             }
         }
+        return EthernetCheck.Ok;
     }
 
     public EthernetCheck Check { get; }

@@ -1,0 +1,75 @@
+// The CI budget gate: runs every benchmark with a short job, then holds each figure to bench/budget.json
+// and prints it beside its budget. Exit code 0 only when every check passes.
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using System.Globalization;
+
+namespace Hairpin.Benchmarks;
+
+internal static class BudgetGate
+{
+    public static int Run()
+    {
+        Budget budget = Budget.Load(Path.Combine(AppContext.BaseDirectory, "budget.json"));
+        IConfig config = ManualConfig.CreateEmpty()
+            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+            .AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default)
+            .AddLogger(NullLogger.Instance)
+            .AddColumnProvider(DefaultColumnProviders.Instance)
+            .WithOptions(ConfigOptions.DisableLogFile);
+        Summary[] summaries = BenchmarkRunner.Run(typeof(BudgetGate).Assembly, config);
+
+        int passed = 0;
+        int failed = 0;
+        var seenFloors = new HashSet<string>(StringComparer.Ordinal);
+        Console.WriteLine($"{"benchmark",-58} {"Mpps",8} {"floor",7} {"B/frame",8} {"budget",7}  verdict");
+        foreach (BenchmarkReport report in summaries.SelectMany(summary => summary.Reports))
+        {
+            string name = $"{report.BenchmarkCase.Descriptor.Type.Name}.{report.BenchmarkCase.Descriptor.WorkloadMethod.Name}";
+            string shown = name + ParameterSuffix(report);
+            if (!report.Success || report.ResultStatistics is null)
+            {
+                Console.WriteLine($"{shown,-58} did not run  FAIL");
+                failed++;
+                continue;
+            }
+            double mpps = 1_000.0 / report.ResultStatistics.Mean;
+            double bytesPerFrame = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? double.NaN;
+            bool floorHeld = true;
+            string floorText = "-";
+            if (budget.FloorsMpps.TryGetValue(name, out double floor))
+            {
+                seenFloors.Add(name);
+                floorHeld = mpps >= floor;
+                floorText = floor.ToString("0.0", CultureInfo.InvariantCulture);
+            }
+            bool allocationHeld = bytesPerFrame <= budget.MaxAllocatedBytesPerFrame;
+            bool ok = floorHeld && allocationHeld;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{shown,-58} {mpps,8:0.00} {floorText,7} {bytesPerFrame,8:0.##} {budget.MaxAllocatedBytesPerFrame,7:0}  {(ok ? "ok" : "FAIL")}"));
+            if (ok)
+            {
+                passed++;
+            }
+            else
+            {
+                failed++;
+            }
+        }
+        foreach (string missing in budget.FloorsMpps.Keys.Except(seenFloors))
+        {
+            Console.WriteLine($"{missing,-58} has a floor in budget.json but no benchmark ran  FAIL");
+            failed++;
+        }
+        Console.WriteLine($"budget: {passed} passed, {failed} failed");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static string ParameterSuffix(BenchmarkReport report) =>
+        report.BenchmarkCase.HasParameters ? $"({report.BenchmarkCase.Parameters.DisplayInfo})" : "";
+}

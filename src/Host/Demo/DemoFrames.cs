@@ -1,0 +1,34 @@
+// The demo's frames, built with the same FrameBuilder the tests use. FrameBuilder has an ARP request
+// but no reply, so the reply's 28-byte ARP body is written here (RFC 826, Ethernet/IPv4).
+using System.Buffers.Binary;
+using Hairpin.Bridge.Core.Headers;
+
+namespace Hairpin.Host.Demo;
+
+internal static class DemoFrames
+{
+    public const ushort UdpPort = 5000;
+
+    /// <summary>Broadcast "who has <paramref name="target"/>'s IP, tell <paramref name="sender"/>".</summary>
+    public static byte[] ArpRequest(DemoHost sender, DemoHost target) =>
+        new FrameBuilder().From(sender.Mac).To(MacAddress.Broadcast).ArpRequest(sender.Ip, target.Ip).Build();
+
+    /// <summary>Unicast "<paramref name="sender"/>'s IP is at its MAC", to <paramref name="target"/>.</summary>
+    public static byte[] ArpReply(DemoHost sender, DemoHost target)
+    {
+        var arp = new byte[ArpReader.Size];
+        BinaryPrimitives.WriteUInt16BigEndian(arp, 1);                       // hardware: Ethernet
+        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(2), EtherTypes.IPv4);
+        arp[4] = MacAddress.Size;
+        arp[5] = 4;
+        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(6), ArpReader.OperationReply);
+        sender.Mac.Write(arp.AsSpan(8));
+        BinaryPrimitives.WriteUInt32BigEndian(arp.AsSpan(14), sender.Ip);
+        target.Mac.Write(arp.AsSpan(18));
+        BinaryPrimitives.WriteUInt32BigEndian(arp.AsSpan(24), target.Ip);
+        return new FrameBuilder().From(sender.Mac).To(target.Mac).EtherType(EtherTypes.Arp).Payload(arp).Build();
+    }
+
+    public static byte[] Udp(DemoHost source, DemoHost destination) =>
+        new FrameBuilder().From(source.Mac).To(destination.Mac).Ipv4Udp(source.Ip, destination.Ip, UdpPort, UdpPort).Build();
+}

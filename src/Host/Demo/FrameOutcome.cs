@@ -1,0 +1,27 @@
+// What became of one injected frame, read back from the engine: the copies found on the egress rings
+// and the counters that moved. Nothing here comes from what the scenario expected.
+using Hairpin.Bridge.Core.Counters;
+
+namespace Hairpin.Host.Demo;
+
+/// <summary>One copy that left the bridge by <paramref name="Port"/>.</summary>
+/// <param name="Reflected">It left by the port it came in on (reflective relay).</param>
+/// <param name="Modified">Its bytes differ from the frame as received (e.g. a tag pushed or popped).</param>
+internal sealed record Delivery(string Port, bool Reflected, bool Modified);
+
+/// <summary>A counter that moved by <paramref name="Count"/> for <paramref name="Reason"/> on <paramref name="Port"/>.</summary>
+internal sealed record Drop(string Port, DropReason Reason, long Count, bool AtEgress)
+{
+    public string ReasonName => DropReasons.Name(Reason);
+}
+
+internal sealed record FrameOutcome(
+    string IngressPort,
+    byte[] Frame,
+    IReadOnlyList<Delivery> Deliveries,
+    IReadOnlyList<Drop> Drops,
+    bool Trapped)
+{
+    public bool DeliveredTo(string port) => Deliveries.Any(delivery => delivery.Port == port);
+    public int CopiesTo(string port) => Deliveries.Count(delivery => delivery.Port == port);
+}
