@@ -5,7 +5,8 @@ using Hairpin.Benchmarks;
 
 if (args.Contains("--profile"))
 {
-    ProfileLoop.Run(args[^1]);
+    int at = Array.IndexOf(args, "--profile");
+    ProfileLoop.Run(args[at + 1], args.Length > at + 2 ? int.Parse(args[at + 2], System.Globalization.CultureInfo.InvariantCulture) : 0);
     return 0;
 }
 if (args.Contains("--gate"))

@@ -92,7 +92,11 @@ public sealed class FdbTable
             {
                 if (slot.Port == port)
                 {
-                    slot.LastSeen = now;
+                    // Time is read once per batch: skip the store (and the dirty cache line) for repeats.
+                    if (slot.LastSeen != now)
+                    {
+                        slot.LastSeen = now;
+                    }
                     return LearnOutcome.Refreshed;
                 }
                 return Move(index, port, now, portLimit);

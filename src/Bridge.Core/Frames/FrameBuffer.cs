@@ -1,6 +1,7 @@
 // One frame in a pooled buffer. The frame starts after some headroom, so pushing or popping a VLAN
 // tag moves the start offset and 12 bytes of addresses instead of the whole frame.
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Hairpin.Bridge.Core.Frames;
 
@@ -14,24 +15,35 @@ public sealed class FrameBuffer
     private const int AddressesSize = 12;
     private const int TagSize = 4;
 
-    private readonly byte[] _storage;
+    private readonly byte[] _storage;   // this buffer's own array, or a slab shared by a whole pool
+    private readonly int _start;        // where this buffer's slice of the storage begins
+    private readonly int _size;         // headroom + capacity
     private readonly int _headroom;
 
     public FrameBuffer(int capacity, int headroom = DefaultHeadroom)
+        : this(new byte[headroom + capacity], 0, capacity, headroom)
+    {
+    }
+
+    /// <summary>A buffer over a slice of a larger slab (see <see cref="FramePool"/>).</summary>
+    internal FrameBuffer(byte[] slab, int start, int capacity, int headroom)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 64);
         ArgumentOutOfRangeException.ThrowIfNegative(headroom);
-        _storage = new byte[headroom + capacity];
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + headroom + capacity, slab.Length);
+        _storage = slab;
+        _start = start;
+        _size = headroom + capacity;
         _headroom = headroom;
         Reset();
     }
 
-    /// <summary>Where the frame's first byte (destination MAC) sits in the storage.</summary>
+    /// <summary>Where the frame's first byte (destination MAC) sits in this buffer (after the headroom it has left).</summary>
     public int Offset { get; private set; }
     /// <summary>Frame length in bytes, without FCS.</summary>
     public int Length { get; private set; }
     /// <summary>Largest frame this buffer holds with its headroom untouched.</summary>
-    public int Capacity => _storage.Length - _headroom;
+    public int Capacity => _size - _headroom;
 
     /// <summary>Index of the bridge port the frame arrived on; set by the receiver before ingress.</summary>
     public int IngressPort { get; set; }
@@ -41,16 +53,20 @@ public sealed class FrameBuffer
     internal ushort PriorityBits;      // PCP and DEI, in TCI position (top 4 bits)
     internal bool HasCustomerTag;      // a C-tag currently sits at offset 12
 
-    public Span<byte> Span => _storage.AsSpan(Offset, Length);
+    public Span<byte> Span
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(_storage, _start + Offset, Length);
+    }
 
     /// <summary>Space a receiver may fill from the frame start; follow with <see cref="SetLength"/>.</summary>
-    public Memory<byte> WritableMemory => _storage.AsMemory(Offset, _storage.Length - Offset);
-    public Span<byte> WritableSpan => _storage.AsSpan(Offset, _storage.Length - Offset);
+    public Memory<byte> WritableMemory => new(_storage, _start + Offset, _size - Offset);
+    public Span<byte> WritableSpan => new(_storage, _start + Offset, _size - Offset);
 
     public void SetLength(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _storage.Length - Offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _size - Offset);
         Length = length;
     }
 
@@ -58,11 +74,11 @@ public sealed class FrameBuffer
     public bool TryCopyFrom(ReadOnlySpan<byte> frame)
     {
         Offset = _headroom;
-        if (frame.Length > _storage.Length - Offset)
+        if (frame.Length > _size - Offset)
         {
             return false;
         }
-        frame.CopyTo(_storage.AsSpan(Offset));
+        frame.CopyTo(WritableSpan);
         Length = frame.Length;
         return true;
     }
@@ -74,10 +90,11 @@ public sealed class FrameBuffer
         {
             return false;
         }
-        _storage.AsSpan(Offset, AddressesSize).CopyTo(_storage.AsSpan(Offset - TagSize));
+        int at = _start + Offset;
+        _storage.AsSpan(at, AddressesSize).CopyTo(_storage.AsSpan(at - TagSize));
         Offset -= TagSize;
         Length += TagSize;
-        var tag = _storage.AsSpan(Offset + AddressesSize, TagSize);
+        var tag = _storage.AsSpan(at - TagSize + AddressesSize, TagSize);
         BinaryPrimitives.WriteUInt16BigEndian(tag, protocol);
         BinaryPrimitives.WriteUInt16BigEndian(tag[2..], control);
         return true;
@@ -86,7 +103,8 @@ public sealed class FrameBuffer
     /// <summary>Removes the 4 bytes after the MAC addresses (the outer tag). Caller checked one is there.</summary>
     public void PopTag()
     {
-        _storage.AsSpan(Offset, AddressesSize).CopyTo(_storage.AsSpan(Offset + TagSize));
+        int at = _start + Offset;
+        _storage.AsSpan(at, AddressesSize).CopyTo(_storage.AsSpan(at + TagSize));
         Offset += TagSize;
         Length -= TagSize;
     }

@@ -16,9 +16,22 @@ public sealed class FramePool
     private readonly IPooledObjectPolicy<FrameBuffer> _policy;
     private int _count;
 
-    public FramePool(int bufferCount, int frameCapacity = 2048)
-        : this(bufferCount, new FrameBufferPolicy(frameCapacity))
+    /// <summary>
+    /// Carves every buffer from one pinned slab: neighbouring frames share pages (fewer TLB misses
+    /// per batch) and native I/O (packet sockets, rings) can use them without pinning per call.
+    /// </summary>
+    public FramePool(int bufferCount, int frameCapacity = 2048, int headroom = FrameBuffer.DefaultHeadroom)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bufferCount, 1);
+        _policy = new FrameBufferPolicy(frameCapacity, headroom);
+        int stride = (headroom + frameCapacity + 63) & ~63;
+        byte[] slab = GC.AllocateArray<byte>(checked(bufferCount * stride), pinned: true);
+        _free = new FrameBuffer[bufferCount];
+        for (int i = 0; i < bufferCount; i++)
+        {
+            _free[i] = new FrameBuffer(slab, i * stride, frameCapacity, headroom);
+        }
+        _count = bufferCount;
     }
 
     public FramePool(int bufferCount, IPooledObjectPolicy<FrameBuffer> policy)
