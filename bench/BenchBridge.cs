@@ -70,7 +70,12 @@ internal sealed class BenchBridge
                 if (port == originalsPort && filled < BatchSize)
                 {
                     frame.IngressPort = ingressPort;
-                    Batch[filled++] = frame;
+                    // Usually the very buffer already in that slot: skip the store and its GC write barrier.
+                    if (!ReferenceEquals(Batch[filled], frame))
+                    {
+                        Batch[filled] = frame;
+                    }
+                    filled++;
                 }
                 else
                 {
