@@ -15,6 +15,19 @@ public sealed record BridgeConfig
     /// <summary>Largest frame accepted, without FCS: 1500-byte MTU + 14 header + two 4-byte tags.</summary>
     public int MaxFrameSize { get; init; } = 1522;
 
+    /// <summary>The index of the port named <paramref name="name"/> (its number on the data path), or -1.</summary>
+    public int IndexOf(string name)
+    {
+        for (int i = 0; i < Ports.Count; i++)
+        {
+            if (Ports[i].Name == name)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /// <summary>Every problem with this configuration, each naming the setting; empty when usable.</summary>
     public IReadOnlyList<string> Validate(BridgeEngineOptions options)
     {

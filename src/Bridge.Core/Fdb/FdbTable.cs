@@ -58,21 +58,21 @@ public sealed class FdbTable
     public int Lookup(int vid, MacAddress mac)
     {
         ulong key = KeyOf(vid, mac);
-        int index = HomeOf(key);
+        ref Slot slot = ref _slots[Probe(key)];
+        return slot.Key == key ? slot.Port : -1;
+    }
+
+    /// <summary>The slot holding <paramref name="key"/>, or the empty slot that ends its probe run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Probe(ulong key)
+    {
         Slot[] slots = _slots;
-        while (true)
+        int index = HomeOf(key);
+        while (slots[index].Key != key && slots[index].Key != 0)
         {
-            ref Slot slot = ref slots[index];
-            if (slot.Key == key)
-            {
-                return slot.Port;
-            }
-            if (slot.Key == 0)
-            {
-                return -1;
-            }
             index = (index + 1) & _mask;
         }
+        return index;
     }
 
     /// <summary>
@@ -83,30 +83,22 @@ public sealed class FdbTable
     public LearnOutcome Learn(int vid, MacAddress mac, int port, long now, int portLimit, int bridgeLimit)
     {
         ulong key = KeyOf(vid, mac);
-        int index = HomeOf(key);
-        Slot[] slots = _slots;
-        while (true)
+        int index = Probe(key);
+        ref Slot slot = ref _slots[index];
+        if (slot.Key == 0)
         {
-            ref Slot slot = ref slots[index];
-            if (slot.Key == key)
-            {
-                if (slot.Port == port)
-                {
-                    // Time is read once per batch: skip the store (and the dirty cache line) for repeats.
-                    if (slot.LastSeen != now)
-                    {
-                        slot.LastSeen = now;
-                    }
-                    return LearnOutcome.Refreshed;
-                }
-                return Move(index, port, now, portLimit);
-            }
-            if (slot.Key == 0)
-            {
-                return Insert(index, key, port, now, portLimit, bridgeLimit);
-            }
-            index = (index + 1) & _mask;
+            return Insert(index, key, port, now, portLimit, bridgeLimit);
         }
+        if (slot.Port != port)
+        {
+            return Move(index, port, now, portLimit);
+        }
+        // Time is read once per batch: skip the store (and the dirty cache line) for repeats.
+        if (slot.LastSeen != now)
+        {
+            slot.LastSeen = now;
+        }
+        return LearnOutcome.Refreshed;
     }
 
     private LearnOutcome Insert(int index, ulong key, int port, long now, int portLimit, int bridgeLimit)
@@ -159,11 +151,7 @@ public sealed class FdbTable
             return false;
         }
         ulong key = KeyOf(vid, mac);
-        int index = HomeOf(key);
-        while (_slots[index].Key != 0)
-        {
-            index = (index + 1) & _mask;
-        }
+        int index = Probe(key);   // Remove above made sure the key is absent: this is the empty slot
         _slots[index] = new Slot { Key = key, LastSeen = now, Port = port, Kind = kind };
         CountIn(_slots[index]);
         return true;
@@ -173,19 +161,14 @@ public sealed class FdbTable
     public bool Remove(int vid, MacAddress mac)
     {
         ValidateKey(vid, mac);
-        ulong key = KeyOf(vid, mac);
-        int index = HomeOf(key);
-        while (_slots[index].Key != 0)
+        int index = Probe(KeyOf(vid, mac));
+        if (_slots[index].Key == 0)
         {
-            if (_slots[index].Key == key)
-            {
-                CountOut(_slots[index]);
-                RemoveAt(index);
-                return true;
-            }
-            index = (index + 1) & _mask;
+            return false;
         }
-        return false;
+        CountOut(_slots[index]);
+        RemoveAt(index);
+        return true;
     }
 
     /// <summary>Removes entries by port and/or VID (null: any); static ones only when asked (`fdb flush`).</summary>

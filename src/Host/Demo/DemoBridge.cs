@@ -1,5 +1,6 @@
 // The real bridge engine with named ports, driven one frame per batch so that each frame's fate can
 // be read back on its own: what is on the egress rings afterwards, and which counters moved.
+using Hairpin.Bridge.Core.Time;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
@@ -14,29 +15,19 @@ internal sealed class DemoBridge
 
     public DemoBridge(BridgeConfig config)
     {
-        Clock = new DemoClock();
+        Clock = new ManualTimeProvider();
         Pool = new FramePool(PoolSize);
         Engine = new BridgeEngine(config, Pool, Clock);
     }
 
-    public DemoClock Clock { get; }
+    public ManualTimeProvider Clock { get; }
     public FramePool Pool { get; }
     public BridgeEngine Engine { get; }
 
     public IReadOnlyList<string> PortNames => [.. Engine.Config.Ports.Select(port => port.Name)];
 
-    public int PortIndex(string name)
-    {
-        IReadOnlyList<PortConfig> ports = Engine.Config.Ports;
-        for (int i = 0; i < ports.Count; i++)
-        {
-            if (ports[i].Name == name)
-            {
-                return i;
-            }
-        }
-        throw new ArgumentException($"no port named '{name}'", nameof(name));
-    }
+    public int PortIndex(string name) =>
+        Engine.Config.IndexOf(name) is int index and >= 0 ? index : throw new ArgumentException($"no port named '{name}'", nameof(name));
 
     public string PortName(int index) => Engine.Config.Ports[index].Name;
 

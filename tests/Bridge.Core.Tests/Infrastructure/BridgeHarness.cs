@@ -1,4 +1,5 @@
 // An engine with its pool and clock, plus helpers to inject frames and collect what leaves each port.
+using Hairpin.Bridge.Core.Time;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
@@ -23,18 +24,8 @@ public sealed class BridgeHarness
     public FramePool Pool { get; }
     public BridgeEngine Engine { get; }
 
-    public int PortIndex(string name)
-    {
-        IReadOnlyList<PortConfig> ports = Engine.Config.Ports;
-        for (int i = 0; i < ports.Count; i++)
-        {
-            if (ports[i].Name == name)
-            {
-                return i;
-            }
-        }
-        throw new ArgumentException($"no port named '{name}'", nameof(name));
-    }
+    public int PortIndex(string name) =>
+        Engine.Config.IndexOf(name) is int index and >= 0 ? index : throw new ArgumentException($"no port named '{name}'", nameof(name));
 
     /// <summary>Copies each frame into a pooled buffer and runs them through the engine as one batch.</summary>
     public void Send(IEnumerable<(int Port, byte[] Frame)> frames)
