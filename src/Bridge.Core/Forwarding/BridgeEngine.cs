@@ -1,5 +1,6 @@
 // The bridge engine: takes batches of received frames, returns them on per-port egress rings and a
 // control-plane ring, and counts everything in between. No I/O, no threads, no clock of its own.
+using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
@@ -93,10 +94,16 @@ public sealed partial class BridgeEngine
     private void ApplyPendingPlan()
     {
         ForwardingPlan? pending = Interlocked.Exchange(ref _pendingPlan, null);
-        if (pending is null)
+        if (pending is not null)
         {
-            return;
+            SwitchTo(pending);
         }
+    }
+
+    // Out of line: its lambda's closure would otherwise be allocated on every batch, change or not.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SwitchTo(ForwardingPlan pending)
+    {
         _plan = pending;
         // Entries that can no longer be right (port gone or disabled, VLAN removed from the port) go now,
         // as Linux does on port disable and VLAN delete, so traffic floods instead of vanishing.
