@@ -34,7 +34,7 @@ internal sealed class BenchBridge
     {
         for (int i = 0; i < count; i++)
         {
-            Engine.Fdb.Learn(1, Host(port, i), port, TimeProvider.System.GetTimestamp(), 0, int.MaxValue);
+            Engine.Fdb.Learn(1, Host(port, i), port, now: 0, portLimit: 0, bridgeLimit: int.MaxValue);
         }
     }
 

@@ -3,4 +3,4 @@ using Hairpin.Bridge.Core.Headers;
 
 namespace Hairpin.Bridge.Core.Fdb;
 
-public readonly record struct FdbEntry(int Vid, MacAddress Mac, int Port, FdbEntryKind Kind, long LastSeenTimestamp);
+public readonly record struct FdbEntry(int Vid, MacAddress Mac, int Port, FdbEntryKind Kind, uint LastSeenSecond);

@@ -1,10 +1,15 @@
 // The forwarding database: (VID, MAC) -> port, for independent VLAN learning.
 //
-// Open addressing with linear probing over a table sized to at most half full, so a lookup is one
-// multiply, one shift and usually one cache line. Deletion shifts followers back (no tombstones), so
-// lookups never degrade after churn. The table is allocated once; learning at a limit refuses instead
-// of growing. Single writer: only the forwarding thread calls any member (the engine serialises
-// control operations with its batches).
+// Open addressing with linear probing, at most half full, so a lookup is one multiply, one shift and
+// usually one cache line. Slots are 16 bytes, four to a line. The table is allocated once at its full
+// capacity but only a power-of-two prefix of it is in use, doubled (rehashed in place through a
+// preallocated scratch area) as entries arrive: a bridge with a few hundred hosts touches a few dozen
+// pages, not megabytes, and nothing is ever allocated after construction. Deletion shifts followers
+// back (no tombstones), so lookups never degrade after churn. Learning at a limit refuses instead of
+// growing past the capacity. Single writer: only the forwarding thread calls any member.
+//
+// Time is whole seconds (the caller converts its clock once per batch): ageing is a 300-second
+// affair, and a 32-bit second count keeps the slot small.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Headers;
@@ -14,20 +19,23 @@ namespace Hairpin.Bridge.Core.Fdb;
 public sealed class FdbTable
 {
     private const int MaxPorts = 64;
+    private const int InitialActiveSize = 1024;
 
     private struct Slot
     {
         public ulong Key;          // (VID << 48) | MAC; 0 marks an empty slot (VID 0 is never a key)
-        public long LastSeen;      // TimeProvider timestamp of the last frame from this MAC
-        public int Port;
+        public uint LastSeen;      // second of the last frame from this MAC
+        public byte Port;
         public FdbEntryKind Kind;
     }
 
     private readonly Slot[] _slots;
-    private readonly int _mask;
-    private readonly int _shift;
+    private readonly Slot[] _scratch;   // where Grow parks entries while it rehashes
     private readonly int[] _learnedPerPort = new int[MaxPorts];
     private readonly int _maxStatic;
+    private int _activeSize;
+    private int _mask;
+    private int _shift;
 
     public FdbTable(int learnedCapacity, int maxStatic)
     {
@@ -35,11 +43,21 @@ public sealed class FdbTable
         ArgumentOutOfRangeException.ThrowIfNegative(maxStatic);
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * (learnedCapacity + maxStatic)));
         _slots = new Slot[size];
-        _mask = size - 1;
-        _shift = 64 - BitOperations.Log2((uint)size);
+        _scratch = new Slot[size / 2];
         _maxStatic = maxStatic;
         LearnedCapacity = learnedCapacity;
+        Activate(Math.Min(size, InitialActiveSize));
     }
+
+    private void Activate(int activeSize)
+    {
+        _activeSize = activeSize;
+        _mask = activeSize - 1;
+        _shift = 64 - BitOperations.Log2((uint)activeSize);
+    }
+
+    /// <summary>Slots in use for hashing now (grows by doubling, up to the capacity).</summary>
+    public int ActiveSize => _activeSize;
 
     public int LearnedCapacity { get; }
     public int LearnedCount { get; private set; }
@@ -80,7 +98,7 @@ public sealed class FdbTable
     /// <paramref name="portLimit"/> 0 means no per-port limit; <paramref name="bridgeLimit"/> caps learned entries.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public LearnOutcome Learn(int vid, MacAddress mac, int port, long now, int portLimit, int bridgeLimit)
+    public LearnOutcome Learn(int vid, MacAddress mac, int port, uint now, int portLimit, int bridgeLimit)
     {
         ulong key = KeyOf(vid, mac);
         int index = Probe(key);
@@ -101,20 +119,22 @@ public sealed class FdbTable
         return LearnOutcome.Refreshed;
     }
 
-    private LearnOutcome Insert(int index, ulong key, int port, long now, int portLimit, int bridgeLimit)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LearnOutcome Insert(int index, ulong key, int port, uint now, int portLimit, int bridgeLimit)
     {
         if (LearnedCount >= bridgeLimit || LearnedCount >= LearnedCapacity || (portLimit != 0 && _learnedPerPort[port] >= portLimit))
         {
             return LearnOutcome.LimitReached;
         }
-        _slots[index] = new Slot { Key = key, LastSeen = now, Port = port, Kind = FdbEntryKind.Learned };
+        index = MakeRoomFor(key, index);
+        _slots[index] = new Slot { Key = key, LastSeen = now, Port = (byte)port, Kind = FdbEntryKind.Learned };
         LearnedCount++;
         _learnedPerPort[port]++;
         return LearnOutcome.Learned;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private LearnOutcome Move(int index, int port, long now, int portLimit)
+    private LearnOutcome Move(int index, int port, uint now, int portLimit)
     {
         ref Slot slot = ref _slots[index];
         if (slot.Kind != FdbEntryKind.Learned)
@@ -129,14 +149,14 @@ public sealed class FdbTable
             RemoveAt(index);
             return LearnOutcome.LimitReached;
         }
-        slot.Port = port;
+        slot.Port = (byte)port;
         slot.LastSeen = now;
         _learnedPerPort[port]++;
         return LearnOutcome.Moved;
     }
 
     /// <summary>Adds or replaces an operator entry (`fdb add`). False when the static table is full.</summary>
-    public bool AddPermanent(int vid, MacAddress mac, int port, FdbEntryKind kind, long now)
+    public bool AddPermanent(int vid, MacAddress mac, int port, FdbEntryKind kind, uint now)
     {
         ArgumentOutOfRangeException.ThrowIfEqual((int)kind, (int)FdbEntryKind.Learned);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)port, (uint)MaxPorts);
@@ -151,8 +171,8 @@ public sealed class FdbTable
             return false;
         }
         ulong key = KeyOf(vid, mac);
-        int index = Probe(key);   // Remove above made sure the key is absent: this is the empty slot
-        _slots[index] = new Slot { Key = key, LastSeen = now, Port = port, Kind = kind };
+        int index = MakeRoomFor(key, Probe(key));   // Remove above made sure the key is absent
+        _slots[index] = new Slot { Key = key, LastSeen = now, Port = (byte)port, Kind = kind };
         CountIn(_slots[index]);
         return true;
     }
@@ -175,8 +195,8 @@ public sealed class FdbTable
     public int Flush(int? port = null, int? vid = null, bool includeStatic = false) =>
         RemoveWhere(new FlushFilter(port ?? -1, vid ?? -1, includeStatic));
 
-    /// <summary>Removes learned and sticky entries idle longer than <paramref name="maxIdle"/> timestamp ticks.</summary>
-    public int AgeOut(long now, long maxIdle) => RemoveWhere(new AgeFilter(now - maxIdle));
+    /// <summary>Removes learned and sticky entries idle longer than <paramref name="maxIdleSeconds"/>.</summary>
+    public int AgeOut(uint now, uint maxIdleSeconds) => RemoveWhere(new AgeFilter(now, maxIdleSeconds));
 
     /// <summary>Removes every entry, static ones too, for which <paramref name="isStale"/>(port, vid) holds (configuration changes).</summary>
     public int RemoveWhere(Func<int, int, bool> isStale) => RemoveWhere(new StaleFilter(isStale));
@@ -185,7 +205,7 @@ public sealed class FdbTable
     public List<FdbEntry> Snapshot()
     {
         var entries = new List<FdbEntry>(Count);
-        foreach (Slot slot in _slots)
+        foreach (Slot slot in _slots.AsSpan(0, _activeSize))
         {
             if (slot.Key != 0)
             {
@@ -208,9 +228,9 @@ public sealed class FdbTable
             && (includeStatic || slot.Kind != FdbEntryKind.Static);
     }
 
-    private readonly struct AgeFilter(long lastSeenBefore) : IEntryFilter
+    private readonly struct AgeFilter(uint now, uint maxIdle) : IEntryFilter
     {
-        public bool Matches(in Slot slot) => slot.Kind != FdbEntryKind.Static && slot.LastSeen < lastSeenBefore;
+        public bool Matches(in Slot slot) => slot.Kind != FdbEntryKind.Static && now - slot.LastSeen > maxIdle;
     }
 
     private readonly struct StaleFilter(Func<int, int, bool> isStale) : IEntryFilter
@@ -221,7 +241,7 @@ public sealed class FdbTable
     private int RemoveWhere<TFilter>(TFilter filter) where TFilter : struct, IEntryFilter
     {
         int removed = 0;
-        for (int index = 0; index < _slots.Length; index++)
+        for (int index = 0; index < _activeSize; index++)
         {
             // A removal shifts a follower into this slot, so look at the same slot again.
             while (_slots[index].Key != 0 && filter.Matches(_slots[index]))
@@ -232,6 +252,34 @@ public sealed class FdbTable
             }
         }
         return removed;
+    }
+
+    /// <summary>
+    /// Keeps the active part at most half full: doubles it (rehashing every entry) when one more would
+    /// pass that, and returns where <paramref name="key"/> now goes.
+    /// </summary>
+    private int MakeRoomFor(ulong key, int index)
+    {
+        if (2 * (Count + 1) <= _activeSize || _activeSize == _slots.Length)
+        {
+            return index;
+        }
+        int parked = 0;
+        foreach (ref Slot slot in _slots.AsSpan(0, _activeSize))
+        {
+            if (slot.Key != 0)
+            {
+                _scratch[parked++] = slot;
+                slot = default;
+            }
+        }
+        Activate(2 * _activeSize);
+        foreach (Slot slot in _scratch.AsSpan(0, parked))
+        {
+            _slots[Probe(slot.Key)] = slot;
+        }
+        _scratch.AsSpan(0, parked).Clear();
+        return Probe(key);
     }
 
     private void CountIn(in Slot slot)

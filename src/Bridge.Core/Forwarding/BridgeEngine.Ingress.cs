@@ -16,7 +16,7 @@ public sealed partial class BridgeEngine
     private const int ReservedVid = 0xFFF;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Receive(FrameBuffer frame, ForwardingPlan plan, long now)
+    private void Receive(FrameBuffer frame, ForwardingPlan plan, uint now)
     {
         int port = frame.IngressPort;
         if ((uint)port >= (uint)plan.PortCount)
@@ -166,12 +166,20 @@ public sealed partial class BridgeEngine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Learn(PortCounters counters, int vid, MacAddress source, int port, long now, int portLimit, int bridgeLimit)
+    private void Learn(PortCounters counters, int vid, MacAddress source, int port, uint now, int portLimit, int bridgeLimit)
     {
-        switch (_fdb.Learn(vid, source, port, now, portLimit, bridgeLimit))
+        LearnOutcome outcome = _fdb.Learn(vid, source, port, now, portLimit, bridgeLimit);
+        if (outcome != LearnOutcome.Refreshed)
         {
-            case LearnOutcome.Refreshed:
-                break;
+            CountLearning(counters, outcome);   // a known host refreshing itself is the common case
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CountLearning(PortCounters counters, LearnOutcome outcome)
+    {
+        switch (outcome)
+        {
             case LearnOutcome.Learned:
                 counters.Learned++;
                 break;

@@ -5,6 +5,7 @@ using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Headers;
 
 namespace Hairpin.Bridge.Core.Forwarding;
 
@@ -31,7 +32,7 @@ public sealed partial class BridgeEngine
         _pool = pool;
         _time = time;
         _options = options ?? new BridgeEngineOptions();
-        _plan = ForwardingPlan.Compile(config, _options, time.TimestampFrequency);
+        _plan = ForwardingPlan.Compile(config, _options);
         _fdb = new FdbTable(_options.FdbCapacity, _options.MaxStaticEntries);
         for (int i = 0; i < BridgeConfig.MaxPorts; i++)
         {
@@ -65,7 +66,7 @@ public sealed partial class BridgeEngine
     /// </summary>
     public void Publish(BridgeConfig config)
     {
-        var plan = ForwardingPlan.Compile(config, _options, _time.TimestampFrequency);
+        var plan = ForwardingPlan.Compile(config, _options);
         Volatile.Write(ref _pendingPlan, plan);
     }
 
@@ -77,7 +78,7 @@ public sealed partial class BridgeEngine
     {
         ApplyPendingPlan();
         ForwardingPlan plan = _plan;
-        long now = _time.GetTimestamp();
+        uint now = CurrentSecond();
         foreach (FrameBuffer frame in frames)
         {
             Receive(frame, plan, now);
@@ -88,8 +89,15 @@ public sealed partial class BridgeEngine
     public int SweepFdb()
     {
         ApplyPendingPlan();
-        return _fdb.AgeOut(_time.GetTimestamp(), _plan.AgeingTimestampTicks);
+        return _fdb.AgeOut(CurrentSecond(), _plan.AgeingSeconds);
     }
+
+    /// <summary>Adds an operator entry (`fdb add ... static|sticky`) stamped with the engine's clock.</summary>
+    public bool AddFdbEntry(int vid, MacAddress mac, int port, FdbEntryKind kind) =>
+        _fdb.AddPermanent(vid, mac, port, kind, CurrentSecond());
+
+    /// <summary>The FDB's clock: whole seconds of the TimeProvider's timestamp, read once per batch.</summary>
+    private uint CurrentSecond() => (uint)(_time.GetTimestamp() / _time.TimestampFrequency);
 
     private void ApplyPendingPlan()
     {

@@ -28,10 +28,11 @@ internal sealed class ForwardingPlan
     public ulong BroadcastFloodPorts { get; private set; }
     public int MaxFrameSize => Config.MaxFrameSize;
     public int MaxLearned => Config.MaxLearned;
-    public long AgeingTimestampTicks { get; private init; }
+    /// <summary>Ageing time in whole seconds, rounded up (the FDB keeps time in seconds).</summary>
+    public uint AgeingSeconds { get; private init; }
 
     /// <summary>Validates and compiles; throws <see cref="InvalidBridgeConfigException"/> listing every problem.</summary>
-    public static ForwardingPlan Compile(BridgeConfig config, BridgeEngineOptions options, long timestampFrequency)
+    public static ForwardingPlan Compile(BridgeConfig config, BridgeEngineOptions options)
     {
         IReadOnlyList<string> errors = config.Validate(options);
         if (errors.Count > 0)
@@ -41,7 +42,7 @@ internal sealed class ForwardingPlan
         IReadOnlyList<PortConfig> ports = config.Ports;
         var plan = new ForwardingPlan(config, new PortPlan[ports.Count])
         {
-            AgeingTimestampTicks = (long)(config.AgeingTime.TotalSeconds * timestampFrequency),
+            AgeingSeconds = (uint)Math.Ceiling(config.AgeingTime.TotalSeconds),
         };
         for (int i = 0; i < ports.Count; i++)
         {

@@ -14,11 +14,11 @@ public sealed class FdbTableTests
     {
         var random = new Random(seed);
         var table = new FdbTable(learnedCapacity: 512, maxStatic: 64);
-        var reference = new Dictionary<(int Vid, ulong Mac), (int Port, long Seen, FdbEntryKind Kind)>();
-        long now = 0;
+        var reference = new Dictionary<(int Vid, ulong Mac), (int Port, uint Seen, FdbEntryKind Kind)>();
+        uint now = 0;
         for (int step = 0; step < 50_000; step++)
         {
-            now += random.Next(3);
+            now += (uint)random.Next(3);
             int vid = random.Next(1, 4);
             var mac = new MacAddress(0x02_00_00_00_00_00UL | (uint)random.Next(1, 400));
             int port = random.Next(8);
@@ -47,8 +47,8 @@ public sealed class FdbTableTests
                     Assert.Equal(expected, flushed);
                     break;
                 default:
-                    int aged = table.AgeOut(now, maxIdle: 200);
-                    int expectedAged = reference.Where(e => e.Value.Kind != FdbEntryKind.Static && e.Value.Seen < now - 200).Select(e => e.Key).ToList()
+                    int aged = table.AgeOut(now, maxIdleSeconds: 200);
+                    int expectedAged = reference.Where(e => e.Value.Kind != FdbEntryKind.Static && now - e.Value.Seen > 200).Select(e => e.Key).ToList()
                         .Count(key => reference.Remove(key));
                     Assert.Equal(expectedAged, aged);
                     break;
@@ -61,7 +61,7 @@ public sealed class FdbTableTests
         AssertSame(table, reference, seed, 50_000);
     }
 
-    private static void ReferenceLearn(Dictionary<(int, ulong), (int Port, long Seen, FdbEntryKind Kind)> reference, int vid, MacAddress mac, int port, long now, int limit)
+    private static void ReferenceLearn(Dictionary<(int, ulong), (int Port, uint Seen, FdbEntryKind Kind)> reference, int vid, MacAddress mac, int port, uint now, int limit)
     {
         if (reference.TryGetValue((vid, mac.Value), out var entry))
         {
@@ -77,7 +77,7 @@ public sealed class FdbTableTests
         }
     }
 
-    private static void AssertSame(FdbTable table, Dictionary<(int Vid, ulong Mac), (int Port, long Seen, FdbEntryKind Kind)> reference, int seed, int step)
+    private static void AssertSame(FdbTable table, Dictionary<(int Vid, ulong Mac), (int Port, uint Seen, FdbEntryKind Kind)> reference, int seed, int step)
     {
         var snapshot = table.Snapshot();
         Assert.True(snapshot.Count == reference.Count, $"seed {seed} step {step}: table has {snapshot.Count}, reference {reference.Count}");
@@ -97,5 +97,21 @@ public sealed class FdbTableTests
         }
         Assert.Equal(5, table.LearnedOnPort(0));
         Assert.Equal(LearnOutcome.Learned, table.Learn(1, new MacAddress(0x02_00_00_00_20_01UL), port: 1, now: 0, portLimit: 5, bridgeLimit: 100));
+    }
+
+    [Fact]
+    public void TheActivePartGrowsWithTheEntriesAndKeepsEveryOne()
+    {
+        var table = new FdbTable(learnedCapacity: 100_000, maxStatic: 0);
+        int initial = table.ActiveSize;
+        for (uint i = 1; i <= 20_000; i++)
+        {
+            Assert.Equal(LearnOutcome.Learned, table.Learn(1 + (int)(i % 7), new MacAddress(0x02_00_00_00_00_00UL | i), (int)(i % 64), now: i, portLimit: 0, bridgeLimit: 100_000));
+        }
+        Assert.True(table.ActiveSize >= 40_000 && table.ActiveSize > initial, $"active size {table.ActiveSize}");
+        for (uint i = 1; i <= 20_000; i++)
+        {
+            Assert.Equal((int)(i % 64), table.Lookup(1 + (int)(i % 7), new MacAddress(0x02_00_00_00_00_00UL | i)));
+        }
     }
 }

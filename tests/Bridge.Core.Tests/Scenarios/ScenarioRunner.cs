@@ -272,7 +272,7 @@ public sealed class ScenarioRunner
         {
             case "add":
                 var kind = words.Contains("sticky") ? FdbEntryKind.Sticky : FdbEntryKind.Static;
-                fdb.AddPermanent(VlanOption(3), Mac(words[1]), PortIndex(words[2]), kind, Harness.Clock.GetTimestamp());
+                Harness.Engine.AddFdbEntry(VlanOption(3), Mac(words[1]), PortIndex(words[2]), kind);
                 return;
             case "flush":
                 int portAt = Array.IndexOf(words, "port");
