@@ -14,6 +14,8 @@ public sealed record BridgeConfig
     public int MaxLearned { get; init; } = 65_536;
     /// <summary>Largest frame accepted, without FCS: 1500-byte MTU + 14 header + two 4-byte tags.</summary>
     public int MaxFrameSize { get; init; } = 1522;
+    /// <summary>How long BPDU guard keeps a port down the first time; each repeat within ten such periods doubles it (up to 16 times).</summary>
+    public TimeSpan BpduGuardRecovery { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The index of the port named <paramref name="name"/> (its number on the data path), or -1.</summary>
     public int IndexOf(string name)
@@ -50,6 +52,10 @@ public sealed record BridgeConfig
         if (AgeingTime <= TimeSpan.Zero)
         {
             errors.Add($"ageing-time {AgeingTime.TotalSeconds} s must be positive");
+        }
+        if (BpduGuardRecovery < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"bpdu-guard-recovery {BpduGuardRecovery.TotalSeconds} s must be at least 1 s");
         }
         if (MaxLearned < 1 || MaxLearned > options.FdbCapacity)
         {

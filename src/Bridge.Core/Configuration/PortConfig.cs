@@ -25,6 +25,12 @@ public sealed record PortConfig
     /// (Linux `group_fwd_mask`). Bit 1 (pause) can never be set.
     /// </summary>
     public ushort GroupForwardMask { get; init; }
+    /// <summary>
+    /// An STP/RSTP BPDU arriving here error-disables the port. On by default: a Hairpin port faces a
+    /// hypervisor, which never speaks STP; turn it off on a port facing another bridge.
+    /// </summary>
+    public bool BpduGuard { get; init; } = true;
+    public PortSecurity Security { get; init; } = PortSecurity.Off;
 
     public IEnumerable<string> Validate()
     {
@@ -44,7 +50,7 @@ public sealed record PortConfig
         {
             yield return "group forward mask bit 1 (01:80:c2:00:00:01, pause) cannot be set: pause frames are never forwarded";
         }
-        foreach (string error in Vlans.Validate())
+        foreach (string error in Vlans.Validate().Concat(Security.Validate()))
         {
             yield return error;
         }

@@ -31,6 +31,9 @@ public sealed record PortVlans
         };
     }
 
+    /// <summary>One VLAN, untagged and PVID: a port facing a host, where tagged frames have no business.</summary>
+    public bool IsAccess => Pvid != 0 && Untagged.Contains(Pvid) && Members.Vids.Count() == 1;
+
     public IEnumerable<string> Validate()
     {
         if (Pvid != 0 && !Members.Contains(Pvid))

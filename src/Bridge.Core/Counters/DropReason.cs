@@ -15,11 +15,21 @@ public enum DropReason : byte
 
     // Ingress checks, in the order the engine applies them.
     InvalidSourceMac,
+    /// <summary>The port is error-disabled (BPDU guard, port security) until it recovers.</summary>
+    PortErrorDisabled,
     PauseFrame,
+    /// <summary>An STP/RSTP BPDU on a port with BPDU guard: the frame is dropped and the port error-disabled.</summary>
+    BpduGuard,
     IngressPortDisabled,
     IngressPortBlocking,
+    /// <summary>VLAN hopping guard: a tagged (not priority-tagged) frame on an access port.</summary>
+    TaggedOnAccessPort,
+    /// <summary>VLAN hopping guard: two stacked tags on an access port.</summary>
+    StackedTagsOnAccessPort,
     NoPvid,
     IngressVlanFiltered,
+    /// <summary>A source MAC beyond what port security allows.</summary>
+    PortSecurityViolation,
 
     // Forwarding decision.
     /// <summary>Known unicast to a MAC learned on the ingress port, which has hairpin off.</summary>

@@ -34,6 +34,8 @@ public sealed class PortCounters
     public long Learned { get; internal set; }
     public long MovedIn { get; internal set; }
     public long LearnLimitHits { get; internal set; }
+    /// <summary>Times a protection feature (BPDU guard, port security) error-disabled this port.</summary>
+    public long ErrorDisabled { get; internal set; }
 
     /// <summary>Frames received here and dropped, by reason.</summary>
     public ReadOnlySpan<long> Dropped => _dropped;

@@ -32,6 +32,7 @@ public sealed class FdbTable
     private readonly Slot[] _slots;
     private readonly Slot[] _scratch;   // where Grow parks entries while it rehashes
     private readonly int[] _learnedPerPort = new int[MaxPorts];
+    private readonly int[] _staticPerPort = new int[MaxPorts];
     private readonly int _maxStatic;
     private int _activeSize;
     private int _mask;
@@ -64,6 +65,7 @@ public sealed class FdbTable
     public int StaticCount { get; private set; }
     public int Count => LearnedCount + StaticCount;
     public int LearnedOnPort(int port) => _learnedPerPort[port];
+    public int StaticOnPort(int port) => _staticPerPort[port];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong KeyOf(int vid, MacAddress mac) => ((ulong)vid << 48) | mac.Value;
@@ -287,6 +289,7 @@ public sealed class FdbTable
         if (slot.Kind == FdbEntryKind.Static)
         {
             StaticCount++;
+            _staticPerPort[slot.Port]++;
         }
         else
         {
@@ -300,6 +303,7 @@ public sealed class FdbTable
         if (slot.Kind == FdbEntryKind.Static)
         {
             StaticCount--;
+            _staticPerPort[slot.Port]--;
         }
         else
         {

@@ -28,6 +28,11 @@ public sealed partial class BridgeEngine
         PortCounters counters = _counters[port];
         counters.RxFrames++;
         counters.RxBytes += frame.Length;
+        if ((_errorDisabledPorts & (1UL << port)) != 0)
+        {
+            Drop(frame, counters, DropReason.PortErrorDisabled);
+            return;
+        }
 
         var header = new EthernetReader(frame.Span);
         if (!header.IsValid)
@@ -57,7 +62,7 @@ public sealed partial class BridgeEngine
             return;
         }
         // Link-local before port state: BPDUs, LLDP and EVB must reach the control plane on a blocking port.
-        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal(frame, counters, destination, ingress.GroupForwardMask))
+        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal(frame, counters, destination, port, plan, now))
         {
             return;
         }
@@ -69,6 +74,10 @@ public sealed partial class BridgeEngine
 
         // VLAN classification. Only a C-tag (0x8100) is a tag to an 802.1Q port; an outer S-tag
         // (0x88A8) is payload, so such a frame is untagged here, as in Linux.
+        if (ingress.IsAccess && header.TagCount != 0 && !AdmitTagsOnAccessPort(frame, counters, in header))
+        {
+            return;
+        }
         int vid;
         if (header.OuterTagProtocol == EtherTypes.CustomerVlan)
         {
@@ -105,12 +114,18 @@ public sealed partial class BridgeEngine
         }
         frame.Vid = (ushort)vid;
 
+        if (ingress.Secured && !AdmitSecureSource(frame, counters, vid, source, port, ref ingress, now))
+        {
+            return;
+        }
         if (ingress.Learning)
         {
             Learn(counters, vid, source, port, now, ingress.MaxLearned, plan.MaxLearned);
         }
 
-        ulong eligible = members & ingress.PeerMask;
+        // The delivery rule (DeliveryRule.cs): pair terms precomputed in PeerMask, the VLAN term from
+        // the member mask, and ports a protection feature has taken down.
+        ulong eligible = members & ingress.PeerMask & ~_errorDisabledPorts;
         if (kind == FrameKind.Unicast)
         {
             int target = _fdb.Lookup(vid, destination);
@@ -118,7 +133,9 @@ public sealed partial class BridgeEngine
             {
                 if ((eligible & (1UL << target)) == 0)
                 {
-                    Drop(frame, counters, DeliveryRule.WhyNot(plan, port, target, vid));
+                    Drop(frame, counters, (_errorDisabledPorts & (1UL << target)) != 0
+                        ? DropReason.EgressPortNotForwarding
+                        : DeliveryRule.WhyNot(plan, port, target, vid));
                     return;
                 }
                 counters.Forwarded++;
@@ -143,9 +160,16 @@ public sealed partial class BridgeEngine
 
     /// <summary>True when the port's mask releases the address for normal forwarding; otherwise the frame is consumed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ReleaseLinkLocal(FrameBuffer frame, PortCounters counters, MacAddress destination, ushort groupForwardMask)
+    private bool ReleaseLinkLocal(FrameBuffer frame, PortCounters counters, MacAddress destination, int port, ForwardingPlan plan, uint now)
     {
-        switch (LinkLocalPolicy.Decide(destination.LinkLocalIndex, groupForwardMask))
+        ref PortPlan ingress = ref plan.Ports[port];
+        if (ingress.BpduGuard && BpduDetector.IsSpanningTreeBpdu(frame.Span))
+        {
+            Drop(frame, counters, DropReason.BpduGuard);
+            ErrorDisable(port, ErrorDisableCause.BpduGuard, now, BpduGuardHoldSeconds(port, now, plan.BpduGuardRecoverySeconds));
+            return false;
+        }
+        switch (LinkLocalPolicy.Decide(destination.LinkLocalIndex, ingress.GroupForwardMask))
         {
             case LinkLocalAction.Forward:
                 return true;

@@ -40,6 +40,7 @@ public sealed partial class BridgeEngine
             _counters[i] = new PortCounters();
         }
         ControlPlane = new FrameRing(_options.ControlPlaneQueueCapacity);
+        InstallSecureMacs(previous: null, _plan);
     }
 
     /// <summary>The configuration frames are (or, after a pending publish, will next be) forwarded under.</summary>
@@ -79,6 +80,10 @@ public sealed partial class BridgeEngine
         ApplyPendingPlan();
         ForwardingPlan plan = _plan;
         uint now = CurrentSecond();
+        if (_errorDisabledPorts != 0)
+        {
+            RecoverDuePorts(now);
+        }
         foreach (FrameBuffer frame in frames)
         {
             Receive(frame, plan, now);
@@ -112,11 +117,39 @@ public sealed partial class BridgeEngine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void SwitchTo(ForwardingPlan pending)
     {
+        ForwardingPlan previous = _plan;
         _plan = pending;
+        InstallSecureMacs(previous, pending);
         // Entries that can no longer be right (port gone or disabled, VLAN removed from the port) go now,
         // as Linux does on port disable and VLAN delete, so traffic floods instead of vanishing.
         _fdb.RemoveWhere((port, vid) => port >= pending.PortCount
             || pending.Ports[port].State == PortState.Disabled
             || !pending.IsMember(port, vid));
+    }
+
+    /// <summary>
+    /// A port whose port-security settings changed starts afresh: its entries go (static ones too) and
+    /// its allowed MACs are installed as static entries, so traffic to them goes there at once.
+    /// </summary>
+    private void InstallSecureMacs(ForwardingPlan? previous, ForwardingPlan next)
+    {
+        uint now = CurrentSecond();
+        for (int port = 0; port < next.PortCount; port++)
+        {
+            PortSecurity security = next.Config.Ports[port].Security;
+            bool unchanged = previous is not null && port < previous.PortCount && previous.Config.Ports[port].Security == security;
+            if (unchanged)
+            {
+                continue;
+            }
+            if (previous is not null)
+            {
+                _fdb.Flush(port: port, includeStatic: true);
+            }
+            foreach (SecureMac secure in security.Enabled ? security.AllowedMacs : [])
+            {
+                _fdb.AddPermanent(secure.Vid == 0 ? next.Ports[port].Pvid : secure.Vid, secure.Mac, port, FdbEntryKind.Static, now);
+            }
+        }
     }
 }

@@ -28,6 +28,8 @@ internal sealed class ForwardingPlan
     public ulong BroadcastFloodPorts { get; private set; }
     public int MaxFrameSize => Config.MaxFrameSize;
     public int MaxLearned => Config.MaxLearned;
+    /// <summary>BPDU guard's first hold time in whole seconds.</summary>
+    public uint BpduGuardRecoverySeconds { get; private init; }
     /// <summary>Ageing time in whole seconds, rounded up (the FDB keeps time in seconds).</summary>
     public uint AgeingSeconds { get; private init; }
 
@@ -43,6 +45,7 @@ internal sealed class ForwardingPlan
         var plan = new ForwardingPlan(config, new PortPlan[ports.Count])
         {
             AgeingSeconds = (uint)Math.Ceiling(config.AgeingTime.TotalSeconds),
+            BpduGuardRecoverySeconds = (uint)Math.Ceiling(config.BpduGuardRecovery.TotalSeconds),
         };
         for (int i = 0; i < ports.Count; i++)
         {
@@ -56,6 +59,12 @@ internal sealed class ForwardingPlan
                 GroupForwardMask = port.GroupForwardMask,
                 MaxLearned = port.MaxLearned,
                 PeerMask = PeerMaskOf(i, ports),
+                IsAccess = port.Vlans.IsAccess,
+                BpduGuard = port.BpduGuard,
+                Secured = port.Security.Enabled,
+                StickySecure = port.Security.Sticky,
+                Violation = port.Security.Violation,
+                MaxSecureMacs = port.Security.MaxMacs,
             };
             foreach (int vid in port.Vlans.Members.Vids)
             {

@@ -12,4 +12,11 @@ internal struct PortPlan
     public int MaxLearned;
     /// <summary>Ports a frame from this port may be delivered to, before the VLAN term (see DeliveryRule).</summary>
     public ulong PeerMask;
+    /// <summary>One untagged VLAN: tagged and double-tagged frames are VLAN hopping attempts.</summary>
+    public bool IsAccess;
+    public bool BpduGuard;
+    public bool Secured;
+    public bool StickySecure;
+    public SecurityViolation Violation;
+    public int MaxSecureMacs;
 }

@@ -38,6 +38,16 @@ public sealed class FrameBuilder
     /// <summary>Leave a short frame short (the Linux stack hands 42-byte ARPs to veth unpadded).</summary>
     public FrameBuilder WithoutPadding() { _pad = false; return this; }
 
+    /// <summary>An STP configuration BPDU: 802.3 length, LLC 42-42-03, 35 bytes of BPDU.</summary>
+    public FrameBuilder StpBpdu()
+    {
+        var llcAndBpdu = new byte[38];
+        llcAndBpdu[0] = 0x42;   // DSAP: spanning tree
+        llcAndBpdu[1] = 0x42;   // SSAP
+        llcAndBpdu[2] = 0x03;   // UI
+        return EtherType((ushort)llcAndBpdu.Length).Payload(llcAndBpdu);
+    }
+
     /// <summary>An ARP request "who has <paramref name="targetIp"/> tell <paramref name="senderIp"/>".</summary>
     public FrameBuilder ArpRequest(uint senderIp, uint targetIp)
     {

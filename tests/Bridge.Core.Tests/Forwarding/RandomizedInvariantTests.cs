@@ -46,15 +46,19 @@ public sealed class RandomizedInvariantTests
             {
                 batch.Add((random.Next(config.Ports.Count), RandomFrame(random, hosts, frameId++)));
             }
+            // Recovery happens only at a batch's start, so a port down now that is not due back by
+            // this second stays down for the whole batch.
+            ulong downForWholeBatch = DownPorts(harness, config);
             harness.Send(batch);
             sent += batchSize;
-            CheckBatch(harness, config, seed, sent, drained);
+            CheckBatch(harness, config, seed, sent, drained, downForWholeBatch);
         }
         Assert.Equal(harness.Pool.TotalCount, harness.Pool.AvailableCount);
         // The run must have exercised what it checks, or it proves nothing.
         Assert.True(drained.Reflected > 0, $"seed {seed}: no frame was ever reflected");
-        Assert.True(drained.Delivered > FramesPerRun / 10, $"seed {seed}: only {drained.Delivered} copies delivered");
+        Assert.True(drained.Delivered > FramesPerRun / 10, $"seed {seed}: only {drained.Delivered} copies delivered; drops: {TopDrops(harness, config)}");
         Assert.True(drained.Trapped > 0, $"seed {seed}: nothing was trapped");
+        Assert.True(ErrorDisabledEver(harness, config), $"seed {seed}: BPDU guard never fired");
     }
 
     private sealed class DrainTotals
@@ -64,7 +68,28 @@ public sealed class RandomizedInvariantTests
         public long Reflected;
     }
 
-    private static void CheckBatch(BridgeHarness harness, BridgeConfig config, int seed, int sent, DrainTotals drained)
+    private static string TopDrops(BridgeHarness harness, BridgeConfig config) => string.Join(", ",
+        Enum.GetValues<DropReason>()
+            .Select(reason => (reason, count: Enumerable.Range(0, config.Ports.Count).Sum(p => harness.Engine.Counters(p).DroppedFor(reason))))
+            .Where(x => x.count > 0).OrderByDescending(x => x.count).Take(6).Select(x => $"{DropReasons.Name(x.reason)} {x.count}"));
+
+    private static bool ErrorDisabledEver(BridgeHarness harness, BridgeConfig config) =>
+        Enumerable.Range(0, config.Ports.Count).Any(port => harness.Engine.Counters(port).ErrorDisabled > 0);
+
+    private static ulong DownPorts(BridgeHarness harness, BridgeConfig config)
+    {
+        uint now = (uint)(harness.Clock.GetTimestamp() / harness.Clock.TimestampFrequency);
+        ulong down = 0;
+        for (int port = 0; port < config.Ports.Count; port++)
+        {
+            var status = harness.Engine.Status(port);
+            bool staysDown = status.IsErrorDisabled && (status.RecoverAtSecond == 0 || status.RecoverAtSecond > now);
+            down |= staysDown ? 1UL << port : 0;
+        }
+        return down;
+    }
+
+    private static void CheckBatch(BridgeHarness harness, BridgeConfig config, int seed, int sent, DrainTotals drained, ulong downForWholeBatch)
     {
         string where = $"seed {seed}, after {sent} frames";
         List<Delivered> delivered = harness.DrainEgress();
@@ -81,6 +106,8 @@ public sealed class RandomizedInvariantTests
             Assert.False(ingress.Isolated && egress.Isolated, $"{where}: isolated {ingress.Name} delivered to isolated {egress.Name}");
             Assert.True(egress.Vlans.Members.Contains(copy.Vid), $"{where}: VLAN {copy.Vid} frame left by {egress.Name}, not a member");
             Assert.Equal(PortState.Forwarding, egress.State);
+            Assert.True((downForWholeBatch & (1UL << copy.Port)) == 0, $"{where}: error-disabled {egress.Name} was sent a frame");
+            Assert.True((downForWholeBatch & (1UL << copy.IngressPort)) == 0, $"{where}: error-disabled {ingress.Name} forwarded a frame");
             var header = new EthernetReader(copy.Bytes);
             bool tagged = header.OuterTagProtocol == EtherTypes.CustomerVlan;
             Assert.True(tagged != egress.Vlans.Untagged.Contains(copy.Vid), $"{where}: tag form wrong for VLAN {copy.Vid} on {egress.Name}");
@@ -120,6 +147,9 @@ public sealed class RandomizedInvariantTests
         {
             ports[i] = RandomPort(random, $"p{i}");
         }
+        // Whatever the seed, two ports start forwarding and one reflects, so every invariant is exercised.
+        ports[0] = ports[0] with { Hairpin = true, State = PortState.Forwarding };
+        ports[1] = ports[1] with { State = PortState.Forwarding };
         return new BridgeConfig { Ports = ports, MaxLearned = random.Next(4, 40) };
     }
 
@@ -133,6 +163,7 @@ public sealed class RandomizedInvariantTests
         BroadcastFlood = random.Next(4) != 0,
         Isolated = random.Next(3) == 0,
         Hairpin = random.Next(2) == 0,
+        BpduGuard = random.Next(4) != 0,   // on by default, off on a quarter (ports facing bridges)
         MaxLearned = random.Next(3) == 0 ? random.Next(1, 5) : 0,
         GroupForwardMask = random.Next(4) == 0 ? (ushort)0x4004 : (ushort)0,
         Vlans = random.Next(3) switch
@@ -168,8 +199,13 @@ public sealed class RandomizedInvariantTests
             2 => new MacAddress(0x0180_C200_0000UL + (ulong)random.Next(16)),
             _ => hosts[random.Next(hosts.Length)],
         };
+        if (random.Next(1000) == 0)
+        {
+            return new FrameBuilder().From(source).To("01:80:c2:00:00:00").StpBpdu().Build();   // trips BPDU guard
+        }
         var builder = new FrameBuilder().From(source).To(destination);
-        switch (random.Next(6))
+        // Half untagged, as host traffic mostly is; the rest every tag form, hostile ones included.
+        switch (random.Next(10))
         {
             case 0: builder.Tag(Vids[random.Next(Vids.Length)], random.Next(8)); break;
             case 1: builder.Tag(0, random.Next(8)); break;

@@ -26,6 +26,12 @@ internal static class PortSettings
                 "state" => port with { State = Enum.Parse<PortState>(value, ignoreCase: true) },
                 "max_learned" => port with { MaxLearned = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "group_fwd_mask" => port with { GroupForwardMask = Convert.ToUInt16(value, 16) },
+                "bpdu_guard" => port with { BpduGuard = OnOff(value, fail) },
+                "port_security" => port with { Security = port.Security with { Enabled = OnOff(value, fail) } },
+                "max_macs" => port with { Security = port.Security with { MaxMacs = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) } },
+                "violation" => port with { Security = port.Security with { Violation = Enum.Parse<SecurityViolation>(value, ignoreCase: true) } },
+                "sticky" => port with { Security = port.Security with { Sticky = OnOff(value, fail) } },
+                "secure_mac" => port with { Security = port.Security with { AllowedMacs = [.. port.Security.AllowedMacs, SecureMacOf(value)] } },
                 "access" => port with { Vlans = PortVlans.Access(Vid(value)) },
                 "trunk" => port with { Vlans = PortVlans.Trunk(VlanSet.Parse(value)) },
                 "native" => port with { Vlans = PortVlans.Trunk(port.Vlans.Members, Vid(value)) },
@@ -36,6 +42,13 @@ internal static class PortSettings
             };
         }
         return port;
+    }
+
+    // MAC or MAC/VID
+    private static SecureMac SecureMacOf(string value)
+    {
+        string[] parts = value.Split('/');
+        return new SecureMac(Hairpin.Bridge.Core.Headers.MacAddress.Parse(parts[0]), parts.Length > 1 ? Vid(parts[1]) : 0);
     }
 
     private static int Vid(string value) => int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);

@@ -54,7 +54,7 @@ public sealed class ScenarioRunner
 
     private void Step(string[] words)
     {
-        if (_pending is not null && words[0] is not ("expect" or "counter" or "fdb"))
+        if (_pending is not null && words[0] is not ("expect" or "counter" or "fdb" or "status"))
         {
             throw new ScenarioFailedException(_file, _pendingLine, "send has no expect after it");
         }
@@ -70,6 +70,8 @@ public sealed class ScenarioRunner
             case "sweep": Harness.Engine.SweepFdb(); break;
             case "fdb": Fdb(words[1..]); break;
             case "counter": Counter(words[1..]); break;
+            case "recover": Harness.Engine.RecoverPort(PortIndex(words[1])); break;
+            case "status": Status(words[1..]); break;
             default: throw Fail($"unknown statement '{words[0]}'");
         }
     }
@@ -159,6 +161,10 @@ public sealed class ScenarioRunner
             throw Fail("send wants: send PORT SRC -> DST [options]");
         }
         var builder = new FrameBuilder().From(Mac(words[0])).To(Mac(words[2]));
+        if (words.Length > 3 && words[3] == "bpdu")
+        {
+            return builder.StpBpdu().Build();
+        }
         int? tagVid = null;
         int pcp = 0;
         int size = 0;
@@ -262,6 +268,20 @@ public sealed class ScenarioRunner
             : "untagged";
     }
 
+    // status PORT up | status PORT error-disabled CAUSE [recovers-in SECONDS | manual]
+    private void Status(string[] words)
+    {
+        var status = Harness.Engine.Status(PortIndex(words[0]));
+        uint now = (uint)(Harness.Clock.GetTimestamp() / Harness.Clock.TimestampFrequency);
+        string actual = !status.IsErrorDisabled ? "up"
+            : $"error-disabled {Kebab(status.Cause.ToString())} " + (status.RecoverAtSecond == 0 ? "manual" : $"recovers-in {status.RecoverAtSecond - now}");
+        string wanted = string.Join(' ', words[1..]);
+        Check(actual.StartsWith(wanted, StringComparison.Ordinal), wanted, actual);
+    }
+
+    private static string Kebab(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
     // fdb HOST on PORT [vlan V] | fdb HOST absent [vlan V] | fdb add HOST PORT [vlan V] static|sticky | fdb flush [port P] [vlan V]
     private void Fdb(string[] words)
     {
@@ -313,6 +333,7 @@ public sealed class ScenarioRunner
             "learned" => counters.Learned,
             "moved" => counters.MovedIn,
             "limit_hits" => counters.LearnLimitHits,
+            "error_disabled" => counters.ErrorDisabled,
             "dropped" => DropOf(words[2]),
             _ => throw Fail($"unknown counter '{words[1]}'"),
         };

@@ -1,0 +1,64 @@
+// Port security and the access-port VLAN hopping guard, on the receive path. Both run only on ports
+// configured for them, out of line, so an ordinary port pays one predictable branch each.
+using System.Runtime.CompilerServices;
+using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Headers;
+
+namespace Hairpin.Bridge.Core.Forwarding;
+
+public sealed partial class BridgeEngine
+{
+    /// <summary>
+    /// An access port carries one untagged VLAN: a frame tagged with a real VID, an S-tag, or two
+    /// stacked tags of any kind is a VLAN hopping attempt. Priority tags (VID 0) are fine.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool AdmitTagsOnAccessPort(FrameBuffer frame, PortCounters counters, in EthernetReader header)
+    {
+        if (header.TagCount > 1)
+        {
+            Drop(frame, counters, DropReason.StackedTagsOnAccessPort);
+            return false;
+        }
+        if (header.OuterTagProtocol != EtherTypes.CustomerVlan || header.OuterVid != 0)
+        {
+            Drop(frame, counters, DropReason.TaggedOnAccessPort);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// A source MAC may send on a secured port if the port already holds it (configured or learned),
+    /// or if the port has room for one more; then it is learned here (sticky if asked). Otherwise
+    /// the frame is a violation: dropped, and with `violation disable` the port goes down.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool AdmitSecureSource(FrameBuffer frame, PortCounters counters, int vid, MacAddress source, int port, ref PortPlan ingress, uint now)
+    {
+        if (_fdb.Lookup(vid, source) == port)
+        {
+            return true;
+        }
+        if (_fdb.LearnedOnPort(port) + _fdb.StaticOnPort(port) < ingress.MaxSecureMacs)
+        {
+            bool learned = ingress.StickySecure
+                ? _fdb.AddPermanent(vid, source, port, FdbEntryKind.Sticky, now)
+                : _fdb.Learn(vid, source, port, now, portLimit: 0, bridgeLimit: _plan.MaxLearned) is LearnOutcome.Learned or LearnOutcome.Moved;
+            if (learned)
+            {
+                counters.Learned++;
+                return true;
+            }
+        }
+        Drop(frame, counters, DropReason.PortSecurityViolation);
+        if (ingress.Violation == SecurityViolation.Disable)
+        {
+            ErrorDisable(port, ErrorDisableCause.PortSecurity, now, downForSeconds: 0);
+        }
+        return false;
+    }
+}
