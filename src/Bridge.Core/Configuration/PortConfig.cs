@@ -31,6 +31,7 @@ public sealed record PortConfig
     /// </summary>
     public bool BpduGuard { get; init; } = true;
     public PortSecurity Security { get; init; } = PortSecurity.Off;
+    public StormControl StormControl { get; init; } = StormControl.Off;
 
     public IEnumerable<string> Validate()
     {
@@ -50,7 +51,7 @@ public sealed record PortConfig
         {
             yield return "group forward mask bit 1 (01:80:c2:00:00:01, pause) cannot be set: pause frames are never forwarded";
         }
-        foreach (string error in Vlans.Validate().Concat(Security.Validate()))
+        foreach (string error in Vlans.Validate().Concat(Security.Validate()).Concat(StormControl.Validate()))
         {
             yield return error;
         }

@@ -40,6 +40,10 @@ public enum DropReason : byte
     Isolated,
     /// <summary>Flooded, but no port was eligible for a copy.</summary>
     NoEligiblePort,
+    /// <summary>Over the port's storm-control rate for broadcast, multicast or unknown unicast.</summary>
+    StormBroadcast,
+    StormMulticast,
+    StormUnknownUnicast,
 
     // Resources (counted per egress copy where a copy was being made).
     PoolExhausted,

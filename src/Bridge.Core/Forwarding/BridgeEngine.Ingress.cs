@@ -153,6 +153,10 @@ public sealed partial class BridgeEngine
             Drop(frame, counters, DropReason.NoEligiblePort);
             return;
         }
+        if (ingress.StormControlled && !AdmitFlood(frame, counters, port, ref ingress, kind, now))
+        {
+            return;
+        }
         counters.Forwarded++;
         counters.Flooded++;
         Flood(frame, eligible, plan, kind);

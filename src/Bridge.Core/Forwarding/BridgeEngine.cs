@@ -79,7 +79,8 @@ public sealed partial class BridgeEngine
     {
         ApplyPendingPlan();
         ForwardingPlan plan = _plan;
-        uint now = CurrentSecond();
+        _batchTimestamp = _time.GetTimestamp();
+        uint now = (uint)(_batchTimestamp / _time.TimestampFrequency);
         if (_errorDisabledPorts != 0)
         {
             RecoverDuePorts(now);

@@ -65,6 +65,11 @@ internal sealed class ForwardingPlan
                 StickySecure = port.Security.Sticky,
                 Violation = port.Security.Violation,
                 MaxSecureMacs = port.Security.MaxMacs,
+                StormControlled = port.StormControl.Enabled,
+                StormBroadcastPps = port.StormControl.BroadcastPps,
+                StormMulticastPps = port.StormControl.MulticastPps,
+                StormUnknownUnicastPps = port.StormControl.UnknownUnicastPps,
+                StormAction = port.StormControl.Action,
             };
             foreach (int vid in port.Vlans.Members.Vids)
             {

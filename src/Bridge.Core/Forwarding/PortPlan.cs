@@ -19,4 +19,9 @@ internal struct PortPlan
     public bool StickySecure;
     public SecurityViolation Violation;
     public int MaxSecureMacs;
+    public bool StormControlled;
+    public long StormBroadcastPps;
+    public long StormMulticastPps;
+    public long StormUnknownUnicastPps;
+    public StormAction StormAction;
 }

@@ -7,6 +7,7 @@ public enum ErrorDisableCause : byte
     None,
     BpduGuard,
     PortSecurity,
+    StormControl,
 }
 
 /// <param name="Cause">Why the port is down; None when it is up.</param>
