@@ -36,6 +36,8 @@ public sealed class PortCounters
     public long LearnLimitHits { get; internal set; }
     /// <summary>Times a protection feature (BPDU guard, port security) error-disabled this port.</summary>
     public long ErrorDisabled { get; internal set; }
+    /// <summary>MACs damped for flapping onto this port (it is the offending port of a MacMoveReport).</summary>
+    public long MovesDamped { get; internal set; }
 
     /// <summary>Frames received here and dropped, by reason.</summary>
     public ReadOnlySpan<long> Dropped => _dropped;

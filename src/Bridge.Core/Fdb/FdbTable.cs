@@ -27,6 +27,7 @@ public sealed class FdbTable
         public uint LastSeen;      // second of the last frame from this MAC
         public byte Port;
         public FdbEntryKind Kind;
+        public ushort PinnedUntil;  // low 16 bits of the second a damping pin ends; 0: not pinned
     }
 
     private readonly Slot[] _slots;
@@ -135,14 +136,18 @@ public sealed class FdbTable
         return LearnOutcome.Learned;
     }
 
+    /// <summary>The port the most recent <see cref="LearnOutcome.Moved"/> moved an entry away from.</summary>
+    public int LastMovedFrom { get; private set; } = -1;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private LearnOutcome Move(int index, int port, uint now, int portLimit)
     {
         ref Slot slot = ref _slots[index];
-        if (slot.Kind != FdbEntryKind.Learned)
+        if (slot.Kind != FdbEntryKind.Learned || IsPinned(slot, now))
         {
             return LearnOutcome.MoveRefused;
         }
+        LastMovedFrom = slot.Port;
         _learnedPerPort[slot.Port]--;
         if (portLimit != 0 && _learnedPerPort[port] >= portLimit)
         {
@@ -156,6 +161,26 @@ public sealed class FdbTable
         _learnedPerPort[port]++;
         return LearnOutcome.Moved;
     }
+
+    /// <summary>
+    /// Puts a learned entry back on <paramref name="port"/> and keeps it there, whatever frames say,
+    /// until <paramref name="until"/> (MAC move damping). At most 32,767 seconds ahead.
+    /// </summary>
+    public void Pin(int vid, MacAddress mac, int port, uint until)
+    {
+        ref Slot slot = ref _slots[Probe(KeyOf(vid, mac))];
+        if (slot.Key == 0 || slot.Kind != FdbEntryKind.Learned)
+        {
+            return;
+        }
+        _learnedPerPort[slot.Port]--;
+        _learnedPerPort[port]++;
+        slot.Port = (byte)port;
+        slot.PinnedUntil = (ushort)until == 0 ? (ushort)1 : (ushort)until;
+    }
+
+    private static bool IsPinned(in Slot slot, uint now) =>
+        slot.PinnedUntil != 0 && (short)(slot.PinnedUntil - (ushort)now) > 0;
 
     /// <summary>Adds or replaces an operator entry (`fdb add`). False when the static table is full.</summary>
     public bool AddPermanent(int vid, MacAddress mac, int port, FdbEntryKind kind, uint now)

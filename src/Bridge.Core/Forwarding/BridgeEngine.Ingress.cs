@@ -199,12 +199,12 @@ public sealed partial class BridgeEngine
         LearnOutcome outcome = _fdb.Learn(vid, source, port, now, portLimit, bridgeLimit);
         if (outcome != LearnOutcome.Refreshed)
         {
-            CountLearning(counters, outcome);   // a known host refreshing itself is the common case
+            AfterLearning(counters, outcome, vid, source, port, now);   // a known host refreshing itself is the common case
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void CountLearning(PortCounters counters, LearnOutcome outcome)
+    private void AfterLearning(PortCounters counters, LearnOutcome outcome, int vid, MacAddress source, int port, uint now)
     {
         switch (outcome)
         {
@@ -213,6 +213,7 @@ public sealed partial class BridgeEngine
                 break;
             case LearnOutcome.Moved:
                 counters.MovedIn++;
+                OnMoved(vid, source, port, now);
                 break;
             case LearnOutcome.LimitReached:
                 counters.LearnLimitHits++;

@@ -28,6 +28,10 @@ internal sealed class ForwardingPlan
     public ulong BroadcastFloodPorts { get; private set; }
     public int MaxFrameSize => Config.MaxFrameSize;
     public int MaxLearned => Config.MaxLearned;
+    public bool MoveDampingEnabled => Config.MacMoveDamping.Enabled;
+    public int MaxMoves => Config.MacMoveDamping.MaxMoves;
+    public uint MoveWindowSeconds { get; private init; }
+    public uint MoveHoldSeconds { get; private init; }
     /// <summary>BPDU guard's first hold time in whole seconds.</summary>
     public uint BpduGuardRecoverySeconds { get; private init; }
     /// <summary>Ageing time in whole seconds, rounded up (the FDB keeps time in seconds).</summary>
@@ -46,6 +50,8 @@ internal sealed class ForwardingPlan
         {
             AgeingSeconds = (uint)Math.Ceiling(config.AgeingTime.TotalSeconds),
             BpduGuardRecoverySeconds = (uint)Math.Ceiling(config.BpduGuardRecovery.TotalSeconds),
+            MoveWindowSeconds = (uint)Math.Ceiling(config.MacMoveDamping.Window.TotalSeconds),
+            MoveHoldSeconds = (uint)Math.Ceiling(config.MacMoveDamping.Hold.TotalSeconds),
         };
         for (int i = 0; i < ports.Count; i++)
         {

@@ -54,7 +54,7 @@ public sealed class ScenarioRunner
 
     private void Step(string[] words)
     {
-        if (_pending is not null && words[0] is not ("expect" or "counter" or "fdb" or "status"))
+        if (_pending is not null && words[0] is not ("expect" or "counter" or "fdb" or "status" or "report"))
         {
             throw new ScenarioFailedException(_file, _pendingLine, "send has no expect after it");
         }
@@ -72,6 +72,7 @@ public sealed class ScenarioRunner
             case "counter": Counter(words[1..]); break;
             case "recover": Harness.Engine.RecoverPort(PortIndex(words[1])); break;
             case "status": Status(words[1..]); break;
+            case "report": MoveReport(words[1..]); break;
             default: throw Fail($"unknown statement '{words[0]}'");
         }
     }
@@ -80,9 +81,14 @@ public sealed class ScenarioRunner
     {
         for (int i = 0; i + 1 < words.Length; i += 2)
         {
-            int value = int.Parse(words[i + 1], CultureInfo.InvariantCulture);
+            int value = words[i + 1] is "on" or "off" ? (words[i + 1] == "on" ? 1 : 0) : int.Parse(words[i + 1], CultureInfo.InvariantCulture);
+            MacMoveDamping damping = _bridge.MacMoveDamping;
             _bridge = words[i] switch
             {
+                "mac_move_damping" => _bridge with { MacMoveDamping = damping with { Enabled = value == 1 } },
+                "mac_move_limit" => _bridge with { MacMoveDamping = damping with { MaxMoves = value } },
+                "mac_move_window" => _bridge with { MacMoveDamping = damping with { Window = TimeSpan.FromSeconds(value) } },
+                "mac_move_hold" => _bridge with { MacMoveDamping = damping with { Hold = TimeSpan.FromSeconds(value) } },
                 "ageing_time" => _bridge with { AgeingTime = TimeSpan.FromSeconds(value) },
                 "max_learned" => _bridge with { MaxLearned = value },
                 "max_frame" => _bridge with { MaxFrameSize = value },
@@ -279,6 +285,17 @@ public sealed class ScenarioRunner
         Check(actual.StartsWith(wanted, StringComparison.Ordinal), wanted, actual);
     }
 
+    // report HOST pinned PORT offending PORT | report none
+    private void MoveReport(string[] words)
+    {
+        bool any = Harness.Engine.TryTakeMacMoveReport(out var report);
+        string actual = !any ? "none" : $"{HostName(report.Mac)} pinned {_ports[report.PinnedPort].Name} offending {_ports[report.OffendingPort].Name}";
+        string wanted = string.Join(' ', words);
+        Check(actual == wanted, $"report {wanted}", $"report {actual}");
+    }
+
+    private string HostName(MacAddress mac) => _hosts.FirstOrDefault(host => host.Value == mac).Key ?? mac.ToString();
+
     private static string Kebab(string name) =>
         string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
@@ -334,6 +351,7 @@ public sealed class ScenarioRunner
             "moved" => counters.MovedIn,
             "limit_hits" => counters.LearnLimitHits,
             "error_disabled" => counters.ErrorDisabled,
+            "moves_damped" => counters.MovesDamped,
             "dropped" => DropOf(words[2]),
             _ => throw Fail($"unknown counter '{words[1]}'"),
         };
