@@ -17,6 +17,7 @@ public sealed record BridgeConfig
     /// <summary>How long BPDU guard keeps a port down the first time; each repeat within ten such periods doubles it (up to 16 times).</summary>
     public TimeSpan BpduGuardRecovery { get; init; } = TimeSpan.FromSeconds(30);
     public MacMoveDamping MacMoveDamping { get; init; } = new();
+    public LoopDetection LoopDetection { get; init; } = new();
 
     /// <summary>The index of the port named <paramref name="name"/> (its number on the data path), or -1.</summary>
     public int IndexOf(string name)
@@ -55,6 +56,7 @@ public sealed record BridgeConfig
             errors.Add($"ageing-time {AgeingTime.TotalSeconds} s must be positive");
         }
         errors.AddRange(MacMoveDamping.Validate());
+        errors.AddRange(LoopDetection.Validate());
         if (BpduGuardRecovery < TimeSpan.FromSeconds(1))
         {
             errors.Add($"bpdu-guard-recovery {BpduGuardRecovery.TotalSeconds} s must be at least 1 s");

@@ -13,4 +13,6 @@ public sealed record BridgeEngineOptions
     public int ControlPlaneQueueCapacity { get; init; } = 256;
     /// <summary>Largest frame a pooled buffer holds (for validation of MaxFrameSize).</summary>
     public int FrameCapacity { get; init; } = 2_048;
+    /// <summary>The bridge's own MAC (source of its loop probes); null picks a random locally administered one.</summary>
+    public Headers.MacAddress? BridgeAddress { get; init; }
 }

@@ -32,6 +32,8 @@ public sealed record PortConfig
     public bool BpduGuard { get; init; } = true;
     public PortSecurity Security { get; init; } = PortSecurity.Off;
     public StormControl StormControl { get; init; } = StormControl.Off;
+    /// <summary>Send loop detection probes out of this port (when the bridge's loop detection is on).</summary>
+    public bool LoopDetection { get; init; } = true;
 
     public IEnumerable<string> Validate()
     {

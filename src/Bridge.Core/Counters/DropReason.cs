@@ -17,6 +17,8 @@ public enum DropReason : byte
     InvalidSourceMac,
     /// <summary>The port is error-disabled (BPDU guard, port security) until it recovers.</summary>
     PortErrorDisabled,
+    /// <summary>One of this bridge's own loop probes came back: a loop.</summary>
+    LoopProbeReturned,
     PauseFrame,
     /// <summary>An STP/RSTP BPDU on a port with BPDU guard: the frame is dropped and the port error-disabled.</summary>
     BpduGuard,

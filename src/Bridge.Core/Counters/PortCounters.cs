@@ -38,6 +38,7 @@ public sealed class PortCounters
     public long ErrorDisabled { get; internal set; }
     /// <summary>MACs damped for flapping onto this port (it is the offending port of a MacMoveReport).</summary>
     public long MovesDamped { get; internal set; }
+    public long LoopProbesSent { get; internal set; }
 
     /// <summary>Frames received here and dropped, by reason.</summary>
     public ReadOnlySpan<long> Dropped => _dropped;

@@ -61,6 +61,10 @@ public sealed partial class BridgeEngine
             Drop(frame, counters, DropReason.IngressPortDisabled);
             return;
         }
+        if (destination == LoopProbe.Destination && ConsumeOwnProbe(frame, counters, port, now))
+        {
+            return;
+        }
         // Link-local before port state: BPDUs, LLDP and EVB must reach the control plane on a blocking port.
         if (destination.IsLinkLocalGroup && !ReleaseLinkLocal(frame, counters, destination, port, plan, now))
         {

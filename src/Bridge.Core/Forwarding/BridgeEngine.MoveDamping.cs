@@ -6,28 +6,10 @@ namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine
 {
-    private const int MoveReportCapacity = 64;
     private readonly MoveTracker _moveTracker = new();
-    private readonly MacMoveReport[] _moveReports = new MacMoveReport[MoveReportCapacity];
-    private int _moveReportHead;
-    private int _moveReportCount;
 
-    /// <summary>Reports of damped MACs, oldest first, for the control plane to log. Forwarding thread only.</summary>
-    public bool TryTakeMacMoveReport(out MacMoveReport report)
-    {
-        if (_moveReportCount == 0)
-        {
-            report = default;
-            return false;
-        }
-        report = _moveReports[_moveReportHead];
-        _moveReportHead = (_moveReportHead + 1) % MoveReportCapacity;
-        _moveReportCount--;
-        return true;
-    }
-
-    /// <summary>Reports lost because nobody took them (the newest are kept).</summary>
-    public long MacMoveReportsLost { get; private set; }
+    /// <summary>Damped MACs, oldest first, for the control plane to log. Forwarding thread only.</summary>
+    public ReportLog<MacMoveReport> MacMoveReports { get; } = new(64);
 
     private void OnMoved(int vid, MacAddress mac, int port, uint now)
     {
@@ -45,18 +27,6 @@ public sealed partial class BridgeEngine
         _fdb.Pin(vid, mac, pinnedPort, now + plan.MoveHoldSeconds);
         _moveTracker.Forget(key);
         _counters[port].MovesDamped++;
-        Report(new MacMoveReport(vid, mac, pinnedPort, port, now));
-    }
-
-    private void Report(MacMoveReport report)
-    {
-        if (_moveReportCount == MoveReportCapacity)
-        {
-            _moveReportHead = (_moveReportHead + 1) % MoveReportCapacity;
-            _moveReportCount--;
-            MacMoveReportsLost++;
-        }
-        _moveReports[(_moveReportHead + _moveReportCount) % MoveReportCapacity] = report;
-        _moveReportCount++;
+        MacMoveReports.Add(new MacMoveReport(vid, mac, pinnedPort, port, now));
     }
 }

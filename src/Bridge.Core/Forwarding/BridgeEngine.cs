@@ -40,6 +40,7 @@ public sealed partial class BridgeEngine
             _counters[i] = new PortCounters();
         }
         ControlPlane = new FrameRing(_options.ControlPlaneQueueCapacity);
+        BridgeAddress = _options.BridgeAddress ?? new MacAddress(0x02_00_00_00_00_00UL | (ulong)Random.Shared.NextInt64(1, 1L << 40));
         InstallSecureMacs(previous: null, _plan);
     }
 

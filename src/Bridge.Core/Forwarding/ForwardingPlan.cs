@@ -31,6 +31,7 @@ internal sealed class ForwardingPlan
     public bool MoveDampingEnabled => Config.MacMoveDamping.Enabled;
     public int MaxMoves => Config.MacMoveDamping.MaxMoves;
     public uint MoveWindowSeconds { get; private init; }
+    public uint LoopRetrySeconds { get; private init; }
     public uint MoveHoldSeconds { get; private init; }
     /// <summary>BPDU guard's first hold time in whole seconds.</summary>
     public uint BpduGuardRecoverySeconds { get; private init; }
@@ -51,6 +52,7 @@ internal sealed class ForwardingPlan
             AgeingSeconds = (uint)Math.Ceiling(config.AgeingTime.TotalSeconds),
             BpduGuardRecoverySeconds = (uint)Math.Ceiling(config.BpduGuardRecovery.TotalSeconds),
             MoveWindowSeconds = (uint)Math.Ceiling(config.MacMoveDamping.Window.TotalSeconds),
+            LoopRetrySeconds = (uint)Math.Ceiling(config.LoopDetection.Retry.TotalSeconds),
             MoveHoldSeconds = (uint)Math.Ceiling(config.MacMoveDamping.Hold.TotalSeconds),
         };
         for (int i = 0; i < ports.Count; i++)

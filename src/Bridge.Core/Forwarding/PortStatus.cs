@@ -8,6 +8,7 @@ public enum ErrorDisableCause : byte
     BpduGuard,
     PortSecurity,
     StormControl,
+    LoopDetected,
 }
 
 /// <param name="Cause">Why the port is down; None when it is up.</param>

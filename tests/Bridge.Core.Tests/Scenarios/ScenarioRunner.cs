@@ -288,7 +288,7 @@ public sealed class ScenarioRunner
     // report HOST pinned PORT offending PORT | report none
     private void MoveReport(string[] words)
     {
-        bool any = Harness.Engine.TryTakeMacMoveReport(out var report);
+        bool any = Harness.Engine.MacMoveReports.TryTake(out var report);
         string actual = !any ? "none" : $"{HostName(report.Mac)} pinned {_ports[report.PinnedPort].Name} offending {_ports[report.OffendingPort].Name}";
         string wanted = string.Join(' ', words);
         Check(actual == wanted, $"report {wanted}", $"report {actual}");
