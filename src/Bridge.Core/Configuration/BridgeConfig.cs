@@ -18,6 +18,7 @@ public sealed record BridgeConfig
     public TimeSpan BpduGuardRecovery { get; init; } = TimeSpan.FromSeconds(30);
     public MacMoveDamping MacMoveDamping { get; init; } = new();
     public LoopDetection LoopDetection { get; init; } = new();
+    public PingPongGuard PingPongGuard { get; init; } = new();
 
     /// <summary>The index of the port named <paramref name="name"/> (its number on the data path), or -1.</summary>
     public int IndexOf(string name)
@@ -57,6 +58,7 @@ public sealed record BridgeConfig
         }
         errors.AddRange(MacMoveDamping.Validate());
         errors.AddRange(LoopDetection.Validate());
+        errors.AddRange(PingPongGuard.Validate());
         if (BpduGuardRecovery < TimeSpan.FromSeconds(1))
         {
             errors.Add($"bpdu-guard-recovery {BpduGuardRecovery.TotalSeconds} s must be at least 1 s");

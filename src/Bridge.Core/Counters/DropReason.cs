@@ -19,6 +19,8 @@ public enum DropReason : byte
     PortErrorDisabled,
     /// <summary>One of this bridge's own loop probes came back: a loop.</summary>
     LoopProbeReturned,
+    /// <summary>A flooded frame this bridge had just reflected out of the port came straight back in.</summary>
+    PingPong,
     PauseFrame,
     /// <summary>An STP/RSTP BPDU on a port with BPDU guard: the frame is dropped and the port error-disabled.</summary>
     BpduGuard,

@@ -161,6 +161,17 @@ public sealed partial class BridgeEngine
         {
             return;
         }
+        if (ingress.GuardsPingPong)
+        {
+            if (ConsumeBounce(frame, counters, port, now))
+            {
+                return;
+            }
+            if ((eligible & (1UL << port)) != 0)
+            {
+                RememberReflected(frame, port);   // before Flood retags the original
+            }
+        }
         counters.Forwarded++;
         counters.Flooded++;
         Flood(frame, eligible, plan, kind);

@@ -32,7 +32,7 @@ public sealed partial class BridgeEngine
         _pool = pool;
         _time = time;
         _options = options ?? new BridgeEngineOptions();
-        _plan = ForwardingPlan.Compile(config, _options);
+        _plan = ForwardingPlan.Compile(config, _options, time.TimestampFrequency);
         _fdb = new FdbTable(_options.FdbCapacity, _options.MaxStaticEntries);
         for (int i = 0; i < BridgeConfig.MaxPorts; i++)
         {
@@ -68,7 +68,7 @@ public sealed partial class BridgeEngine
     /// </summary>
     public void Publish(BridgeConfig config)
     {
-        var plan = ForwardingPlan.Compile(config, _options);
+        var plan = ForwardingPlan.Compile(config, _options, _time.TimestampFrequency);
         Volatile.Write(ref _pendingPlan, plan);
     }
 

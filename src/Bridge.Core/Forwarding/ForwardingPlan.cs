@@ -32,6 +32,7 @@ internal sealed class ForwardingPlan
     public int MaxMoves => Config.MacMoveDamping.MaxMoves;
     public uint MoveWindowSeconds { get; private init; }
     public uint LoopRetrySeconds { get; private init; }
+    public long PingPongWindowTicks { get; private init; }
     public uint MoveHoldSeconds { get; private init; }
     /// <summary>BPDU guard's first hold time in whole seconds.</summary>
     public uint BpduGuardRecoverySeconds { get; private init; }
@@ -39,7 +40,7 @@ internal sealed class ForwardingPlan
     public uint AgeingSeconds { get; private init; }
 
     /// <summary>Validates and compiles; throws <see cref="InvalidBridgeConfigException"/> listing every problem.</summary>
-    public static ForwardingPlan Compile(BridgeConfig config, BridgeEngineOptions options)
+    public static ForwardingPlan Compile(BridgeConfig config, BridgeEngineOptions options, long timestampFrequency)
     {
         IReadOnlyList<string> errors = config.Validate(options);
         if (errors.Count > 0)
@@ -53,6 +54,7 @@ internal sealed class ForwardingPlan
             BpduGuardRecoverySeconds = (uint)Math.Ceiling(config.BpduGuardRecovery.TotalSeconds),
             MoveWindowSeconds = (uint)Math.Ceiling(config.MacMoveDamping.Window.TotalSeconds),
             LoopRetrySeconds = (uint)Math.Ceiling(config.LoopDetection.Retry.TotalSeconds),
+            PingPongWindowTicks = (long)(config.PingPongGuard.Window.TotalSeconds * timestampFrequency),
             MoveHoldSeconds = (uint)Math.Ceiling(config.MacMoveDamping.Hold.TotalSeconds),
         };
         for (int i = 0; i < ports.Count; i++)
@@ -68,6 +70,7 @@ internal sealed class ForwardingPlan
                 MaxLearned = port.MaxLearned,
                 PeerMask = PeerMaskOf(i, ports),
                 IsAccess = port.Vlans.IsAccess,
+                GuardsPingPong = port.Hairpin && config.PingPongGuard.Enabled,
                 BpduGuard = port.BpduGuard,
                 Secured = port.Security.Enabled,
                 StickySecure = port.Security.Sticky,

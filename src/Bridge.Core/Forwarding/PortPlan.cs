@@ -14,6 +14,8 @@ internal struct PortPlan
     public ulong PeerMask;
     /// <summary>One untagged VLAN: tagged and double-tagged frames are VLAN hopping attempts.</summary>
     public bool IsAccess;
+    /// <summary>Hairpin on and the ping-pong guard on: reflected floods are remembered and bounces caught.</summary>
+    public bool GuardsPingPong;
     public bool BpduGuard;
     public bool Secured;
     public bool StickySecure;

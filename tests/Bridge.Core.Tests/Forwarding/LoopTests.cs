@@ -134,4 +134,37 @@ public sealed class LoopTests
         string blockedName = lab.Engine(bridge).Config.Ports[port].Name;
         return blockedName == names[link.Bridge] && link.Port == names[bridge];
     }
+
+    [Fact]
+    public void ThePingPongGuardAloneStopsTwoFacingHairpinPortsWithinAFewFrames()
+    {
+        var lab = new LoopLab();
+        var noProbes = new LoopDetection { Enabled = false };
+        int a = lab.AddBridge(new PortConfig { Name = "host" }, new PortConfig { Name = "up", Hairpin = true });
+        int b = lab.AddBridge(new PortConfig { Name = "host" }, new PortConfig { Name = "down", Hairpin = true });
+        foreach (int bridge in new[] { a, b })
+        {
+            lab.Engine(bridge).Publish(lab.Engine(bridge).Config with { LoopDetection = noProbes });
+        }
+        lab.Link(a, "up", b, "down");
+
+        lab.HostSends(a, "host", Broadcast(0x02_00_00_00_00_0A));
+        int steps = 0;
+        while (lab.Step() > 0 && steps < 100)
+        {
+            steps++;
+        }
+
+        Assert.InRange(lab.FramesOverLinks, 1, 6);
+        var reports = new List<PingPongReport>();
+        foreach (int bridge in new[] { a, b })
+        {
+            while (lab.Engine(bridge).PingPongReports.TryTake(out PingPongReport report))
+            {
+                reports.Add(report);
+            }
+        }
+        Assert.NotEmpty(reports);
+        Assert.Equal(1, lab.HostReceived[(b, 0)]);   // B's host saw the broadcast once
+    }
 }
