@@ -1,0 +1,150 @@
+// An ACL compiled for lookup by tuple space search (OVS lib/classifier.h): one hash table per
+// distinct mask ("subtable"), each holding the masked values of the rules that use that mask and the
+// earliest such rule per value. Subtables are visited in order of the earliest rule they hold, and
+// the search stops as soon as no remaining subtable can beat the best match found, so the cost is
+// set by the number of distinct masks, not rules. An exact-match cache in front answers repeated
+// flows with one probe. Built off the data path; lookups never lock and never allocate.
+// Single writer: the forwarding thread (the cache and counters are written by lookups).
+namespace Hairpin.Bridge.Core.Acl;
+
+public sealed class CompiledAcl
+{
+    private const int CacheSize = 4096;
+
+    private sealed class Subtable(FlowKey mask)
+    {
+        public FlowKey Mask = mask;
+        public int EarliestRule = int.MaxValue;
+        public readonly Dictionary<FlowKey, int> Rules = [];
+    }
+
+    private struct CacheEntry
+    {
+        public FlowKey Key;
+        public int Rule;      // -1: the default verdict
+        public bool Used;
+    }
+
+    private readonly Subtable[] _subtables;
+    private readonly AclVerdict[] _verdicts;
+    private readonly long[] _hitFrames;
+    private readonly long[] _hitBytes;
+    private readonly CacheEntry[] _cache = new CacheEntry[CacheSize];
+
+    private CompiledAcl(AccessList acl, Subtable[] subtables, IReadOnlyList<string> warnings)
+    {
+        Acl = acl;
+        _subtables = subtables;
+        _verdicts = acl.Rules.Select(rule => rule.Verdict).ToArray();
+        _hitFrames = new long[acl.Rules.Count + 1];
+        _hitBytes = new long[acl.Rules.Count + 1];
+        Warnings = warnings;
+    }
+
+    public AccessList Acl { get; }
+    public int SubtableCount => _subtables.Length;
+    /// <summary>Rules that can never match, or that an earlier rule always matches first.</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>Frames and bytes matched by rule <paramref name="rule"/>; index Rules.Count is the default verdict.</summary>
+    public long HitFrames(int rule) => _hitFrames[rule];
+    public long HitBytes(int rule) => _hitBytes[rule];
+
+    /// <summary>Compiles; <paramref name="portIndex"/> resolves ingress port names (-1: no such port, an error).</summary>
+    public static CompiledAcl Compile(AccessList acl, Func<string, int> portIndex)
+    {
+        var warnings = new List<string>();
+        var subtables = new Dictionary<FlowKey, Subtable>();
+        for (int index = 0; index < acl.Rules.Count; index++)
+        {
+            AclRule rule = acl.Rules[index];
+            string where = $"acl {acl.Name} rule {index + 1} ({rule.Name})";
+            if (AclTuples.Contradiction(rule.Match) is string why)
+            {
+                warnings.Add($"{where} can never match: {why}");
+                continue;
+            }
+            int ingress = -1;
+            if (rule.Match.IngressPort is string portName && (ingress = portIndex(portName)) < 0)
+            {
+                throw new ArgumentException($"{where}: no port named '{portName}'");
+            }
+            var tuples = AclTuples.Expand(rule.Match, ingress);
+            if (ShadowedBy(subtables.Values, tuples) is int earlier)
+            {
+                warnings.Add($"{where} is shadowed by rule {earlier + 1} ({acl.Rules[earlier].Name}): it can never match first");
+            }
+            foreach ((FlowKey value, FlowKey mask) in tuples)
+            {
+                if (!subtables.TryGetValue(mask, out Subtable? subtable))
+                {
+                    subtables[mask] = subtable = new Subtable(mask);
+                }
+                subtable.Rules.TryAdd(value, index);   // an earlier rule with the same masked value wins
+                subtable.EarliestRule = Math.Min(subtable.EarliestRule, index);
+            }
+        }
+        Subtable[] ordered = [.. subtables.Values.OrderBy(subtable => subtable.EarliestRule)];
+        return new CompiledAcl(acl, ordered, warnings);
+    }
+
+    /// <summary>The latest of the earlier rules that cover every tuple, if each tuple is covered.</summary>
+    private static int? ShadowedBy(IEnumerable<Subtable> subtables, List<(FlowKey Value, FlowKey Mask)> tuples)
+    {
+        int latestCover = -1;
+        foreach ((FlowKey value, FlowKey mask) in tuples)
+        {
+            int cover = int.MaxValue;
+            foreach (Subtable subtable in subtables)
+            {
+                if (subtable.Mask.IsSubsetOf(mask) && subtable.Rules.TryGetValue(value & subtable.Mask, out int rule))
+                {
+                    cover = Math.Min(cover, rule);
+                }
+            }
+            if (cover == int.MaxValue)
+            {
+                return null;
+            }
+            latestCover = Math.Max(latestCover, cover);
+        }
+        return latestCover;
+    }
+
+    /// <summary>The verdict for a flow, counting the hit on the rule that decided it.</summary>
+    internal AclVerdict Evaluate(in FlowKey key, int frameBytes)
+    {
+        int rule = Lookup(key);
+        int counter = rule < 0 ? _hitFrames.Length - 1 : rule;
+        _hitFrames[counter]++;
+        _hitBytes[counter] += frameBytes;
+        return rule < 0 ? Acl.DefaultVerdict : _verdicts[rule];
+    }
+
+    /// <summary>The index of the first rule matching <paramref name="key"/>, or -1.</summary>
+    internal int Lookup(in FlowKey key)
+    {
+        ref CacheEntry cached = ref _cache[key.GetHashCode() & (CacheSize - 1)];
+        if (cached.Used && cached.Key.Equals(key))
+        {
+            return cached.Rule;
+        }
+        int best = int.MaxValue;
+        foreach (Subtable subtable in _subtables)
+        {
+            if (subtable.EarliestRule >= best)
+            {
+                break;   // ordered by earliest rule: nothing further can win
+            }
+            if (subtable.Rules.TryGetValue(key & subtable.Mask, out int rule) && rule < best)
+            {
+                best = rule;
+            }
+        }
+        int result = best == int.MaxValue ? -1 : best;
+        cached.Key = key;
+        cached.Rule = result;
+        cached.Used = true;
+        return result;
+    }
+}
