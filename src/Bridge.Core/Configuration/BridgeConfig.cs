@@ -19,6 +19,41 @@ public sealed record BridgeConfig
     public MacMoveDamping MacMoveDamping { get; init; } = new();
     public LoopDetection LoopDetection { get; init; } = new();
     public PingPongGuard PingPongGuard { get; init; } = new();
+    public IReadOnlyList<Acl.AccessList> Acls { get; init; } = [];
+    public IReadOnlyList<VmAclBinding> VmAcls { get; init; } = [];
+
+    private IEnumerable<string> ValidateAclReferences()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Acl.AccessList acl in Acls)
+        {
+            if (!names.Add(acl.Name))
+            {
+                yield return $"acl {acl.Name}: defined twice";
+            }
+        }
+        foreach (PortConfig port in Ports)
+        {
+            foreach (string? acl in new[] { port.IngressAcl, port.EgressAcl })
+            {
+                if (acl is not null && !names.Contains(acl))
+                {
+                    yield return $"port {port.Name}: no acl named '{acl}'";
+                }
+            }
+        }
+        foreach (VmAclBinding binding in VmAcls)
+        {
+            if (IndexOf(binding.Port) < 0)
+            {
+                yield return $"vm acl {binding.Mac}: no port named '{binding.Port}'";
+            }
+            if (!names.Contains(binding.Acl))
+            {
+                yield return $"vm acl {binding.Mac}: no acl named '{binding.Acl}'";
+            }
+        }
+    }
 
     /// <summary>The index of the port named <paramref name="name"/> (its number on the data path), or -1.</summary>
     public int IndexOf(string name)
@@ -59,6 +94,7 @@ public sealed record BridgeConfig
         errors.AddRange(MacMoveDamping.Validate());
         errors.AddRange(LoopDetection.Validate());
         errors.AddRange(PingPongGuard.Validate());
+        errors.AddRange(ValidateAclReferences());
         if (BpduGuardRecovery < TimeSpan.FromSeconds(1))
         {
             errors.Add($"bpdu-guard-recovery {BpduGuardRecovery.TotalSeconds} s must be at least 1 s");

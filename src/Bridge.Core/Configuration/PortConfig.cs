@@ -34,6 +34,10 @@ public sealed record PortConfig
     public StormControl StormControl { get; init; } = StormControl.Off;
     /// <summary>Send loop detection probes out of this port (when the bridge's loop detection is on).</summary>
     public bool LoopDetection { get; init; } = true;
+    /// <summary>Name of the ACL applied to frames arriving on this port (null: none).</summary>
+    public string? IngressAcl { get; init; }
+    /// <summary>Name of the ACL applied to frames leaving by this port (null: none).</summary>
+    public string? EgressAcl { get; init; }
 
     public IEnumerable<string> Validate()
     {

@@ -32,6 +32,10 @@ public enum DropReason : byte
     StackedTagsOnAccessPort,
     NoPvid,
     IngressVlanFiltered,
+    /// <summary>An ACL (on the port, or bound to the VM) said deny.</summary>
+    AclDenied,
+    /// <summary>An ACL applies but the frame's IP/transport headers cannot be read: dropped, not waved through.</summary>
+    MalformedHeaders,
     /// <summary>A source MAC beyond what port security allows.</summary>
     PortSecurityViolation,
 

@@ -30,6 +30,11 @@ public sealed partial class BridgeEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Transmit(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind)
     {
+        if (plan.Ports[port].HasEgressPolicy && !AdmitEgressPolicy(frame, port, plan))
+        {
+            _pool.Return(frame);
+            return;
+        }
         bool wantTag = (plan.VlanUntagged[frame.Vid] & (1UL << port)) == 0;
         if (frame.HasCustomerTag)
         {
@@ -59,6 +64,10 @@ public sealed partial class BridgeEngine
     /// <summary>Writes a copy straight into the egress port's tag form (one copy, no tag shuffling).</summary>
     private void TransmitCopy(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind)
     {
+        if (plan.Ports[port].HasEgressPolicy && !AdmitEgressPolicy(frame, port, plan))
+        {
+            return;
+        }
         if (!_pool.TryRent(out FrameBuffer? copy))
         {
             _counters[port].CountEgressDrop(DropReason.PoolExhausted);

@@ -26,6 +26,7 @@ public sealed partial class BridgeEngine
             return;
         }
         PortCounters counters = _counters[port];
+        _frameSerial++;
         counters.RxFrames++;
         counters.RxBytes += frame.Length;
         if ((_errorDisabledPorts & (1UL << port)) != 0)
@@ -119,6 +120,10 @@ public sealed partial class BridgeEngine
         frame.Vid = (ushort)vid;
 
         if (ingress.Secured && !AdmitSecureSource(frame, counters, vid, source, port, ref ingress, now))
+        {
+            return;
+        }
+        if (ingress.HasIngressPolicy && !AdmitIngressPolicy(frame, counters, port, vid, source, plan))
         {
             return;
         }

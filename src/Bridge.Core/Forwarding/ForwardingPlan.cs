@@ -1,6 +1,7 @@
 // A compiled, immutable BridgeConfig: every per-port and per-VLAN decision the data path needs,
 // worked out once when the configuration changes (snabb's per-port egress lists, VPP's feature
 // bitmaps), never per frame.
+using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
 
 namespace Hairpin.Bridge.Core.Forwarding;
@@ -16,6 +17,13 @@ internal sealed class ForwardingPlan
     }
 
     public BridgeConfig Config { get; }
+    /// <summary>Per port: the compiled ingress and egress ACLs (null: none).</summary>
+    public CompiledAcl?[] IngressAcls { get; private init; } = [];
+    public CompiledAcl?[] EgressAcls { get; private init; } = [];
+    /// <summary>Per port: ACLs bound to VMs behind it, keyed by (VID &lt;&lt; 48) | MAC (null: none).</summary>
+    public Dictionary<ulong, CompiledAcl>?[] VmAcls { get; private init; } = [];
+    /// <summary>Contradictory and shadowed ACL rules, reported when the configuration loads.</summary>
+    public IReadOnlyList<string> AclWarnings { get; private init; } = [];
     public int PortCount => Ports.Length;
     public PortPlan[] Ports { get; }
     /// <summary>Per VID: the ports that are members.</summary>
@@ -48,8 +56,31 @@ internal sealed class ForwardingPlan
             throw new InvalidBridgeConfigException(errors);
         }
         IReadOnlyList<PortConfig> ports = config.Ports;
+        var compiled = new Dictionary<string, CompiledAcl>(StringComparer.Ordinal);
+        foreach (AccessList acl in config.Acls)
+        {
+            try
+            {
+                compiled[acl.Name] = CompiledAcl.Compile(acl, config.IndexOf);
+            }
+            catch (ArgumentException error)
+            {
+                throw new InvalidBridgeConfigException([error.Message]);
+            }
+        }
+        var vmAcls = new Dictionary<ulong, CompiledAcl>?[ports.Count];
+        foreach (VmAclBinding binding in config.VmAcls)
+        {
+            int port = config.IndexOf(binding.Port);
+            int vid = binding.Vid == 0 ? ports[port].Vlans.Pvid : binding.Vid;
+            (vmAcls[port] ??= [])[((ulong)vid << 48) | binding.Mac.Value] = compiled[binding.Acl];
+        }
         var plan = new ForwardingPlan(config, new PortPlan[ports.Count])
         {
+            IngressAcls = [.. ports.Select(port => port.IngressAcl is null ? null : compiled[port.IngressAcl])],
+            EgressAcls = [.. ports.Select(port => port.EgressAcl is null ? null : compiled[port.EgressAcl])],
+            VmAcls = vmAcls,
+            AclWarnings = [.. compiled.Values.SelectMany(acl => acl.Warnings)],
             AgeingSeconds = (uint)Math.Ceiling(config.AgeingTime.TotalSeconds),
             BpduGuardRecoverySeconds = (uint)Math.Ceiling(config.BpduGuardRecovery.TotalSeconds),
             MoveWindowSeconds = (uint)Math.Ceiling(config.MacMoveDamping.Window.TotalSeconds),
@@ -71,6 +102,8 @@ internal sealed class ForwardingPlan
                 PeerMask = PeerMaskOf(i, ports),
                 IsAccess = port.Vlans.IsAccess,
                 GuardsPingPong = port.Hairpin && config.PingPongGuard.Enabled,
+                HasIngressPolicy = port.IngressAcl is not null || config.VmAcls.Any(b => b.Port == port.Name),
+                HasEgressPolicy = port.EgressAcl is not null || config.VmAcls.Any(b => b.Port == port.Name),
                 BpduGuard = port.BpduGuard,
                 Secured = port.Security.Enabled,
                 StickySecure = port.Security.Sticky,

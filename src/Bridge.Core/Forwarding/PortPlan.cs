@@ -16,6 +16,10 @@ internal struct PortPlan
     public bool IsAccess;
     /// <summary>Hairpin on and the ping-pong guard on: reflected floods are remembered and bounces caught.</summary>
     public bool GuardsPingPong;
+    /// <summary>An ingress ACL or VM ACLs apply to frames from this port.</summary>
+    public bool HasIngressPolicy;
+    /// <summary>An egress ACL or VM ACLs apply to frames leaving by this port.</summary>
+    public bool HasEgressPolicy;
     public bool BpduGuard;
     public bool Secured;
     public bool StickySecure;

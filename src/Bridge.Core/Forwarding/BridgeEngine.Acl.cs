@@ -1,0 +1,80 @@
+// ACLs on the forwarding path: a frame from a port with ingress policy is classified once (L2 to L4)
+// and checked against the VM's ACL and the port's; each copy leaving by a port with egress policy is
+// checked against that port's ACL and the destination VM's. Deny drops (`acl-denied`); headers an
+// ACL needs but cannot read drop too (`malformed-headers`): policy never fails open.
+using System.Runtime.CompilerServices;
+using Hairpin.Bridge.Core.Acl;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Headers;
+
+namespace Hairpin.Bridge.Core.Forwarding;
+
+public sealed partial class BridgeEngine
+{
+    private long _frameSerial;       // one per received frame, so a flood reuses its flow key
+    private long _flowKeySerial = -1;
+    private bool _flowKeyValid;
+    private FlowKey _flowKey;
+
+    /// <summary>Contradictory and shadowed ACL rules in the running configuration.</summary>
+    public IReadOnlyList<string> AclWarnings => _plan.AclWarnings;
+
+    /// <summary>The compiled ACL named <paramref name="name"/> in the running configuration (for hit counters), or null.</summary>
+    public CompiledAcl? Acl(string name) =>
+        _plan.IngressAcls.Concat(_plan.EgressAcls).Concat(_plan.VmAcls.SelectMany(map => map?.Values ?? Enumerable.Empty<CompiledAcl>()))
+            .FirstOrDefault(acl => acl?.Acl.Name == name);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool AdmitIngressPolicy(FrameBuffer frame, PortCounters counters, int port, int vid, MacAddress source, ForwardingPlan plan)
+    {
+        if (!TryFlowKey(frame, vid))
+        {
+            Drop(frame, counters, DropReason.MalformedHeaders);
+            return false;
+        }
+        CompiledAcl? vmAcl = null;
+        bool denied = (plan.VmAcls[port]?.TryGetValue(((ulong)vid << 48) | source.Value, out vmAcl) == true
+                && vmAcl!.Evaluate(_flowKey, frame.Length) == AclVerdict.Deny)
+            || plan.IngressAcls[port]?.Evaluate(_flowKey, frame.Length) == AclVerdict.Deny;
+        if (denied)
+        {
+            Drop(frame, counters, DropReason.AclDenied);
+        }
+        return !denied;
+    }
+
+    /// <summary>True when a copy of <paramref name="frame"/> may leave by <paramref name="port"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool AdmitEgressPolicy(FrameBuffer frame, int port, ForwardingPlan plan)
+    {
+        if (!TryFlowKey(frame, frame.Vid))
+        {
+            _counters[port].CountEgressDrop(DropReason.MalformedHeaders);
+            return false;
+        }
+        MacAddress destination = MacAddress.Read(frame.Span);
+        CompiledAcl? vmAcl = null;
+        bool denied = plan.EgressAcls[port]?.Evaluate(_flowKey, frame.Length) == AclVerdict.Deny
+            || (plan.VmAcls[port]?.TryGetValue(((ulong)frame.Vid << 48) | destination.Value, out vmAcl) == true
+                && vmAcl!.Evaluate(_flowKey, frame.Length) == AclVerdict.Deny);
+        if (denied)
+        {
+            _counters[port].CountEgressDrop(DropReason.AclDenied);
+        }
+        return !denied;
+    }
+
+    private bool TryFlowKey(FrameBuffer frame, int vid)
+    {
+        if (_flowKeySerial == _frameSerial)
+        {
+            return _flowKeyValid;
+        }
+        _flowKeySerial = _frameSerial;
+        ReadOnlySpan<byte> bytes = frame.Span;
+        _flowKeyValid = PacketClassifier.Classify(bytes, out PacketSummary summary) == HeaderCheck.Ok;
+        _flowKey = FlowFields.From(summary, MacAddress.Read(bytes[6..]), MacAddress.Read(bytes), vid, frame.IngressPort);
+        return _flowKeyValid;
+    }
+}
