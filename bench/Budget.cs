@@ -12,7 +12,23 @@ internal sealed record Budget
     [JsonPropertyName("floorsMpps")]
     public Dictionary<string, double> FloorsMpps { get; init; } = [];
 
+    [JsonPropertyName("ratios")]
+    public List<RatioBudget> Ratios { get; init; } = [];
+
     public static Budget Load(string path) =>
         JsonSerializer.Deserialize<Budget>(File.ReadAllText(path))
         ?? throw new InvalidDataException($"{path}: empty budget file");
+}
+
+/// <summary>Benchmark must run at least AtLeast times as fast as Of (e.g. 10,000 ACL rules vs 10).</summary>
+internal sealed record RatioBudget
+{
+    [JsonPropertyName("benchmark")]
+    public required string Benchmark { get; init; }
+
+    [JsonPropertyName("of")]
+    public required string Of { get; init; }
+
+    [JsonPropertyName("atLeast")]
+    public double AtLeast { get; init; }
 }

@@ -27,6 +27,7 @@ internal static class BudgetGate
         int passed = 0;
         int failed = 0;
         var seenFloors = new HashSet<string>(StringComparer.Ordinal);
+        var measured = new Dictionary<string, double>(StringComparer.Ordinal);
         Console.WriteLine($"{"benchmark",-58} {"Mpps",8} {"floor",7} {"B/frame",8} {"budget",7}  verdict");
         foreach (BenchmarkReport report in summaries.SelectMany(summary => summary.Reports))
         {
@@ -48,16 +49,33 @@ internal static class BudgetGate
 
             bool floorHeld = true;
             string floorText = "-";
-            if (budget.FloorsMpps.TryGetValue(name, out double floor))
+            measured[shown] = mpps;
+            if (budget.FloorsMpps.TryGetValue(shown, out double floor))
             {
-                seenFloors.Add(name);
+                seenFloors.Add(shown);
                 floorHeld = mpps >= floor;
-                floorText = floor.ToString("0.0", CultureInfo.InvariantCulture);
+                floorText = floor.ToString("0.0#", CultureInfo.InvariantCulture);
             }
             bool allocationHeld = bytesPerFrame <= budget.MaxAllocatedBytesPerFrame;
             bool ok = floorHeld && allocationHeld;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{shown,-58} {mpps,8:0.00} {floorText,7} {bytesPerFrame,8:0.###} {budget.MaxAllocatedBytesPerFrame,7:0}  {(ok ? "ok" : "FAIL")}"));
+            if (ok)
+            {
+                passed++;
+            }
+            else
+            {
+                failed++;
+            }
+        }
+        foreach (RatioBudget ratio in budget.Ratios)
+        {
+            bool ran = measured.TryGetValue(ratio.Benchmark, out double value) & measured.TryGetValue(ratio.Of, out double reference);
+            double actual = ran ? value / reference : double.NaN;
+            bool ok = ran && actual >= ratio.AtLeast;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{ratio.Benchmark} / {ratio.Of}: {actual:0.00}x (at least {ratio.AtLeast:0.00}x)  {(ok ? "ok" : "FAIL")}"));
             if (ok)
             {
                 passed++;
