@@ -15,7 +15,8 @@ public sealed class CompiledAcl
     {
         public FlowKey Mask = mask;
         public int EarliestRule = int.MaxValue;
-        public readonly Dictionary<FlowKey, int> Rules = [];
+        public readonly Dictionary<FlowKey, int> Rules = [];   // while compiling
+        public readonly SubtableIndex Index = new(mask);        // for lookups
     }
 
     private struct CacheEntry
@@ -85,6 +86,10 @@ public sealed class CompiledAcl
             }
         }
         Subtable[] ordered = [.. subtables.Values.OrderBy(subtable => subtable.EarliestRule)];
+        foreach (Subtable subtable in ordered)
+        {
+            subtable.Index.Build(subtable.Rules.Select(entry => (entry.Key, entry.Value)));
+        }
         return new CompiledAcl(acl, ordered, warnings);
     }
 
@@ -136,7 +141,8 @@ public sealed class CompiledAcl
             {
                 break;   // ordered by earliest rule: nothing further can win
             }
-            if (subtable.Rules.TryGetValue(key & subtable.Mask, out int rule) && rule < best)
+            int rule = subtable.Index.Find(key);
+            if (rule >= 0 && rule < best)
             {
                 best = rule;
             }
