@@ -1,0 +1,50 @@
+// The single rate three color marker, RFC 2697: committed rate CIR with buckets C (size CBS) and
+// E (size EBS). Tokens arrive at CIR into C; what C cannot hold overflows into E.
+namespace Hairpin.Bridge.Core.Qos;
+
+public sealed class SingleRateMeter
+{
+    private readonly long _bytesPerSecond;
+    private readonly long _frequency;
+    private TokenBucket _committed;
+    private TokenBucket _excess;
+    private long _lastUpdate;
+
+    /// <param name="cirBytesPerSecond">Committed information rate, bytes per second.</param>
+    /// <param name="cbsBytes">Committed burst size; RFC 2697 asks for at least one maximum frame.</param>
+    /// <param name="ebsBytes">Excess burst size.</param>
+    /// <param name="now">The timestamp the meter starts at (both buckets full).</param>
+    public SingleRateMeter(long cirBytesPerSecond, long cbsBytes, long ebsBytes, long now, long frequency)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cirBytesPerSecond);
+        ArgumentOutOfRangeException.ThrowIfNegative(cbsBytes);
+        ArgumentOutOfRangeException.ThrowIfNegative(ebsBytes);
+        _bytesPerSecond = cirBytesPerSecond;
+        _frequency = frequency;
+        _committed = new TokenBucket(cbsBytes, frequency);
+        _excess = new TokenBucket(ebsBytes, frequency);
+        _lastUpdate = now;
+    }
+
+    /// <summary>Meters one frame. Color-aware when <paramref name="precolor"/> is given (yellow stays at most yellow, red stays red).</summary>
+    public MeterColor Mark(int bytes, long now, MeterColor precolor = MeterColor.Green)
+    {
+        if (now > _lastUpdate)
+        {
+            Int128 arrived = (Int128)(now - _lastUpdate) * _bytesPerSecond;
+            _excess.Fill(_committed.Fill(arrived));
+            _lastUpdate = now;
+        }
+        if (precolor == MeterColor.Green && _committed.Holds(bytes, _frequency))
+        {
+            _committed.Take(bytes, _frequency);
+            return MeterColor.Green;
+        }
+        if (precolor != MeterColor.Red && _excess.Holds(bytes, _frequency))
+        {
+            _excess.Take(bytes, _frequency);
+            return MeterColor.Yellow;
+        }
+        return MeterColor.Red;
+    }
+}
