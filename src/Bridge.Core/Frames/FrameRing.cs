@@ -39,6 +39,13 @@ public sealed class FrameRing
         return true;
     }
 
+    /// <summary>The frame the next dequeue would return, left in place.</summary>
+    public bool TryPeek([NotNullWhen(true)] out FrameBuffer? frame)
+    {
+        frame = _tail == _head ? null : _slots[(int)_head & _mask];
+        return frame is not null;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryDequeue([NotNullWhen(true)] out FrameBuffer? frame)
     {
