@@ -142,9 +142,7 @@ public sealed partial class BridgeEngine
             {
                 if ((eligible & (1UL << target)) == 0)
                 {
-                    Drop(frame, counters, (_errorDisabledPorts & (1UL << target)) != 0
-                        ? DropReason.EgressPortNotForwarding
-                        : DeliveryRule.WhyNot(plan, port, target, vid));
+                    Drop(frame, counters, DeliveryRule.WhyNot(plan, port, target, vid, _errorDisabledPorts));
                     return;
                 }
                 counters.Forwarded++;

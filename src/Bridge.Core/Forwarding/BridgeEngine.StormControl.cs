@@ -21,7 +21,7 @@ public sealed partial class BridgeEngine
             FrameKind.Multicast => (ingress.StormMulticastPps, DropReason.StormMulticast),
             _ => (ingress.StormUnknownUnicastPps, DropReason.StormUnknownUnicast),
         };
-        if (pps == 0 || _stormMeters[(port * 3) + (int)kind].TryTake(pps, _batchTimestamp, _time.TimestampFrequency))
+        if (pps == 0 || _stormMeters[(port * 3) + (int)kind].TryTake(pps, _batchTimestamp, _frequency))
         {
             return true;
         }

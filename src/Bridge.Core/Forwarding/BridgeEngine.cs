@@ -20,6 +20,7 @@ public sealed partial class BridgeEngine
 {
     private readonly FramePool _pool;
     private readonly TimeProvider _time;
+    private readonly long _frequency;   // a provider's timestamp frequency never changes: read it once
     private readonly BridgeEngineOptions _options;
     private readonly FdbTable _fdb;
     private readonly FrameRing[] _egress = new FrameRing[BridgeConfig.MaxPorts];
@@ -31,8 +32,9 @@ public sealed partial class BridgeEngine
     {
         _pool = pool;
         _time = time;
+        _frequency = time.TimestampFrequency;
         _options = options ?? new BridgeEngineOptions();
-        _plan = ForwardingPlan.Compile(config, _options, time.TimestampFrequency);
+        _plan = ForwardingPlan.Compile(config, _options, _frequency);
         _fdb = new FdbTable(_options.FdbCapacity, _options.MaxStaticEntries);
         for (int i = 0; i < BridgeConfig.MaxPorts; i++)
         {
@@ -68,7 +70,7 @@ public sealed partial class BridgeEngine
     /// </summary>
     public void Publish(BridgeConfig config)
     {
-        var plan = ForwardingPlan.Compile(config, _options, _time.TimestampFrequency);
+        var plan = ForwardingPlan.Compile(config, _options, _frequency);
         Volatile.Write(ref _pendingPlan, plan);
     }
 
@@ -81,7 +83,7 @@ public sealed partial class BridgeEngine
         ApplyPendingPlan();
         ForwardingPlan plan = _plan;
         _batchTimestamp = _time.GetTimestamp();
-        uint now = (uint)(_batchTimestamp / _time.TimestampFrequency);
+        uint now = (uint)(_batchTimestamp / _frequency);
         if (_errorDisabledPorts != 0)
         {
             RecoverDuePorts(now);
@@ -104,7 +106,7 @@ public sealed partial class BridgeEngine
         _fdb.AddPermanent(vid, mac, port, kind, CurrentSecond());
 
     /// <summary>The FDB's clock: whole seconds of the TimeProvider's timestamp, read once per batch.</summary>
-    private uint CurrentSecond() => (uint)(_time.GetTimestamp() / _time.TimestampFrequency);
+    private uint CurrentSecond() => (uint)(_time.GetTimestamp() / _frequency);
 
     private void ApplyPendingPlan()
     {

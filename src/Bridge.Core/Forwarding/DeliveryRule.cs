@@ -36,11 +36,14 @@ internal static class DeliveryRule
         return null;
     }
 
-    /// <summary>Why a known-unicast frame in <paramref name="vid"/> may not go to <paramref name="egress"/> (off the fast path).</summary>
-    public static DropReason WhyNot(ForwardingPlan plan, int ingress, int egress, int vid)
+    /// <summary>
+    /// Why a known-unicast frame in <paramref name="vid"/> may not go to <paramref name="egress"/> (off the
+    /// fast path). <paramref name="errorDisabledPorts"/> is the runtime term: ports a protection feature took down.
+    /// </summary>
+    public static DropReason WhyNot(ForwardingPlan plan, int ingress, int egress, int vid, ulong errorDisabledPorts)
     {
         IReadOnlyList<PortConfig> ports = plan.Config.Ports;
-        if ((uint)egress >= (uint)ports.Count)
+        if ((uint)egress >= (uint)ports.Count || (errorDisabledPorts & (1UL << egress)) != 0)
         {
             return DropReason.EgressPortNotForwarding;
         }

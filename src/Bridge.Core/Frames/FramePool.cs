@@ -13,7 +13,7 @@ namespace Hairpin.Bridge.Core.Frames;
 public sealed class FramePool
 {
     private readonly FrameBuffer[] _free;
-    private readonly IPooledObjectPolicy<FrameBuffer> _policy;
+    private readonly FrameBufferPolicy _policy;
     private int _count;
 
     /// <summary>
@@ -30,18 +30,6 @@ public sealed class FramePool
         for (int i = 0; i < bufferCount; i++)
         {
             _free[i] = new FrameBuffer(slab, i * stride, frameCapacity, headroom);
-        }
-        _count = bufferCount;
-    }
-
-    public FramePool(int bufferCount, IPooledObjectPolicy<FrameBuffer> policy)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bufferCount, 1);
-        _policy = policy;
-        _free = new FrameBuffer[bufferCount];
-        for (int i = 0; i < bufferCount; i++)
-        {
-            _free[i] = policy.Create();
         }
         _count = bufferCount;
     }
