@@ -2,7 +2,6 @@
 // answers "no" (the caller counts a drop) instead of allocating on the forwarding path.
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.ObjectPool;
 
 namespace Hairpin.Bridge.Core.Frames;
 
