@@ -64,7 +64,7 @@ internal sealed class BenchBridge
         int filled = 0;
         for (int port = 0; port < Engine.Config.Ports.Count; port++)
         {
-            FrameRing ring = Engine.Egress(port);
+            var ring = Engine.Egress(port);
             while (ring.TryDequeue(out FrameBuffer? frame))
             {
                 if (port == originalsPort && filled < BatchSize)

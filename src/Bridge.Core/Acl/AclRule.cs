@@ -70,7 +70,11 @@ public sealed record AclMatch
     public byte? IcmpCode { get; init; }
 }
 
-public sealed record AclRule(string Name, AclVerdict Verdict, AclMatch Match);
+public sealed record AclRule(string Name, AclVerdict Verdict, AclMatch Match)
+{
+    /// <summary>What a permit does besides permitting (ignored on deny, which only drops and counts).</summary>
+    public AclActions Actions { get; init; } = AclActions.None;
+}
 
 public sealed record AccessList
 {

@@ -28,14 +28,17 @@ public sealed class CompiledAcl
 
     private readonly Subtable[] _subtables;
     private readonly AclVerdict[] _verdicts;
+    private readonly RuleAction[] _actions;   // per rule, then the default's (none)
     private readonly long[] _hitFrames;
     private readonly long[] _hitBytes;
     private readonly CacheEntry[] _cache = new CacheEntry[CacheSize];
 
-    private CompiledAcl(AccessList acl, Subtable[] subtables, IReadOnlyList<string> warnings)
+    private CompiledAcl(AccessList acl, Subtable[] subtables, RuleAction[] actions, IReadOnlyList<string> warnings)
     {
         Acl = acl;
         _subtables = subtables;
+        _actions = actions;
+        HasActions = actions.Any(action => !action.IsNone);
         _verdicts = acl.Rules.Select(rule => rule.Verdict).ToArray();
         _hitFrames = new long[acl.Rules.Count + 1];
         _hitBytes = new long[acl.Rules.Count + 1];
@@ -43,6 +46,8 @@ public sealed class CompiledAcl
     }
 
     public AccessList Acl { get; }
+    /// <summary>Some permitting rule does more than permit (set class, remark, police, mirror, count).</summary>
+    public bool HasActions { get; }
     public int SubtableCount => _subtables.Length;
     /// <summary>Rules that can never match, or that an earlier rule always matches first.</summary>
     public IReadOnlyList<string> Warnings { get; }
@@ -51,15 +56,24 @@ public sealed class CompiledAcl
     public long HitFrames(int rule) => _hitFrames[rule];
     public long HitBytes(int rule) => _hitBytes[rule];
 
-    /// <summary>Compiles; <paramref name="portIndex"/> resolves ingress port names (-1: no such port, an error).</summary>
-    public static CompiledAcl Compile(AccessList acl, Func<string, int> portIndex)
+    /// <summary>Compiles; <paramref name="portIndex"/> resolves port names (-1: no such port, an error).</summary>
+    public static CompiledAcl Compile(AccessList acl, Func<string, int> portIndex) =>
+        Compile(acl, portIndex, static _ => -1, static _ => -1);
+
+    /// <summary>Compiles, resolving port, meter and counter names (a resolver's -1 for a port or meter is an error).</summary>
+    public static CompiledAcl Compile(AccessList acl, Func<string, int> portIndex, Func<string, int> meterIndex, Func<string, int> counterIndex)
     {
         var warnings = new List<string>();
+        var actions = new RuleAction[acl.Rules.Count + 1];
+        actions[^1] = RuleAction.None;
         var subtables = new Dictionary<FlowKey, Subtable>();
         for (int index = 0; index < acl.Rules.Count; index++)
         {
             AclRule rule = acl.Rules[index];
             string where = $"acl {acl.Name} rule {index + 1} ({rule.Name})";
+            actions[index] = rule.Verdict == AclVerdict.Permit
+                ? RuleAction.Resolve(rule.Actions, where, portIndex, meterIndex, counterIndex)
+                : RuleAction.None;
             if (AclTuples.Contradiction(rule.Match) is string why)
             {
                 warnings.Add($"{where} can never match: {why}");
@@ -90,7 +104,7 @@ public sealed class CompiledAcl
         {
             subtable.Index.Build(subtable.Rules.Select(entry => (entry.Key, entry.Value)));
         }
-        return new CompiledAcl(acl, ordered, warnings);
+        return new CompiledAcl(acl, ordered, actions, warnings);
     }
 
     /// <summary>The latest of the earlier rules that cover every tuple, if each tuple is covered.</summary>
@@ -117,14 +131,21 @@ public sealed class CompiledAcl
     }
 
     /// <summary>The verdict for a flow, counting the hit on the rule that decided it.</summary>
-    internal AclVerdict Evaluate(in FlowKey key, int frameBytes)
+    internal AclVerdict Evaluate(in FlowKey key, int frameBytes) => VerdictOf(Decide(key, frameBytes));
+
+    /// <summary>The deciding rule for a flow (Rules.Count: the default), its hit counted.</summary>
+    internal int Decide(in FlowKey key, int frameBytes)
     {
         int rule = Lookup(key);
-        int counter = rule < 0 ? _hitFrames.Length - 1 : rule;
-        _hitFrames[counter]++;
-        _hitBytes[counter] += frameBytes;
-        return rule < 0 ? Acl.DefaultVerdict : _verdicts[rule];
+        int decided = rule < 0 ? _hitFrames.Length - 1 : rule;
+        _hitFrames[decided]++;
+        _hitBytes[decided] += frameBytes;
+        return decided;
     }
+
+    internal AclVerdict VerdictOf(int decided) => decided < _verdicts.Length ? _verdicts[decided] : Acl.DefaultVerdict;
+
+    internal RuleAction ActionOf(int decided) => _actions[decided];
 
     /// <summary>The index of the first rule matching <paramref name="key"/>, or -1.</summary>
     internal int Lookup(in FlowKey key)

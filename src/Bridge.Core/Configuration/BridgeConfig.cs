@@ -21,6 +21,54 @@ public sealed record BridgeConfig
     public PingPongGuard PingPongGuard { get; init; } = new();
     public IReadOnlyList<Acl.AccessList> Acls { get; init; } = [];
     public IReadOnlyList<VmAclBinding> VmAcls { get; init; } = [];
+    /// <summary>Named policers, referenced by ports (`PortQos.Policer`), VMs and ACL rules (`police`).</summary>
+    public IReadOnlyList<MeterConfig> Meters { get; init; } = [];
+    public IReadOnlyList<VmPolicerBinding> VmPolicers { get; init; } = [];
+    /// <summary>
+    /// Traffic class of each priority 0..7: IEEE 802.1Q Table 8-5 for eight classes by default
+    /// (priority 1, background, is below 0, best effort).
+    /// </summary>
+    public IReadOnlyList<int> PriorityToClass { get; init; } = DefaultPriorityToClass;
+
+    public static readonly IReadOnlyList<int> DefaultPriorityToClass = [1, 0, 2, 3, 4, 5, 6, 7];
+
+    private IEnumerable<string> ValidateQos()
+    {
+        if (PriorityToClass.Count != 8 || PriorityToClass.Any(c => c is < 0 or > 7))
+        {
+            yield return "priority-to-class needs eight classes, each 0..7";
+        }
+        var meters = new HashSet<string>(StringComparer.Ordinal);
+        foreach (MeterConfig meter in Meters)
+        {
+            foreach (string error in meter.Validate())
+            {
+                yield return error;
+            }
+            if (!meters.Add(meter.Name))
+            {
+                yield return $"meter {meter.Name}: defined twice";
+            }
+        }
+        foreach (PortConfig port in Ports)
+        {
+            if (port.Qos.Policer is string name && !meters.Contains(name))
+            {
+                yield return $"port {port.Name}: no meter named '{name}'";
+            }
+        }
+        foreach (VmPolicerBinding binding in VmPolicers)
+        {
+            if (IndexOf(binding.Port) < 0)
+            {
+                yield return $"vm policer {binding.Mac}: no port named '{binding.Port}'";
+            }
+            if (!meters.Contains(binding.Meter))
+            {
+                yield return $"vm policer {binding.Mac}: no meter named '{binding.Meter}'";
+            }
+        }
+    }
 
     private IEnumerable<string> ValidateAclReferences()
     {
@@ -95,6 +143,7 @@ public sealed record BridgeConfig
         errors.AddRange(LoopDetection.Validate());
         errors.AddRange(PingPongGuard.Validate());
         errors.AddRange(ValidateAclReferences());
+        errors.AddRange(ValidateQos());
         if (BpduGuardRecovery < TimeSpan.FromSeconds(1))
         {
             errors.Add($"bpdu-guard-recovery {BpduGuardRecovery.TotalSeconds} s must be at least 1 s");

@@ -38,6 +38,8 @@ public sealed record PortConfig
     public string? IngressAcl { get; init; }
     /// <summary>Name of the ACL applied to frames leaving by this port (null: none).</summary>
     public string? EgressAcl { get; init; }
+    /// <summary>Classification, ingress policer and egress scheduler.</summary>
+    public PortQos Qos { get; init; } = PortQos.Default;
 
     public IEnumerable<string> Validate()
     {
@@ -57,7 +59,7 @@ public sealed record PortConfig
         {
             yield return "group forward mask bit 1 (01:80:c2:00:00:01, pause) cannot be set: pause frames are never forwarded";
         }
-        foreach (string error in Vlans.Validate().Concat(Security.Validate()).Concat(StormControl.Validate()))
+        foreach (string error in Vlans.Validate().Concat(Security.Validate()).Concat(StormControl.Validate()).Concat(Qos.Validate()))
         {
             yield return error;
         }

@@ -38,6 +38,8 @@ public enum DropReason : byte
     MalformedHeaders,
     /// <summary>A source MAC beyond what port security allows.</summary>
     PortSecurityViolation,
+    /// <summary>A policer (port, VM or ACL rule) colored the frame and its action for that color is drop.</summary>
+    Policed,
 
     // Forwarding decision.
     /// <summary>Known unicast to a MAC learned on the ingress port, which has hairpin off.</summary>

@@ -39,6 +39,8 @@ public sealed class PortCounters
     /// <summary>MACs damped for flapping onto this port (it is the offending port of a MacMoveReport).</summary>
     public long MovesDamped { get; internal set; }
     public long LoopProbesSent { get; internal set; }
+    /// <summary>Copies sent out of this port by an ACL `mirror` action (also counted in Tx).</summary>
+    public long Mirrored { get; internal set; }
 
     /// <summary>Frames received here and dropped, by reason.</summary>
     public ReadOnlySpan<long> Dropped => _dropped;

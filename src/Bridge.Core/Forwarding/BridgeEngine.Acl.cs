@@ -33,10 +33,11 @@ public sealed partial class BridgeEngine
             Drop(frame, counters, DropReason.MalformedHeaders);
             return false;
         }
-        CompiledAcl? vmAcl = null;
-        bool denied = (plan.VmAcls[port]?.TryGetValue(((ulong)vid << 48) | source.Value, out vmAcl) == true
-                && vmAcl!.Evaluate(_flowKey, frame.Length) == AclVerdict.Deny)
-            || plan.IngressAcls[port]?.Evaluate(_flowKey, frame.Length) == AclVerdict.Deny;
+        _vmRuleAction = RuleAction.None;
+        _portRuleAction = RuleAction.None;
+        bool denied = (plan.VmAcls[port]?.TryGetValue(((ulong)vid << 48) | source.Value, out CompiledAcl? vmAcl) == true
+                && !Permits(vmAcl, frame.Length, ref _vmRuleAction))
+            || (plan.IngressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _portRuleAction));
         if (denied)
         {
             Drop(frame, counters, DropReason.AclDenied);
@@ -54,15 +55,29 @@ public sealed partial class BridgeEngine
             return false;
         }
         MacAddress destination = MacAddress.Read(frame.Span);
-        CompiledAcl? vmAcl = null;
-        bool denied = plan.EgressAcls[port]?.Evaluate(_flowKey, frame.Length) == AclVerdict.Deny
-            || (plan.VmAcls[port]?.TryGetValue(((ulong)frame.Vid << 48) | destination.Value, out vmAcl) == true
-                && vmAcl!.Evaluate(_flowKey, frame.Length) == AclVerdict.Deny);
+        _egressPortRuleAction = RuleAction.None;
+        _egressVmRuleAction = RuleAction.None;
+        bool denied = (plan.EgressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _egressPortRuleAction))
+            || (plan.VmAcls[port]?.TryGetValue(((ulong)frame.Vid << 48) | destination.Value, out CompiledAcl? vmAcl) == true
+                && !Permits(vmAcl, frame.Length, ref _egressVmRuleAction));
+        _egressActionsPending = !denied && !(_egressPortRuleAction.IsNone && _egressVmRuleAction.IsNone);
         if (denied)
         {
             _counters[port].CountEgressDrop(DropReason.AclDenied);
         }
         return !denied;
+    }
+
+    /// <summary>Evaluates one ACL; on permit, <paramref name="action"/> is what the deciding rule does besides.</summary>
+    private bool Permits(CompiledAcl acl, int frameBytes, ref RuleAction action)
+    {
+        int decided = acl.Decide(_flowKey, frameBytes);
+        if (acl.VerdictOf(decided) == AclVerdict.Deny)
+        {
+            return false;
+        }
+        action = acl.ActionOf(decided);
+        return true;
     }
 
     private bool TryFlowKey(FrameBuffer frame, int vid)

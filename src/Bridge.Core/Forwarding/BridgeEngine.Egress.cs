@@ -30,7 +30,8 @@ public sealed partial class BridgeEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Transmit(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind)
     {
-        if (plan.Ports[port].HasEgressPolicy && !AdmitEgressPolicy(frame, port, plan))
+        bool egressPolicy = plan.Ports[port].HasEgressPolicy;
+        if (egressPolicy && !AdmitEgressPolicy(frame, port, plan))
         {
             _pool.Return(frame);
             return;
@@ -58,13 +59,19 @@ public sealed partial class BridgeEngine
             }
             frame.HasCustomerTag = true;
         }
+        if (egressPolicy && _egressActionsPending && !ApplyEgressActions(frame, plan))
+        {
+            EgressDrop(frame, port, DropReason.Policed);
+            return;
+        }
         Enqueue(frame, port, kind);
     }
 
     /// <summary>Writes a copy straight into the egress port's tag form (one copy, no tag shuffling).</summary>
     private void TransmitCopy(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind)
     {
-        if (plan.Ports[port].HasEgressPolicy && !AdmitEgressPolicy(frame, port, plan))
+        bool egressPolicy = plan.Ports[port].HasEgressPolicy;
+        if (egressPolicy && !AdmitEgressPolicy(frame, port, plan))
         {
             return;
         }
@@ -91,13 +98,19 @@ public sealed partial class BridgeEngine
         copy.Vid = frame.Vid;
         copy.PriorityBits = frame.PriorityBits;
         copy.HasCustomerTag = wantTag;
+        copy.TrafficClass = frame.TrafficClass;
+        if (egressPolicy && _egressActionsPending && !ApplyEgressActions(copy, plan))
+        {
+            EgressDrop(copy, port, DropReason.Policed);
+            return;
+        }
         Enqueue(copy, port, kind);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Enqueue(FrameBuffer frame, int port, FrameKind kind)
     {
-        if (!_egress[port].TryEnqueue(frame))
+        if (!_egress[port].TryEnqueue(frame, frame.TrafficClass))
         {
             EgressDrop(frame, port, DropReason.EgressQueueFull);
             return;

@@ -127,6 +127,11 @@ public sealed partial class BridgeEngine
         {
             return;
         }
+        Classify(frame, ref ingress, plan);
+        if (ingress.HasIngressQos && !ApplyIngressQos(frame, counters, port, vid, source, plan))
+        {
+            return;
+        }
         if (ingress.Learning)
         {
             Learn(counters, vid, source, port, now, ingress.MaxLearned, plan.MaxLearned);

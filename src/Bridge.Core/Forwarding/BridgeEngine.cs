@@ -6,6 +6,7 @@ using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Qos;
 
 namespace Hairpin.Bridge.Core.Forwarding;
 
@@ -23,7 +24,7 @@ public sealed partial class BridgeEngine
     private readonly long _frequency;   // a provider's timestamp frequency never changes: read it once
     private readonly BridgeEngineOptions _options;
     private readonly FdbTable _fdb;
-    private readonly FrameRing[] _egress = new FrameRing[BridgeConfig.MaxPorts];
+    private readonly EgressScheduler[] _egress = new EgressScheduler[BridgeConfig.MaxPorts];
     private readonly PortCounters[] _counters = new PortCounters[BridgeConfig.MaxPorts];
     private ForwardingPlan _plan;
     private ForwardingPlan? _pendingPlan;
@@ -38,7 +39,7 @@ public sealed partial class BridgeEngine
         _fdb = new FdbTable(_options.FdbCapacity, _options.MaxStaticEntries);
         for (int i = 0; i < BridgeConfig.MaxPorts; i++)
         {
-            _egress[i] = new FrameRing(_options.EgressQueueCapacity);
+            _egress[i] = new EgressScheduler(i < config.Ports.Count ? config.Ports[i].Qos.Scheduler : new EgressSchedulerConfig(), time, _options.EgressQueueCapacity);
             _counters[i] = new PortCounters();
         }
         ControlPlane = new FrameRing(_options.ControlPlaneQueueCapacity);
@@ -53,8 +54,12 @@ public sealed partial class BridgeEngine
     public FramePool Pool => _pool;
     public BridgeEngineOptions Options => _options;
 
-    /// <summary>Frames waiting to leave by <paramref name="port"/>; drain after each batch and return buffers to the pool.</summary>
-    public FrameRing Egress(int port) => _egress[port];
+    /// <summary>
+    /// Frames waiting to leave by <paramref name="port"/>, in eight class queues; the transmitter takes
+    /// them with TryDequeue when its link can send (the scheduler picks the class) and returns the
+    /// buffers to the pool.
+    /// </summary>
+    public EgressScheduler Egress(int port) => _egress[port];
 
     /// <summary>Link-local frames trapped for the control plane (LLDP, BPDUs, EVB/ECP/VDP).</summary>
     public FrameRing ControlPlane { get; }
@@ -124,11 +129,38 @@ public sealed partial class BridgeEngine
         ForwardingPlan previous = _plan;
         _plan = pending;
         InstallSecureMacs(previous, pending);
+        KeepUnchangedPolicers(previous, pending);
+        ReconfigureSchedulers(pending);
         // Entries that can no longer be right (port gone or disabled, VLAN removed from the port) go now,
         // as Linux does on port disable and VLAN delete, so traffic floods instead of vanishing.
         _fdb.RemoveWhere((port, vid) => port >= pending.PortCount
             || pending.Ports[port].State == PortState.Disabled
             || !pending.IsMember(port, vid));
+    }
+
+    /// <summary>A policer whose settings did not change keeps its buckets and counters across a publish.</summary>
+    private static void KeepUnchangedPolicers(ForwardingPlan previous, ForwardingPlan next)
+    {
+        for (int i = 0; i < next.Policers.Length; i++)
+        {
+            Policer? old = Array.Find(previous.Policers, policer => policer.Config == next.Policers[i].Config);
+            if (old is not null)
+            {
+                next.Policers[i] = old;
+            }
+        }
+    }
+
+    private void ReconfigureSchedulers(ForwardingPlan next)
+    {
+        for (int port = 0; port < next.PortCount; port++)
+        {
+            EgressSchedulerConfig wanted = next.Config.Ports[port].Qos.Scheduler;
+            if (!_egress[port].Config.SameAs(wanted))
+            {
+                _egress[port].Configure(wanted, _time.GetTimestamp());
+            }
+        }
     }
 
     /// <summary>

@@ -3,6 +3,7 @@
 // bitmaps), never per frame.
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Qos;
 
 namespace Hairpin.Bridge.Core.Forwarding;
 
@@ -22,6 +23,16 @@ internal sealed class ForwardingPlan
     public CompiledAcl?[] EgressAcls { get; private init; } = [];
     /// <summary>Per port: ACLs bound to VMs behind it, keyed by (VID &lt;&lt; 48) | MAC (null: none).</summary>
     public Dictionary<ulong, CompiledAcl>?[] VmAcls { get; private init; } = [];
+    /// <summary>Policers by index (ports, VMs and ACL rules refer to them by index); kept across publishes when unchanged.</summary>
+    public Policer[] Policers { get; private init; } = [];
+    /// <summary>Per port: policers bound to VMs behind it, keyed like <see cref="VmAcls"/> (null: none).</summary>
+    public Dictionary<ulong, int>?[] VmPolicers { get; private init; } = [];
+    /// <summary>Named ACL counters (`count NAME`): names, then frames and bytes by index.</summary>
+    public string[] CounterNames { get; private init; } = [];
+    public long[] CounterFrames { get; private init; } = [];
+    public long[] CounterBytes { get; private init; } = [];
+    /// <summary>Traffic class of each priority 0..7.</summary>
+    public byte[] ClassOfPriority { get; private init; } = [];
     /// <summary>Contradictory and shadowed ACL rules, reported when the configuration loads.</summary>
     public IReadOnlyList<string> AclWarnings { get; private init; } = [];
     public int PortCount => Ports.Length;
@@ -56,12 +67,16 @@ internal sealed class ForwardingPlan
             throw new InvalidBridgeConfigException(errors);
         }
         IReadOnlyList<PortConfig> ports = config.Ports;
+        long now = 0;   // policers start with full buckets; the engine keeps unchanged ones across publishes
+        Policer[] policers = [.. config.Meters.Select(meter => new Policer(meter, now, timestampFrequency))];
+        int MeterIndex(string name) => config.Meters.ToList().FindIndex(meter => meter.Name == name);
+        string[] counterNames = [.. config.Acls.SelectMany(acl => acl.Rules).Select(rule => rule.Actions.Count).OfType<string>().Distinct(StringComparer.Ordinal)];
         var compiled = new Dictionary<string, CompiledAcl>(StringComparer.Ordinal);
         foreach (AccessList acl in config.Acls)
         {
             try
             {
-                compiled[acl.Name] = CompiledAcl.Compile(acl, config.IndexOf);
+                compiled[acl.Name] = CompiledAcl.Compile(acl, config.IndexOf, MeterIndex, name => Array.IndexOf(counterNames, name));
             }
             catch (ArgumentException error)
             {
@@ -75,8 +90,21 @@ internal sealed class ForwardingPlan
             int vid = binding.Vid == 0 ? ports[port].Vlans.Pvid : binding.Vid;
             (vmAcls[port] ??= [])[((ulong)vid << 48) | binding.Mac.Value] = compiled[binding.Acl];
         }
+        var vmPolicers = new Dictionary<ulong, int>?[ports.Count];
+        foreach (VmPolicerBinding binding in config.VmPolicers)
+        {
+            int port = config.IndexOf(binding.Port);
+            int vid = binding.Vid == 0 ? ports[port].Vlans.Pvid : binding.Vid;
+            (vmPolicers[port] ??= [])[((ulong)vid << 48) | binding.Mac.Value] = MeterIndex(binding.Meter);
+        }
         var plan = new ForwardingPlan(config, new PortPlan[ports.Count])
         {
+            Policers = policers,
+            VmPolicers = vmPolicers,
+            CounterNames = counterNames,
+            CounterFrames = new long[counterNames.Length],
+            CounterBytes = new long[counterNames.Length],
+            ClassOfPriority = [.. config.PriorityToClass.Select(c => (byte)c)],
             IngressAcls = [.. ports.Select(port => port.IngressAcl is null ? null : compiled[port.IngressAcl])],
             EgressAcls = [.. ports.Select(port => port.EgressAcl is null ? null : compiled[port.EgressAcl])],
             VmAcls = vmAcls,
@@ -114,6 +142,13 @@ internal sealed class ForwardingPlan
                 StormMulticastPps = port.StormControl.MulticastPps,
                 StormUnknownUnicastPps = port.StormControl.UnknownUnicastPps,
                 StormAction = port.StormControl.Action,
+                TrustsTag = port.Qos.Trust != QosTrust.None,
+                TrustsDscp = port.Qos.Trust == QosTrust.Dscp,
+                DefaultPriorityBits = (ushort)(port.Qos.DefaultPriority << 13),
+                Policer = port.Qos.Policer is string policer ? MeterIndex(policer) : -1,
+                HasIngressQos = port.Qos.Trust == QosTrust.Dscp || port.Qos.Policer is not null || vmPolicers[i] is not null
+                    || (port.IngressAcl is not null && compiled[port.IngressAcl].HasActions)
+                    || config.VmAcls.Any(b => b.Port == port.Name && compiled[b.Acl].HasActions),
             };
             foreach (int vid in port.Vlans.Members.Vids)
             {

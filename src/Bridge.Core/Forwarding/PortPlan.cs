@@ -30,4 +30,13 @@ internal struct PortPlan
     public long StormMulticastPps;
     public long StormUnknownUnicastPps;
     public StormAction StormAction;
+    /// <summary>Trust the C-tag's PCP (trust pcp or dscp); otherwise the port default priority applies.</summary>
+    public bool TrustsTag;
+    /// <summary>The port default priority in TCI position.</summary>
+    public ushort DefaultPriorityBits;
+    /// <summary>Anything beyond PCP classification: DSCP trust, a port or VM policer, ACL actions.</summary>
+    public bool HasIngressQos;
+    public bool TrustsDscp;
+    /// <summary>Index of the port's policer in the plan, or -1.</summary>
+    public int Policer;
 }

@@ -52,6 +52,7 @@ public sealed class FrameBuffer
     internal ushort Vid;
     internal ushort PriorityBits;      // PCP and DEI, in TCI position (top 4 bits)
     internal bool HasCustomerTag;      // a C-tag currently sits at offset 12
+    internal byte TrafficClass;        // egress queue 0..7
 
     public Span<byte> Span
     {
@@ -118,5 +119,6 @@ public sealed class FrameBuffer
         Vid = 0;
         PriorityBits = 0;
         HasCustomerTag = false;
+        TrafficClass = 0;
     }
 }

@@ -67,7 +67,7 @@ internal sealed class DemoBridge
         var deliveries = new List<Delivery>();
         for (int egress = 0; egress < BridgeConfig.MaxPorts; egress++)
         {
-            FrameRing ring = Engine.Egress(egress);
+            var ring = Engine.Egress(egress);
             while (ring.TryDequeue(out FrameBuffer? copy))
             {
                 bool modified = !copy.Span.SequenceEqual(frame);

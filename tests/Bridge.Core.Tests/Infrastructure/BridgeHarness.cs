@@ -55,7 +55,7 @@ public sealed class BridgeHarness
         var delivered = new List<Delivered>();
         for (int port = 0; port < BridgeConfig.MaxPorts; port++)
         {
-            FrameRing ring = Engine.Egress(port);
+            var ring = Engine.Egress(port);
             while (ring.TryDequeue(out FrameBuffer? frame))
             {
                 delivered.Add(new Delivered(port, frame.Span.ToArray(), frame.IngressPort, frame.Vid));

@@ -1,0 +1,36 @@
+// A rule's actions with every name resolved to an index, as the data path reads them.
+namespace Hairpin.Bridge.Core.Acl;
+
+internal readonly record struct RuleAction(sbyte TrafficClass, sbyte RemarkPcp, sbyte RemarkDscp, short Meter, short Mirror, short Counter)
+{
+    public static readonly RuleAction None = new(-1, -1, -1, -1, -1, -1);
+
+    public bool IsNone => this == None;
+
+    /// <summary>Resolves names: each resolver gives -1 for an unknown name, which is an error.</summary>
+    public static RuleAction Resolve(AclActions actions, string where, Func<string, int> portIndex, Func<string, int> meterIndex, Func<string, int> counterIndex)
+    {
+        if (actions.IsNone)
+        {
+            return None;
+        }
+        string? error = actions.Validate(where).FirstOrDefault();
+        if (error is not null)
+        {
+            throw new ArgumentException(error);
+        }
+        int meter = actions.Police is string meterName ? meterIndex(meterName) : -1;
+        if (actions.Police is not null && meter < 0)
+        {
+            throw new ArgumentException($"{where}: police names no meter '{actions.Police}'");
+        }
+        int mirror = actions.Mirror is string portName ? portIndex(portName) : -1;
+        if (actions.Mirror is not null && mirror < 0)
+        {
+            throw new ArgumentException($"{where}: mirror names no port '{actions.Mirror}'");
+        }
+        int counter = actions.Count is string counterName ? counterIndex(counterName) : -1;
+        return new RuleAction((sbyte)(actions.TrafficClass ?? -1), (sbyte)(actions.RemarkPcp ?? -1), (sbyte)(actions.RemarkDscp ?? -1),
+            (short)meter, (short)mirror, (short)counter);
+    }
+}

@@ -1,0 +1,174 @@
+// QoS on the forwarding path. Every frame gets a priority (the C-tag's PCP when the port trusts it,
+// else the port default) and from it a traffic class (802.1Q Table 8-5 unless configured). Ports
+// with more to do take the slow path here: DSCP trust, the matched ACL rules' actions (VM's, then
+// port's), then the VM's policer, then the port's. A policer colors the frame (color-aware meters
+// start from DEI or an earlier meter's color) and its action for that color passes, remarks or
+// drops (`policed`). Remarks change the frame once, before fan-out, so every copy carries them;
+// egress ACL actions apply per copy after it is in its egress form.
+using System.Runtime.CompilerServices;
+using Hairpin.Bridge.Core.Acl;
+using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Qos;
+
+namespace Hairpin.Bridge.Core.Forwarding;
+
+public sealed partial class BridgeEngine
+{
+    private const ushort DeiBit = 0x1000;
+    private const int PriorityShift = 13;
+
+    // The rules that decided the last ingress and egress ACL checks (None when no ACL applied).
+    private RuleAction _vmRuleAction = RuleAction.None;
+    private RuleAction _portRuleAction = RuleAction.None;
+    private RuleAction _egressPortRuleAction = RuleAction.None;
+    private RuleAction _egressVmRuleAction = RuleAction.None;
+    private bool _egressActionsPending;
+
+    /// <summary>The policer named <paramref name="name"/> in the running configuration (for its color counters), or null.</summary>
+    public Policer? Policer(string name) => _plan.Policers.FirstOrDefault(policer => policer.Config.Name == name);
+
+    /// <summary>Frames and bytes added to the ACL counter <paramref name="name"/> (`count NAME`) since the configuration was published.</summary>
+    public (long Frames, long Bytes) NamedCounter(string name)
+    {
+        ForwardingPlan plan = _plan;
+        int index = Array.IndexOf(plan.CounterNames, name);
+        return index < 0 ? (0, 0) : (plan.CounterFrames[index], plan.CounterBytes[index]);
+    }
+
+    /// <summary>The port default priority for untrusted or untagged frames, and the class of the priority.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Classify(FrameBuffer frame, ref PortPlan ingress, ForwardingPlan plan)
+    {
+        if (!frame.HasCustomerTag || !ingress.TrustsTag)
+        {
+            frame.PriorityBits = (ushort)((frame.PriorityBits & DeiBit) | ingress.DefaultPriorityBits);
+        }
+        frame.TrafficClass = plan.ClassOfPriority[frame.PriorityBits >> PriorityShift];
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ApplyIngressQos(FrameBuffer frame, PortCounters counters, int port, int vid, MacAddress source, ForwardingPlan plan)
+    {
+        ref PortPlan ingress = ref plan.Ports[port];
+        if (ingress.TrustsDscp && DscpRewriter.Read(frame.Span) is int dscp and >= 0)
+        {
+            SetPriority(frame, dscp >> 3, plan, rewriteTag: false);   // class selector: the DSCP's top three bits
+        }
+        MeterColor color = (frame.PriorityBits & DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
+        bool kept = !ingress.HasIngressPolicy
+            || (ApplyRuleAction(frame, _vmRuleAction, plan, ref color, rewriteTag: false)
+                && ApplyRuleAction(frame, _portRuleAction, plan, ref color, rewriteTag: false));
+        if (kept && plan.VmPolicers[port]?.TryGetValue(((ulong)vid << 48) | source.Value, out int vmPolicer) == true)
+        {
+            kept = Police(frame, plan.Policers[vmPolicer], ref color, rewriteTag: false);
+        }
+        if (kept && ingress.Policer >= 0)
+        {
+            kept = Police(frame, plan.Policers[ingress.Policer], ref color, rewriteTag: false);
+        }
+        if (!kept)
+        {
+            Drop(frame, counters, DropReason.Policed);
+        }
+        return kept;
+    }
+
+    /// <summary>Egress ACL actions on one copy in its egress form; false when a policer dropped it (the caller recycles it).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ApplyEgressActions(FrameBuffer outgoing, ForwardingPlan plan)
+    {
+        _egressActionsPending = false;
+        MeterColor color = (outgoing.PriorityBits & DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
+        return ApplyRuleAction(outgoing, _egressPortRuleAction, plan, ref color, rewriteTag: true)
+            && ApplyRuleAction(outgoing, _egressVmRuleAction, plan, ref color, rewriteTag: true);
+    }
+
+    /// <summary>One rule's actions in order: count, mirror (the frame as matched), class, remark, police.</summary>
+    private bool ApplyRuleAction(FrameBuffer frame, RuleAction action, ForwardingPlan plan, ref MeterColor color, bool rewriteTag)
+    {
+        if (action.IsNone)
+        {
+            return true;
+        }
+        if (action.Counter >= 0)
+        {
+            plan.CounterFrames[action.Counter]++;
+            plan.CounterBytes[action.Counter] += frame.Length;
+        }
+        if (action.Mirror >= 0)
+        {
+            Mirror(frame, action.Mirror, plan);
+        }
+        if (action.TrafficClass >= 0)
+        {
+            frame.TrafficClass = (byte)action.TrafficClass;
+        }
+        Remark(frame, action.RemarkPcp, action.RemarkDscp, rewriteTag);
+        return action.Meter < 0 || Police(frame, plan.Policers[action.Meter], ref color, rewriteTag);
+    }
+
+    private bool Police(FrameBuffer frame, Policer policer, ref MeterColor color, bool rewriteTag)
+    {
+        color = policer.Mark(frame.Length, _batchTimestamp, color);
+        ColorAction action = policer.ActionFor(color);
+        if (action.Kind == ColorActionKind.Drop)
+        {
+            return false;
+        }
+        if (action.Kind == ColorActionKind.Remark)
+        {
+            Remark(frame, action.Pcp ?? -1, action.Dscp ?? -1, rewriteTag);
+        }
+        return true;
+    }
+
+    private static void Remark(FrameBuffer frame, int pcp, int dscp, bool rewriteTag)
+    {
+        if (pcp >= 0)
+        {
+            frame.PriorityBits = (ushort)((frame.PriorityBits & DeiBit) | (pcp << PriorityShift));
+            if (rewriteTag && frame.HasCustomerTag)
+            {
+                Span<byte> tci = frame.Span[(AddressesSize + 2)..];
+                tci[0] = (byte)((tci[0] & 0x1F) | (pcp << 5));
+            }
+        }
+        if (dscp >= 0)
+        {
+            DscpRewriter.TryRewrite(frame.Span, dscp);
+        }
+    }
+
+    private static void SetPriority(FrameBuffer frame, int priority, ForwardingPlan plan, bool rewriteTag)
+    {
+        Remark(frame, priority, -1, rewriteTag);
+        frame.TrafficClass = plan.ClassOfPriority[priority];
+    }
+
+    /// <summary>A copy of the frame as it is now, out of <paramref name="port"/> (SPAN: no VLAN or ACL checks there).</summary>
+    private void Mirror(FrameBuffer frame, int port, ForwardingPlan plan)
+    {
+        if (port >= plan.PortCount || plan.Ports[port].State != PortState.Forwarding || (_errorDisabledPorts & (1UL << port)) != 0)
+        {
+            return;
+        }
+        if (!_pool.TryRent(out FrameBuffer? copy) || !copy.TryCopyFrom(frame.Span))
+        {
+            if (copy is not null)
+            {
+                _pool.Return(copy);
+            }
+            _counters[port].CountEgressDrop(DropReason.PoolExhausted);
+            return;
+        }
+        copy.IngressPort = frame.IngressPort;
+        copy.Vid = frame.Vid;
+        copy.PriorityBits = frame.PriorityBits;
+        copy.TrafficClass = frame.TrafficClass;
+        _counters[port].Mirrored++;
+        Enqueue(copy, port, KindOf(MacAddress.Read(frame.Span)));
+    }
+}

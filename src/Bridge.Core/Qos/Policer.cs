@@ -1,0 +1,55 @@
+// A configured meter on the forwarding path: an RFC 2697 or 2698 marker plus what to do with each
+// color, and per-color frame and byte counters (what `hairpin stats` shows for a policer).
+using Hairpin.Bridge.Core.Configuration;
+
+namespace Hairpin.Bridge.Core.Qos;
+
+public sealed class Policer
+{
+    private readonly SingleRateMeter? _singleRate;
+    private readonly TwoRateMeter? _twoRate;
+    private readonly long[] _frames = new long[3];
+    private readonly long[] _bytes = new long[3];
+
+    public Policer(MeterConfig config, long now, long frequency)
+    {
+        Config = config;
+        long cir = config.CommittedRateBitsPerSecond / 8;
+        if (config.Kind == MeterKind.TwoRate)
+        {
+            _twoRate = new TwoRateMeter(config.PeakRateBitsPerSecond / 8, config.PeakBurstBytes, cir, config.CommittedBurstBytes, now, frequency);
+        }
+        else
+        {
+            _singleRate = new SingleRateMeter(cir, config.CommittedBurstBytes, config.ExcessBurstBytes, now, frequency);
+        }
+        Green = config.Green;
+        Yellow = config.Yellow;
+        Red = config.Red;
+    }
+
+    public MeterConfig Config { get; }
+    internal ColorAction Green { get; }
+    internal ColorAction Yellow { get; }
+    internal ColorAction Red { get; }
+
+    public long Frames(MeterColor color) => _frames[(int)color];
+    public long Bytes(MeterColor color) => _bytes[(int)color];
+
+    /// <summary>Colors one frame (color-blind unless the meter is configured color-aware) and counts it.</summary>
+    internal MeterColor Mark(int bytes, long now, MeterColor precolor)
+    {
+        MeterColor start = Config.ColorAware ? precolor : MeterColor.Green;
+        MeterColor color = _twoRate is not null ? _twoRate.Mark(bytes, now, start) : _singleRate!.Mark(bytes, now, start);
+        _frames[(int)color]++;
+        _bytes[(int)color] += bytes;
+        return color;
+    }
+
+    internal ColorAction ActionFor(MeterColor color) => color switch
+    {
+        MeterColor.Green => Green,
+        MeterColor.Yellow => Yellow,
+        _ => Red,
+    };
+}
