@@ -64,11 +64,12 @@ public sealed class FrameBuilder
     }
 
     /// <summary>An IPv4 UDP datagram with a correct header checksum (UDP checksum 0: none, legal for IPv4).</summary>
-    public FrameBuilder Ipv4Udp(uint sourceIp, uint destinationIp, ushort sourcePort, ushort destinationPort, int payloadSize = 18)
+    public FrameBuilder Ipv4Udp(uint sourceIp, uint destinationIp, ushort sourcePort, ushort destinationPort, int payloadSize = 18, int dscp = 0, int ecn = 0)
     {
         int total = 20 + 8 + payloadSize;
         var ip = new byte[total];
         ip[0] = 0x45;
+        ip[1] = (byte)((dscp << 2) | ecn);
         BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(2), (ushort)total);
         ip[8] = 64;
         ip[9] = 17;
