@@ -35,7 +35,7 @@ public class AclBenchmarks
 
     /// <summary>Rules of the shapes engineers write (hosts, subnets, services, ranges), none matching the
     /// benchmark's traffic except the last, so every lookup has to look past all the others.</summary>
-    private static AclRule[] RealisticRules(int count)
+    internal static AclRule[] RealisticRules(int count)
     {
         var random = new Random(7);
         var rules = new AclRule[count];

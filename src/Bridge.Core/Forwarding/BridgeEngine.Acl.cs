@@ -88,6 +88,10 @@ public sealed partial class BridgeEngine
         }
         _flowKeySerial = _frameSerial;
         ReadOnlySpan<byte> bytes = frame.Span;
+        if (FastFlowKey.TryBuild(bytes, vid, frame.IngressPort, out _flowKey))
+        {
+            return _flowKeyValid = true;
+        }
         _flowKeyValid = PacketClassifier.Classify(bytes, out PacketSummary summary) == HeaderCheck.Ok;
         _flowKey = FlowFields.From(summary, MacAddress.Read(bytes[6..]), MacAddress.Read(bytes), vid, frame.IngressPort);
         return _flowKeyValid;
