@@ -21,7 +21,10 @@ public sealed partial class ScenarioRunner
     private Outcome? _pending;
     private int _pendingLine;
 
-    private sealed record Outcome(List<Delivered> Delivered, List<Delivered> Trapped, List<DropReason> Drops);
+    private sealed record Outcome(List<Delivered> Delivered, List<Delivered> Trapped, List<DropSeen> Drops);
+
+    /// <summary>One counted drop: on which port, on ingress or as a copy leaving it, and why.</summary>
+    private sealed record DropSeen(int Port, bool Egress, DropReason Reason);
 
     private ScenarioRunner(string file) => _file = file;
 
@@ -140,16 +143,12 @@ public sealed partial class ScenarioRunner
     {
         int port = PortIndex(words[0]);
         byte[] frame = words[1] == "garbage" ? Garbage(int.Parse(words[2], CultureInfo.InvariantCulture)) : BuildFrame(words[1..]);
-        var before = DropSnapshot();
+        Dictionary<DropSeen, long> before = DropSnapshot();
         Harness.Send(port, frame);
-        var after = DropSnapshot();
-        var drops = new List<DropReason>();
-        foreach (DropReason reason in Enum.GetValues<DropReason>())
+        var drops = new List<DropSeen>();
+        foreach ((DropSeen drop, long count) in DropSnapshot())
         {
-            for (long n = before[reason]; n < after[reason]; n++)
-            {
-                drops.Add(reason);
-            }
+            drops.AddRange(Enumerable.Repeat(drop, (int)(count - before.GetValueOrDefault(drop))));
         }
         _pending = new Outcome(Harness.DrainEgress(), Harness.DrainControlPlane(), drops);
         _pendingLine = _line;
@@ -229,21 +228,24 @@ public sealed partial class ScenarioRunner
         return builder.Build();
     }
 
-    private Dictionary<DropReason, long> DropSnapshot()
+    /// <summary>Every drop counter of every port, ingress and egress.</summary>
+    private Dictionary<DropSeen, long> DropSnapshot()
     {
-        var totals = Enum.GetValues<DropReason>().ToDictionary(reason => reason, _ => 0L);
+        var drops = new Dictionary<DropSeen, long>();
         for (int port = 0; port < _ports.Count; port++)
         {
             PortCounters counters = Harness.Engine.Counters(port);
             foreach (DropReason reason in Enum.GetValues<DropReason>())
             {
-                totals[reason] += counters.DroppedFor(reason) + counters.EgressDroppedFor(reason);
+                drops[new DropSeen(port, false, reason)] = counters.DroppedFor(reason);
+                drops[new DropSeen(port, true, reason)] = counters.EgressDroppedFor(reason);
             }
         }
-        return totals;
+        return drops;
     }
 
-    // expect none REASON | expect trap | expect PORT [untagged | tag VID [pcp N]] [class N] [dscp N] [, PORT ...]
+    // expect none REASON | expect trap
+    // expect PORT [untagged | tag VID [pcp N]] [class N] [dscp N] | PORT dropped REASON [, PORT ...]
     private void Expect(string[] words)
     {
         Outcome outcome = _pending ?? throw Fail("expect without a send before it");
@@ -253,7 +255,7 @@ public sealed partial class ScenarioRunner
         {
             string wanted = words.Length > 1 ? $"dropped ({words[1]})" : "dropped";
             bool holds = outcome.Delivered.Count == 0 && outcome.Trapped.Count == 0 && outcome.Drops.Count == 1
-                && (words.Length == 1 || DropReasons.Name(outcome.Drops[0]) == words[1]);
+                && (words.Length == 1 || DropReasons.Name(outcome.Drops[0].Reason) == words[1]);
             Check(holds, wanted, actual);
             return;
         }
@@ -263,12 +265,19 @@ public sealed partial class ScenarioRunner
             return;
         }
         var expected = string.Join(' ', words).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        bool matches = outcome.Drops.Count == 0 && outcome.Trapped.Count == 0 && outcome.Delivered.Count == expected.Length;
+        bool matches = outcome.Trapped.Count == 0;
         var unmatched = outcome.Delivered.ToList();
+        var unmatchedDrops = outcome.Drops.ToList();
         foreach (string item in expected)
         {
             string[] parts = item.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             int port = PortIndex(parts[0]);
+            if (parts.Length == 3 && parts[1] == "dropped")
+            {
+                DropSeen? drop = unmatchedDrops.FirstOrDefault(d => d.Port == port && d.Egress && DropReasons.Name(d.Reason) == parts[2]);
+                matches &= drop is not null && unmatchedDrops.Remove(drop);
+                continue;
+            }
             Delivered? hit = unmatched.FirstOrDefault(d => d.Port == port && Fits(d, parts[1..]));
             if (hit is null)
             {
@@ -277,7 +286,7 @@ public sealed partial class ScenarioRunner
             }
             unmatched.Remove(hit);
         }
-        Check(matches && unmatched.Count == 0, string.Join(", ", expected), actual);
+        Check(matches && unmatched.Count == 0 && unmatchedDrops.Count == 0, string.Join(", ", expected), actual);
     }
 
     /// <summary>Whether a copy has the form asked for: the tag words as far as given, then class and DSCP if given.</summary>
@@ -312,7 +321,9 @@ public sealed partial class ScenarioRunner
         var parts = outcome.Delivered.Select(d => $"{_ports[d.Port].Name} {TagForm(d.Bytes)} class {d.TrafficClass}"
             + (DscpOf(d.Bytes) is int dscp and >= 0 ? $" dscp {dscp}" : "")).ToList();
         parts.AddRange(outcome.Trapped.Select(_ => "trapped"));
-        parts.AddRange(outcome.Drops.Select(reason => $"dropped ({DropReasons.Name(reason)})"));
+        parts.AddRange(outcome.Drops.Select(drop => drop.Egress
+            ? $"{_ports[drop.Port].Name} dropped {DropReasons.Name(drop.Reason)}"
+            : $"dropped ({DropReasons.Name(drop.Reason)})"));
         return parts.Count == 0 ? "nothing at all" : string.Join(", ", parts);
     }
 
