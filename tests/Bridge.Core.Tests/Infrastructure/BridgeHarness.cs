@@ -3,11 +3,12 @@ using Hairpin.Bridge.Core.Time;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Qos;
 
 namespace Hairpin.Bridge.Core.Tests.Infrastructure;
 
-/// <summary>A frame that left the engine: by which port, from which ingress port, classified to which VID.</summary>
-public sealed record Delivered(int Port, byte[] Bytes, int IngressPort = -1, int Vid = 0);
+/// <summary>A frame that left the engine: by which port, from which ingress port, classified to which VID, out of which class queue (-1: not known).</summary>
+public sealed record Delivered(int Port, byte[] Bytes, int IngressPort = -1, int Vid = 0, int TrafficClass = -1);
 
 public sealed class BridgeHarness
 {
@@ -49,20 +50,45 @@ public sealed class BridgeHarness
 
     public void Send(int port, byte[] frame) => Send([(port, frame)]);
 
-    /// <summary>Takes every frame off every egress ring (returning buffers to the pool), in port order.</summary>
+    /// <summary>
+    /// Takes every frame off every egress scheduler (returning buffers to the pool), in port order, each
+    /// with the class queue it waited in: the one whose depth the dequeue lowered, as the scheduler counts it.
+    /// </summary>
     public List<Delivered> DrainEgress()
     {
         var delivered = new List<Delivered>();
+        var depths = new int[EgressSchedulerConfig.Classes];
         for (int port = 0; port < BridgeConfig.MaxPorts; port++)
         {
-            var ring = Engine.Egress(port);
-            while (ring.TryDequeue(out FrameBuffer? frame))
+            EgressScheduler scheduler = Engine.Egress(port);
+            while (true)
             {
-                delivered.Add(new Delivered(port, frame.Span.ToArray(), frame.IngressPort, frame.Vid));
+                for (int c = 0; c < depths.Length; c++)
+                {
+                    depths[c] = scheduler.QueuedFrames(c);
+                }
+                if (!scheduler.TryDequeue(out FrameBuffer? frame))
+                {
+                    break;
+                }
+                int trafficClass = ClassLeft(scheduler, depths);
+                delivered.Add(new Delivered(port, frame.Span.ToArray(), frame.IngressPort, frame.Vid, trafficClass));
                 Pool.Return(frame);
             }
         }
         return delivered;
+    }
+
+    private static int ClassLeft(EgressScheduler scheduler, int[] before)
+    {
+        for (int c = 0; c < before.Length; c++)
+        {
+            if (scheduler.QueuedFrames(c) == before[c] - 1)
+            {
+                return c;
+            }
+        }
+        return -1;
     }
 
     public List<Delivered> DrainControlPlane()

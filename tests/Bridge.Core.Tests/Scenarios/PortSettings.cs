@@ -1,4 +1,5 @@
-// Applies `bridge link set`-style words (hairpin on, mcast_flood off, pvid 10 ...) to a PortConfig.
+// Applies `bridge link set`-style words (hairpin on, mcast_flood off, pvid 10 ...) and the port's policy
+// bindings (ingress_acl NAME, trust dscp, policer METER ...) to a PortConfig.
 using Hairpin.Bridge.Core.Configuration;
 
 namespace Hairpin.Bridge.Core.Tests.Scenarios;
@@ -36,12 +37,17 @@ internal static class PortSettings
                 "violation" => port with { Security = port.Security with { Violation = Enum.Parse<SecurityViolation>(value, ignoreCase: true) } },
                 "sticky" => port with { Security = port.Security with { Sticky = OnOff(value, fail) } },
                 "secure_mac" => port with { Security = port.Security with { AllowedMacs = [.. port.Security.AllowedMacs, SecureMacOf(value)] } },
-                "access" => port with { Vlans = PortVlans.Access(Vid(value)) },
+                "access" => port with { Vlans = PortVlans.Access(Number(value)) },
                 "trunk" => port with { Vlans = PortVlans.Trunk(VlanSet.Parse(value)) },
-                "native" => port with { Vlans = PortVlans.Trunk(port.Vlans.Members, Vid(value)) },
+                "native" => port with { Vlans = PortVlans.Trunk(port.Vlans.Members, Number(value)) },
                 "vlans" => port with { Vlans = port.Vlans with { Members = VlanSet.Parse(value) } },
-                "pvid" => port with { Vlans = port.Vlans with { Pvid = value == "none" ? 0 : Vid(value) } },
+                "pvid" => port with { Vlans = port.Vlans with { Pvid = value == "none" ? 0 : Number(value) } },
                 "untagged" => port with { Vlans = port.Vlans with { Untagged = value == "none" ? VlanSet.Empty : VlanSet.Parse(value) } },
+                "ingress_acl" => port with { IngressAcl = value == "none" ? null : value },
+                "egress_acl" => port with { EgressAcl = value == "none" ? null : value },
+                "trust" => port with { Qos = port.Qos with { Trust = Enum.Parse<QosTrust>(value, ignoreCase: true) } },
+                "default_priority" => port with { Qos = port.Qos with { DefaultPriority = Number(value) } },
+                "policer" => port with { Qos = port.Qos with { Policer = value == "none" ? null : value } },
                 _ => throw fail($"unknown port setting '{key}'"),
             };
         }
@@ -52,10 +58,10 @@ internal static class PortSettings
     private static SecureMac SecureMacOf(string value)
     {
         string[] parts = value.Split('/');
-        return new SecureMac(Hairpin.Bridge.Core.Headers.MacAddress.Parse(parts[0]), parts.Length > 1 ? Vid(parts[1]) : 0);
+        return new SecureMac(Hairpin.Bridge.Core.Headers.MacAddress.Parse(parts[0]), parts.Length > 1 ? Number(parts[1]) : 0);
     }
 
-    private static int Vid(string value) => int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+    private static int Number(string value) => int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool OnOff(string value, Func<string, Exception> fail) => value switch
     {

@@ -10,7 +10,7 @@ using Hairpin.Bridge.Core.Tests.Infrastructure;
 
 namespace Hairpin.Bridge.Core.Tests.Scenarios;
 
-public sealed class ScenarioRunner
+public sealed partial class ScenarioRunner
 {
     private readonly string _file;
     private readonly List<PortConfig> _ports = [];
@@ -21,7 +21,10 @@ public sealed class ScenarioRunner
     private Outcome? _pending;
     private int _pendingLine;
 
-    private sealed record Outcome(List<Delivered> Delivered, List<Delivered> Trapped, List<DropReason> Drops);
+    private sealed record Outcome(List<Delivered> Delivered, List<Delivered> Trapped, List<DropSeen> Drops);
+
+    /// <summary>One counted drop: on which port, on ingress or as a copy leaving it, and why.</summary>
+    private sealed record DropSeen(int Port, bool Egress, DropReason Reason);
 
     private ScenarioRunner(string file) => _file = file;
 
@@ -50,7 +53,7 @@ public sealed class ScenarioRunner
 
     private ScenarioFailedException Fail(string message) => new(_file, _line, message);
 
-    private BridgeHarness Harness => _harness ??= new BridgeHarness(_bridge with { Ports = _ports.ToArray() });
+    private BridgeHarness Harness => _harness ??= new BridgeHarness(Config());
 
     private void Step(string[] words)
     {
@@ -73,6 +76,11 @@ public sealed class ScenarioRunner
             case "recover": Harness.Engine.RecoverPort(PortIndex(words[1])); break;
             case "status": Status(words[1..]); break;
             case "report": MoveReport(words[1..]); break;
+            case "acl": DeclareAcl(words[1..]); break;
+            case "rule": AddRule(words[1..]); break;
+            case "meter": DeclareMeter(words[1..]); break;
+            case "vm-acl": BindVmAcl(words[1..]); break;
+            case "vm-policer": BindVmPolicer(words[1..]); break;
             default: throw Fail($"unknown statement '{words[0]}'");
         }
     }
@@ -117,7 +125,7 @@ public sealed class ScenarioRunner
         Publish();
     }
 
-    private void Publish() => Harness.Engine.Publish(_bridge with { Ports = _ports.ToArray() });
+    private void Publish() => Harness.Engine.Publish(Config());
 
     private int PortIndex(string name)
     {
@@ -135,16 +143,12 @@ public sealed class ScenarioRunner
     {
         int port = PortIndex(words[0]);
         byte[] frame = words[1] == "garbage" ? Garbage(int.Parse(words[2], CultureInfo.InvariantCulture)) : BuildFrame(words[1..]);
-        var before = DropSnapshot();
+        Dictionary<DropSeen, long> before = DropSnapshot();
         Harness.Send(port, frame);
-        var after = DropSnapshot();
-        var drops = new List<DropReason>();
-        foreach (DropReason reason in Enum.GetValues<DropReason>())
+        var drops = new List<DropSeen>();
+        foreach ((DropSeen drop, long count) in DropSnapshot())
         {
-            for (long n = before[reason]; n < after[reason]; n++)
-            {
-                drops.Add(reason);
-            }
+            drops.AddRange(Enumerable.Repeat(drop, (int)(count - before.GetValueOrDefault(drop))));
         }
         _pending = new Outcome(Harness.DrainEgress(), Harness.DrainControlPlane(), drops);
         _pendingLine = _line;
@@ -173,46 +177,75 @@ public sealed class ScenarioRunner
         }
         int? tagVid = null;
         int pcp = 0;
+        bool dei = false;
         int size = 0;
-        for (int i = 3; i + 1 < words.Length; i += 2)
+        int stags = 0;
+        ScenarioPacket? packet = null;
+        for (int i = 3; i < words.Length; i++)
         {
-            string value = words[i + 1];
-            switch (words[i])
+            if (ScenarioPacket.Starts(words[i]) && packet is null)
             {
-                case "tag": tagVid = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "pcp": pcp = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "stag": builder.ServiceTag(int.Parse(value, CultureInfo.InvariantCulture)); break;
+                packet = ScenarioPacket.Read(words, ref i, Fail);
+                continue;
+            }
+            if (packet is not null && packet.TryOption(words, ref i, Fail))
+            {
+                continue;
+            }
+            if (words[i] == "dei")
+            {
+                dei = true;
+                continue;
+            }
+            if (i + 1 >= words.Length)
+            {
+                throw Fail($"send option '{words[i]}' needs a value");
+            }
+            string value = words[++i];
+            switch (words[i - 1])
+            {
+                case "tag": tagVid = Int(value); break;
+                case "pcp": pcp = Int(value); break;
+                case "stag": builder.ServiceTag(Int(value)); stags++; break;
                 case "type": builder.EtherType(Convert.ToUInt16(value, 16)); break;
-                case "size": size = int.Parse(value, CultureInfo.InvariantCulture); break;
-                default: throw Fail($"unknown send option '{words[i]}'");
+                case "size": size = Int(value); break;
+                default: throw Fail($"unknown send option '{words[i - 1]}'");
             }
         }
         if (tagVid is int vid)
         {
-            builder.Tag(vid, pcp);
+            builder.Tag(vid, pcp, dei);
         }
-        if (size > 0)
+        int headerSize = 14 + (4 * stags) + (tagVid is null ? 0 : 4);
+        if (packet is not null)
         {
-            builder.Payload(new byte[Math.Max(0, size - 14 - (tagVid is null ? 0 : 4))]);
+            packet.Apply(builder, size, headerSize);
+        }
+        else if (size > 0)
+        {
+            builder.Payload(new byte[Math.Max(0, size - headerSize)]);
         }
         return builder.Build();
     }
 
-    private Dictionary<DropReason, long> DropSnapshot()
+    /// <summary>Every drop counter of every port, ingress and egress.</summary>
+    private Dictionary<DropSeen, long> DropSnapshot()
     {
-        var totals = Enum.GetValues<DropReason>().ToDictionary(reason => reason, _ => 0L);
+        var drops = new Dictionary<DropSeen, long>();
         for (int port = 0; port < _ports.Count; port++)
         {
             PortCounters counters = Harness.Engine.Counters(port);
             foreach (DropReason reason in Enum.GetValues<DropReason>())
             {
-                totals[reason] += counters.DroppedFor(reason) + counters.EgressDroppedFor(reason);
+                drops[new DropSeen(port, false, reason)] = counters.DroppedFor(reason);
+                drops[new DropSeen(port, true, reason)] = counters.EgressDroppedFor(reason);
             }
         }
-        return totals;
+        return drops;
     }
 
-    // expect none REASON | expect trap | expect PORT [untagged | tag VID [pcp N]] [, PORT ...]
+    // expect none REASON | expect trap
+    // expect PORT [untagged | tag VID [pcp N]] [class N] [dscp N] | PORT dropped REASON [, PORT ...]
     private void Expect(string[] words)
     {
         Outcome outcome = _pending ?? throw Fail("expect without a send before it");
@@ -222,7 +255,7 @@ public sealed class ScenarioRunner
         {
             string wanted = words.Length > 1 ? $"dropped ({words[1]})" : "dropped";
             bool holds = outcome.Delivered.Count == 0 && outcome.Trapped.Count == 0 && outcome.Drops.Count == 1
-                && (words.Length == 1 || DropReasons.Name(outcome.Drops[0]) == words[1]);
+                && (words.Length == 1 || DropReasons.Name(outcome.Drops[0].Reason) == words[1]);
             Check(holds, wanted, actual);
             return;
         }
@@ -232,14 +265,20 @@ public sealed class ScenarioRunner
             return;
         }
         var expected = string.Join(' ', words).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        bool matches = outcome.Drops.Count == 0 && outcome.Trapped.Count == 0 && outcome.Delivered.Count == expected.Length;
+        bool matches = outcome.Trapped.Count == 0;
         var unmatched = outcome.Delivered.ToList();
+        var unmatchedDrops = outcome.Drops.ToList();
         foreach (string item in expected)
         {
             string[] parts = item.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             int port = PortIndex(parts[0]);
-            string form = string.Join(' ', parts[1..]);
-            Delivered? hit = unmatched.FirstOrDefault(d => d.Port == port && (form.Length == 0 || TagForm(d.Bytes).StartsWith(form, StringComparison.Ordinal)));
+            if (parts.Length == 3 && parts[1] == "dropped")
+            {
+                DropSeen? drop = unmatchedDrops.FirstOrDefault(d => d.Port == port && d.Egress && DropReasons.Name(d.Reason) == parts[2]);
+                matches &= drop is not null && unmatchedDrops.Remove(drop);
+                continue;
+            }
+            Delivered? hit = unmatched.FirstOrDefault(d => d.Port == port && Fits(d, parts[1..]));
             if (hit is null)
             {
                 matches = false;
@@ -247,7 +286,26 @@ public sealed class ScenarioRunner
             }
             unmatched.Remove(hit);
         }
-        Check(matches && unmatched.Count == 0, string.Join(", ", expected), actual);
+        Check(matches && unmatched.Count == 0 && unmatchedDrops.Count == 0, string.Join(", ", expected), actual);
+    }
+
+    /// <summary>Whether a copy has the form asked for: the tag words as far as given, then class and DSCP if given.</summary>
+    private bool Fits(Delivered copy, string[] wanted)
+    {
+        int qos = Array.FindIndex(wanted, word => word is "class" or "dscp");
+        string[] form = qos < 0 ? wanted : wanted[..qos];
+        string[] actualForm = TagForm(copy.Bytes).Split(' ');
+        bool fits = form.Length <= actualForm.Length && form.AsSpan().SequenceEqual(actualForm.AsSpan(0, form.Length));
+        for (int i = qos < 0 ? wanted.Length : qos; i < wanted.Length; i += 2)
+        {
+            if (i + 1 >= wanted.Length || wanted[i] is not ("class" or "dscp"))
+            {
+                throw Fail($"expected `class N` or `dscp N`, got '{string.Join(' ', wanted[i..])}'");
+            }
+            int value = Int(wanted[i + 1]);
+            fits &= wanted[i] == "class" ? copy.TrafficClass == value : DscpOf(copy.Bytes) == value;
+        }
+        return fits;
     }
 
     private void Check(bool holds, string wanted, string actual)
@@ -260,9 +318,12 @@ public sealed class ScenarioRunner
 
     private string Describe(Outcome outcome)
     {
-        var parts = outcome.Delivered.Select(d => $"{_ports[d.Port].Name} {TagForm(d.Bytes)}").ToList();
+        var parts = outcome.Delivered.Select(d => $"{_ports[d.Port].Name} {TagForm(d.Bytes)} class {d.TrafficClass}"
+            + (DscpOf(d.Bytes) is int dscp and >= 0 ? $" dscp {dscp}" : "")).ToList();
         parts.AddRange(outcome.Trapped.Select(_ => "trapped"));
-        parts.AddRange(outcome.Drops.Select(reason => $"dropped ({DropReasons.Name(reason)})"));
+        parts.AddRange(outcome.Drops.Select(drop => drop.Egress
+            ? $"{_ports[drop.Port].Name} dropped {DropReasons.Name(drop.Reason)}"
+            : $"dropped ({DropReasons.Name(drop.Reason)})"));
         return parts.Count == 0 ? "nothing at all" : string.Join(", ", parts);
     }
 
@@ -325,17 +386,25 @@ public sealed class ScenarioRunner
         }
     }
 
-    // counter PORT NAME [REASON] VALUE: rx, tx, forwarded, flooded, trapped, learned, moved, limit_hits, dropped R, egress_dropped R
+    // counter PORT NAME [REASON] VALUE: rx, tx, forwarded, flooded, trapped, learned, moved, limit_hits,
+    // mirrored, dropped R, egress_dropped R; counter acl|named|meter ... VALUE (ScenarioRunner.Policy.cs)
     private void Counter(string[] words)
     {
+        if (words[0] is "acl" or "named" or "meter")
+        {
+            long hits = PolicyCounter(words);
+            long expected = long.Parse(words[^1], CultureInfo.InvariantCulture);
+            Check(hits == expected, $"{string.Join(' ', words[..^1])} = {expected}", hits.ToString(CultureInfo.InvariantCulture));
+            return;
+        }
         PortCounters counters = Harness.Engine.Counters(PortIndex(words[0]));
-        long DropOf(string name)
+        long DropOf(string name, bool egress)
         {
             foreach (DropReason reason in Enum.GetValues<DropReason>())
             {
                 if (DropReasons.Name(reason) == name)
                 {
-                    return counters.DroppedFor(reason);
+                    return egress ? counters.EgressDroppedFor(reason) : counters.DroppedFor(reason);
                 }
             }
             throw Fail($"unknown drop reason '{name}'");
@@ -352,7 +421,9 @@ public sealed class ScenarioRunner
             "limit_hits" => counters.LearnLimitHits,
             "error_disabled" => counters.ErrorDisabled,
             "moves_damped" => counters.MovesDamped,
-            "dropped" => DropOf(words[2]),
+            "mirrored" => counters.Mirrored,
+            "dropped" => DropOf(words[2], egress: false),
+            "egress_dropped" => DropOf(words[2], egress: true),
             _ => throw Fail($"unknown counter '{words[1]}'"),
         };
         long wanted = long.Parse(words[^1], CultureInfo.InvariantCulture);
