@@ -1,0 +1,34 @@
+// The appliance's whole configuration as loaded from its YAML file: the engine's BridgeConfig, where
+// each port attaches, and the management, metrics and logging settings around it.
+using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Host.Transports;
+
+namespace Hairpin.Host.Configuration;
+
+public sealed record HostConfig
+{
+    /// <summary>The file it was loaded from (named in errors and by `config reload`).</summary>
+    public required string SourceFile { get; init; }
+    public required BridgeConfig Bridge { get; init; }
+    /// <summary>Where each port attaches, by port name, in port order.</summary>
+    public required IReadOnlyList<PortAttachment> Attachments { get; init; }
+    public ManagementConfig Management { get; init; } = new();
+    public MetricsConfig Metrics { get; init; } = new();
+}
+
+public sealed record PortAttachment(string Port, AttachSpec Attach);
+
+public sealed record ManagementConfig
+{
+    public const string DefaultSocket = "/run/hairpin/bridge.sock";
+
+    public string Socket { get; init; } = DefaultSocket;
+    /// <summary>A group whose members may use the socket besides root (mode 0660); null: root only (0600).</summary>
+    public string? Group { get; init; }
+}
+
+public sealed record MetricsConfig
+{
+    /// <summary>Loopback address and port for Prometheus text at /metrics, e.g. "127.0.0.1:9417"; null: off.</summary>
+    public string? Prometheus { get; init; }
+}
