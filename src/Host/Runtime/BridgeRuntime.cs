@@ -1,0 +1,147 @@
+// The running appliance: the engine, one transport and one pair of queues per port, and the
+// forwarding thread between them. Live changes (link set, reload) are published to the engine from
+// the caller's thread (Publish is thread-safe and takes effect at the next batch, losing no frame);
+// everything else that touches the engine runs on the forwarding thread via OnForwardingThread.
+using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Forwarding;
+using Hairpin.Bridge.Core.Frames;
+using Hairpin.Host.Configuration;
+using Hairpin.Host.Transports;
+using Microsoft.Extensions.Logging;
+
+namespace Hairpin.Host.Runtime;
+
+public sealed partial class BridgeRuntime : IAsyncDisposable
+{
+    private const int SlotsPerQueue = 1024;
+    private const int SlotSize = 2048;
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly ForwardingThreadWork _work;
+    private readonly ForwardingLoop _loop;
+    private readonly Thread _thread;
+    private readonly IPortTransport[] _transports;
+    private readonly Task[] _transportTasks;
+    private readonly Lock _configLock = new();
+    private readonly ILogger _log;
+    private HostConfig _config;
+
+    private BridgeRuntime(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider time)
+    {
+        _config = config;
+        _log = logs.CreateLogger("hairpin.bridge");
+        var pool = new FramePool(8192);
+        Engine = new BridgeEngine(config.Bridge, pool, time, new BridgeEngineOptions { BridgeAddress = BridgeIdentity.AddressFor(config.SourceFile) });
+        PortQueues[] ports = [.. config.Attachments.Select(attachment => new PortQueues(attachment.Port, SlotsPerQueue, SlotSize, _wake))];
+        PortLinkCounters[] links = [.. ports.Select(_ => new PortLinkCounters())];
+        Ports = ports;
+        LinkCounters = links;
+        _work = new ForwardingThreadWork(_wake);
+        _loop = new ForwardingLoop(Engine, ports, links, _work, _wake, time, logs.CreateLogger("hairpin.forwarding"));
+        _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
+        _transportTasks = new Task[_transports.Length];
+        _thread = new Thread(() => _loop.Run(_stop.Token)) { IsBackground = true, Name = "hairpin-forwarding" };
+    }
+
+    /// <summary>The engine. Touch it only through <see cref="OnForwardingThread"/>, except Publish and reading counters.</summary>
+    internal BridgeEngine Engine { get; }
+    public IReadOnlyList<PortQueues> Ports { get; }
+    public IReadOnlyList<PortLinkCounters> LinkCounters { get; }
+    public HostConfig Config => Volatile.Read(ref _config);
+    public long ControlPlaneFrames => _loop.ControlPlaneFrames;
+
+    public static BridgeRuntime Start(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider? time = null)
+    {
+        var runtime = new BridgeRuntime(config, logs, transports, time ?? TimeProvider.System);
+        runtime._thread.Start();
+        for (int i = 0; i < runtime._transports.Length; i++)
+        {
+            IPortTransport transport = runtime._transports[i];
+            PortQueues queues = runtime.Ports[i];
+            runtime._transportTasks[i] = Task.Run(() => transport.RunAsync(queues, runtime._stop.Token));
+        }
+        string attachments = string.Join(", ", config.Attachments.Select(a => $"{a.Port}={a.Attach.Describe()}"));
+        runtime.LogStarted(config.SourceFile, attachments);
+        return runtime;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the forwarding thread, between batches.</summary>
+    public Task<T> OnForwardingThread<T>(Func<BridgeEngine, T> work) => _work.Run(work);
+
+    public int PortIndex(string name) => Config.Bridge.IndexOf(name);
+
+    /// <summary>Changes one port's engine settings live (in force from the next batch); kept until restart.</summary>
+    public void ChangePort(string name, Func<PortConfig, PortConfig> change)
+    {
+        lock (_configLock)
+        {
+            HostConfig current = Config;
+            int index = current.Bridge.IndexOf(name);
+            if (index < 0)
+            {
+                throw new ArgumentException($"no port named '{name}'", nameof(name));
+            }
+            PortConfig[] ports = [.. current.Bridge.Ports];
+            ports[index] = change(ports[index]);
+            BridgeConfig next = current.Bridge with { Ports = ports };
+            Engine.Publish(next);   // throws InvalidBridgeConfigException and changes nothing if invalid
+            Volatile.Write(ref _config, current with { Bridge = next });
+        }
+        _wake.Set();
+    }
+
+    /// <summary>
+    /// Applies a newly loaded configuration. The ports and their attachments must be the ones running
+    /// (a different port list needs a restart); anything else is published. Throws with the reason.
+    /// </summary>
+    public void Apply(HostConfig next)
+    {
+        lock (_configLock)
+        {
+            HostConfig current = Config;
+            if (!current.Attachments.SequenceEqual(next.Attachments))
+            {
+                throw new InvalidOperationException("the ports or their attachments changed: restart the bridge to apply that (the running configuration is unchanged)");
+            }
+            Engine.Publish(next.Bridge);
+            Volatile.Write(ref _config, next);
+        }
+        _wake.Set();
+        LogReloaded(next.SourceFile);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _wake.Set();
+        _thread.Join();
+        foreach (Task task in _transportTasks.Where(task => task is not null))
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // stopping
+            }
+        }
+        foreach (IPortTransport transport in _transports)
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+        }
+        foreach (PortQueues queues in Ports)
+        {
+            queues.Dispose();
+        }
+        _wake.Dispose();
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "bridge running from {File}: {Ports}")]
+    private partial void LogStarted(string file, string ports);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "configuration reloaded from {File}")]
+    private partial void LogReloaded(string file);
+}

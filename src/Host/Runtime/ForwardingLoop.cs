@@ -1,0 +1,173 @@
+// The forwarding thread: gathers received frames from every port's inbound queue into pooled
+// buffers, runs them through the engine as one batch, and moves what the engine queued for each port
+// to that port's outbound queue as fast as the port takes it (the engine's egress scheduler holds the
+// backlog, so its classes are served in order when a link is slower than the bridge). Between
+// batches: management work, FDB ageing, and jittered loop probes. Nothing here allocates per frame.
+using Hairpin.Bridge.Core.Forwarding;
+using Hairpin.Bridge.Core.Frames;
+using Hairpin.Host.Transports;
+using Microsoft.Extensions.Logging;
+
+namespace Hairpin.Host.Runtime;
+
+internal sealed partial class ForwardingLoop
+{
+    public const int BatchSize = 256;
+    private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan BacklogWait = TimeSpan.FromMilliseconds(1);
+
+    private readonly BridgeEngine _engine;
+    private readonly FramePool _pool;
+    private readonly PortQueues[] _ports;
+    private readonly PortLinkCounters[] _links;
+    private readonly ForwardingThreadWork _work;
+    private readonly ManualResetEventSlim _wake;
+    private readonly TimeProvider _time;
+    private readonly LoopProbeTimer _probes;
+    private readonly ILogger _log;
+    private readonly FrameBuffer[] _batch = new FrameBuffer[BatchSize];
+    private long _nextSweep;
+
+    public ForwardingLoop(BridgeEngine engine, PortQueues[] ports, PortLinkCounters[] links, ForwardingThreadWork work,
+        ManualResetEventSlim wake, TimeProvider time, ILogger log)
+    {
+        _engine = engine;
+        _pool = engine.Pool;
+        _ports = ports;
+        _links = links;
+        _work = work;
+        _wake = wake;
+        _time = time;
+        _log = log;
+        _probes = new LoopProbeTimer(TimeSpan.FromSeconds(5), new Random());
+    }
+
+    /// <summary>Frames the control plane received (LLDP, EVB, BPDUs on ports without guard); counted and released for now.</summary>
+    public long ControlPlaneFrames { get; private set; }
+
+    public void Run(CancellationToken cancellation)
+    {
+        LogStarted(_ports.Length);
+        bool backlog = false;
+        while (!cancellation.IsCancellationRequested)
+        {
+            _wake.Wait(backlog ? BacklogWait : IdleWait, CancellationToken.None);   // cancellation sets the event
+            _wake.Reset();   // before draining: a frame arriving from here on sets it again
+            _work.RunPending(_engine);
+            int gathered;
+            do
+            {
+                gathered = Gather();
+                if (gathered > 0)
+                {
+                    _engine.ProcessBatch(_batch.AsSpan(0, gathered));
+                }
+                backlog = Transmit();
+                ReleaseControlPlane();
+            }
+            while (gathered == BatchSize && !cancellation.IsCancellationRequested);
+            Housekeeping();
+        }
+        LogStopped();
+    }
+
+    /// <summary>Up to a batch of frames, taken round-robin a few at a time so one busy port cannot starve the others.</summary>
+    private int Gather()
+    {
+        int count = 0;
+        int share = Math.Max(16, BatchSize / Math.Max(1, _ports.Length));
+        bool took;
+        do
+        {
+            took = false;
+            for (int port = 0; port < _ports.Length && count < BatchSize; port++)
+            {
+                FrameSlots inbound = _ports[port].Inbound;
+                for (int taken = 0; taken < share && count < BatchSize && inbound.TryPeek(out ReadOnlySpan<byte> frame); taken++)
+                {
+                    if (_pool.TryRent(out FrameBuffer? buffer) && buffer.TryCopyFrom(frame))
+                    {
+                        buffer.IngressPort = port;
+                        _batch[count++] = buffer;
+                    }
+                    else
+                    {
+                        if (buffer is not null)
+                        {
+                            _pool.Return(buffer);
+                        }
+                        _links[port].RxDroppedNoBuffer++;
+                    }
+                    inbound.Release();
+                    took = true;
+                }
+            }
+        }
+        while (took && count < BatchSize);
+        return count;
+    }
+
+    /// <summary>Moves queued frames to each port's transport; true when some remain because a transport is full.</summary>
+    private bool Transmit()
+    {
+        bool backlog = false;
+        for (int port = 0; port < _ports.Length; port++)
+        {
+            PortQueues queues = _ports[port];
+            var egress = _engine.Egress(port);
+            while (true)
+            {
+                bool up = queues.IsUp;
+                if (up && queues.Outbound.Count >= queues.Outbound.Capacity)
+                {
+                    backlog |= !egress.IsEmpty;
+                    break;
+                }
+                if (!egress.TryDequeue(out FrameBuffer? frame))
+                {
+                    break;
+                }
+                if (!up)
+                {
+                    _links[port].TxDroppedLinkDown++;
+                }
+                else if (!queues.Send(frame.Span))
+                {
+                    _links[port].TxDroppedQueueFull++;
+                }
+                _pool.Return(frame);
+            }
+        }
+        return backlog;
+    }
+
+    private void ReleaseControlPlane()
+    {
+        while (_engine.ControlPlane.TryDequeue(out FrameBuffer? frame))
+        {
+            ControlPlaneFrames++;
+            _pool.Return(frame);
+        }
+    }
+
+    private void Housekeeping()
+    {
+        long now = _time.GetTimestamp();
+        long frequency = _time.TimestampFrequency;
+        if (now >= _nextSweep)
+        {
+            _nextSweep = now + frequency;
+            _engine.SweepFdb();
+        }
+        if (_probes.IsDue(now, frequency) && _engine.EmitLoopProbes() > 0)
+        {
+            Transmit();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "forwarding started on {Ports} ports")]
+    private partial void LogStarted(int ports);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "forwarding stopped")]
+    private partial void LogStopped();
+}

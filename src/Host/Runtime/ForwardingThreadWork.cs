@@ -1,0 +1,44 @@
+// Work that must run on the forwarding thread (the engine is single-threaded: FDB edits, traces,
+// counter snapshots taken consistently): queued by management requests, run between batches.
+using System.Collections.Concurrent;
+using Hairpin.Bridge.Core.Forwarding;
+
+namespace Hairpin.Host.Runtime;
+
+internal sealed class ForwardingThreadWork
+{
+    private readonly ConcurrentQueue<Action<BridgeEngine>> _queue = new();
+    private readonly ManualResetEventSlim _wake;
+
+    public ForwardingThreadWork(ManualResetEventSlim wake) => _wake = wake;
+
+    /// <summary>Runs <paramref name="work"/> on the forwarding thread and returns its result.</summary>
+    public Task<T> Run<T>(Func<BridgeEngine, T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Enqueue(engine =>
+        {
+            try
+            {
+                done.SetResult(work(engine));
+            }
+#pragma warning disable CA1031 // the caller gets the exception through its task; the forwarding thread must go on
+            catch (Exception error)
+#pragma warning restore CA1031
+            {
+                done.SetException(error);
+            }
+        });
+        _wake.Set();
+        return done.Task;
+    }
+
+    /// <summary>Forwarding thread: runs everything queued so far.</summary>
+    public void RunPending(BridgeEngine engine)
+    {
+        while (_queue.TryDequeue(out Action<BridgeEngine>? work))
+        {
+            work(engine);
+        }
+    }
+}

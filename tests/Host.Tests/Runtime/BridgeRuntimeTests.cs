@@ -1,0 +1,163 @@
+// The appliance's runtime with in-memory peers: frames cross the forwarding thread both ways, hairpin
+// toggles live without losing frames, a reload that changes ports is refused, a port whose peer is
+// away counts what it could not send, and the metrics show the engine's counters.
+using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Headers;
+using Hairpin.Host.Configuration;
+using Hairpin.Host.Metrics;
+using Hairpin.Host.Runtime;
+using Hairpin.Host.Tests.Infrastructure;
+using Hairpin.Host.Transports;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hairpin.Host.Tests.Runtime;
+
+public sealed class BridgeRuntimeTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly MacAddress VmA = MacAddress.Parse("52:54:00:00:00:0a");
+    private static readonly MacAddress VmB = MacAddress.Parse("52:54:00:00:00:0b");
+    private static readonly MacAddress HostC = MacAddress.Parse("52:54:00:00:00:0c");
+
+    private static HostConfig Config(bool hairpin = false) => new()
+    {
+        SourceFile = "/nonexistent/hairpin-test.yaml",
+        Bridge = new BridgeConfig
+        {
+            Ports = [new PortConfig { Name = "hv1", Hairpin = hairpin }, new PortConfig { Name = "hv2" }],
+            LoopDetection = new LoopDetection { Enabled = false },
+        },
+        Attachments = [new PortAttachment("hv1", new StreamAttach("/tmp/hv1.sock", Listen: true)), new PortAttachment("hv2", new StreamAttach("/tmp/hv2.sock", Listen: true))],
+    };
+
+    private static (BridgeRuntime Runtime, Dictionary<string, InMemoryTransport> Peers) Start(HostConfig config)
+    {
+        var peers = new Dictionary<string, InMemoryTransport>(StringComparer.Ordinal);
+        var runtime = BridgeRuntime.Start(config, NullLoggerFactory.Instance, attach =>
+        {
+            var peer = new InMemoryTransport(attach);
+            peers[config.Attachments.Single(a => a.Attach == attach).Port] = peer;
+            return peer;
+        });
+        return (runtime, peers);
+    }
+
+    private static byte[] Frame(MacAddress from, MacAddress to, int sequence = 0) =>
+        new FrameBuilder().From(from).To(to).Ipv4Udp(0xA9FE0001, 0xA9FE0002, 4000, (ushort)(5000 + (sequence % 1000))).Build();
+
+    [Fact]
+    public async Task AFrameFromOnePeerReachesTheOtherThroughTheForwardingThread()
+    {
+        var (runtime, peers) = Start(Config());
+        await using (runtime)
+        {
+            PortQueues hv1 = await peers["hv1"].Attached;
+            hv1.Receive(Frame(VmA, MacAddress.Broadcast));
+            byte[] received = Assert.Single(await peers["hv2"].TakeSentAsync(1, Patience));
+            Assert.Equal(Frame(VmA, MacAddress.Broadcast), received);
+            Assert.Equal(1, runtime.Engine.Counters(0).RxFrames);
+        }
+    }
+
+    [Fact]
+    public async Task HairpinTurnedOnLiveReflectsAndNoFrameToTheOtherPortIsLost()
+    {
+        var (runtime, peers) = Start(Config());
+        await using (runtime)
+        {
+            PortQueues hv1 = await peers["hv1"].Attached;
+            PortQueues hv2 = await peers["hv2"].Attached;
+            hv1.Receive(Frame(VmB, HostC));       // teach the bridge where VM B and host C are
+            hv2.Receive(Frame(HostC, VmB));
+            await peers["hv1"].TakeSentAsync(1, Patience);
+            await peers["hv2"].TakeSentAsync(1, Patience);
+
+            hv1.Receive(Frame(VmA, VmB));
+            await Task.Delay(200);
+            Assert.Empty(await peers["hv1"].TakeSentAsync(0, TimeSpan.Zero));   // hairpin off: not reflected
+
+            const int frames = 500;
+            var sending = Task.Run(async () =>
+            {
+                for (int i = 0; i < frames; i++)
+                {
+                    while (!hv1.Receive(Frame(VmA, HostC, i)))
+                    {
+                        await Task.Delay(1);
+                    }
+                    if (i % 50 == 0)
+                    {
+                        await Task.Delay(1);
+                    }
+                }
+            });
+            runtime.ChangePort("hv1", port => port with { Hairpin = true });
+            await sending;
+            Assert.Equal(frames, (await peers["hv2"].TakeSentAsync(frames, Patience)).Count);
+
+            hv1.Receive(Frame(VmA, VmB));
+            Assert.Single(await peers["hv1"].TakeSentAsync(1, Patience));   // hairpin on: reflected
+            Assert.True(runtime.Config.Bridge.Ports[0].Hairpin);
+        }
+    }
+
+    [Fact]
+    public async Task AReloadThatChangesThePortsIsRefusedAndTheRunningConfigStays()
+    {
+        var (runtime, _) = Start(Config());
+        await using (runtime)
+        {
+            HostConfig running = runtime.Config;
+            HostConfig moved = running with { Attachments = [running.Attachments[0], new PortAttachment("hv2", new TapAttach("tap-x"))] };
+            var error = Assert.Throws<InvalidOperationException>(() => runtime.Apply(moved));
+            Assert.Contains("restart", error.Message, StringComparison.Ordinal);
+            Assert.Same(running, runtime.Config);
+
+            runtime.Apply(running with { Bridge = running.Bridge with { AgeingTime = TimeSpan.FromSeconds(60) } });
+            Assert.Equal(TimeSpan.FromSeconds(60), runtime.Config.Bridge.AgeingTime);
+        }
+    }
+
+    [Fact]
+    public async Task FramesForAPortWhosePeerIsAwayAreCountedNotQueued()
+    {
+        var (runtime, peers) = Start(Config());
+        await using (runtime)
+        {
+            PortQueues hv1 = await peers["hv1"].Attached;
+            PortQueues hv2 = await peers["hv2"].Attached;
+            hv2.MarkDown("peer gone");
+            hv1.Receive(Frame(VmA, MacAddress.Broadcast));
+            DateTime deadline = DateTime.UtcNow + Patience;
+            while (runtime.LinkCounters[1].TxDroppedLinkDown == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+            Assert.Equal(1, runtime.LinkCounters[1].TxDroppedLinkDown);
+            Assert.True(hv2.Outbound.IsEmpty);
+            Assert.Equal(1, hv2.LinkDowns);
+        }
+    }
+
+    [Fact]
+    public async Task PrometheusTextShowsTheEnginesCountersPerPort()
+    {
+        var (runtime, peers) = Start(Config());
+        await using (runtime)
+        {
+            using var metrics = new BridgeMetrics(runtime);
+            PortQueues hv1 = await peers["hv1"].Attached;
+            hv1.Receive(Frame(VmA, MacAddress.Broadcast));
+            hv1.Receive(new FrameBuilder().From(MacAddress.Broadcast).To(VmB).Build());   // a group source MAC: dropped
+            await peers["hv2"].TakeSentAsync(1, Patience);
+            await Task.Delay(100);
+
+            string text = PrometheusText.Collect(BridgeMetrics.MeterName);
+            Assert.Contains("# TYPE hairpin_port_rx_frames_total counter", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_port_rx_frames_total{port=\"hv1\"} 2", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_port_tx_frames_total{port=\"hv2\"} 1", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_port_dropped_total{port=\"hv1\",direction=\"ingress\",reason=\"invalid-source-mac\"} 1", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_port_up{port=\"hv2\"} 1", text, StringComparison.Ordinal);
+        }
+    }
+}
