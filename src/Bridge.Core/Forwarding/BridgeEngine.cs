@@ -110,6 +110,9 @@ public sealed partial class BridgeEngine
     public bool AddFdbEntry(int vid, MacAddress mac, int port, FdbEntryKind kind) =>
         _fdb.AddPermanent(vid, mac, port, kind, CurrentSecond());
 
+    /// <summary>The engine's clock in whole seconds (what FDB entries' LastSeenSecond is measured in).</summary>
+    public uint ClockSecond => CurrentSecond();
+
     /// <summary>The FDB's clock: whole seconds of the TimeProvider's timestamp, read once per batch.</summary>
     private uint CurrentSecond() => (uint)(_time.GetTimestamp() / _frequency);
 
