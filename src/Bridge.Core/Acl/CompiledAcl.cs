@@ -147,6 +147,17 @@ public sealed class CompiledAcl
 
     internal RuleAction ActionOf(int decided) => _actions[decided];
 
+    /// <summary>
+    /// The deciding rule for a flow (Rules.Count: the default) with no side effect at all: no hit
+    /// counted and the exact-match cache neither read nor filled, so `hairpin trace` leaves the ACL
+    /// exactly as it found it.
+    /// </summary>
+    internal int Peek(in FlowKey key)
+    {
+        int rule = Search(key);
+        return rule < 0 ? _hitFrames.Length - 1 : rule;
+    }
+
     /// <summary>The index of the first rule matching <paramref name="key"/>, or -1.</summary>
     internal int Lookup(in FlowKey key)
     {
@@ -155,6 +166,16 @@ public sealed class CompiledAcl
         {
             return cached.Rule;
         }
+        int result = Search(key);
+        cached.Key = key;
+        cached.Rule = result;
+        cached.Used = true;
+        return result;
+    }
+
+    /// <summary>The tuple space search behind the cache: the first matching rule, or -1.</summary>
+    private int Search(in FlowKey key)
+    {
         int best = int.MaxValue;
         foreach (Subtable subtable in _subtables)
         {
@@ -168,10 +189,6 @@ public sealed class CompiledAcl
                 best = rule;
             }
         }
-        int result = best == int.MaxValue ? -1 : best;
-        cached.Key = key;
-        cached.Rule = result;
-        cached.Used = true;
-        return result;
+        return best == int.MaxValue ? -1 : best;
     }
 }

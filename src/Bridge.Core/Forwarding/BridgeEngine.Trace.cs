@@ -1,0 +1,107 @@
+// `hairpin trace`: what the bridge would do with one frame, stage by stage, without doing it. The
+// walk lives in Tracing/FrameTracer; this file gives it read-only access to the engine's runtime
+// state (storm meters, reflected-frame memory, BPDU guard backoff, queues) through ITraceState.
+using System.Numerics;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Tracing;
+
+namespace Hairpin.Bridge.Core.Forwarding;
+
+public sealed partial class BridgeEngine : ITraceState
+{
+    /// <summary>
+    /// Explains what the next batch would do with <paramref name="frame"/> arriving on
+    /// <paramref name="ingressPort"/>: every receive-path stage it reaches, the ACL rules that decide
+    /// it, the ports it would leave by and in which tag form, or why it would be dropped or trapped.
+    /// Side-effect free: no FDB change, no counter, no ACL hit or cache fill, no meter token, no
+    /// buffer from the pool. Like <see cref="SweepFdb"/>, it first applies a configuration published
+    /// since the last batch, as that batch would.
+    /// Threading: forwarding thread only, between batches (it reads the FDB and meters unlocked).
+    /// Policers are named but not run (running one takes tokens), so a frame a policer would drop
+    /// traces as forwarded; see specs/trace.md for this and the other limits.
+    /// </summary>
+    public FrameTrace Trace(int ingressPort, ReadOnlySpan<byte> frame)
+    {
+        ApplyPendingPlan();
+        _traceNow = _time.GetTimestamp();
+        return FrameTracer.Run(this, ingressPort, frame);
+    }
+
+    private long _traceNow;   // the timestamp the trace reads meters and windows at, as a batch starting now would
+
+    internal static DropReason MalformedReasonFor(EthernetCheck check) => MalformedReason(check);
+
+    internal static FrameKind KindFor(MacAddress destination) => KindOf(destination);
+
+    ForwardingPlan ITraceState.Plan => _plan;
+
+    FdbTable ITraceState.Fdb => _fdb;
+
+    uint ITraceState.Now => (uint)(_traceNow / _frequency);
+
+    MacAddress ITraceState.BridgeAddress => BridgeAddress;
+
+    PortStatus ITraceState.Status(int port) => _status[port];
+
+    bool ITraceState.ControlPlaneHasRoom => ControlPlane.Count < ControlPlane.Capacity;
+
+    int ITraceState.PoolAvailable => _pool.AvailableCount;
+
+    /// <summary>As RecoverDuePorts at the start of the next batch would leave them, without recovering any.</summary>
+    ulong ITraceState.ErrorDisabledPorts
+    {
+        get
+        {
+            uint now = (uint)(_traceNow / _frequency);
+            ulong down = _errorDisabledPorts;
+            for (ulong ports = down; ports != 0; ports &= ports - 1)
+            {
+                int port = BitOperations.TrailingZeroCount(ports);
+                uint recoverAt = _status[port].RecoverAtSecond;
+                if (recoverAt != 0 && now >= recoverAt)
+                {
+                    down &= ~(1UL << port);
+                }
+            }
+            return down;
+        }
+    }
+
+    bool ITraceState.StormMeterHasToken(int port, FrameKind kind, long framesPerSecond)
+    {
+        StormMeter copy = _stormMeters[(port * 3) + (int)kind];   // a struct: taking from the copy leaves the meter alone
+        return copy.TryTake(framesPerSecond, _traceNow, _frequency);
+    }
+
+    bool ITraceState.IsRecentlyReflected(int port, ReadOnlySpan<byte> frame, bool hasCustomerTag)
+    {
+        long oldest = _traceNow - _plan.PingPongWindowTicks;
+        ulong fingerprint = FrameFingerprint.Of(frame, hasCustomerTag);
+        for (int slot = port * RememberedPerPort; slot < (port + 1) * RememberedPerPort; slot++)
+        {
+            if (_reflectedAt[slot] > oldest && _reflectedAt[slot] != 0 && _reflectedFingerprints[slot] == fingerprint)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    uint ITraceState.BpduGuardHoldSeconds(int port)
+    {
+        uint now = (uint)(_traceNow / _frequency);
+        uint baseSeconds = _plan.BpduGuardRecoverySeconds;
+        int strikes = now - _lastBpduStrike[port] > CleanPeriodsToForgive * baseSeconds ? 0 : _bpduStrikes[port];
+        return baseSeconds << Math.Min(strikes, MaxBackoffDoublings);
+    }
+
+    bool ITraceState.EgressQueueHasRoom(int port, int trafficClass, int frameBytes)
+    {
+        Qos.EgressScheduler scheduler = _egress[port];
+        int depth = Math.Min(scheduler.Config.QueueDepthFrames, _options.EgressQueueCapacity);
+        return scheduler.QueuedFrames(trafficClass) < depth
+            && scheduler.QueuedBytes(trafficClass) + frameBytes <= scheduler.Config.QueueDepthBytes;
+    }
+}
