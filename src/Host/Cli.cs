@@ -27,6 +27,7 @@ internal static class Cli
                         (hairpin off, then on, on a VEPA uplink) and print what each port receives
             """,
             RunDemo),
+        new("bridge", Appliance.BridgeCommand.Usage, Appliance.BridgeCommand.Run),
         Managed("link", LinkCommand.Usage, LinkCommand.Run),
         Managed("fdb", FdbCommand.Usage, FdbCommand.Run),
         Managed("stats", StatsCommand.Usage, StatsCommand.Run),

@@ -1,0 +1,158 @@
+// `hairpin bridge --config FILE`: runs the appliance until SIGTERM or Ctrl-C. A config error names
+// file, line and reason and exits 1; SIGHUP (or `hairpin config reload`) reloads, and a bad file is
+// rejected while the running bridge keeps forwarding.
+using System.Runtime.InteropServices;
+using Hairpin.Bridge.Core.Forwarding;
+using Hairpin.Host.Configuration;
+using Hairpin.Host.Management;
+using Hairpin.Host.Metrics;
+using Hairpin.Host.Runtime;
+using Hairpin.Host.Transports;
+using Microsoft.Extensions.Logging;
+
+namespace Hairpin.Host.Appliance;
+
+internal static partial class BridgeCommand
+{
+    public const string Usage =
+        """
+          bridge    --config FILE [--log-level LEVEL]
+                    run the bridge appliance (SIGHUP reloads FILE; SIGTERM or Ctrl-C stops it)
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        string? file = null;
+        LogLevel level = LogLevel.Information;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--config" when i + 1 < args.Length:
+                    file = args[++i];
+                    break;
+                case "--log-level" when i + 1 < args.Length && ApplianceLogging.TryParseLevel(args[i + 1], out level):
+                    i++;
+                    break;
+                default:
+                    stderr.WriteLine($"hairpin bridge: unexpected '{args[i]}' (usage: hairpin bridge --config FILE [--log-level trace|debug|information|warning|error])");
+                    return Cli.UsageError;
+            }
+        }
+        if (file is null)
+        {
+            stderr.WriteLine("hairpin bridge: --config FILE is required");
+            return Cli.UsageError;
+        }
+        HostConfig config;
+        try
+        {
+            config = HostConfigLoader.Load(file);
+        }
+        catch (ConfigException error)
+        {
+            WriteErrors(stderr, error);
+            return 1;
+        }
+        return RunAsync(config, level, stdout).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> RunAsync(HostConfig config, LogLevel level, TextWriter stdout)
+    {
+        using ILoggerFactory logs = ApplianceLogging.Create(level);
+        ILogger log = logs.CreateLogger("hairpin");
+        using var stop = new CancellationTokenSource();
+        await using BridgeRuntime runtime = BridgeRuntime.Start(config, logs, TransportFactory.Create);
+        using var metrics = new BridgeMetrics(runtime);
+        await using PrometheusEndpoint? prometheus = config.Metrics.Prometheus is string endpoint ? PrometheusEndpoint.Start(endpoint, BridgeMetrics.MeterName) : null;
+        var control = new BridgeControl(runtime, LoadForReload, Trace, SavePort);
+        await using ManagementServer server = ManagementServer.Start(control, config.Management, logs.CreateLogger("hairpin.management"));
+        using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true;
+            Reload(control, log);
+        });
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        });
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        });
+        await stdout.WriteLineAsync($"hairpin bridge: {config.Attachments.Count} ports from {config.SourceFile}; management socket {config.Management.Socket}").ConfigureAwait(false);
+        await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            LogStopping(log);
+        }
+        return Cli.Success;
+    }
+
+    /// <summary>The reload path shared by SIGHUP and `config reload`: errors become the operator's file:line lines.</summary>
+    private static HostConfig LoadForReload(string file)
+    {
+        try
+        {
+            return HostConfigLoader.Load(file);
+        }
+        catch (ConfigException error)
+        {
+            throw new ManagementException($"{file}: rejected, the running configuration stays", [.. error.Errors.Select(e => e.ToString())]);
+        }
+    }
+
+    private static void Reload(BridgeControl control, ILogger log)
+    {
+        try
+        {
+            ReloadResult result = control.ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
+            LogReloaded(log, result.SourceFile);
+        }
+        catch (ManagementException error)
+        {
+            LogReloadRejected(log, error.Message, string.Join("; ", error.Details));
+        }
+    }
+
+    private static void SavePort(HostConfig running, string port)
+    {
+        HostConfig onFile = HostConfigLoader.Load(running.SourceFile);
+        int index = onFile.Bridge.IndexOf(port);
+        if (index < 0)
+        {
+            throw new ManagementException($"{running.SourceFile}: has no port '{port}' any more; not saved");
+        }
+        PortFlagWriter.Save(running.SourceFile, port, running.Bridge.Ports[running.Bridge.IndexOf(port)], onFile.Bridge.Ports[index]);
+    }
+
+    private static TraceResult Trace(BridgeEngine engine, int port, IReadOnlyList<string> spec) =>
+        throw new NotSupportedException("trace is not wired into the appliance yet");
+
+    private static void WriteErrors(TextWriter stderr, ConfigException error)
+    {
+        if (error.Errors.Count == 0)
+        {
+            stderr.WriteLine(error.Message);
+        }
+        foreach (ConfigError line in error.Errors)
+        {
+            stderr.WriteLine(line.ToString());
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopping")]
+    private static partial void LogStopping(ILogger log);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "configuration reloaded from {File}")]
+    private static partial void LogReloaded(ILogger log, string file);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "reload rejected: {Reason} {Details}")]
+    private static partial void LogReloadRejected(ILogger log, string reason, string details);
+}
