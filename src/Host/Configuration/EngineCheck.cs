@@ -75,7 +75,7 @@ internal static partial class EngineCheck
             return sources.Last($"{kind}:{match.Groups[2].Value}") ?? root;
         }
         string? bridgeKey = BridgeSettingKeys.FirstOrDefault(pair => message.StartsWith(pair.Prefix, StringComparison.Ordinal)).Key;
-        return (bridgeKey is null ? null : sources.First($"key:{bridgeKey}")) ?? root;
+        return (bridgeKey is null ? null : sources.First($"key/{bridgeKey}")) ?? root;
     }
 
     /// <summary>The engine's hyphenated setting names, respelled as this file spells them.</summary>

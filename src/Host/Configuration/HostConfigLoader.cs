@@ -36,8 +36,6 @@ public static class HostConfigLoader
     {
         var sources = new ConfigSourceMap();
         sources.RememberChildren("key", rootNode);
-        sources.Remember("key:", rootNode);
-        sources.Remember("key:ports", rootNode);   // overridden below when 'ports' is present
         var root = YamlMap.Of(rootNode, "the file", diagnostics);
 
         (List<PortConfig> ports, List<PortAttachment> attachments) = ReadPorts(root, sources, diagnostics);
@@ -88,7 +86,6 @@ public static class HostConfigLoader
             diagnostics.Add(root.Node, "the file needs 'ports:', a list of at least one port (name and attach)");
             return (ports, attachments);
         }
-        sources.Remember("key:ports", portsNode);
         IReadOnlyList<YamlNode> items = root.List("ports");
         if (portsNode is YamlSequenceNode && items.Count == 0)
         {

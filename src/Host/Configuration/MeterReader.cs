@@ -70,10 +70,15 @@ internal static class MeterReader
         {
             return null;
         }
+        int errorsBefore = map.Diagnostics.Count;
         int? pcp = remark.Int("remark_pcp", 0, 7);
         int? dscp = remark.Value("remark_dscp", AclWords.Dscp);
         remark.RejectUnknownKeys();
-        if (pcp is null && dscp is null)
+        if (map.Diagnostics.Count != errorsBefore)
+        {
+            return null;   // a bad value, already reported
+        }
+        if (!remark.Has("remark_pcp") && !remark.Has("remark_dscp"))
         {
             map.Diagnostics.Add(node, $"{color}: a remark needs remark_pcp, remark_dscp or both");
             return null;

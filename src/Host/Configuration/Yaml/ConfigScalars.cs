@@ -29,14 +29,18 @@ internal static class ConfigScalars
         }
         if (value < min || value > max)
         {
-            throw new FormatException(max == long.MaxValue ? $"{value} must be at least {min}" : $"{value} is outside {min}..{max}");
+            throw new FormatException(max >= int.MaxValue ? $"{value} must be at least {min}" : $"{value} is outside {min}..{max}");
         }
         return value;
     }
 
     public static int Int(string text, int min, int max) => (int)Long(text, min, max);
 
-    public static int VlanId(string text) => Int(text, VlanSet.MinVid, VlanSet.MaxVid);
+    public static int VlanId(string text)
+    {
+        int vid = Int(text, int.MinValue, int.MaxValue);
+        return vid is < VlanSet.MinVid or > VlanSet.MaxVid ? throw new FormatException($"VLAN {vid} is outside {VlanSet.MinVid}..{VlanSet.MaxVid}") : vid;
+    }
 
     /// <summary>"10", "10,20", "100-110,200" as iproute2 and NX-OS write VLAN lists.</summary>
     public static VlanSet VlanList(string text)

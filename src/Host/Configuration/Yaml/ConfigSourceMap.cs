@@ -8,7 +8,7 @@ internal sealed class ConfigSourceMap
 {
     private readonly Dictionary<string, List<YamlNode>> _nodes = new(StringComparer.Ordinal);
 
-    /// <summary>Keys read like paths: "key:ageing_time", "port:hv1", "port:hv1/vlan", "acl:web/rule:3".</summary>
+    /// <summary>Keys read like paths: "key/ageing_time", "port:hv1", "port:hv1/vlan", "acl:web/rule:3".</summary>
     public void Remember(string key, YamlNode node)
     {
         if (!_nodes.TryGetValue(key, out List<YamlNode>? list))

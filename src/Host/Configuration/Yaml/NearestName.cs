@@ -16,6 +16,11 @@ internal static class NearestName
                 (best, bestDistance) = (candidate, distance);
             }
         }
+        // A shortened key ("ageing" for "ageing_time") is a typo too.
+        if (bestDistance > 2 && known.FirstOrDefault(candidate => typed.Length >= 4 && candidate.StartsWith(typed, StringComparison.OrdinalIgnoreCase)) is string longer)
+        {
+            return longer;
+        }
         // Up to a third of the word may differ: "hairpn" finds "hairpin", "colour" does not find "vlan".
         return bestDistance <= Math.Max(2, typed.Length / 3) ? best : null;
     }

@@ -33,8 +33,10 @@ internal static class YamlFile
         catch (YamlException error)
         {
             // YamlDotNet prefixes its message with the position; the error carries it already.
-            string reason = error.InnerException is YamlException inner && error.Message.Contains("Duplicate key", StringComparison.Ordinal) ? inner.Message : StripMarks(error.Message);
-            diagnostics.Add(error.Start, $"YAML syntax: {reason}");
+            string reason = StripMarks(error.Message);
+            diagnostics.Add(error.Start, reason.StartsWith("Duplicate key ", StringComparison.Ordinal)
+                ? $"'{reason["Duplicate key ".Length..]}' appears twice in the same mapping"
+                : $"YAML syntax: {reason}");
             return null;
         }
         if (stream.Documents.Count == 0 || IsEmpty(stream.Documents[0].RootNode))
