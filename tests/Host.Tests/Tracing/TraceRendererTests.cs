@@ -68,8 +68,8 @@ public sealed class TraceRendererTests
     {
         using var stdout = new StringWriter { NewLine = "\n" };
         using var stderr = new StringWriter { NewLine = "\n" };
-        int code = TraceCommand.Run(engine, args, stdout, stderr);
-        Assert.True(code == TraceCommand.Success, stderr.ToString());
+        int code = LocalTraceCommand.Run(engine, args, stdout, stderr);
+        Assert.True(code == LocalTraceCommand.Success, stderr.ToString());
         return stdout.ToString();
     }
 
@@ -122,8 +122,8 @@ public sealed class TraceRendererTests
         using var stdout = new StringWriter();
         using var stderr = new StringWriter { NewLine = "\n" };
 
-        Assert.Equal(TraceCommand.UsageError, TraceCommand.Run(engine, Words("dev hv9 src 02:00:00:00:00:01 dst 02:00:00:00:00:02"), stdout, stderr));
-        Assert.Equal(TraceCommand.UsageError, TraceCommand.Run(engine, Words("dev hv1 src 02:00:00:00:00:01 dst nope"), stdout, stderr));
+        Assert.Equal(LocalTraceCommand.UsageError, LocalTraceCommand.Run(engine, Words("dev hv9 src 02:00:00:00:00:01 dst 02:00:00:00:00:02"), stdout, stderr));
+        Assert.Equal(LocalTraceCommand.UsageError, LocalTraceCommand.Run(engine, Words("dev hv1 src 02:00:00:00:00:01 dst nope"), stdout, stderr));
 
         Assert.Equal(
             "hairpin trace: no port named 'hv9' (ports: hv1, uplink)\nhairpin trace: frame spec: bad 'nope': not a MAC address (e.g. 52:54:00:00:00:0a)\n",

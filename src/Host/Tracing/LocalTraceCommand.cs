@@ -1,12 +1,12 @@
-// `hairpin trace dev NAME FRAME-SPEC [--json]` against a running engine: resolves the port, builds
-// the frame, traces it and prints the result. The host calls it on the forwarding thread, between
-// batches (BridgeEngine.Trace's contract).
+// `trace dev NAME FRAME-SPEC [--json]` against an in-process engine (tests, tools; the appliance goes
+// through its management socket): resolves the port, builds the frame, traces it and prints the
+// result. Call it on the forwarding thread, between batches (BridgeEngine.Trace's contract).
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Tracing;
 
 namespace Hairpin.Host.Tracing;
 
-internal static class TraceCommand
+internal static class LocalTraceCommand
 {
     public const int Success = 0;
     public const int UsageError = 2;
