@@ -27,7 +27,7 @@ internal sealed partial class FrameTracer
                 return _record.Dropped(DropReason.AclDenied, "ingress-acl", $"denied by acl {vmAcl.Acl.Name}");
             }
         }
-        else
+        else if (_plan.VmAcls[port] is not null)
         {
             _record.Stage("ingress-acl", $"no ACL bound to vm {source} in VLAN {_frame.Vid}");
         }

@@ -177,8 +177,8 @@ internal sealed partial class FrameTracer
             drop = DropReason.EgressQueueFull;
         }
         _record.EgressStage(port, "egress", drop is DropReason reason
-            ? $"{Name(port)}: copy dropped ({DropReasons.Name(reason)})"
-            : $"{Name(port)}: {tag}, class {_frame.TrafficClass}");
+            ? $"copy dropped ({DropReasons.Name(reason)})"
+            : $"{tag}, class {_frame.TrafficClass}");
         _record.Egress(new TracedEgress(port, Name(port), tag, drop));
         _frame.PriorityBits = priorityBits;
         _frame.TrafficClass = trafficClass;
