@@ -95,7 +95,7 @@ internal static class Cli
     private static string BuildUsage()
     {
         var text = new StringBuilder();
-        text.Append("usage: hairpin [--json] [--socket PATH] <command> ...\n\ncommands:\n");
+        text.Append("usage: hairpin <command> [ARGS...] [--json] [--socket PATH]\n\ncommands:\n");
         foreach (Command command in Commands)
         {
             text.Append(command.Synopsis.ReplaceLineEndings("\n")).Append('\n');

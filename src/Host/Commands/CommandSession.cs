@@ -25,7 +25,7 @@ internal sealed class CommandSession(CommandOptions options, TextWriter output)
         try
         {
             return response.Result is { } result
-                ? result.Deserialize<TResult>(ManagementJson.Wire) ?? throw new JsonException("null result")
+                ? result.Deserialize<TResult>(ManagementJson.Answers) ?? throw new JsonException("null result")
                 : throw new JsonException("no result");
         }
         catch (JsonException e)

@@ -81,6 +81,8 @@ internal static partial class EngineCheck
     /// <summary>The engine's hyphenated setting names, respelled as this file spells them.</summary>
     internal static string InOurWords(string message)
     {
+        // "ports[0] (hv1): ..." -> "port hv1: ...": the file names ports, it does not number them.
+        message = PortIndexedPrefix().Replace(message, "port $1: ");
         foreach ((string engine, string ours) in Respellings)
         {
             message = message.Replace(engine, ours, StringComparison.Ordinal);
@@ -118,6 +120,9 @@ internal static partial class EngineCheck
 
     [GeneratedRegex(@"^ports\[(\d+)\] \([^)]*\): (.*)$", RegexOptions.Singleline)]
     private static partial Regex PortIndexed();
+
+    [GeneratedRegex(@"^ports\[\d+\] \(([^)]*)\): ")]
+    private static partial Regex PortIndexedPrefix();
 
     [GeneratedRegex(@"^acl (\S+) rule (\d+) ")]
     private static partial Regex AclRuleNamed();

@@ -47,7 +47,7 @@ public sealed class ManagementClient(string socketPath)
         }
         try
         {
-            return JsonSerializer.Deserialize<ManagementResponse>(answer.AsSpan(0, newline), ManagementJson.Wire)
+            return JsonSerializer.Deserialize<ManagementResponse>(answer.AsSpan(0, newline), ManagementJson.Answers)
                 ?? throw new JsonException("null response");
         }
         catch (JsonException e)

@@ -1,6 +1,8 @@
 // The one JSON shape shared by the socket protocol and `--json` output: camelCase members, enums as
 // kebab-case strings ("error-disabled", "mcast-flood"), nulls written out so every key is always there.
-// Reading is strict: a missing or null non-nullable member is a malformed request, not a silent default.
+// The server reads strictly: a missing or null non-nullable member or an unknown one is a malformed
+// request, not a silent default. The client reads answers leniently about unknown members, so a newer
+// server may add fields without breaking older CLIs.
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -8,20 +10,23 @@ namespace Hairpin.Host.Management;
 
 internal static class ManagementJson
 {
-    /// <summary>One line per message on the socket.</summary>
-    public static JsonSerializerOptions Wire { get; } = Create(indented: false);
+    /// <summary>One line per message on the socket; what the server reads requests with.</summary>
+    public static JsonSerializerOptions Wire { get; } = Create(indented: false, strict: true);
+
+    /// <summary>What the client reads answers with.</summary>
+    public static JsonSerializerOptions Answers { get; } = Create(indented: false, strict: false);
 
     /// <summary>What `--json` prints for people and scripts.</summary>
-    public static JsonSerializerOptions Pretty { get; } = Create(indented: true);
+    public static JsonSerializerOptions Pretty { get; } = Create(indented: true, strict: true);
 
-    private static JsonSerializerOptions Create(bool indented)
+    private static JsonSerializerOptions Create(bool indented, bool strict)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             WriteIndented = indented,
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            UnmappedMemberHandling = strict ? JsonUnmappedMemberHandling.Disallow : JsonUnmappedMemberHandling.Skip,
             NumberHandling = JsonNumberHandling.Strict,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));

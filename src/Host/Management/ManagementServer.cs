@@ -19,7 +19,10 @@ public sealed partial class ManagementServer : IAsyncDisposable
     public const int MaxRequestSize = 64 * 1024;
     /// <summary>A client that connects and sends nothing is dropped after this.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>Requests served at once; more wait, accepted, for a turn. Operators, not traffic, send these.</summary>
     private const int MaxConcurrentRequests = 16;
+    /// <summary>Connections the kernel queues before accept; beyond it a client's connect fails with EAGAIN.</summary>
+    private const int Backlog = 128;
 
     private readonly RequestDispatcher _dispatcher;
     private readonly ILogger _logger;
@@ -59,7 +62,7 @@ public sealed partial class ManagementServer : IAsyncDisposable
             listener.Bind(new UnixDomainSocketEndPoint(temporary));
             UnixSocketAccess.Restrict(temporary, config.Group);
             File.Move(temporary, path, overwrite: true);
-            listener.Listen(MaxConcurrentRequests);
+            listener.Listen(Backlog);
         }
         catch
         {
@@ -97,7 +100,6 @@ public sealed partial class ManagementServer : IAsyncDisposable
             Socket connection;
             try
             {
-                await _slots.WaitAsync(stopping).ConfigureAwait(false);
                 connection = await _listener.AcceptAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -106,7 +108,6 @@ public sealed partial class ManagementServer : IAsyncDisposable
             }
             catch (SocketException e)
             {
-                _slots.Release();
                 LogAcceptFailed(_logger, e);
                 continue;
             }
@@ -116,10 +117,13 @@ public sealed partial class ManagementServer : IAsyncDisposable
 
     private async Task ServeAsync(Socket connection, CancellationToken stopping)
     {
-        try
+        using (connection)
         {
-            using (connection)
+            bool holdsSlot = false;
+            try
             {
+                await _slots.WaitAsync(stopping).ConfigureAwait(false);
+                holdsSlot = true;
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 timeout.CancelAfter(RequestTimeout);
                 string? line = await ReadLineAsync(connection, timeout.Token).ConfigureAwait(false);
@@ -128,18 +132,26 @@ public sealed partial class ManagementServer : IAsyncDisposable
                     : await _dispatcher.DispatchAsync(line, stopping).ConfigureAwait(false);
                 byte[] bytes = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(response, ManagementJson.Wire) + "\n");
                 await connection.SendAsync(bytes, SocketFlags.None, stopping).ConfigureAwait(false);
-                connection.Shutdown(SocketShutdown.Both);
+                connection.Shutdown(SocketShutdown.Send);
+                if (line is null)
+                {
+                    // Closing with unread bytes resets the connection, and the client would lose the answer.
+                    await DrainAsync(connection, timeout.Token).ConfigureAwait(false);
+                }
             }
-        }
 #pragma warning disable CA1031 // A client that hangs up or times out is its own problem, never the server's.
-        catch (Exception e)
+            catch (Exception e)
 #pragma warning restore CA1031
-        {
-            LogConnectionDropped(_logger, e.Message);
-        }
-        finally
-        {
-            _slots.Release();
+            {
+                LogConnectionDropped(_logger, e.Message);
+            }
+            finally
+            {
+                if (holdsSlot)
+                {
+                    _slots.Release();
+                }
+            }
         }
     }
 
@@ -163,6 +175,20 @@ public sealed partial class ManagementServer : IAsyncDisposable
             length += received;
         }
         return null;
+    }
+
+    private static async Task DrainAsync(Socket connection, CancellationToken token)
+    {
+        byte[] buffer = new byte[16 * 1024];
+        for (int drained = 0; drained < 16 * MaxRequestSize;)
+        {
+            int received = await connection.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
+            if (received == 0)
+            {
+                return;
+            }
+            drained += received;
+        }
     }
 
     public async ValueTask DisposeAsync()

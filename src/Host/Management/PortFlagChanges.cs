@@ -1,5 +1,7 @@
 // What one `link set` asks to change; null leaves a setting as it is. Several settings in one
 // request are applied together (one published configuration), as iproute2 does in one netlink message.
+using System.Text.Json.Serialization;
+
 namespace Hairpin.Host.Management;
 
 /// <summary>The configured states `link set state` can give (error-disabled is never set, only cleared by setting one of these).</summary>
@@ -21,6 +23,7 @@ public sealed record PortFlagChanges
     public bool? BpduGuard { get; init; }
     public PortAdminState? State { get; init; }
 
+    [JsonIgnore]
     public bool IsEmpty =>
         Hairpin is null && Isolated is null && Learning is null && Flood is null
         && McastFlood is null && BcastFlood is null && BpduGuard is null && State is null;

@@ -1,0 +1,95 @@
+// How the management commands fail: one line on stderr, and an exit code a script can branch on.
+namespace Hairpin.Host.Tests.Management;
+
+public sealed class CommandErrorTests
+{
+    [Fact]
+    public void A_missing_socket_exits_3_naming_the_path_and_errno()
+    {
+        string path = Path.Combine(ManagementFixture.NewDirectory(), "absent.sock");
+
+        (int exit, string output, string error) = ManagementFixture.RunCli("--socket", path, "link", "show");
+
+        Assert.Equal(3, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"hairpin link: cannot reach {path}: No such file or directory (ENOENT)", ErrorLine.Single(error));
+    }
+
+    [Fact]
+    public void A_socket_nobody_listens_on_exits_3()
+    {
+        string path = Path.Combine(ManagementFixture.NewDirectory(), "stale.sock");
+        ManagementFixture.CreateStaleSocket(path);
+
+        (int exit, _, string error) = ManagementFixture.RunCli("--socket", path, "stats");
+
+        Assert.Equal(3, exit);
+        Assert.Equal($"hairpin stats: cannot reach {path}: Connection refused (ECONNREFUSED): no server is listening", ErrorLine.Single(error));
+    }
+
+    [Fact]
+    public async Task A_command_the_server_does_not_support_exits_1()
+    {
+        await using var bridge = ManagementFixture.Start();
+        bridge.Control.Failure = new NotSupportedException();
+
+        (int exit, _, string error) = bridge.Run("fdb", "show");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("hairpin fdb: 'fdb.show' is not supported by this server", ErrorLine.Single(error));
+    }
+
+    [Fact]
+    public async Task An_internal_server_failure_exits_1_with_one_line()
+    {
+        await using var bridge = ManagementFixture.Start();
+        bridge.Control.Failure = new InvalidOperationException("engine stopped");
+
+        (int exit, _, string error) = bridge.Run("link");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("hairpin link: internal error in 'link.show': engine stopped", ErrorLine.Single(error));
+    }
+
+    [Theory]
+    [InlineData("link", "frob")]
+    [InlineData("link", "set", "vm1", "hairpin", "on")]
+    [InlineData("link", "set", "dev", "vm1")]
+    [InlineData("config")]
+    [InlineData("stats", "dev")]
+    [InlineData("--socket")]
+    public void Usage_errors_exit_2_with_one_line_before_touching_the_socket(params string[] args)
+    {
+        string path = Path.Combine(ManagementFixture.NewDirectory(), "absent.sock");
+
+        (int exit, string output, string error) = ManagementFixture.RunCli(args.Prepend(path).Prepend("--socket").ToArray());
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        ErrorLine.Single(error);
+    }
+
+    [Fact]
+    public void The_socket_comes_from_the_option_then_the_environment_then_the_default()
+    {
+        Assert.Equal("/x.sock", Commands.CommandOptions.Parse(["--socket", "/x.sock", "link"], "/env.sock").Options.SocketPath);
+        Assert.Equal("/y.sock", Commands.CommandOptions.Parse(["--socket=/y.sock"], null).Options.SocketPath);
+        Assert.Equal("/env.sock", Commands.CommandOptions.Parse(["link"], "/env.sock").Options.SocketPath);
+        Assert.Equal(Configuration.ManagementConfig.DefaultSocket, Commands.CommandOptions.Parse(["link"], "").Options.SocketPath);
+    }
+
+    [Fact]
+    public void Help_lists_the_management_commands_and_demo_still_runs()
+    {
+        (int exit, string output, _) = ManagementFixture.RunCli("--help");
+        (int demo, string story, _) = ManagementFixture.RunCli("demo");
+
+        Assert.Equal(0, exit);
+        foreach (string command in new[] { "link set dev NAME", "fdb add MAC", "stats", "acl", "config reload", "trace dev NAME" })
+        {
+            Assert.Contains(command, output, StringComparison.Ordinal);
+        }
+        Assert.Equal(0, demo);
+        Assert.StartsWith("hairpin demo:", story, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,176 @@
+// The server side of the management socket: who may connect, and that no request can take it down.
+using System.Diagnostics;
+using System.Runtime.Versioning;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Hairpin.Host.Configuration;
+using Hairpin.Host.Management;
+
+namespace Hairpin.Host.Tests.Management;
+
+[UnsupportedOSPlatform("windows")]   // the management socket is a Unix socket with Unix permissions
+public sealed class ManagementServerTests
+{
+    [Fact]
+    public async Task Without_a_group_the_socket_is_0600()
+    {
+        await using var bridge = ManagementFixture.Start();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(bridge.SocketPath));
+    }
+
+    [Fact]
+    public async Task With_a_group_the_socket_is_0660_and_belongs_to_that_group()
+    {
+        string group = GroupToUse();
+        await using var bridge = ManagementFixture.Start(group);
+
+        Assert.Equal(UnixSocketAccess.OwnerAndGroup, File.GetUnixFileMode(bridge.SocketPath));
+        Assert.Equal(group, Stat("%G", bridge.SocketPath));
+    }
+
+    [Fact]
+    public void An_unknown_group_fails_the_start_and_leaves_no_socket()
+    {
+        string directory = ManagementFixture.NewDirectory();
+        var config = new ManagementConfig { Socket = Path.Combine(directory, "bridge.sock"), Group = "no-such-group-hairpin" };
+
+        IOException e = Assert.Throws<IOException>(() => ManagementServer.Start(new FakeBridgeControl(), config));
+
+        Assert.Contains("no-such-group-hairpin", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(directory));
+    }
+
+    [Theory]
+    [InlineData("this is not json")]
+    [InlineData("{\"version\":1}")]
+    [InlineData("{\"version\":1,\"command\":\"reboot\"}")]
+    [InlineData("{\"version\":9,\"command\":\"link.show\"}")]
+    [InlineData("{\"version\":1,\"command\":\"link.set\",\"args\":{\"changes\":{\"hairpin\":true}}}")]
+    [InlineData("{\"version\":1,\"command\":\"link.set\",\"args\":{\"port\":\"vm1\",\"changes\":{\"hairpin\":\"yes\"}}}")]
+    [InlineData("{\"version\":1,\"command\":\"link.set\",\"args\":{\"port\":\"vm1\",\"changes\":{}}}")]
+    [InlineData("{\"version\":1,\"command\":\"fdb.show\",\"args\":{\"colour\":\"red\"}}")]
+    [InlineData("")]
+    public async Task A_malformed_request_gets_an_error_answer_and_the_server_keeps_serving(string line)
+    {
+        await using var bridge = ManagementFixture.Start();
+
+        using JsonDocument answer = JsonDocument.Parse(SendRaw(bridge.SocketPath, line + "\n"));
+        (int exit, _, _) = bridge.Run("link", "show");
+
+        Assert.False(answer.RootElement.GetProperty("ok").GetBoolean());
+        Assert.Equal("malformed", answer.RootElement.GetProperty("errorKind").GetString());
+        Assert.Equal(0, exit);
+        Assert.Empty(bridge.Control.FlagChanges);
+    }
+
+    [Fact]
+    public async Task An_oversized_request_is_refused_and_the_server_keeps_serving()
+    {
+        await using var bridge = ManagementFixture.Start();
+
+        string answer = SendRaw(bridge.SocketPath, new string('x', ManagementServer.MaxRequestSize + 10));
+        (int exit, _, _) = bridge.Run("stats");
+
+        Assert.Contains("\"malformed\"", answer, StringComparison.Ordinal);
+        Assert.Equal(0, exit);
+    }
+
+    [Fact]
+    public async Task A_client_that_hangs_up_without_a_request_does_not_disturb_the_next()
+    {
+        await using var bridge = ManagementFixture.Start();
+        using (var socket = Connect(bridge.SocketPath))
+        {
+            socket.Send("{\"version\":1,"u8.ToArray());
+        }
+
+        (int exit, _, _) = bridge.Run("link");
+
+        Assert.Equal(0, exit);
+    }
+
+    [Fact]
+    public async Task Concurrent_clients_each_get_their_own_answer()
+    {
+        await using var bridge = ManagementFixture.Start();
+
+        // Each client on its own thread, as separate `hairpin` processes would be: blocking 40 thread-pool
+        // threads would starve the in-process server instead of testing it.
+        var results = new (int Exit, string Out, string Error)[40];
+        Thread[] clients = [.. Enumerable.Range(0, results.Length).Select(i => new Thread(() =>
+            results[i] = bridge.Run("fdb", "add", $"52:54:00:00:01:{i:x2}", "dev", "vm1")))];
+        Array.ForEach(clients, client => client.Start());
+        Array.ForEach(clients, client => client.Join());
+
+        Assert.All(results, result => Assert.Equal((0, ""), (result.Exit, result.Error)));
+        Assert.Equal(40, bridge.Control.FdbAdds.Count);
+    }
+
+    [Fact]
+    public async Task A_stale_socket_is_replaced_but_a_live_server_is_not()
+    {
+        string directory = ManagementFixture.NewDirectory();
+        string path = Path.Combine(directory, "bridge.sock");
+        ManagementFixture.CreateStaleSocket(path);
+        Assert.True(File.Exists(path));
+        var config = new ManagementConfig { Socket = path };
+
+        await using (ManagementServer server = ManagementServer.Start(new FakeBridgeControl(), config))
+        {
+            Assert.Throws<IOException>(() => ManagementServer.Start(new FakeBridgeControl(), config));
+            (int exit, _, _) = ManagementFixture.RunCli("--socket", path, "link");
+            Assert.Equal(0, exit);
+        }
+
+        Assert.False(File.Exists(path));
+        Directory.Delete(directory);
+    }
+
+    private static Socket Connect(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(path));
+        return socket;
+    }
+
+    /// <summary>Writes <paramref name="text"/> as it is and returns everything the server answers.</summary>
+    private static string SendRaw(string path, string text)
+    {
+        using Socket socket = Connect(path);
+        socket.ReceiveTimeout = 10_000;
+        socket.Send(Encoding.UTF8.GetBytes(text));
+        socket.Shutdown(SocketShutdown.Send);
+        var answer = new MemoryStream();
+        byte[] buffer = new byte[4096];
+        int received;
+        while ((received = socket.Receive(buffer)) > 0)
+        {
+            answer.Write(buffer, 0, received);
+        }
+        return Encoding.UTF8.GetString(answer.ToArray());
+    }
+
+    /// <summary>A group other than our own where we may choose one (root), so the chgrp is observable.</summary>
+    private static string GroupToUse()
+    {
+        string own = Run("id", "-gn");
+        return Run("id", "-u") == "0" && Run("getent", "group", "daemon").Length > 0 ? "daemon" : own;
+    }
+
+    private static string Stat(string format, string path) => Run("stat", "-c", format, path);
+
+    private static string Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output.Trim();
+    }
+}
