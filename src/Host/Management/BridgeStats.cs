@@ -1,0 +1,26 @@
+// Everything `stats` prints: per-port traffic and drops by reason (ingress and egress), per-queue
+// tail drops, and each policer's per-color counters. Drop reasons travel as their kebab-case names
+// (DropReasons.Name) so the dumb vswitch can report its own without sharing the engine's enum.
+namespace Hairpin.Host.Management;
+
+public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers);
+
+/// <param name="IngressDrops">Frames received on this port and dropped, by reason; reasons with a zero count may be left out.</param>
+/// <param name="EgressDrops">Copies meant for this port and dropped, by reason; same rule.</param>
+/// <param name="Queues">The port's egress queues (one per traffic class); empty when it has no scheduler.</param>
+public sealed record PortStats(
+    string Name,
+    TrafficCounters Rx,
+    TrafficCounters Tx,
+    long Forwarded,
+    long Flooded,
+    long Trapped,
+    IReadOnlyList<DropCount> IngressDrops,
+    IReadOnlyList<DropCount> EgressDrops,
+    IReadOnlyList<QueueStats> Queues);
+
+public sealed record DropCount(string Reason, long Frames);
+
+public sealed record QueueStats(int TrafficClass, long TailDrops, int QueuedFrames, long QueuedBytes);
+
+public sealed record PolicerStats(string Name, TrafficCounters Green, TrafficCounters Yellow, TrafficCounters Red);

@@ -1,0 +1,51 @@
+// One port as `link show` reports it: what it is configured to do, what it is doing, and its main
+// counters. Plain values (names, strings) so the dumb vswitch can fill it without the engine.
+namespace Hairpin.Host.Management;
+
+public enum PortOperState
+{
+    Forwarding,
+    Blocking,
+    Disabled,
+    /// <summary>Shut by a protection feature; <see cref="PortInfo.ErrorDisableCause"/> says which.</summary>
+    ErrorDisabled,
+}
+
+public enum LinkState
+{
+    Unknown,
+    Up,
+    Down,
+}
+
+/// <param name="Name">Port name, as in the config file.</param>
+/// <param name="State">What the port does now (error-disabled wins over the configured state).</param>
+/// <param name="ErrorDisableCause">Kebab-case cause ("bpdu-guard", "port-security", ...) when error-disabled, else null.</param>
+/// <param name="Link">Whether the port's attachment (tap, AF_PACKET socket, ...) has carrier.</param>
+/// <param name="Vlans">Member VIDs as ranges, e.g. "1,10-20"; empty for none.</param>
+/// <param name="Untagged">Member VIDs that leave untagged, same form.</param>
+/// <param name="Attach">Where the port attaches, as the config file says it (e.g. "tap:vnet0").</param>
+public sealed record PortInfo(
+    string Name,
+    PortOperState State,
+    string? ErrorDisableCause,
+    LinkState Link,
+    PortFlags Flags,
+    int Pvid,
+    string Vlans,
+    string Untagged,
+    string Attach,
+    TrafficCounters Rx,
+    TrafficCounters Tx);
+
+/// <summary>The per-port switches `link set` changes, named as `bridge link set` names them.</summary>
+public sealed record PortFlags(
+    bool Hairpin,
+    bool Isolated,
+    bool Learning,
+    bool Flood,
+    bool McastFlood,
+    bool BcastFlood,
+    bool BpduGuard);
+
+public sealed record TrafficCounters(long Frames, long Bytes);
