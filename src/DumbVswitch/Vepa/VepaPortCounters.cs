@@ -21,6 +21,8 @@ public sealed class VepaPortCounters
     public long RxBytes { get; private set; }
     /// <summary>Frames received here for which at least one copy was made (sent, or dropped at its egress).</summary>
     public long Forwarded { get; private set; }
+    /// <summary>Group-addressed frames received here and copied to the VMs of their VLAN (uplink only).</summary>
+    public long Flooded { get; private set; }
     public long TxFrames { get; private set; }
     public long TxBytes { get; private set; }
 
@@ -42,6 +44,8 @@ public sealed class VepaPortCounters
     }
 
     internal void CountForwarded() => Forwarded++;
+
+    internal void CountFlooded() => Flooded++;
 
     internal void CountTx(int size)
     {

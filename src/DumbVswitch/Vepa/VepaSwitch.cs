@@ -42,7 +42,7 @@ public sealed class VepaSwitch
 
     public int MaxFrameSize { get; }
     public int VmCount => _vmCounters.Length;
-    public VepaPortCounters Uplink { get; } = new("uplink");
+    public VepaPortCounters Uplink { get; } = new(VepaTables.UplinkName);
     public IReadOnlyList<VepaPortCounters> Vms => _vmCounters;
 
     /// <summary>A frame VM <paramref name="vm"/> sent: to the uplink (tagged with its access VLAN), or dropped and counted.</summary>
@@ -184,6 +184,7 @@ public sealed class VepaSwitch
             return;
         }
         Uplink.CountForwarded();
+        Uplink.CountFlooded();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -11,6 +11,8 @@ internal sealed class VepaTables
     /// <summary>The group of VMs without an access VLAN (they send and receive untagged frames).</summary>
     public const int UntaggedGroup = 0;
     public const int NoGroup = -1;
+    /// <summary>The uplink's port name in counters and `link show`; no VM may take it.</summary>
+    public const string UplinkName = "uplink";
     private const int VidCount = 4096;
 
     private VepaTables(ulong[] macs, int[] vlanOfVm, bool[] antiSpoofing, short[] groupOfVid, int[][] members,
@@ -54,9 +56,9 @@ internal sealed class VepaTables
         for (int vm = 0; vm < vms.Count; vm++)
         {
             VmConfig config = vms[vm];
-            if (!names.Add(config.Name))
+            if (config.Name == UplinkName || !names.Add(config.Name))
             {
-                throw new ArgumentException($"VM '{config.Name}' is configured twice", nameof(vms));
+                throw new ArgumentException($"VM '{config.Name}' is configured twice (or named like the uplink)", nameof(vms));
             }
             if (config.Mac.IsGroup || config.Mac.IsZero)
             {
