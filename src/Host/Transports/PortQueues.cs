@@ -7,6 +7,9 @@ public sealed class PortQueues : IDisposable
 {
     private readonly SemaphoreSlim _toSend = new(0, int.MaxValue);
     private long _linkDowns;
+    private long _outboundDroppedLinkDown;
+    private long _outboundDroppedSendFailed;
+    private long _protocolErrors;
     private volatile bool _up;
 
     /// <param name="wakeForwarding">Set when frames arrive; the forwarding loop waits on it.</param>
@@ -29,6 +32,12 @@ public sealed class PortQueues : IDisposable
     public bool IsUp => _up;
     /// <summary>Times the link went from up to down.</summary>
     public long LinkDowns => Interlocked.Read(ref _linkDowns);
+    /// <summary>Frames the bridge queued for this port while its peer was away (dropped, not sent).</summary>
+    public long OutboundDroppedLinkDown => Interlocked.Read(ref _outboundDroppedLinkDown);
+    /// <summary>Frames the peer's socket or device refused (too large, queue full, link administratively down).</summary>
+    public long OutboundDroppedSendFailed => Interlocked.Read(ref _outboundDroppedSendFailed);
+    /// <summary>Connections dropped because the peer broke the framing (stream: a length of 0 or over 69,632).</summary>
+    public long ProtocolErrors => Interlocked.Read(ref _protocolErrors);
     /// <summary>Last reason the link is down (for `link show`), or null.</summary>
     public string? DownReason { get; private set; } = "not started";
 
@@ -58,6 +67,23 @@ public sealed class PortQueues : IDisposable
     public bool WaitToSend(TimeSpan timeout, CancellationToken cancellation) => _toSend.Wait(timeout, cancellation);
 
     public void Dispose() => _toSend.Dispose();
+
+    /// <summary>
+    /// Transport (the consumer of Outbound): drops and counts every frame queued for a peer that is not
+    /// there. Called on the way down and while down, so the bridge never waits for an absent peer.
+    /// </summary>
+    public int DropOutboundLinkDown()
+    {
+        int dropped = Outbound.Clear();
+        Interlocked.Add(ref _outboundDroppedLinkDown, dropped);
+        return dropped;
+    }
+
+    /// <summary>Transport: the peer refused one frame (the link stays up).</summary>
+    public void CountSendFailed() => Interlocked.Increment(ref _outboundDroppedSendFailed);
+
+    /// <summary>Transport: the peer broke the framing and its connection was dropped.</summary>
+    public void CountProtocolError() => Interlocked.Increment(ref _protocolErrors);
 
     /// <summary>Transport: the peer is there.</summary>
     public void MarkUp()

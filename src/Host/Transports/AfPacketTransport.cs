@@ -1,0 +1,9 @@
+// placeholder
+namespace Hairpin.Host.Transports;
+
+public sealed class AfPacketTransport(AfPacketAttach attach) : PortTransport
+{
+    public override AttachSpec Attach => attach;
+
+    protected override Task RunUntilCancelledAsync(PortQueues queues, CancellationToken cancellation) => throw new NotImplementedException();
+}
