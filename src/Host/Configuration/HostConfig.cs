@@ -14,6 +14,8 @@ public sealed record HostConfig
     public required IReadOnlyList<PortAttachment> Attachments { get; init; }
     public ManagementConfig Management { get; init; } = new();
     public MetricsConfig Metrics { get; init; } = new();
+    /// <summary>Things worth a look that do not stop the bridge, e.g. ACL rules that can never match.</summary>
+    public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 }
 
 public sealed record PortAttachment(string Port, AttachSpec Attach);

@@ -1,0 +1,38 @@
+// The `management:` and `metrics:` sections, the same in the bridge's and the dumb vswitch's files.
+using Hairpin.Host.Configuration.Yaml;
+
+namespace Hairpin.Host.Configuration;
+
+internal static class ServiceSettingsReader
+{
+    public static ManagementConfig Management(YamlMap? map, ManagementConfig defaults)
+    {
+        if (map is null)
+        {
+            return defaults;
+        }
+        ManagementConfig management = defaults with
+        {
+            Socket = map.Object("socket", AbsolutePath) ?? defaults.Socket,
+            Group = map.Object("group", ConfigScalars.Name) ?? defaults.Group,
+        };
+        map.RejectUnknownKeys();
+        return management;
+    }
+
+    public static MetricsConfig Metrics(YamlMap? map)
+    {
+        var defaults = new MetricsConfig();
+        if (map is null)
+        {
+            return defaults;
+        }
+        MetricsConfig metrics = defaults with { Prometheus = map.Object("prometheus", ConfigScalars.Endpoint) ?? defaults.Prometheus };
+        map.RejectUnknownKeys();
+        return metrics;
+    }
+
+    // A relative socket path would depend on the directory the daemon was started from.
+    private static string AbsolutePath(string text) =>
+        text.StartsWith('/') ? text : throw new FormatException($"'{text}' must be an absolute path (e.g. /run/hairpin/bridge.sock)");
+}
