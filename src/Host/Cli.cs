@@ -1,5 +1,8 @@
-// Command-line dispatch: `hairpin demo`, `hairpin --help`. Exit codes as getopt-style tools use
-// them: 0 success, 2 usage error.
+// Command-line dispatch: `hairpin <command> ...` looked up in one table of handlers. Exit codes as
+// getopt-style tools use them: 0 success, 2 usage error; the commands that talk to a running bridge
+// add 1 (the server refused) and 3 (the management socket cannot be reached), see Commands/ExitCodes.
+using System.Text;
+using Hairpin.Host.Commands;
 using Hairpin.Host.Demo;
 
 namespace Hairpin.Host;
@@ -9,16 +12,30 @@ internal static class Cli
     public const int Success = 0;
     public const int UsageError = 2;
 
-    private const string Usage =
-        """
-        usage: hairpin <command>
+    /// <summary>Runs one command with the words after its name.</summary>
+    private delegate int Handler(string[] args, TextWriter stdout, TextWriter stderr);
 
-        commands:
-          demo      run a built-in forwarding scenario through the bridge engine
-                    (hairpin off, then on, on a VEPA uplink) and print what each port receives
-          --help    show this text
+    /// <param name="Synopsis">Its lines in the usage text, indented two spaces.</param>
+    private sealed record Command(string Name, string Synopsis, Handler Run);
 
-        """;
+    // Add a command here: the usage text and the dispatch both come from this table.
+    private static readonly Command[] Commands =
+    [
+        new("demo",
+            """
+              demo      run a built-in forwarding scenario through the bridge engine
+                        (hairpin off, then on, on a VEPA uplink) and print what each port receives
+            """,
+            RunDemo),
+        Managed("link", LinkCommand.Usage, LinkCommand.Run),
+        Managed("fdb", FdbCommand.Usage, FdbCommand.Run),
+        Managed("stats", StatsCommand.Usage, StatsCommand.Run),
+        Managed("acl", AclCommand.Usage, AclCommand.Run),
+        Managed("config", ConfigCommand.Usage, ConfigCommand.Run),
+        Managed("trace", TraceCommand.Usage, TraceCommand.Run),
+    ];
+
+    private static string Usage { get; } = BuildUsage();
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -31,17 +48,61 @@ internal static class Cli
             stdout.Write(Usage);
             return Success;
         }
-        if (args[0] == "demo")
+        // Global options may come first, as in `ip -j link show`: find the command word after them.
+        int index = CommandIndex(args);
+        Command? command = index < 0 ? null : Array.Find(Commands, candidate => candidate.Name == args[index]);
+        if (command is null)
         {
-            if (args.Length > 1)
-            {
-                stderr.WriteLine($"hairpin demo: unexpected argument '{args[1]}' (the demo takes none)");
-                return UsageError;
-            }
-            DemoScenario.Run(stdout);
-            return Success;
+            stderr.WriteLine(index < 0
+                ? "hairpin: no command given (try 'hairpin --help')"
+                : $"hairpin: unknown command '{args[index]}' (try 'hairpin --help')");
+            return UsageError;
         }
-        stderr.WriteLine($"hairpin: unknown command '{args[0]}' (try 'hairpin --help')");
-        return UsageError;
+        return command.Run([.. args[..index], .. args[(index + 1)..]], stdout, stderr);
+    }
+
+    private static int CommandIndex(string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--socket")
+            {
+                i++;   // its value
+            }
+            else if (!args[i].StartsWith('-'))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Command Managed(string name, string synopsis, ManagementCommand.Body body) =>
+        new(name, synopsis, (args, stdout, stderr) => ManagementCommand.Run(name, args, stdout, stderr, body));
+
+    private static int RunDemo(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length > 0)
+        {
+            stderr.WriteLine($"hairpin demo: unexpected argument '{args[0]}' (the demo takes none)");
+            return UsageError;
+        }
+        DemoScenario.Run(stdout);
+        return Success;
+    }
+
+    private static string BuildUsage()
+    {
+        var text = new StringBuilder();
+        text.Append("usage: hairpin [--json] [--socket PATH] <command> ...\n\ncommands:\n");
+        foreach (Command command in Commands)
+        {
+            text.Append(command.Synopsis.ReplaceLineEndings("\n")).Append('\n');
+        }
+        text.Append("  --help    show this text\n\n");
+        text.Append("Commands other than demo talk to a running bridge over its management socket\n");
+        text.Append($"(--socket PATH, else ${CommandOptions.SocketVariable}, else {Configuration.ManagementConfig.DefaultSocket}).\n");
+        text.Append("Exit codes: 0 ok, 1 the bridge refused, 2 usage error, 3 socket unreachable.\n");
+        return text.ToString();
     }
 }

@@ -1,0 +1,71 @@
+// `stats` as up to four aligned tables separated by blank lines: traffic per port, drops per port and
+// reason, queues with tail drops, policers by color. Empty tables are left out.
+using Hairpin.Host.Demo;
+using Hairpin.Host.Management;
+
+namespace Hairpin.Host.Commands;
+
+internal static class StatsPrinter
+{
+    private static readonly string[] TrafficHeader =
+        ["PORT", "RX-FRAMES", "RX-BYTES", "TX-FRAMES", "TX-BYTES", "FORWARDED", "FLOODED", "TRAPPED", "IN-DROPS", "OUT-DROPS"];
+    private static readonly int[] TrafficNumbers = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    private static readonly string[] DropHeader = ["PORT", "DIRECTION", "REASON", "FRAMES"];
+    private static readonly int[] DropNumbers = [3];
+    private static readonly string[] QueueHeader = ["PORT", "CLASS", "TAIL-DROPS", "QUEUED-FRAMES", "QUEUED-BYTES"];
+    private static readonly int[] QueueNumbers = [1, 2, 3, 4];
+    private static readonly string[] PolicerHeader =
+        ["POLICER", "GREEN-FRAMES", "GREEN-BYTES", "YELLOW-FRAMES", "YELLOW-BYTES", "RED-FRAMES", "RED-BYTES"];
+    private static readonly int[] PolicerNumbers = [1, 2, 3, 4, 5, 6];
+
+    public static List<string> Tables(BridgeStats stats)
+    {
+        List<string[]> traffic = [TrafficHeader];
+        List<string[]> drops = [DropHeader];
+        List<string[]> queues = [QueueHeader];
+        foreach (PortStats port in stats.Ports)
+        {
+            traffic.Add(
+            [
+                port.Name, N(port.Rx.Frames), N(port.Rx.Bytes), N(port.Tx.Frames), N(port.Tx.Bytes),
+                N(port.Forwarded), N(port.Flooded), N(port.Trapped), N(Sum(port.IngressDrops)), N(Sum(port.EgressDrops)),
+            ]);
+            drops.AddRange(port.IngressDrops.Where(drop => drop.Frames != 0).Select(drop => new[] { port.Name, "ingress", drop.Reason, N(drop.Frames) }));
+            drops.AddRange(port.EgressDrops.Where(drop => drop.Frames != 0).Select(drop => new[] { port.Name, "egress", drop.Reason, N(drop.Frames) }));
+            queues.AddRange(port.Queues.Select(queue => new[]
+            {
+                port.Name, N(queue.TrafficClass), N(queue.TailDrops), N(queue.QueuedFrames), N(queue.QueuedBytes),
+            }));
+        }
+        List<string[]> policers = [PolicerHeader];
+        policers.AddRange(stats.Policers.Select(policer => new[]
+        {
+            policer.Name, N(policer.Green.Frames), N(policer.Green.Bytes), N(policer.Yellow.Frames),
+            N(policer.Yellow.Bytes), N(policer.Red.Frames), N(policer.Red.Bytes),
+        }));
+
+        var lines = new List<string>();
+        Append(lines, traffic, TrafficNumbers);
+        Append(lines, drops, DropNumbers);
+        Append(lines, queues, QueueNumbers);
+        Append(lines, policers, PolicerNumbers);
+        return lines;
+    }
+
+    private static void Append(List<string> lines, List<string[]> rows, int[] numberColumns)
+    {
+        if (rows.Count == 1)
+        {
+            return;   // only the header
+        }
+        if (lines.Count > 0)
+        {
+            lines.Add("");
+        }
+        lines.AddRange(TextTable.Format(rows, "", numberColumns));
+    }
+
+    private static long Sum(IReadOnlyList<DropCount> drops) => drops.Sum(drop => drop.Frames);
+
+    private static string N(long value) => LinkPrinter.Number(value);
+}

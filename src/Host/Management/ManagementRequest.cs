@@ -1,0 +1,15 @@
+// One request line on the management socket: {"version":1,"command":"link.set","args":{...}}.
+// The command names and their argument records are listed in ManagementCommands and specs/cli.md.
+using System.Text.Json;
+
+namespace Hairpin.Host.Management;
+
+public sealed record ManagementRequest(int Version, string Command, JsonElement? Args)
+{
+    public const int CurrentVersion = 1;
+
+    public static ManagementRequest Create<TArgs>(string command, TArgs args) =>
+        new(CurrentVersion, command, JsonSerializer.SerializeToElement(args, ManagementJson.Wire));
+
+    public static ManagementRequest Create(string command) => new(CurrentVersion, command, null);
+}

@@ -1,0 +1,186 @@
+// The bridge's end of the management socket: accepts connections on a Unix socket, reads one JSON
+// request line from each, answers with one JSON response line, closes. Requests run on thread-pool
+// threads, never the forwarding thread; IBridgeControl decides how to reach the engine.
+//
+// The socket is bound under a temporary name, restricted (mode, group), then renamed into place, so
+// it is never reachable with looser permissions than configured, and a stale socket left by a crash is
+// replaced atomically. A live server already on the path is not: starting a second one fails.
+using System.Net.Sockets;
+using System.Text;
+using Hairpin.Host.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hairpin.Host.Management;
+
+public sealed partial class ManagementServer : IAsyncDisposable
+{
+    /// <summary>Longest request line accepted; a trace spec is a few dozen words, a flag change a few bytes.</summary>
+    public const int MaxRequestSize = 64 * 1024;
+    /// <summary>A client that connects and sends nothing is dropped after this.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    private const int MaxConcurrentRequests = 16;
+
+    private readonly RequestDispatcher _dispatcher;
+    private readonly ILogger _logger;
+    private readonly Socket _listener;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _slots = new(MaxConcurrentRequests);
+    private readonly Task _acceptLoop;
+
+    private ManagementServer(string path, Socket listener, RequestDispatcher dispatcher, ILogger logger)
+    {
+        SocketPath = path;
+        _listener = listener;
+        _dispatcher = dispatcher;
+        _logger = logger;
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    public string SocketPath { get; }
+
+    /// <summary>Creates the socket described by <paramref name="config"/> and starts answering on it.</summary>
+    public static ManagementServer Start(IBridgeControl control, ManagementConfig config, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        ArgumentNullException.ThrowIfNull(config);
+        logger ??= NullLogger.Instance;
+        string path = Path.GetFullPath(config.Socket);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (IsServedByAnotherProcess(path))
+        {
+            throw new IOException($"{path} is in use by another running server");
+        }
+        string temporary = $"{path}.{Environment.ProcessId}.tmp";
+        File.Delete(temporary);
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(temporary));
+            UnixSocketAccess.Restrict(temporary, config.Group);
+            File.Move(temporary, path, overwrite: true);
+            listener.Listen(MaxConcurrentRequests);
+        }
+        catch
+        {
+            listener.Dispose();
+            File.Delete(temporary);
+            throw;
+        }
+        LogListening(logger, path, config.Group ?? "(root only)");
+        return new ManagementServer(path, listener, new RequestDispatcher(control, logger), logger);
+    }
+
+    private static bool IsServedByAnotherProcess(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;   // nobody listening: a stale socket from a previous run
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        CancellationToken stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket connection;
+            try
+            {
+                await _slots.WaitAsync(stopping).ConfigureAwait(false);
+                connection = await _listener.AcceptAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                _slots.Release();
+                LogAcceptFailed(_logger, e);
+                continue;
+            }
+            _ = Task.Run(() => ServeAsync(connection, stopping), CancellationToken.None);
+        }
+    }
+
+    private async Task ServeAsync(Socket connection, CancellationToken stopping)
+    {
+        try
+        {
+            using (connection)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                timeout.CancelAfter(RequestTimeout);
+                string? line = await ReadLineAsync(connection, timeout.Token).ConfigureAwait(false);
+                ManagementResponse response = line is null
+                    ? ManagementResponse.Failure(ManagementErrorKind.Malformed, $"request line missing or longer than {MaxRequestSize} bytes")
+                    : await _dispatcher.DispatchAsync(line, stopping).ConfigureAwait(false);
+                byte[] bytes = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(response, ManagementJson.Wire) + "\n");
+                await connection.SendAsync(bytes, SocketFlags.None, stopping).ConfigureAwait(false);
+                connection.Shutdown(SocketShutdown.Both);
+            }
+        }
+#pragma warning disable CA1031 // A client that hangs up or times out is its own problem, never the server's.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogConnectionDropped(_logger, e.Message);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Bytes up to the first newline (or the end of the stream), as UTF-8; null when there are none or too many.</summary>
+    private static async Task<string?> ReadLineAsync(Socket connection, CancellationToken token)
+    {
+        byte[] buffer = new byte[MaxRequestSize];
+        int length = 0;
+        while (length < buffer.Length)
+        {
+            int received = await connection.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, token).ConfigureAwait(false);
+            int newline = Array.IndexOf(buffer, (byte)'\n', length, received);
+            if (newline >= 0)
+            {
+                return Encoding.UTF8.GetString(buffer, 0, newline);
+            }
+            if (received == 0)
+            {
+                return length == 0 ? null : Encoding.UTF8.GetString(buffer, 0, length);
+            }
+            length += received;
+        }
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+        File.Delete(SocketPath);
+        _stopping.Dispose();
+        // _slots stays: connections still finishing release into it.
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "management socket {Path} listening (group {Group})")]
+    private static partial void LogListening(ILogger logger, string path, string group);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "management accept failed")]
+    private static partial void LogAcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "management connection dropped: {Reason}")]
+    private static partial void LogConnectionDropped(ILogger logger, string reason);
+}

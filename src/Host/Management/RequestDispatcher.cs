@@ -1,0 +1,159 @@
+// Turns one request line into one IBridgeControl call and its answer into one response. Every failure
+// becomes a response: nothing a client sends can throw out of here (the server stays up).
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Hairpin.Host.Management;
+
+internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger logger)
+{
+    public async Task<ManagementResponse> DispatchAsync(string line, CancellationToken cancellationToken)
+    {
+        ManagementRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<ManagementRequest>(line, ManagementJson.Wire);
+        }
+        catch (JsonException e)
+        {
+            return Malformed($"not a request: {e.Message}");
+        }
+        if (request is null)
+        {
+            return Malformed("not a request: null");
+        }
+        if (request.Version != ManagementRequest.CurrentVersion)
+        {
+            return Malformed($"protocol version {request.Version} is not supported (this server speaks {ManagementRequest.CurrentVersion})");
+        }
+        try
+        {
+            return await ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            return Malformed($"bad arguments for '{request.Command}': {e.Message}");
+        }
+        catch (ManagementException e)
+        {
+            return ManagementResponse.Failure(ManagementErrorKind.Operation, e.Message, e.Details);
+        }
+        catch (NotSupportedException)
+        {
+            return ManagementResponse.Failure(ManagementErrorKind.Unsupported, $"'{request.Command}' is not supported by this server");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ManagementResponse.Failure(ManagementErrorKind.Internal, "the server is shutting down");
+        }
+#pragma warning disable CA1031 // One bad request must not take the management socket down: report it, log it, carry on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogInternalError(logger, e, request.Command);
+            return ManagementResponse.Failure(ManagementErrorKind.Internal, $"internal error in '{request.Command}': {e.Message}");
+        }
+    }
+
+    private async Task<ManagementResponse> ExecuteAsync(ManagementRequest request, CancellationToken token)
+    {
+        switch (request.Command)
+        {
+            case ManagementCommands.LinkShow:
+            {
+                PortSelector selector = Args<PortSelector>(request, new PortSelector());
+                IReadOnlyList<PortInfo> ports = await control.ListPortsAsync(token).ConfigureAwait(false);
+                return ManagementResponse.Success(Select(ports, selector.Port, port => port.Name));
+            }
+            case ManagementCommands.LinkSet:
+            {
+                LinkSetArgs args = Args<LinkSetArgs>(request, null);
+                if (args.Changes.IsEmpty)
+                {
+                    return Malformed("link.set without any change");
+                }
+                return ManagementResponse.Success(await control.SetPortFlagsAsync(args.Port, args.Changes, args.Save, token).ConfigureAwait(false));
+            }
+            case ManagementCommands.FdbShow:
+            {
+                FdbFilter filter = Args<FdbFilter>(request, new FdbFilter());
+                CheckVid(filter.Vid);
+                return ManagementResponse.Success(await control.ShowFdbAsync(filter, token).ConfigureAwait(false));
+            }
+            case ManagementCommands.FdbAdd:
+                await control.AddFdbAsync(Checked(Args<FdbEntryChange>(request, null)), token).ConfigureAwait(false);
+                return ManagementResponse.Success(new Done());
+            case ManagementCommands.FdbDel:
+                await control.DeleteFdbAsync(Checked(Args<FdbEntryChange>(request, null)), token).ConfigureAwait(false);
+                return ManagementResponse.Success(new Done());
+            case ManagementCommands.Stats:
+            {
+                PortSelector selector = Args<PortSelector>(request, new PortSelector());
+                BridgeStats stats = await control.StatsAsync(token).ConfigureAwait(false);
+                return ManagementResponse.Success(stats with { Ports = Select(stats.Ports, selector.Port, port => port.Name) });
+            }
+            case ManagementCommands.AclShow:
+            {
+                AclSelector selector = Args<AclSelector>(request, new AclSelector());
+                IReadOnlyList<AclInfo> acls = await control.ShowAclsAsync(token).ConfigureAwait(false);
+                if (selector.Name is not null && !acls.Any(acl => acl.Name == selector.Name))
+                {
+                    throw new ManagementException($"cannot find acl \"{selector.Name}\"");
+                }
+                return ManagementResponse.Success(acls.Where(acl => selector.Name is null || acl.Name == selector.Name).ToList());
+            }
+            case ManagementCommands.ConfigReload:
+                return ManagementResponse.Success(await control.ReloadAsync(token).ConfigureAwait(false));
+            case ManagementCommands.Trace:
+            {
+                TraceArgs args = Args<TraceArgs>(request, null);
+                return ManagementResponse.Success(await control.TraceAsync(args.Port, args.Spec, token).ConfigureAwait(false));
+            }
+            default:
+                return Malformed($"unknown command '{request.Command}'");
+        }
+    }
+
+    /// <summary>The request's arguments; <paramref name="absent"/> when it has none (null: they are required).</summary>
+    private static TArgs Args<TArgs>(ManagementRequest request, TArgs? absent)
+        where TArgs : class
+    {
+        if (request.Args is not { ValueKind: not JsonValueKind.Null } args)
+        {
+            return absent ?? throw new JsonException("arguments are required");
+        }
+        return args.Deserialize<TArgs>(ManagementJson.Wire) ?? throw new JsonException("arguments are required");
+    }
+
+    private static List<T> Select<T>(IReadOnlyList<T> items, string? port, Func<T, string> nameOf)
+    {
+        if (port is null)
+        {
+            return [.. items];
+        }
+        List<T> selected = [.. items.Where(item => nameOf(item) == port)];
+        return selected.Count > 0 ? selected : throw ManagementException.UnknownPort(port);
+    }
+
+    private static FdbEntryChange Checked(FdbEntryChange entry)
+    {
+        CheckVid(entry.Vid);
+        return MacText.TryNormalise(entry.Mac, out string mac)
+            ? entry with { Mac = mac }
+            : throw new ManagementException($"\"{entry.Mac}\" is not a MAC address (aa:bb:cc:dd:ee:ff)");
+    }
+
+    private static void CheckVid(int? vid)
+    {
+        if (vid is < 1 or > 4094)
+        {
+            throw new ManagementException($"vlan {vid} is out of range (1-4094)");
+        }
+    }
+
+    private static ManagementResponse Malformed(string message) =>
+        ManagementResponse.Failure(ManagementErrorKind.Malformed, message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "management request '{Command}' failed")]
+    private static partial void LogInternalError(ILogger logger, Exception exception, string command);
+}
