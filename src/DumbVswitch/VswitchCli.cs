@@ -1,8 +1,11 @@
 // Command line of `dumb-vswitch`: parse, load the config, run until SIGTERM/SIGINT. Exit codes as
 // getopt-style tools use them: 0 clean stop, 1 failure (config, transport), 2 usage error.
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Hairpin.DumbVswitch.Configuration;
+using Hairpin.DumbVswitch.Management;
 using Hairpin.DumbVswitch.Runtime;
+using Hairpin.Host.Management;
 using Hairpin.Host.Transports;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -21,6 +24,8 @@ internal static class VswitchCli
 
         A VEPA vswitch for a hypervisor (as Linux macvlan in VEPA mode): every frame from a VM goes to
         the uplink, frames from the uplink go to the VMs. Logs to stderr; stops on SIGTERM or Ctrl-C.
+        `hairpin --socket SOCKET link show` and `stats` work against its management socket
+        (management.socket in the config file).
 
         """;
 
@@ -81,10 +86,19 @@ internal static class VswitchCli
         try
         {
             using var runtime = new DumbVswitchRuntime(config, createTransport, logger);
-            runtime.RunAsync(signalled.Token).GetAwaiter().GetResult();
+            ManagementServer management = ManagementServer.Start(new VswitchControl(runtime), config.Management, logger);
+            try
+            {
+                runtime.RunAsync(signalled.Token).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                management.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
             return Success;
         }
-        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or NotSupportedException)
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or NotSupportedException
+            or IOException or UnauthorizedAccessException or SocketException)
         {
             stderr.WriteLine($"dumb-vswitch: {exception.Message}");
             return Failure;

@@ -2,6 +2,7 @@
 // port that cannot be attached exits 1 with the reason on stderr, a clean stop exits 0.
 using Hairpin.DumbVswitch.Configuration;
 using Hairpin.DumbVswitch.Tests.Infrastructure;
+using Hairpin.Host.Configuration;
 using Hairpin.Host.Transports;
 using static Hairpin.DumbVswitch.Tests.Infrastructure.TestVms;
 
@@ -12,12 +13,16 @@ public sealed class VswitchCliTests : IDisposable
     private readonly StringWriter _stdout = new();
     private readonly StringWriter _stderr = new();
     private readonly MemoryTransports _transports = new();
+    private readonly string _directory = Directory.CreateTempSubdirectory("dvs-cli-").FullName;
 
-    private static DumbVswitchConfig TwoVms(string path) => new()
+    private string Socket => Path.Combine(_directory, "dvs.sock");
+
+    private DumbVswitchConfig TwoVms(string path) => new()
     {
         SourceFile = path,
         Uplink = new StreamAttach("/tmp/uplink.sock", Listen: true),
         Vms = [Vm("vm1", Mac1), Vm("vm2", Mac2)],
+        Management = new ManagementConfig { Socket = Socket },
     };
 
     private int Run(string[] args, Func<string, DumbVswitchConfig> load, CancellationToken? stop = null) =>
@@ -27,6 +32,7 @@ public sealed class VswitchCliTests : IDisposable
     {
         _stdout.Dispose();
         _stderr.Dispose();
+        Directory.Delete(_directory, recursive: true);
     }
 
     [Theory]
@@ -77,5 +83,33 @@ public sealed class VswitchCliTests : IDisposable
         Assert.Equal(VswitchCli.Success, await run.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal("vs.yaml", loaded);
         Assert.All(_transports.All, t => Assert.True(t.Disposed));
+    }
+
+    [Fact]
+    public async Task HairpinLinkShowAndStatsWorkAgainstItsManagementSocket()
+    {
+        using var stop = new CancellationTokenSource();
+        Task<int> run = Task.Run(() => Run(["--config", "vs.yaml"], TwoVms, stop.Token));
+        try
+        {
+            Assert.True(await Eventually.HoldsAsync(() => File.Exists(Socket) && _transports.All.Count() == 3));
+            using var linkOut = new StringWriter();
+            using var statsOut = new StringWriter();
+            using var errors = new StringWriter();
+
+            int link = Hairpin.Host.Cli.Run(["--socket", Socket, "link", "show"], linkOut, errors);
+            int stats = Hairpin.Host.Cli.Run(["--socket", Socket, "stats"], statsOut, errors);
+
+            Assert.True(link == 0 && stats == 0, errors.ToString());
+            Assert.Contains("uplink", linkOut.ToString(), StringComparison.Ordinal);
+            Assert.Contains("vm2", linkOut.ToString(), StringComparison.Ordinal);
+            Assert.Contains("vm1", statsOut.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.Equal(VswitchCli.Success, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+        Assert.False(File.Exists(Socket));
     }
 }
