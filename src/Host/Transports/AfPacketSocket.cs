@@ -1,0 +1,216 @@
+// A raw AF_PACKET socket bound to one interface, promiscuous, moving whole frames. The kernel takes the
+// 802.1Q/802.1ad tag off received frames (VLAN offload, veth included) and reports it in PACKET_AUXDATA;
+// this puts it back, so a tagged frame reaches the bridge tagged. Our own transmissions, which the
+// socket would also see, are skipped.
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Hairpin.Host.Transports;
+
+internal sealed class AfPacketSocket : FrameDevice
+{
+    /// <summary>Room before the frame to put a stripped VLAN tag back by moving 12 bytes, not the whole frame.</summary>
+    private const int Headroom = 4;
+    /// <summary>veth hands GSO super-frames of up to 64 KiB to packet sockets; larger frames than a slot are counted by the queue.</summary>
+    private const int ReceiveCapacity = 65536;
+    private const int SockaddrLlSize = 20;
+    private const int PacketTypeOffset = 10;   // sockaddr_ll.sll_pkttype
+    private const int ControlCapacity = 64;    // one cmsghdr (16) + tpacket_auxdata (20), aligned
+    private const int ControlHeaderSize = 16;  // cmsghdr on LP64: size_t len, int level, int type
+    private const int AuxStatusOffset = 0;
+    private const int AuxVlanTciOffset = 16;
+    private const int AuxVlanTpidOffset = 18;
+    private const ushort Ieee8021QTpid = 0x8100;
+
+    private readonly int _fd;
+    private readonly string _interface;
+    // Pinned once for the socket's life: recvmsg writes into them through the addresses in _message.
+    private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(Headroom + ReceiveCapacity, pinned: true);
+    private readonly byte[] _control = GC.AllocateArray<byte>(ControlCapacity, pinned: true);
+    private readonly byte[] _address = GC.AllocateArray<byte>(SockaddrLlSize, pinned: true);
+    private readonly LinuxNative.IoVector[] _vector = GC.AllocateArray<LinuxNative.IoVector>(1, pinned: true);
+    private LinuxNative.MessageHeader _message;
+
+    private AfPacketSocket(int fd, string interfaceName)
+    {
+        _fd = fd;
+        _interface = interfaceName;
+        _vector[0] = new LinuxNative.IoVector
+        {
+            Base = Marshal.UnsafeAddrOfPinnedArrayElement(_buffer, Headroom),
+            Length = ReceiveCapacity,
+        };
+        _message.Name = Marshal.UnsafeAddrOfPinnedArrayElement(_address, 0);
+        _message.IoVectors = Marshal.UnsafeAddrOfPinnedArrayElement(_vector, 0);
+        _message.IoVectorCount = 1;
+        _message.Control = Marshal.UnsafeAddrOfPinnedArrayElement(_control, 0);
+    }
+
+    /// <exception cref="DeviceUnavailableException">No such interface, it is down, or no CAP_NET_RAW.</exception>
+    public static AfPacketSocket Open(string interfaceName)
+    {
+        uint index = LinuxNative.InterfaceIndex(interfaceName);
+        if (index == 0)
+        {
+            throw new DeviceUnavailableException($"no interface {interfaceName}");
+        }
+        // Protocol 0: the socket hears nothing until bind names both the protocol and this one interface,
+        // so no frame of another interface slips in between socket() and bind().
+        int fd = LinuxNative.socket(LinuxNative.AF_PACKET, LinuxNative.SOCK_RAW | LinuxNative.SOCK_CLOEXEC | LinuxNative.SOCK_NONBLOCK, 0);
+        if (fd < 0)
+        {
+            throw new DeviceUnavailableException($"cannot open a packet socket for {interfaceName}: {LinuxNative.Describe(LinuxNative.LastError)}");
+        }
+        try
+        {
+            SetOption(fd, LinuxNative.PACKET_AUXDATA, 1, "PACKET_AUXDATA", interfaceName);
+            // Cheaper than skipping PACKET_OUTGOING frames one by one; the check in Receive stays for older kernels.
+            byte[] one = [1, 0, 0, 0];
+            _ = LinuxNative.setsockopt(fd, LinuxNative.SOL_PACKET, LinuxNative.PACKET_IGNORE_OUTGOING, ref one[0], 4);
+
+            byte[] address = new byte[SockaddrLlSize];
+            BinaryPrimitives.WriteUInt16LittleEndian(address, LinuxNative.AF_PACKET);
+            BinaryPrimitives.WriteUInt16BigEndian(address.AsSpan(2), LinuxNative.ETH_P_ALL);
+            BinaryPrimitives.WriteInt32LittleEndian(address.AsSpan(4), (int)index);
+            if (LinuxNative.bind(fd, ref address[0], SockaddrLlSize) != 0)
+            {
+                throw Unavailable("bind to", interfaceName);
+            }
+
+            byte[] membership = new byte[16];   // struct packet_mreq
+            BinaryPrimitives.WriteInt32LittleEndian(membership, (int)index);
+            BinaryPrimitives.WriteUInt16LittleEndian(membership.AsSpan(4), LinuxNative.PACKET_MR_PROMISC);
+            if (LinuxNative.setsockopt(fd, LinuxNative.SOL_PACKET, LinuxNative.PACKET_ADD_MEMBERSHIP, ref membership[0], 16) != 0)
+            {
+                throw Unavailable("make promiscuous", interfaceName);
+            }
+
+            // Bound to a down interface the socket would only report ENETDOWN: call that unavailable, not up.
+            short? flags = InterfaceRequest.ReadFlags(fd, interfaceName);
+            if (flags is null || (flags & LinuxNative.IFF_UP) == 0)
+            {
+                throw new DeviceUnavailableException(flags is null ? $"no interface {interfaceName}" : $"{interfaceName} is down");
+            }
+            return new AfPacketSocket(fd, interfaceName);
+        }
+        catch
+        {
+            LinuxNative.Close(fd);
+            throw;
+        }
+    }
+
+    public override Received Receive(int timeoutMilliseconds, out ReadOnlySpan<byte> frame)
+    {
+        frame = default;
+        var poll = new LinuxNative.PollFd { Fd = _fd, Events = LinuxNative.POLLIN };
+        int ready = LinuxNative.poll(ref poll, 1, timeoutMilliseconds);
+        if (ready == 0 || (ready < 0 && LinuxNative.LastError == LinuxNative.EINTR))
+        {
+            return Received.Idle;
+        }
+        // On POLLERR too: recvmsg reports the socket's pending error (ENETDOWN when the interface goes).
+        _message.NameLength = SockaddrLlSize;
+        _message.ControlLength = ControlCapacity;
+        _message.Flags = 0;
+        long length = LinuxNative.recvmsg(_fd, ref _message, LinuxNative.MSG_TRUNC | LinuxNative.MSG_DONTWAIT);
+        if (length < 0)
+        {
+            return ReceiveFailed(LinuxNative.LastError);
+        }
+        if (_address[PacketTypeOffset] == LinuxNative.PACKET_OUTGOING || length > ReceiveCapacity || length < 14)
+        {
+            // Our own transmission; or larger than any GSO frame (cannot happen on Linux); or a runt.
+            return Received.Idle;
+        }
+        frame = WithVlanTagRestored((int)length);
+        return Received.Frame;
+    }
+
+    private Received ReceiveFailed(int errno)
+    {
+        switch (errno)
+        {
+            case LinuxNative.EAGAIN or LinuxNative.EINTR:
+                return Received.Idle;
+            case LinuxNative.ENETDOWN:
+                GoneReason = $"{_interface} went down or was removed";
+                return Received.Gone;
+            default:
+                GoneReason = $"receiving on {_interface}: {LinuxNative.Describe(errno)}";
+                return Received.Gone;
+        }
+    }
+
+    /// <summary>The received frame, with the tag the kernel reported in PACKET_AUXDATA put back after the MACs.</summary>
+    private ReadOnlySpan<byte> WithVlanTagRestored(int length)
+    {
+        ReadOnlySpan<byte> control = _control.AsSpan(0, (int)_message.ControlLength);
+        while (control.Length >= ControlHeaderSize)
+        {
+            int messageLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(control);
+            int level = BinaryPrimitives.ReadInt32LittleEndian(control[8..]);
+            int type = BinaryPrimitives.ReadInt32LittleEndian(control[12..]);
+            if (messageLength < ControlHeaderSize || messageLength > control.Length)
+            {
+                break;
+            }
+            if (level == LinuxNative.SOL_PACKET && type == LinuxNative.PACKET_AUXDATA && messageLength >= ControlHeaderSize + 20)
+            {
+                ReadOnlySpan<byte> aux = control[ControlHeaderSize..];
+                uint status = BinaryPrimitives.ReadUInt32LittleEndian(aux[AuxStatusOffset..]);
+                if ((status & LinuxNative.TP_STATUS_VLAN_VALID) != 0)
+                {
+                    ushort tci = BinaryPrimitives.ReadUInt16LittleEndian(aux[AuxVlanTciOffset..]);
+                    ushort tpid = (status & LinuxNative.TP_STATUS_VLAN_TPID_VALID) != 0
+                        ? BinaryPrimitives.ReadUInt16LittleEndian(aux[AuxVlanTpidOffset..])
+                        : Ieee8021QTpid;
+                    Span<byte> tagged = _buffer.AsSpan(0, Headroom + length);
+                    tagged.Slice(Headroom, 12).CopyTo(tagged);   // the MACs move into the headroom
+                    BinaryPrimitives.WriteUInt16BigEndian(tagged[12..], tpid);
+                    BinaryPrimitives.WriteUInt16BigEndian(tagged[14..], tci);
+                    return tagged;
+                }
+                break;
+            }
+            control = control[Math.Min(control.Length, (messageLength + 7) & ~7)..];
+        }
+        return _buffer.AsSpan(Headroom, length);
+    }
+
+    public override Sent Send(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length < 14)
+        {
+            return Sent.Refused;
+        }
+        // MSG_DONTWAIT: a full device queue drops this frame (counted) rather than stall the port.
+        long sent = LinuxNative.send(_fd, ref MemoryMarshal.GetReference(frame), (nuint)frame.Length, LinuxNative.MSG_DONTWAIT);
+        if (sent >= 0)
+        {
+            return Sent.Sent;
+        }
+        int errno = LinuxNative.LastError;
+        if (errno is LinuxNative.ENETDOWN or LinuxNative.ENXIO or LinuxNative.ENODEV)
+        {
+            GoneReason = $"{_interface} went down or was removed";
+            return Sent.Gone;
+        }
+        return Sent.Refused;   // EMSGSIZE (over the MTU), EAGAIN/ENOBUFS (queue full), ...
+    }
+
+    public override void Dispose() => LinuxNative.Close(_fd);
+
+    private static void SetOption(int fd, int option, int value, string optionName, string interfaceName)
+    {
+        byte[] bytes = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
+        if (LinuxNative.setsockopt(fd, LinuxNative.SOL_PACKET, option, ref bytes[0], 4) != 0)
+        {
+            throw Unavailable($"set {optionName} on", interfaceName);
+        }
+    }
+
+    private static DeviceUnavailableException Unavailable(string what, string interfaceName) =>
+        new($"cannot {what} {interfaceName}: {LinuxNative.Describe(LinuxNative.LastError)}");
+}
