@@ -11,6 +11,7 @@ public sealed class RunningPort : IAsyncDisposable
     private readonly List<byte[]> _received = [];
     private readonly ManualResetEventSlim _wake = new();
     private readonly Task _running;
+    private bool _disposed;
 
     public RunningPort(AttachSpec attach, int slots = 256, int slotSize = 2048)
     {
@@ -50,10 +51,36 @@ public sealed class RunningPort : IAsyncDisposable
     public Task DownAsync(TimeSpan? timeout = null) =>
         Eventually.TrueAsync(() => !Queues.IsUp, $"{Transport.Attach.Describe()} down", timeout);
 
+    /// <summary>Sends <paramref name="frame"/> about every 200 ms until a received frame matches (a peer may need a moment to be ready).</summary>
+    public async Task<byte[]> SendUntilAnsweredAsync(byte[] frame, Func<byte[], bool> answer, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Eventually.DefaultTimeout);
+        while (DateTime.UtcNow < deadline)
+        {
+            Send(frame);
+            for (int i = 0; i < 20; i++)
+            {
+                byte[]? found = Received.FirstOrDefault(answer);
+                if (found is not null)
+                {
+                    return found;
+                }
+                await Task.Delay(10);
+            }
+        }
+        Assert.Fail($"no answer within {(timeout ?? Eventually.DefaultTimeout).TotalSeconds:0.#} s: {what} (port up: {Queues.IsUp}, down reason: {Queues.DownReason})");
+        return [];
+    }
+
     public void Send(byte[] frame) => Assert.True(Queues.Send(frame), "Outbound refused a frame");
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         await _stop.CancelAsync();
         await _running.WaitAsync(StopTimeout);
         await Transport.DisposeAsync().AsTask().WaitAsync(StopTimeout);
