@@ -1,0 +1,128 @@
+// The management socket's view of the dumb vswitch: `link show` (uplink and VMs with link state and
+// counters) and `stats`. It has no FDB, ACLs, port flags or trace, and its VM list changes only with
+// a restart, so those requests answer "not supported", as IBridgeControl prescribes.
+using Hairpin.DumbVswitch.Runtime;
+using Hairpin.DumbVswitch.Vepa;
+using Hairpin.Host.Management;
+using Hairpin.Host.Transports;
+
+namespace Hairpin.DumbVswitch.Management;
+
+/// <summary>Reads counters the forwarding thread writes (whole 64-bit values, at most a batch behind); never touches the data path.</summary>
+public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl
+{
+    // VEPA never reflects and never learns; group frames are copied to the VLAN's VMs, unknown unicast is not.
+    private static readonly PortFlags VepaFlags = new(Hairpin: false, Isolated: false, Learning: false, Flood: false,
+        McastFlood: true, BcastFlood: true, BpduGuard: false);
+
+    public Task<IReadOnlyList<PortInfo>> ListPortsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PortInfo>>([.. Enumerable.Range(-1, runtime.Vms.Count + 1).Select(PortAt)]);
+
+    public Task<PortInfo> SetPortFlagsAsync(string port, PortFlagChanges changes, bool save, CancellationToken cancellationToken)
+    {
+        _ = IndexOf(port);
+        throw new NotSupportedException("the dumb vswitch has no port flags: it forwards as VEPA (macvlan) does, always");
+    }
+
+    public Task<IReadOnlyList<FdbEntryInfo>> ShowFdbAsync(FdbFilter filter, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the dumb vswitch has no FDB: each VM's MAC is configured");
+
+    public Task AddFdbAsync(FdbEntryChange entry, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the dumb vswitch has no FDB: each VM's MAC is configured");
+
+    public Task DeleteFdbAsync(FdbEntryChange entry, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the dumb vswitch has no FDB: each VM's MAC is configured");
+
+    public Task<BridgeStats> StatsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new BridgeStats([Stats(runtime.Switch.Uplink), .. runtime.Switch.Vms.Select(Stats)], []));
+
+    public Task<IReadOnlyList<AclInfo>> ShowAclsAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the dumb vswitch has no ACLs");
+
+    public Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the dumb vswitch reads its configuration at start only: restart it");
+
+    public Task<TraceResult> TraceAsync(string port, IReadOnlyList<string> frameSpec, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the dumb vswitch has no trace");
+
+    /// <summary>-1 for the uplink, else the VM's index.</summary>
+    private int IndexOf(string port)
+    {
+        if (port == runtime.Uplink.PortName)
+        {
+            return -1;
+        }
+        for (int vm = 0; vm < runtime.Vms.Count; vm++)
+        {
+            if (runtime.Vms[vm].PortName == port)
+            {
+                return vm;
+            }
+        }
+        throw ManagementException.UnknownPort(port);
+    }
+
+    private PortInfo PortAt(int index)
+    {
+        bool uplink = index < 0;
+        PortQueues queues = uplink ? runtime.Uplink : runtime.Vms[index];
+        VepaPortCounters counters = uplink ? runtime.Switch.Uplink : runtime.Switch.Vms[index];
+        string attach = (uplink ? runtime.Config.Uplink : runtime.Config.Vms[index].Attach).Describe();
+        int? vlan = uplink ? null : runtime.Config.Vms[index].Vlan;
+        string vlans = uplink ? UplinkVlans() : vlan?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        return new PortInfo(
+            queues.PortName,
+            PortOperState.Forwarding,
+            ErrorDisableCause: null,
+            queues.IsUp ? LinkState.Up : LinkState.Down,
+            VepaFlags,
+            Pvid: vlan ?? 0,
+            Vlans: vlans,
+            Untagged: uplink ? "" : vlans,
+            attach,
+            new TrafficCounters(counters.RxFrames, counters.RxBytes),
+            new TrafficCounters(counters.TxFrames, counters.TxBytes));
+    }
+
+    /// <summary>The VLANs the uplink carries tagged, as ranges ("10,20-22").</summary>
+    private string UplinkVlans()
+    {
+        int[] vids = [.. runtime.Config.Vms.Where(vm => vm.Vlan is not null).Select(vm => vm.Vlan!.Value).Distinct().Order()];
+        var ranges = new List<string>();
+        for (int start = 0; start < vids.Length;)
+        {
+            int end = start;
+            while (end + 1 < vids.Length && vids[end + 1] == vids[end] + 1)
+            {
+                end++;
+            }
+            ranges.Add(start == end ? $"{vids[start]}" : $"{vids[start]}-{vids[end]}");
+            start = end + 1;
+        }
+        return string.Join(',', ranges);
+    }
+
+    private static PortStats Stats(VepaPortCounters counters) => new(
+        counters.Name,
+        new TrafficCounters(counters.RxFrames, counters.RxBytes),
+        new TrafficCounters(counters.TxFrames, counters.TxBytes),
+        counters.Forwarded,
+        counters.Flooded,
+        Trapped: 0,
+        Drops(counters.Dropped),
+        Drops(counters.EgressDropped),
+        Queues: []);
+
+    private static List<DropCount> Drops(ReadOnlySpan<long> byReason)
+    {
+        var drops = new List<DropCount>();
+        for (int reason = 0; reason < byReason.Length; reason++)
+        {
+            if (byReason[reason] != 0)
+            {
+                drops.Add(new DropCount(VepaDropReasons.Name((VepaDropReason)reason), byReason[reason]));
+            }
+        }
+        return drops;
+    }
+}

@@ -1,0 +1,167 @@
+// The running dumb vswitch: one PortQueues per port (uplink and each VM), one transport per port on
+// its own task, and the forwarding loop's thread between them. Runs until cancelled (SIGTERM,
+// Ctrl-C), then stops the loop and the transports and returns.
+using Hairpin.DumbVswitch.Configuration;
+using Hairpin.DumbVswitch.Vepa;
+using Hairpin.Host.Transports;
+using Microsoft.Extensions.Logging;
+
+namespace Hairpin.DumbVswitch.Runtime;
+
+/// <summary>
+/// Lifecycle of one vswitch. <see cref="RunAsync"/> is called once; counters and link states may be
+/// read from any thread meanwhile (a batch behind at most).
+/// </summary>
+public sealed class DumbVswitchRuntime : IDisposable
+{
+    /// <summary>Frames each queue holds (per direction, per port).</summary>
+    public const int DefaultSlots = 1024;
+    private static readonly TimeSpan SupervisionPeriod = TimeSpan.FromMilliseconds(250);
+
+    private readonly Func<AttachSpec, IPortTransport> _createTransport;
+    private readonly ILogger _logger;
+    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly PortQueues[] _vms;
+    private int _started;
+
+    /// <param name="createTransport">Makes the transport of one port (TransportFactory.Create in production, doubles in tests).</param>
+    /// <param name="slotSize">Largest frame a port carries, tags included.</param>
+    /// <exception cref="ArgumentException">A VM list the switch cannot work with (see <see cref="VepaSwitch"/>).</exception>
+    public DumbVswitchRuntime(DumbVswitchConfig config, Func<AttachSpec, IPortTransport> createTransport, ILogger logger,
+        int slots = DefaultSlots, int slotSize = VepaSwitch.DefaultMaxFrameSize)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(createTransport);
+        ArgumentNullException.ThrowIfNull(logger);
+        Config = config;
+        _createTransport = createTransport;
+        _logger = logger;
+        Switch = new VepaSwitch(config.Vms, slotSize);
+        Uplink = new PortQueues(VepaTables.UplinkName, slots, slotSize, _wake);
+        _vms = [.. config.Vms.Select(vm => new PortQueues(vm.Name, slots, slotSize, _wake))];
+    }
+
+    public DumbVswitchConfig Config { get; }
+    /// <summary>The data path, for its counters; only the forwarding thread may feed it frames.</summary>
+    public VepaSwitch Switch { get; }
+    public PortQueues Uplink { get; }
+    public IReadOnlyList<PortQueues> Vms => _vms;
+
+    /// <summary>
+    /// Forwards until <paramref name="cancellation"/> fires, then shuts down cleanly and returns.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A transport ended although it was not asked to (its port would be dead).</exception>
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("a runtime runs once");
+        }
+        PortQueues[] ports = [Uplink, .. _vms];
+        AttachSpec[] attachments = [Config.Uplink, .. Config.Vms.Select(vm => vm.Attach)];
+        var transports = new List<IPortTransport>(ports.Length);
+        var tasks = new List<Task>(ports.Length);
+        using var stopTransports = new CancellationTokenSource();
+        var loop = new ForwardingLoop(Switch, Uplink, _vms, _wake);
+        try
+        {
+            for (int i = 0; i < ports.Length; i++)
+            {
+                RuntimeLog.PortAttaching(_logger, ports[i].PortName, attachments[i].Describe());
+                transports.Add(_createTransport(attachments[i]));
+            }
+            loop.Start();
+            for (int i = 0; i < ports.Length; i++)
+            {
+                // Task.Run: a transport that does blocking set-up before its first await must not hold up the others.
+                (IPortTransport transport, PortQueues queues) = (transports[i], ports[i]);
+                tasks.Add(Task.Run(() => transport.RunAsync(queues, stopTransports.Token), CancellationToken.None));
+            }
+            RuntimeLog.Forwarding(_logger, _vms.Length, Config.Uplink.Describe());
+            await SuperviseAsync(ports, tasks, cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            RuntimeLog.Stopping(_logger);
+            await stopTransports.CancelAsync().ConfigureAwait(false);
+            loop.StopAndJoin();
+            await StopTransportsAsync(ports, transports, tasks).ConfigureAwait(false);
+            RuntimeLog.Stopped(_logger, Switch.Uplink.RxFrames, Switch.Uplink.TxFrames,
+                Switch.Uplink.DroppedTotal + Switch.Vms.Sum(vm => vm.DroppedTotal + vm.EgressDroppedTotal) + Switch.Uplink.EgressDroppedTotal);
+        }
+    }
+
+    /// <summary>Logs link changes and notices a transport that quit, until cancelled.</summary>
+    private async Task SuperviseAsync(PortQueues[] ports, List<Task> tasks, CancellationToken cancellation)
+    {
+        var wasUp = new bool[ports.Length];
+        using var timer = new PeriodicTimer(SupervisionPeriod);
+        try
+        {
+            do
+            {
+                for (int i = 0; i < ports.Length; i++)
+                {
+                    if (tasks[i].IsCompleted)
+                    {
+                        RuntimeLog.TransportStopped(_logger, ports[i].PortName, tasks[i].Exception?.InnerException);
+                        throw new InvalidOperationException($"the transport of port {ports[i].PortName} stopped on its own");
+                    }
+                    bool up = ports[i].IsUp;
+                    if (up != wasUp[i])
+                    {
+                        if (up)
+                        {
+                            RuntimeLog.LinkUp(_logger, ports[i].PortName);
+                        }
+                        else
+                        {
+                            RuntimeLog.LinkDown(_logger, ports[i].PortName, ports[i].DownReason ?? "unknown");
+                        }
+                        wasUp[i] = up;
+                    }
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The ordinary way out: SIGTERM or Ctrl-C.
+        }
+    }
+
+    private async Task StopTransportsAsync(PortQueues[] ports, List<IPortTransport> transports, List<Task> tasks)
+    {
+        for (int i = 0; i < tasks.Count; i++)
+        {
+            try
+            {
+                await tasks[i].ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Asked to stop: the contract's one exception.
+            }
+#pragma warning disable CA1031 // one transport's failure must not keep the others from being stopped and disposed
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                RuntimeLog.TransportStopped(_logger, ports[i].PortName, exception);
+            }
+        }
+        foreach (IPortTransport transport in transports)
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        Uplink.Dispose();
+        foreach (PortQueues vm in _vms)
+        {
+            vm.Dispose();
+        }
+        _wake.Dispose();
+    }
+}

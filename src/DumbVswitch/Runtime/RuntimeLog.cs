@@ -1,0 +1,28 @@
+// The runtime's log lines, source-generated so that logging costs nothing when the level is off.
+using Microsoft.Extensions.Logging;
+
+namespace Hairpin.DumbVswitch.Runtime;
+
+internal static partial class RuntimeLog
+{
+    [LoggerMessage(1, LogLevel.Information, "port {Port} attaches to {Attach}")]
+    public static partial void PortAttaching(ILogger logger, string port, string attach);
+
+    [LoggerMessage(2, LogLevel.Information, "forwarding: {VmCount} VMs behind uplink {Uplink}")]
+    public static partial void Forwarding(ILogger logger, int vmCount, string uplink);
+
+    [LoggerMessage(3, LogLevel.Information, "port {Port} link up")]
+    public static partial void LinkUp(ILogger logger, string port);
+
+    [LoggerMessage(4, LogLevel.Warning, "port {Port} link down: {Reason}")]
+    public static partial void LinkDown(ILogger logger, string port, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "transport of port {Port} stopped on its own")]
+    public static partial void TransportStopped(ILogger logger, string port, Exception? exception);
+
+    [LoggerMessage(6, LogLevel.Information, "stopping")]
+    public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Information, "stopped: uplink rx {RxFrames} tx {TxFrames} frames, {Dropped} dropped")]
+    public static partial void Stopped(ILogger logger, long rxFrames, long txFrames, long dropped);
+}
