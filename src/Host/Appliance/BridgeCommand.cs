@@ -2,7 +2,10 @@
 // file, line and reason and exits 1; SIGHUP (or `hairpin config reload`) reloads, and a bad file is
 // rejected while the running bridge keeps forwarding.
 using System.Runtime.InteropServices;
+using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Forwarding;
+using Hairpin.Bridge.Core.Tracing;
+using Hairpin.Host.Tracing;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
 using Hairpin.Host.Metrics;
@@ -132,8 +135,26 @@ internal static partial class BridgeCommand
         PortFlagWriter.Save(running.SourceFile, port, running.Bridge.Ports[running.Bridge.IndexOf(port)], onFile.Bridge.Ports[index]);
     }
 
-    private static TraceResult Trace(BridgeEngine engine, int port, IReadOnlyList<string> spec) =>
-        throw new NotSupportedException("trace is not wired into the appliance yet");
+    /// <summary>`hairpin trace`: the CLI's frame words parsed here, traced on the forwarding thread (the caller's).</summary>
+    private static TraceResult Trace(BridgeEngine engine, int port, IReadOnlyList<string> spec)
+    {
+        byte[] frame;
+        try
+        {
+            frame = FrameSpec.Parse([.. spec]);
+        }
+        catch (FrameSpecException error)
+        {
+            throw new ManagementException(error.Message);
+        }
+        FrameTrace trace = engine.Trace(port, frame);
+        string[] names = [.. engine.Config.Ports.Select(p => p.Name)];
+        return new TraceResult(
+            [.. TraceRenderer.Render(trace, names)],
+            trace.AclMatches.Count > 0 && trace.AclMatches[^1] is TracedAclMatch match ? $"{match.Acl}/{match.RuleName}" : null,
+            [.. trace.Verdict.Ports.Select(p => names[p])],
+            trace.Verdict.Reason is DropReason reason ? DropReasons.Name(reason) : null);
+    }
 
     private static void WriteErrors(TextWriter stderr, ConfigException error)
     {

@@ -75,7 +75,7 @@ public sealed class CommandErrorTests
         Assert.Equal("/x.sock", Commands.CommandOptions.Parse(["--socket", "/x.sock", "link"], "/env.sock").Options.SocketPath);
         Assert.Equal("/y.sock", Commands.CommandOptions.Parse(["--socket=/y.sock"], null).Options.SocketPath);
         Assert.Equal("/env.sock", Commands.CommandOptions.Parse(["link"], "/env.sock").Options.SocketPath);
-        Assert.Equal(Configuration.ManagementConfig.DefaultSocket, Commands.CommandOptions.Parse(["link"], "").Options.SocketPath);
+        Assert.Equal(Hairpin.Host.Configuration.ManagementConfig.DefaultSocket, Commands.CommandOptions.Parse(["link"], "").Options.SocketPath);
     }
 
     [Fact]

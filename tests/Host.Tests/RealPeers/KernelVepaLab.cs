@@ -75,6 +75,10 @@ public sealed class KernelVepaLab : IAsyncDisposable
         }
     }
 
+    /// <summary>What the appliance says about itself, for failure messages.</summary>
+    public string Diagnostics() =>
+        $"\n{Appliance.Cli("link", "show").Output}\n{Appliance.Cli("stats").Output}\n{Appliance.Cli("fdb", "show").Output}\nlog:\n{Appliance.Log}";
+
     public async ValueTask DisposeAsync()
     {
         await Appliance.DisposeAsync();
