@@ -17,6 +17,9 @@ internal static partial class LinuxNative
     public const int SOCK_NONBLOCK = 0x800;
     public const ushort ETH_P_ALL = 0x0003;
 
+    public const int SOL_SOCKET = 1;
+    public const int SO_RCVBUF = 8;
+    public const int SO_RCVBUFFORCE = 33;
     public const int SOL_PACKET = 263;
     public const int PACKET_ADD_MEMBERSHIP = 1;
     public const int PACKET_AUXDATA = 8;

@@ -31,13 +31,14 @@ public sealed class StreamTransport : PortTransport
     private async Task ListenAsync(PortQueues queues, CancellationToken cancellation)
     {
         var backoff = new ReconnectBackoff(FirstRetry, LastRetry);
+        queues.MarkDown($"starting to listen on {_attach.Address}");
         while (true)
         {
-            queues.MarkDown($"listening on {_attach.Address}: no peer yet");
             Socket listener;
             try
             {
                 listener = await StreamEndPoints.ListenAsync(_endPoint, cancellation).ConfigureAwait(false);
+                queues.MarkDown($"listening on {_attach.Address}: no peer yet");
             }
             catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
             {

@@ -23,10 +23,21 @@ public sealed class StreamTransportTests : IDisposable
         }
     }
 
+    /// <summary>Connects as soon as the transport listens (the file appears at bind, a moment before listen).</summary>
     private async Task<QemuStreamPeer> ConnectWhenListeningAsync()
     {
-        await Eventually.TrueAsync(() => File.Exists(SocketPath), "the listen socket file");
-        return await QemuStreamPeer.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath));
+        var deadline = DateTime.UtcNow + Eventually.DefaultTimeout;
+        while (true)
+        {
+            try
+            {
+                return await QemuStreamPeer.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath));
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
     }
 
     private static async Task ExchangeBothWaysAsync(RunningPort port, QemuStreamPeer peer, byte[] vmMac)
