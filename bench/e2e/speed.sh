@@ -81,7 +81,7 @@ stop_hairpin() { kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true; bri
 measure() {   # gen_ns gen_dev cfg sink_ns sink_dev
   local before cpu0 after cpu1
   before=$(rx "$4" "$5"); cpu0=$(busy_jiffies)
-  ip netns exec "$1" timeout "$seconds" trafgen --dev "$2" --conf "$3" --cpu 0 --no-sock-mem --silent >/dev/null 2>&1 || true
+  ip netns exec "$1" timeout "$seconds" trafgen --dev "$2" --conf "$3" -P1 --no-sock-mem -C -Q >/dev/null 2>&1 || true
   sleep 0.5
   after=$(rx "$4" "$5"); cpu1=$(busy_jiffies)
   local hz; hz=$(getconf CLK_TCK)
