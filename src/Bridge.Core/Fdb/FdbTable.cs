@@ -83,6 +83,14 @@ public sealed class FdbTable
         return slot.Key == key ? slot.Port : -1;
     }
 
+    /// <summary>The kind of the entry for (VID, MAC), or null when there is none.</summary>
+    public FdbEntryKind? KindOf(int vid, MacAddress mac)
+    {
+        ulong key = KeyOf(vid, mac);
+        ref Slot slot = ref _slots[Probe(key)];
+        return slot.Key == key ? slot.Kind : null;
+    }
+
     /// <summary>The slot holding <paramref name="key"/>, or the empty slot that ends its probe run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Probe(ulong key)

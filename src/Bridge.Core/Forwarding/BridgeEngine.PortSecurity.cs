@@ -39,18 +39,21 @@ public sealed partial class BridgeEngine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool AdmitSecureSource(FrameBuffer frame, PortCounters counters, int vid, MacAddress source, int port, ref PortPlan ingress, uint now)
     {
-        if (_fdb.Lookup(vid, source) == port)
+        int holder = _fdb.Lookup(vid, source);
+        if (holder == port)
         {
             return true;
         }
-        if (_fdb.LearnedOnPort(port) + _fdb.StaticOnPort(port) < ingress.MaxSecureMacs)
+        // A MAC pinned to another port (static or sticky) never moves here, sticky learning or not.
+        bool pinnedElsewhere = holder >= 0 && _fdb.KindOf(vid, source) != FdbEntryKind.Learned;
+        if (!pinnedElsewhere && _fdb.LearnedOnPort(port) + _fdb.StaticOnPort(port) < ingress.MaxSecureMacs)
         {
-            bool learned = ingress.StickySecure
-                ? _fdb.AddPermanent(vid, source, port, FdbEntryKind.Sticky, now)
-                : _fdb.Learn(vid, source, port, now, portLimit: 0, bridgeLimit: _plan.MaxLearned) is LearnOutcome.Learned or LearnOutcome.Moved;
-            if (learned)
+            LearnOutcome outcome = ingress.StickySecure
+                ? (_fdb.AddPermanent(vid, source, port, FdbEntryKind.Sticky, now) ? (holder >= 0 ? LearnOutcome.Moved : LearnOutcome.Learned) : LearnOutcome.LimitReached)
+                : _fdb.Learn(vid, source, port, now, portLimit: 0, bridgeLimit: _plan.MaxLearned);
+            if (outcome is LearnOutcome.Learned or LearnOutcome.Moved)
             {
-                counters.Learned++;
+                AfterLearning(counters, outcome, vid, source, port, now);   // counts Learned or MovedIn, and damping sees moves
                 return true;
             }
         }

@@ -106,7 +106,7 @@ public sealed partial class BridgeEngine
         {
             frame.TrafficClass = (byte)action.TrafficClass;
         }
-        Remark(frame, action.RemarkPcp, action.RemarkDscp, rewriteTag);
+        RemarkAt(frame, action.RemarkPcp, action.RemarkDscp, rewriteTag);
         return action.Meter < 0 || Police(frame, plan.Policers[action.Meter], ref color, rewriteTag);
     }
 
@@ -120,7 +120,7 @@ public sealed partial class BridgeEngine
         }
         if (action.Kind == ColorActionKind.Remark)
         {
-            Remark(frame, action.Pcp ?? -1, action.Dscp ?? -1, rewriteTag);
+            RemarkAt(frame, action.Pcp ?? -1, action.Dscp ?? -1, rewriteTag);
         }
         return true;
     }
@@ -140,6 +140,31 @@ public sealed partial class BridgeEngine
         {
             DscpRewriter.TryRewrite(frame.Span, dscp);
         }
+    }
+
+    private void RemarkAt(FrameBuffer frame, int pcp, int dscp, bool egress)
+    {
+        if (egress)
+        {
+            Remark(frame, pcp, dscp, rewriteTag: true);
+        }
+        else
+        {
+            RemarkAtIngress(frame, pcp, dscp);
+        }
+    }
+
+    /// <summary>
+    /// An ingress DSCP remark, after the flow key is taken: egress ACLs match the frame as received,
+    /// whether or not an ingress ACL happened to build the key first.
+    /// </summary>
+    private void RemarkAtIngress(FrameBuffer frame, int pcp, int dscp)
+    {
+        if (dscp >= 0)
+        {
+            TryFlowKey(frame, frame.Vid);
+        }
+        Remark(frame, pcp, dscp, rewriteTag: false);
     }
 
     private static void SetPriority(FrameBuffer frame, int priority, ForwardingPlan plan, bool rewriteTag)

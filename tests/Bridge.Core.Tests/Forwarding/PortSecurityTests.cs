@@ -40,4 +40,37 @@ public sealed class PortSecurityTests
         harness.Send(2, new FrameBuilder().From(newcomer).Build());
         Assert.Equal(2, harness.Engine.Fdb.Lookup(1, newcomer));   // the bridge still has room to learn
     }
+    [Fact]
+    public void StickyLearningCannotTakeAMacPinnedToAnotherPort()
+    {
+        var server = MacAddress.Parse("02:00:00:00:0a:01");
+        var harness = new BridgeHarness(new BridgeConfig
+        {
+            Ports =
+            [
+                new PortConfig { Name = "sticky", Security = new PortSecurity { Enabled = true, MaxMacs = 4, Sticky = true } },
+                new PortConfig { Name = "server", Security = new PortSecurity { Enabled = true, MaxMacs = 4, AllowedMacs = [new SecureMac(server)] } },
+            ],
+        });
+        harness.Send(0, new FrameBuilder().From(server).Build());   // spoofing the server's configured MAC
+        Assert.Empty(harness.DrainEgress());
+        Assert.Equal(1, harness.Engine.Counters(0).DroppedFor(DropReason.PortSecurityViolation));
+        Assert.Equal(1, harness.Engine.Fdb.Lookup(1, server));
+    }
+
+    [Fact]
+    public void AMoveOntoASecuredPortCountsAsAMove()
+    {
+        var vm = MacAddress.Parse("02:00:00:00:0b:01");
+        var harness = new BridgeHarness(new BridgeConfig
+        {
+            Ports = [new PortConfig { Name = "old" }, new PortConfig { Name = "secured", Security = new PortSecurity { Enabled = true, MaxMacs = 2 } }],
+        });
+        harness.Send(0, new FrameBuilder().From(vm).Build());
+        harness.Send(1, new FrameBuilder().From(vm).Build());
+        harness.DrainEgress();
+        Assert.Equal(1, harness.Engine.Fdb.Lookup(1, vm));
+        Assert.Equal(1, harness.Engine.Counters(1).MovedIn);
+        Assert.Equal(0, harness.Engine.Counters(1).Learned);
+    }
 }

@@ -282,4 +282,21 @@ public sealed class QosForwardingTests
         harness.Send(Vm, Udp(VmA, Host));
         Assert.Single(harness.DrainEgress());
     }
+    [Fact]
+    public void AnEgressAclMatchesTheDscpAsReceivedEvenAfterAnIngressRemark()
+    {
+        var meter = new MeterConfig { Name = "remark-all", CommittedRateBitsPerSecond = 1_000_000, Green = ColorAction.Remark(dscp: 0) };
+        var acl = new AccessList
+        {
+            Name = "no-ef-out",
+            DefaultVerdict = AclVerdict.Permit,
+            Rules = [new AclRule("ef", AclVerdict.Deny, new AclMatch { Dscp = 46 })],
+        };
+        var harness = Bridge(new PortQos { Policer = "remark-all" }, new BridgeConfig { Meters = [meter], Acls = [acl] });
+        var ports = harness.Engine.Config.Ports;
+        harness.Engine.Publish(harness.Engine.Config with { Ports = [ports[0], ports[1] with { EgressAcl = "no-ef-out" }, ports[2]] });
+        harness.Send(Vm, Udp(VmA, Host, dscp: 46));
+        Assert.Empty(harness.DrainEgress());   // matched on DSCP 46, though the policer remarked it to 0
+        Assert.Equal(1, harness.Engine.Counters(Uplink).EgressDroppedFor(DropReason.AclDenied));
+    }
 }
