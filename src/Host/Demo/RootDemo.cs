@@ -91,6 +91,8 @@ internal static class RootDemo
             await lab.PingAsync(DemoScenario.VmB, DemoScenario.HostC, cancel).ConfigureAwait(false),
             await lab.PingAsync(DemoScenario.VmA, DemoScenario.VmB, cancel).ConfigureAwait(false),
         };
+        Explain(output, "the dumb vswitch sent everything from the VMs up its uplink, vm-a's frames for vm-b too:");
+        lab.Vswitch("stats");
         Explain(output, "the bridge learned both VMs on hv1 and host-c on hv2:");
         lab.Hairpin("fdb", "show");
         Explain(output, "vm-a's pings to vm-b were counted as drops, with the reason:");

@@ -121,19 +121,50 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     }
 
     /// <summary>`hairpin ARGS...` against the bridge, printed as typed and its output indented under it.</summary>
-    public int Hairpin(params string[] args)
+    public int Hairpin(params string[] args) => Show(BridgeSocket, $"hairpin {string.Join(' ', args)}", args);
+
+    /// <summary>`hairpin --socket VSWITCH ARGS...`: the same CLI against the dumb vswitch.</summary>
+    public int Vswitch(params string[] args) => Show(VswitchSocket, $"hairpin --socket {VswitchSocket} {string.Join(' ', args)}", args);
+
+    private int Show(string socket, string typed, string[] args)
     {
-        _output.WriteLine($"$ hairpin {string.Join(' ', args)}");
-        (int exit, string text) = Call(BridgeSocket, args);
-        foreach (string line in text.TrimEnd().Split('\n'))
+        _output.WriteLine($"$ {typed}");
+        (int exit, string text) = Call(socket, args);
+        foreach (string line in Shown(text))
         {
-            _output.WriteLine($"  {line}");
+            _output.WriteLine(line.Length == 0 ? "" : $"  {line}");
         }
         if (exit != 0)
         {
             _output.WriteLine($"  (exit {exit})");
         }
         return exit;
+    }
+
+    /// <summary>The command's lines, less `stats`' per-class queue table (all zeros here, and not the point).</summary>
+    private static IEnumerable<string> Shown(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            yield break;
+        }
+        bool queues = false;
+        foreach (string line in text.TrimEnd().Split('\n'))
+        {
+            if (line.StartsWith("PORT  CLASS ", StringComparison.Ordinal))
+            {
+                queues = true;
+                yield return "(per-class queue table left out)";
+            }
+            else if (line.Length == 0)
+            {
+                queues = false;
+            }
+            if (!queues)
+            {
+                yield return line;
+            }
+        }
     }
 
     /// <summary>Rewrites the bridge's config file (shown as a diff-like listing of what was added).</summary>
