@@ -23,8 +23,12 @@ internal static class Cli
     [
         new("demo",
             """
-              demo      run a built-in forwarding scenario through the bridge engine
-                        (hairpin off, then on, on a VEPA uplink) and print what each port receives
+              demo [--in-process]
+                        show hairpin off, hairpin on (live, by the CLI) and an ACL on a VEPA uplink.
+                        As root: a lab of network namespaces (two VMs behind the dumb vswitch, a
+                        host on a second port) pinging through the real appliance, removed at the
+                        end; otherwise, or with --in-process: frames built in memory through the
+                        bridge engine
             """,
             RunDemo),
         new("bridge", Appliance.BridgeCommand.Usage, Appliance.BridgeCommand.Run),
@@ -83,10 +87,19 @@ internal static class Cli
 
     private static int RunDemo(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length > 0)
+        bool inProcess = args is ["--in-process"];
+        if (args.Length > (inProcess ? 1 : 0))
         {
-            stderr.WriteLine($"hairpin demo: unexpected argument '{args[0]}' (the demo takes none)");
+            stderr.WriteLine($"hairpin demo: unexpected argument '{args[^1]}' (usage: hairpin demo [--in-process])");
             return UsageError;
+        }
+        if (!Environment.IsPrivilegedProcess)
+        {
+            stdout.WriteLine("not root: running in-process endpoints instead of network namespaces");
+        }
+        else if (!inProcess)
+        {
+            return RootDemo.Run(stdout, stderr);
         }
         DemoScenario.Run(stdout);
         return Success;

@@ -1,0 +1,207 @@
+// The root demo's running lab: the namespaces, the dumb vswitch in hv and the appliance in br as child
+// processes, their config files and management sockets in one temp directory. It runs the commands a
+// newcomer would type (ping in a namespace, `hairpin ...` over the socket) and prints each before its
+// output. Disposal stops the children by PID and removes the namespaces and the directory.
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Hairpin.Host.Demo;
+
+/// <summary>One `ping` between two demo hosts, as measured.</summary>
+internal sealed record PingResult(string From, string To, int Sent, int Received)
+{
+    public bool Reached => Received > 0;
+}
+
+/// <summary>Not thread-safe: the demo drives it from one flow; only cancellation comes from elsewhere.</summary>
+internal sealed partial class RootDemoLab : IAsyncDisposable
+{
+    public const int PingCount = 3;
+
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PingLimit = TimeSpan.FromSeconds(10);
+
+    private readonly TextWriter _output;
+    private LabProcess? _vswitch;
+    private LabProcess? _appliance;
+
+    private RootDemoLab(NamespaceLab net, string directory, TextWriter output)
+    {
+        Net = net;
+        Directory = directory;
+        _output = output;
+    }
+
+    public NamespaceLab Net { get; }
+    public string Directory { get; }
+    public string BridgeConfigFile => Path.Combine(Directory, "bridge.yaml");
+    public string BridgeSocket => Path.Combine(Directory, "bridge.sock");
+    public string VswitchConfigFile => Path.Combine(Directory, "dumb-vswitch.yaml");
+    public string VswitchSocket => Path.Combine(Directory, "dumb-vswitch.sock");
+
+    /// <summary>Builds the namespaces, starts the dumb vswitch and the appliance, and waits until their ports are up.</summary>
+    public static async Task<RootDemoLab> StartAsync(TextWriter output, CancellationToken cancel)
+    {
+        string vswitch = await LabBinaries.DumbVswitchAsync(output, cancel).ConfigureAwait(false);
+        NamespaceLab net = await NamespaceLab.CreateAsync(cancel).ConfigureAwait(false);
+        string directory = Path.Combine(Path.GetTempPath(), $"hairpin-demo-{net.Suffix}");
+        System.IO.Directory.CreateDirectory(directory);
+        var lab = new RootDemoLab(net, directory, output);
+        try
+        {
+            await lab.StartChildrenAsync(vswitch, cancel).ConfigureAwait(false);
+            return lab;
+        }
+        catch
+        {
+            await lab.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task StartChildrenAsync(string vswitch, CancellationToken cancel)
+    {
+        await File.WriteAllTextAsync(VswitchConfigFile, DemoConfigs.DumbVswitch(VswitchSocket), cancel).ConfigureAwait(false);
+        await File.WriteAllTextAsync(BridgeConfigFile, DemoConfigs.Bridge(BridgeSocket, withAcl: false), cancel).ConfigureAwait(false);
+
+        _output.WriteLine($"starting the dumb vswitch in {Net.Hypervisor} (uplink + afpacket ports vma, vmb):");
+        _output.WriteLine($"$ ip netns exec {Net.Hypervisor} dotnet {vswitch} --config {VswitchConfigFile}");
+        _vswitch = LabProcess.Start("the dumb vswitch", "ip", ["netns", "exec", Net.Hypervisor, "dotnet", vswitch, "--config", VswitchConfigFile]);
+        _output.WriteLine($"starting the bridge in {Net.Bridge} (ports hv1, hv2):");
+        _output.WriteLine($"$ ip netns exec {Net.Bridge} dotnet {LabBinaries.Appliance} bridge --config {BridgeConfigFile}");
+        _appliance = LabProcess.Start("the bridge", "ip", ["netns", "exec", Net.Bridge, "dotnet", LabBinaries.Appliance, "bridge", "--config", BridgeConfigFile]);
+
+        await WaitForPortsAsync(_vswitch, VswitchSocket, 3, cancel).ConfigureAwait(false);
+        await WaitForPortsAsync(_appliance, BridgeSocket, 2, cancel).ConfigureAwait(false);
+        _output.WriteLine($"both up; the hairpin commands below reach the bridge through its socket: export HAIRPIN_SOCKET={BridgeSocket}");
+    }
+
+    /// <summary>Polls `link show` over the child's socket until <paramref name="ports"/> ports are up; bounded.</summary>
+    private static async Task WaitForPortsAsync(LabProcess child, string socket, int ports, CancellationToken cancel)
+    {
+        DateTime deadline = DateTime.UtcNow + StartLimit;
+        while (true)
+        {
+            if (child.HasExited)
+            {
+                throw new InvalidOperationException($"{child.Name} exited while starting:\n{child.Log}");
+            }
+            if (File.Exists(socket) && Call(socket, "link", "show") is (0, string links) && UpPort().Count(links) >= ports)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{child.Name} did not bring its {ports} ports up within {StartLimit.TotalSeconds:0} s:\n{child.Log}");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>`ping -c 3 -i 0.2 -W 1` from one host's namespace to another's address; prints the command and ping's summary.</summary>
+    public async Task<PingResult> PingAsync(DemoHost from, DemoHost to, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        string ns = Net.NamespaceOf(from);
+        string[] ping = ["ping", "-n", "-c", PingCount.ToString(CultureInfo.InvariantCulture), "-i", "0.2", "-W", "1", to.IpText];
+        _output.WriteLine($"$ ip netns exec {ns} {string.Join(' ', ping)}      # {from.Name} -> {to.Name}");
+        LabProcess.Result result = await NamespaceLab.InAsync(ns, ping, PingLimit, cancel).ConfigureAwait(false);
+        Match summary = PingSummary().Match(result.Output);
+        if (!summary.Success)
+        {
+            throw new InvalidOperationException($"ping printed no summary (exit {result.ExitCode}): {result.Output}{result.Error}");
+        }
+        _output.WriteLine($"  {summary.Value.Trim()}");
+        var measured = new PingResult(from.Name, to.Name,
+            int.Parse(summary.Groups["sent"].Value, CultureInfo.InvariantCulture),
+            int.Parse(summary.Groups["received"].Value, CultureInfo.InvariantCulture));
+        _output.WriteLine($"  => {measured.From} -> {measured.To}: {measured.Received} of {measured.Sent} answered ({(measured.Reached ? "reachable" : "unreachable")})");
+        return measured;
+    }
+
+    /// <summary>`hairpin ARGS...` against the bridge, printed as typed and its output indented under it.</summary>
+    public int Hairpin(params string[] args) => Show(BridgeSocket, $"hairpin {string.Join(' ', args)}", args);
+
+    /// <summary>`hairpin --socket VSWITCH ARGS...`: the same CLI against the dumb vswitch.</summary>
+    public int Vswitch(params string[] args) => Show(VswitchSocket, $"hairpin --socket {VswitchSocket} {string.Join(' ', args)}", args);
+
+    private int Show(string socket, string typed, string[] args)
+    {
+        _output.WriteLine($"$ {typed}");
+        (int exit, string text) = Call(socket, args);
+        foreach (string line in Shown(text))
+        {
+            _output.WriteLine(line.Length == 0 ? "" : $"  {line}");
+        }
+        if (exit != 0)
+        {
+            _output.WriteLine($"  (exit {exit})");
+        }
+        return exit;
+    }
+
+    /// <summary>The command's lines, less `stats`' per-class queue table (all zeros here, and not the point).</summary>
+    private static IEnumerable<string> Shown(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            yield break;
+        }
+        bool queues = false;
+        foreach (string line in text.TrimEnd().Split('\n'))
+        {
+            if (line.StartsWith("PORT  CLASS ", StringComparison.Ordinal))
+            {
+                queues = true;
+                yield return "(per-class queue table left out)";
+            }
+            else if (line.Length == 0)
+            {
+                queues = false;
+            }
+            if (!queues)
+            {
+                yield return line;
+            }
+        }
+    }
+
+    /// <summary>Rewrites the bridge's config file (shown as a diff-like listing of what was added).</summary>
+    public Task WriteBridgeConfigAsync(string yaml, CancellationToken cancel) => File.WriteAllTextAsync(BridgeConfigFile, yaml, cancel);
+
+    private static (int Exit, string Output) Call(string socket, params string[] args)
+    {
+        using var output = new StringWriter { NewLine = "\n" };
+        int exit = Cli.Run(["--socket", socket, .. args], output, output);
+        return (exit, output.ToString());
+    }
+
+    /// <summary>Stops both children (SIGTERM, then SIGKILL), deletes the namespaces and the directory; prints each step.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (LabProcess? child in new[] { _appliance, _vswitch })
+        {
+            if (child is not null)
+            {
+                _output.WriteLine($"stopping {child.Name} (pid {child.Id})");
+                await child.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        _appliance = _vswitch = null;
+        string namespaces = string.Join(' ', Net.Namespaces);
+        await Net.DisposeAsync().ConfigureAwait(false);
+        _output.WriteLine($"deleted namespaces {namespaces}");
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+            _output.WriteLine($"deleted {Directory}");
+        }
+    }
+
+    [GeneratedRegex(@"^\s*(?<sent>\d+) packets transmitted, (?<received>\d+) received.*$", RegexOptions.Multiline)]
+    private static partial Regex PingSummary();
+
+    [GeneratedRegex(@"\bup\b")]
+    private static partial Regex UpPort();
+}
