@@ -1,0 +1,136 @@
+// The issue's lab with both of Hairpin's programs, each a child process in its own namespace: VMs are
+// namespaces whose eth0 is a veth into the "hypervisor" namespace, where `dumb-vswitch` attaches them
+// (AF_PACKET) and sends everything up its uplink veth, whose far end is port hv1 of `hairpin bridge`
+// in the "bridge" namespace; host C is a namespace on the appliance's hv2. Link-local addresses, IPv6
+// off (the only frames are the test's own), everything removed on dispose even when a test failed.
+using System.Globalization;
+using Hairpin.Host.Tests.Infrastructure;
+
+namespace Hairpin.DumbVswitch.Tests.RealPeers;
+
+internal sealed record LabVm(string Name, string Mac, string Address, int? Vlan = null);
+
+internal sealed class VswitchApplianceLab : IAsyncDisposable
+{
+    public const string AddressC = "169.254.93.3";
+    public const string MacC = "02:93:00:00:00:0c";
+
+    private readonly List<NetNamespace> _namespaces = [];
+    private readonly Dictionary<string, NetNamespace> _vms = [];
+    private VswitchProcess? _vswitch;
+    private ApplianceProcess? _appliance;
+
+    private VswitchApplianceLab()
+    {
+    }
+
+    public NetNamespace Bridge { get; private set; } = null!;
+    public NetNamespace Hypervisor { get; private set; } = null!;
+    public NetNamespace HostC { get; private set; } = null!;
+    public VswitchProcess Vswitch => _vswitch!;
+    public ApplianceProcess Appliance => _appliance!;
+
+    public NetNamespace Vm(string name) => _vms[name];
+
+    /// <param name="hv1Settings">Extra YAML lines for the appliance's hv1 (indented 4), e.g. "    hairpin: true".</param>
+    /// <param name="hv2Settings">The same for hv2 (host C).</param>
+    public static async Task<VswitchApplianceLab> StartAsync(IReadOnlyList<LabVm> vms, string hv1Settings = "", string hv2Settings = "")
+    {
+        var lab = new VswitchApplianceLab();
+        try
+        {
+            lab.Bridge = await lab.NamespaceAsync();
+            lab.Hypervisor = await lab.NamespaceAsync();
+            lab.HostC = await lab.NamespaceAsync();
+            await VethAsync(lab.Hypervisor, "uplink", lab.Bridge, "hv1");
+            await VethAsync(lab.HostC, "eth0", lab.Bridge, "hv2");
+            await HostAsync(lab.HostC, MacC, AddressC);
+            var vmYaml = new System.Text.StringBuilder();
+            for (int index = 0; index < vms.Count; index++)
+            {
+                LabVm vm = vms[index];
+                NetNamespace ns = await lab.NamespaceAsync();
+                lab._vms[vm.Name] = ns;
+                string port = $"v{index}";
+                await VethAsync(lab.Hypervisor, port, ns, "eth0");
+                await HostAsync(ns, vm.Mac, vm.Address);
+                vmYaml.Append(CultureInfo.InvariantCulture, $"  - name: {vm.Name}\n    mac: \"{vm.Mac}\"\n    attach: {{ afpacket: {port} }}\n");
+                if (vm.Vlan is int vlan)
+                {
+                    vmYaml.Append(CultureInfo.InvariantCulture, $"    vlan: {vlan}\n");
+                }
+            }
+
+            lab._appliance = await ApplianceProcess.StartAsync(lab.Bridge.Name, $"""
+                ports:
+                  - name: hv1
+                    attach: {"{"} afpacket: hv1 {"}"}
+                {hv1Settings}
+                  - name: hv2
+                    attach: {"{"} afpacket: hv2 {"}"}
+                {hv2Settings}
+                """);
+            lab._vswitch = await VswitchProcess.StartAsync(lab.Hypervisor.Name, $"uplink: {{ afpacket: uplink }}\nvms:\n{vmYaml}");
+            Assert.True(await Eventually.HoldsAsync(() => UpCount(lab.Appliance.Cli("link", "show").Output) == 2, 15_000), $"both appliance ports up{lab.Diagnostics()}");
+            Assert.True(await Eventually.HoldsAsync(() => UpCount(lab.Vswitch.Cli("link", "show").Output) == vms.Count + 1, 15_000), $"the vswitch's uplink and VMs up{lab.Diagnostics()}");
+            return lab;
+        }
+        catch
+        {
+            await lab.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static int UpCount(string linkShow) => linkShow.Split('\n').Count(line => line.Contains(" up ", StringComparison.Ordinal));
+
+    /// <summary>What both programs say about themselves, for failure messages.</summary>
+    public string Diagnostics() =>
+        $"\nappliance:\n{Appliance.Cli("link", "show").Output}\n{Appliance.Cli("stats").Output}\n{Appliance.Cli("fdb", "show").Output}" +
+        $"\nvswitch:\n{Vswitch.Cli("link", "show").Output}\n{Vswitch.Cli("stats").Output}\nappliance log:\n{Tail(Appliance.Log)}\nvswitch log:\n{Tail(Vswitch.Log)}";
+
+    private static string Tail(string log) => log.Length > 4000 ? log[^4000..] : log;
+
+    /// <summary>A permanent neighbour entry, so a ping is lost (not held for ARP) while the path is closed.</summary>
+    public static Task StaticNeighbourAsync(NetNamespace ns, string address, string mac) =>
+        ns.IpAsync("neigh", "replace", address, "lladdr", mac, "dev", "eth0", "nud", "permanent");
+
+    private async Task<NetNamespace> NamespaceAsync()
+    {
+        NetNamespace ns = await NetNamespace.CreateAsync();
+        _namespaces.Add(ns);
+        await ns.ExecAsync(["sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
+        await ns.ExecAsync(["sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1"]);
+        return ns;
+    }
+
+    /// <summary>A veth created straight inside the two namespaces (names are private to them), both ends up.</summary>
+    private static async Task VethAsync(NetNamespace leftNs, string left, NetNamespace rightNs, string right)
+    {
+        await ProcessRunner.RunAsync("ip", ["link", "add", left, "netns", leftNs.Name, "type", "veth", "peer", "name", right, "netns", rightNs.Name]);
+        await leftNs.IpAsync("link", "set", left, "up");
+        await rightNs.IpAsync("link", "set", right, "up");
+    }
+
+    private static async Task HostAsync(NetNamespace ns, string mac, string address)
+    {
+        await ns.IpAsync("link", "set", "eth0", "address", mac);
+        await ns.IpAsync("addr", "add", address + "/16", "dev", "eth0");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_vswitch is not null)
+        {
+            await _vswitch.DisposeAsync();
+        }
+        if (_appliance is not null)
+        {
+            await _appliance.DisposeAsync();
+        }
+        foreach (NetNamespace ns in _namespaces)
+        {
+            await ns.DisposeAsync();
+        }
+    }
+}
