@@ -106,6 +106,14 @@ public sealed partial class ManagementServer : IAsyncDisposable
             {
                 return;
             }
+            catch (ObjectDisposedException) when (stopping.IsCancellationRequested)
+            {
+                return;   // Dispose closed the listener under a pending accept
+            }
+            catch (SocketException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
             catch (SocketException e)
             {
                 LogAcceptFailed(_logger, e);

@@ -52,6 +52,7 @@ public sealed class BridgeRuntimeTests
         await using (runtime)
         {
             PortQueues hv1 = await peers["hv1"].Attached;
+            await peers["hv2"].Attached;   // a frame for a port whose peer is not there yet is dropped (tx-link-down)
             hv1.Receive(Frame(VmA, MacAddress.Broadcast));
             byte[] received = Assert.Single(await peers["hv2"].TakeSentAsync(1, Patience));
             Assert.Equal(Frame(VmA, MacAddress.Broadcast), received);
@@ -147,6 +148,7 @@ public sealed class BridgeRuntimeTests
         {
             using var metrics = new BridgeMetrics(runtime);
             PortQueues hv1 = await peers["hv1"].Attached;
+            await peers["hv2"].Attached;
             hv1.Receive(Frame(VmA, MacAddress.Broadcast));
             hv1.Receive(new FrameBuilder().From(MacAddress.Broadcast).To(VmB).Build());   // a group source MAC: dropped
             await peers["hv2"].TakeSentAsync(1, Patience);
