@@ -162,4 +162,42 @@ public sealed class BridgeRuntimeTests
             Assert.Contains("hairpin_port_up{port=\"hv2\"} 1", text, StringComparison.Ordinal);
         }
     }
+    [Fact]
+    public async Task AReloadOfABadFileIsRejectedWithFileAndLineAndTheBridgeKeepsForwarding()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"hairpin-reload-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, "ports:\n  - name: hv1\n    attach: { stream: { listen: /tmp/hv1.sock } }\n  - name: hv2\n    attach: { stream: { listen: /tmp/hv2.sock } }\n");
+        try
+        {
+            HostConfig loaded = HostConfigLoader.Load(file) with { Bridge = HostConfigLoader.Load(file).Bridge with { LoopDetection = new LoopDetection { Enabled = false } } };
+            var (runtime, peers) = Start(loaded);
+            await using (runtime)
+            {
+                var control = new BridgeControl(runtime, path =>
+                {
+                    try
+                    {
+                        return HostConfigLoader.Load(path);
+                    }
+                    catch (ConfigException error)
+                    {
+                        throw new Hairpin.Host.Management.ManagementException("rejected", [.. error.Errors.Select(e => e.ToString())]);
+                    }
+                }, (_, _, _) => throw new NotSupportedException());
+                await File.WriteAllTextAsync(file, "ports:\n  - name: hv1\n    attach: { stream: { listen: /tmp/hv1.sock } }\n    hairpn: true\n");
+                var error = await Assert.ThrowsAsync<Hairpin.Host.Management.ManagementException>(() => control.ReloadAsync(CancellationToken.None));
+                Assert.Contains(error.Details, line => line.StartsWith($"{file}:4:", StringComparison.Ordinal) && line.Contains("hairpin", StringComparison.Ordinal));
+                Assert.Same(loaded, runtime.Config);
+
+                PortQueues hv1 = await peers["hv1"].Attached;
+                await peers["hv2"].Attached;
+                hv1.Receive(Frame(VmA, MacAddress.Broadcast));
+                Assert.Single(await peers["hv2"].TakeSentAsync(1, Patience));   // still forwarding under the old configuration
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
