@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Hairpin.DumbVswitch.Configuration;
 using Hairpin.DumbVswitch.Management;
+using Hairpin.DumbVswitch.Metrics;
 using Hairpin.DumbVswitch.Runtime;
 using Hairpin.Host.Management;
 using Hairpin.Host.Transports;
@@ -86,6 +87,8 @@ internal static class VswitchCli
         try
         {
             using var runtime = new DumbVswitchRuntime(config, createTransport, logger);
+            using var metrics = new VswitchMetrics(runtime);
+            using PrometheusEndpointLease prometheus = new(config.Metrics.Prometheus);
             ManagementServer management = ManagementServer.Start(new VswitchControl(runtime), config.Management, logger);
             try
             {
@@ -98,7 +101,7 @@ internal static class VswitchCli
             return Success;
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or NotSupportedException
-            or IOException or UnauthorizedAccessException or SocketException)
+            or IOException or UnauthorizedAccessException or SocketException or System.Net.HttpListenerException)
         {
             stderr.WriteLine($"dumb-vswitch: {exception.Message}");
             return Failure;

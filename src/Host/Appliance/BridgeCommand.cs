@@ -57,7 +57,17 @@ internal static partial class BridgeCommand
             WriteErrors(stderr, error);
             return 1;
         }
-        return RunAsync(config, level, stdout).GetAwaiter().GetResult();
+        try
+        {
+            return RunAsync(config, level, stdout).GetAwaiter().GetResult();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException
+            or System.Net.Sockets.SocketException or System.Net.HttpListenerException)
+        {
+            // Start-up problems the operator can fix (socket in use, metrics port taken, no permission): one line.
+            stderr.WriteLine($"hairpin bridge: {error.Message}");
+            return 1;
+        }
     }
 
     private static async Task<int> RunAsync(HostConfig config, LogLevel level, TextWriter stdout)

@@ -188,11 +188,20 @@ internal static class ConfigScalars
         return scaled > long.MaxValue ? throw new FormatException($"'{text}' is too large") : (long)scaled;
     }
 
-    /// <summary>A loopback or other IP address with a port, e.g. "127.0.0.1:9417" or "[::1]:9417".</summary>
-    public static string Endpoint(string text) =>
-        IPEndPoint.TryParse(text, out IPEndPoint? endpoint) && endpoint.Port != 0 && text.Contains(':', StringComparison.Ordinal)
+    /// <summary>
+    /// A loopback address with a port, e.g. "127.0.0.1:9417" or "[::1]:9417": counters reveal the
+    /// network's layout, so exposing them beyond the machine is a proxy's decision, not ours.
+    /// </summary>
+    public static string Endpoint(string text)
+    {
+        if (!IPEndPoint.TryParse(text, out IPEndPoint? endpoint) || endpoint.Port == 0 || !text.Contains(':', StringComparison.Ordinal))
+        {
+            throw new FormatException($"'{text}' is not ADDRESS:PORT (e.g. 127.0.0.1:9417)");
+        }
+        return IPAddress.IsLoopback(endpoint.Address)
             ? text
-            : throw new FormatException($"'{text}' is not ADDRESS:PORT (e.g. 127.0.0.1:9417)");
+            : throw new FormatException($"'{text}' is not a loopback address (127.0.0.0/8 or [::1]): the metrics endpoint is served on this machine only");
+    }
 
     /// <summary>Linux interface names: 1..15 characters (IFNAMSIZ 16 with the NUL), no '/', ':' or whitespace.</summary>
     public static string InterfaceName(string text)
