@@ -31,7 +31,15 @@ internal static class DeviceTransportLoop
             using (device)
             {
                 queues.MarkUp();
-                reason = await PumpAsync(device, queues, name, cancellation).ConfigureAwait(false);
+                queues.AttachDirect(device);
+                try
+                {
+                    reason = await PumpAsync(device, queues, name, cancellation).ConfigureAwait(false);
+                }
+                finally
+                {
+                    queues.DetachDirect();   // before the device closes: no sender may be inside it then
+                }
             }
             queues.MarkDown(reason);
             queues.DropOutboundLinkDown();

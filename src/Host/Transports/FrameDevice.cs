@@ -3,8 +3,9 @@
 namespace Hairpin.Host.Transports;
 
 /// <summary>
-/// Threading: one thread calls <see cref="Receive"/>, one other calls <see cref="Send"/>, and
-/// Dispose runs after both have stopped.
+/// Threading: one thread calls <see cref="Receive"/>; <see cref="Send"/> is one non-blocking syscall
+/// on the descriptor and may be called from the send pump and, while the port is attached directly
+/// (PortQueues.AttachDirect), from the forwarding loop. Dispose runs after all of them have stopped.
 /// </summary>
 internal abstract class FrameDevice : IDisposable
 {

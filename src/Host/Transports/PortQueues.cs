@@ -11,6 +11,8 @@ public sealed class PortQueues : IDisposable
     private long _outboundDroppedSendFailed;
     private long _protocolErrors;
     private volatile bool _up;
+    private readonly Lock _directLock = new();
+    private FrameDevice? _direct;   // a device the sender may write straight into (non-blocking), while up
 
     /// <param name="wakeForwarding">Set when frames arrive; the forwarding loop waits on it.</param>
     public PortQueues(string portName, int slots, int slotSize, ManualResetEventSlim wakeForwarding)
@@ -52,6 +54,10 @@ public sealed class PortQueues : IDisposable
     /// <summary>Forwarding loop: a frame to send (queue it, then wake the transport).</summary>
     public bool Send(ReadOnlySpan<byte> frame)
     {
+        if (Volatile.Read(ref _direct) is not null && SendDirect(frame))
+        {
+            return true;
+        }
         bool queued = Outbound.TryWrite(frame);
         if (queued)
         {
@@ -84,6 +90,44 @@ public sealed class PortQueues : IDisposable
 
     /// <summary>Transport: the peer broke the framing and its connection was dropped.</summary>
     public void CountProtocolError() => Interlocked.Increment(ref _protocolErrors);
+
+    /// <summary>
+    /// Transport: frames may go straight into <paramref name="device"/> (its Send never blocks), saving
+    /// the hand-off to the transport's send thread and its wake-up for every frame.
+    /// </summary>
+    internal void AttachDirect(FrameDevice device)
+    {
+        lock (_directLock)
+        {
+            _direct = device;
+        }
+    }
+
+    /// <summary>Transport: before the device is closed; once this returns, no sender is inside it.</summary>
+    internal void DetachDirect()
+    {
+        lock (_directLock)
+        {
+            _direct = null;
+        }
+    }
+
+    /// <summary>False when no device is attached (any more): the caller queues the frame instead.</summary>
+    private bool SendDirect(ReadOnlySpan<byte> frame)
+    {
+        lock (_directLock)
+        {
+            if (_direct is not FrameDevice device)
+            {
+                return false;
+            }
+            if (device.Send(frame) != FrameDevice.Sent.Sent)
+            {
+                CountSendFailed();   // refused, or gone: the receive side sees it go and takes the port down
+            }
+            return true;
+        }
+    }
 
     /// <summary>Transport: the peer is there.</summary>
     public void MarkUp()
