@@ -69,19 +69,5 @@ public static class DropReasons
     public static readonly int Count = Enum.GetValues<DropReason>().Length;
 
     /// <summary>Lower-case, hyphenated names for CLIs and metrics, e.g. "reflective-relay-off".</summary>
-    public static string Name(DropReason reason)
-    {
-        string text = reason.ToString();
-        var name = new System.Text.StringBuilder(text.Length + 4);
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (char.IsUpper(c) && i > 0)
-            {
-                name.Append('-');
-            }
-            name.Append(char.ToLowerInvariant(c));
-        }
-        return name.ToString();
-    }
+    public static string Name(DropReason reason) => KebabNames.Of(reason);
 }

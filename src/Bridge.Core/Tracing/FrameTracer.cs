@@ -184,14 +184,7 @@ internal sealed partial class FrameTracer
     private string DescribeErrorDisabled(int port)
     {
         PortStatus status = _state.Status(port);
-        string cause = status.Cause switch
-        {
-            ErrorDisableCause.BpduGuard => "bpdu-guard",
-            ErrorDisableCause.PortSecurity => "port-security",
-            ErrorDisableCause.StormControl => "storm-control",
-            ErrorDisableCause.LoopDetected => "loop-detected",
-            _ => "unknown",
-        };
+        string cause = Counters.KebabNames.Of(status.Cause);
         string until = status.RecoverAtSecond == 0 ? "until an operator recovers it" : $"for {status.RecoverAtSecond - _state.Now} s more";
         return $"error-disabled ({cause}) {until}";
     }

@@ -1,5 +1,7 @@
 // Every reason the dumb vswitch drops a frame or a copy of one: one enum, each member counted per
 // port, so that received = delivered + dropped always balances (the bridge's DropReason, VEPA-sized).
+using Hairpin.Bridge.Core.Counters;
+
 namespace Hairpin.DumbVswitch.Vepa;
 
 public enum VepaDropReason : byte
@@ -33,31 +35,9 @@ public static class VepaDropReasons
 {
     public static readonly int Count = Enum.GetValues<VepaDropReason>().Length;
 
-    private static readonly string[] Names = BuildNames();
-
     /// <summary>Lower-case, hyphenated names for CLIs and metrics, e.g. "spoofed-source".</summary>
-    public static string Name(VepaDropReason reason) => Names[(int)reason];
+    public static string Name(VepaDropReason reason) => KebabNames.Of(reason);
 
     /// <summary>True for reasons counted on the egress port (a copy), false for those counted where the frame came in.</summary>
     public static bool IsEgress(VepaDropReason reason) => reason is VepaDropReason.QueueFull or VepaDropReason.PortDown;
-
-    private static string[] BuildNames()
-    {
-        var names = new string[Count];
-        foreach (var reason in Enum.GetValues<VepaDropReason>())
-        {
-            string text = reason.ToString();
-            var name = new System.Text.StringBuilder(text.Length + 4);
-            for (int i = 0; i < text.Length; i++)
-            {
-                if (char.IsUpper(text[i]) && i > 0)
-                {
-                    name.Append('-');
-                }
-                name.Append(char.ToLowerInvariant(text[i]));
-            }
-            names[(int)reason] = name.ToString();
-        }
-        return names;
-    }
 }

@@ -156,7 +156,7 @@ public sealed class BridgeControl(
         return new PortInfo(
             config.Name,
             state,
-            status.IsErrorDisabled ? Kebab(status.Cause.ToString()) : null,
+            status.IsErrorDisabled ? KebabNames.Of(status.Cause) : null,
             runtime.Ports[port].IsUp ? LinkState.Up : LinkState.Down,
             new PortFlags(config.Hairpin, config.Isolated, config.Learning, config.UnknownUnicastFlood, config.MulticastFlood, config.BroadcastFlood, config.BpduGuard),
             config.Vlans.Pvid,
@@ -239,6 +239,4 @@ public sealed class BridgeControl(
     private static TrafficCounters Colored(Policer policer, MeterColor color) => new(policer.Frames(color), policer.Bytes(color));
 
     private static string Verdict(AclVerdict verdict) => verdict == AclVerdict.Permit ? "permit" : "deny";
-
-    private static string Kebab(string pascal) => string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}"));
 }
