@@ -69,7 +69,8 @@ internal sealed class ForwardingPlan
         IReadOnlyList<PortConfig> ports = config.Ports;
         long now = 0;   // policers start with full buckets; the engine keeps unchanged ones across publishes
         Policer[] policers = [.. config.Meters.Select(meter => new Policer(meter, now, timestampFrequency))];
-        int MeterIndex(string name) => config.Meters.ToList().FindIndex(meter => meter.Name == name);
+        Dictionary<string, int> meterIndexes = config.Meters.Select((meter, index) => (meter.Name, index)).ToDictionary(StringComparer.Ordinal);   // names are unique (validated)
+        int MeterIndex(string name) => meterIndexes.GetValueOrDefault(name, -1);
         string[] counterNames = [.. config.Acls.SelectMany(acl => acl.Rules).Select(rule => rule.Actions.Count).OfType<string>().Distinct(StringComparer.Ordinal)];
         var compiled = new Dictionary<string, CompiledAcl>(StringComparer.Ordinal);
         foreach (AccessList acl in config.Acls)
