@@ -55,19 +55,21 @@ public sealed partial class BridgeEngine
         ref PortPlan ingress = ref plan.Ports[port];
         if (ingress.TrustsDscp && DscpRewriter.Read(frame.Span) is int dscp and >= 0)
         {
-            SetPriority(frame, dscp >> 3, plan, rewriteTag: false);   // class selector: the DSCP's top three bits
+            int priority = dscp >> 3;   // class selector: the DSCP's top three bits
+            Remark(frame, priority, -1, egress: false);
+            frame.TrafficClass = plan.ClassOfPriority[priority];
         }
         MeterColor color = (frame.PriorityBits & DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
         bool kept = !ingress.HasIngressPolicy
-            || (ApplyRuleAction(frame, _vmRuleAction, plan, ref color, rewriteTag: false)
-                && ApplyRuleAction(frame, _portRuleAction, plan, ref color, rewriteTag: false));
+            || (ApplyRuleAction(frame, _vmRuleAction, plan, ref color, egress: false)
+                && ApplyRuleAction(frame, _portRuleAction, plan, ref color, egress: false));
         if (kept && plan.VmPolicers[port]?.TryGetValue(((ulong)vid << 48) | source.Value, out int vmPolicer) == true)
         {
-            kept = Police(frame, plan.Policers[vmPolicer], ref color, rewriteTag: false);
+            kept = Police(frame, plan.Policers[vmPolicer], ref color, egress: false);
         }
         if (kept && ingress.Policer >= 0)
         {
-            kept = Police(frame, plan.Policers[ingress.Policer], ref color, rewriteTag: false);
+            kept = Police(frame, plan.Policers[ingress.Policer], ref color, egress: false);
         }
         if (!kept)
         {
@@ -82,12 +84,12 @@ public sealed partial class BridgeEngine
     {
         _egressActionsPending = false;
         MeterColor color = (outgoing.PriorityBits & DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
-        return ApplyRuleAction(outgoing, _egressPortRuleAction, plan, ref color, rewriteTag: true)
-            && ApplyRuleAction(outgoing, _egressVmRuleAction, plan, ref color, rewriteTag: true);
+        return ApplyRuleAction(outgoing, _egressPortRuleAction, plan, ref color, egress: true)
+            && ApplyRuleAction(outgoing, _egressVmRuleAction, plan, ref color, egress: true);
     }
 
     /// <summary>One rule's actions in order: count, mirror (the frame as matched), class, remark, police.</summary>
-    private bool ApplyRuleAction(FrameBuffer frame, RuleAction action, ForwardingPlan plan, ref MeterColor color, bool rewriteTag)
+    private bool ApplyRuleAction(FrameBuffer frame, RuleAction action, ForwardingPlan plan, ref MeterColor color, bool egress)
     {
         if (action.IsNone)
         {
@@ -106,11 +108,11 @@ public sealed partial class BridgeEngine
         {
             frame.TrafficClass = (byte)action.TrafficClass;
         }
-        RemarkAt(frame, action.RemarkPcp, action.RemarkDscp, rewriteTag);
-        return action.Meter < 0 || Police(frame, plan.Policers[action.Meter], ref color, rewriteTag);
+        Remark(frame, action.RemarkPcp, action.RemarkDscp, egress);
+        return action.Meter < 0 || Police(frame, plan.Policers[action.Meter], ref color, egress);
     }
 
-    private bool Police(FrameBuffer frame, Policer policer, ref MeterColor color, bool rewriteTag)
+    private bool Police(FrameBuffer frame, Policer policer, ref MeterColor color, bool egress)
     {
         color = policer.Mark(frame.Length, _batchTimestamp, color);
         ColorAction action = policer.ActionFor(color);
@@ -120,17 +122,21 @@ public sealed partial class BridgeEngine
         }
         if (action.Kind == ColorActionKind.Remark)
         {
-            RemarkAt(frame, action.Pcp ?? -1, action.Dscp ?? -1, rewriteTag);
+            Remark(frame, action.Pcp ?? -1, action.Dscp ?? -1, egress);
         }
         return true;
     }
 
-    private static void Remark(FrameBuffer frame, int pcp, int dscp, bool rewriteTag)
+    /// <summary>
+    /// New markings. At egress the copy's tag already sits in the frame, so its PCP is rewritten
+    /// there; at ingress the flow key is taken first, so egress ACLs match the frame as received.
+    /// </summary>
+    private void Remark(FrameBuffer frame, int pcp, int dscp, bool egress)
     {
         if (pcp >= 0)
         {
             frame.PriorityBits = (ushort)((frame.PriorityBits & DeiBit) | (pcp << PriorityShift));
-            if (rewriteTag && frame.HasCustomerTag)
+            if (egress && frame.HasCustomerTag)
             {
                 Span<byte> tci = frame.Span[(AddressesSize + 2)..];
                 tci[0] = (byte)((tci[0] & 0x1F) | (pcp << 5));
@@ -138,39 +144,12 @@ public sealed partial class BridgeEngine
         }
         if (dscp >= 0)
         {
+            if (!egress)
+            {
+                TryFlowKey(frame, frame.Vid);
+            }
             DscpRewriter.TryRewrite(frame.Span, dscp);
         }
-    }
-
-    private void RemarkAt(FrameBuffer frame, int pcp, int dscp, bool egress)
-    {
-        if (egress)
-        {
-            Remark(frame, pcp, dscp, rewriteTag: true);
-        }
-        else
-        {
-            RemarkAtIngress(frame, pcp, dscp);
-        }
-    }
-
-    /// <summary>
-    /// An ingress DSCP remark, after the flow key is taken: egress ACLs match the frame as received,
-    /// whether or not an ingress ACL happened to build the key first.
-    /// </summary>
-    private void RemarkAtIngress(FrameBuffer frame, int pcp, int dscp)
-    {
-        if (dscp >= 0)
-        {
-            TryFlowKey(frame, frame.Vid);
-        }
-        Remark(frame, pcp, dscp, rewriteTag: false);
-    }
-
-    private static void SetPriority(FrameBuffer frame, int priority, ForwardingPlan plan, bool rewriteTag)
-    {
-        Remark(frame, priority, -1, rewriteTag);
-        frame.TrafficClass = plan.ClassOfPriority[priority];
     }
 
     /// <summary>A copy of the frame as it is now, out of <paramref name="port"/> (SPAN: no VLAN or ACL checks there).</summary>
