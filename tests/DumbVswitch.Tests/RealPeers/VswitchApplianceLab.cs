@@ -4,6 +4,7 @@
 // in the "bridge" namespace; host C is a namespace on the appliance's hv2. Link-local addresses, IPv6
 // off (the only frames are the test's own), everything removed on dispose even when a test failed.
 using System.Globalization;
+using Hairpin.DumbVswitch.Tests.Infrastructure;
 using Hairpin.Host.Tests.Infrastructure;
 
 namespace Hairpin.DumbVswitch.Tests.RealPeers;
@@ -17,8 +18,8 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
 
     private readonly List<NetNamespace> _namespaces = [];
     private readonly Dictionary<string, NetNamespace> _vms = [];
-    private VswitchProcess? _vswitch;
-    private ApplianceProcess? _appliance;
+    private ManagedProcess? _vswitch;
+    private ManagedProcess? _appliance;
 
     private VswitchApplianceLab()
     {
@@ -27,8 +28,8 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
     public NetNamespace Bridge { get; private set; } = null!;
     public NetNamespace Hypervisor { get; private set; } = null!;
     public NetNamespace HostC { get; private set; } = null!;
-    public VswitchProcess Vswitch => _vswitch!;
-    public ApplianceProcess Appliance => _appliance!;
+    public ManagedProcess Vswitch => _vswitch!;
+    public ManagedProcess Appliance => _appliance!;
 
     public NetNamespace Vm(string name) => _vms[name];
 
@@ -61,7 +62,7 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
                 }
             }
 
-            lab._appliance = await ApplianceProcess.StartAsync(lab.Bridge.Name, $"""
+            lab._appliance = await ManagedProcess.StartApplianceAsync(lab.Bridge.Name, $"""
                 ports:
                   - name: hv1
                     attach: {"{"} afpacket: hv1 {"}"}
@@ -70,7 +71,7 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
                     attach: {"{"} afpacket: hv2 {"}"}
                 {hv2Settings}
                 """);
-            lab._vswitch = await VswitchProcess.StartAsync(lab.Hypervisor.Name, $"uplink: {{ afpacket: uplink }}\nvms:\n{vmYaml}");
+            lab._vswitch = await ManagedProcess.StartVswitchAsync(lab.Hypervisor.Name, $"uplink: {{ afpacket: uplink }}\nvms:\n{vmYaml}");
             Assert.True(await Eventually.HoldsAsync(() => UpCount(lab.Appliance.Cli("link", "show").Output) == 2, 15_000), $"both appliance ports up{lab.Diagnostics()}");
             Assert.True(await Eventually.HoldsAsync(() => UpCount(lab.Vswitch.Cli("link", "show").Output) == vms.Count + 1, 15_000), $"the vswitch's uplink and VMs up{lab.Diagnostics()}");
             return lab;

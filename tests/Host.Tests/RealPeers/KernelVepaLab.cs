@@ -12,7 +12,7 @@ public sealed class KernelVepaLab : IAsyncDisposable
     public const string MacB = "02:77:00:00:00:0b";
     public const string MacC = "02:77:00:00:00:0c";
 
-    private KernelVepaLab(NetLab net, ApplianceProcess appliance, string bridgeNs, string vmA, string vmB, string hostC, string hypervisor)
+    private KernelVepaLab(NetLab net, ManagedProcess appliance, string bridgeNs, string vmA, string vmB, string hostC, string hypervisor)
     {
         Net = net;
         Appliance = appliance;
@@ -24,7 +24,7 @@ public sealed class KernelVepaLab : IAsyncDisposable
     }
 
     public NetLab Net { get; }
-    public ApplianceProcess Appliance { get; }
+    public ManagedProcess Appliance { get; }
     public string BridgeNamespace { get; }
     public string VmA { get; }
     public string VmB { get; }
@@ -62,7 +62,7 @@ public sealed class KernelVepaLab : IAsyncDisposable
                 {hv2Settings}
                 {bridgeSettings}
                 """;
-            ApplianceProcess appliance = await ApplianceProcess.StartAsync(bridge, yaml);
+            ManagedProcess appliance = await ManagedProcess.StartApplianceAsync(bridge, yaml);
             var lab = new KernelVepaLab(net, appliance, bridge, vmA, vmB, hostC, hypervisor);
             await Eventually.TrueAsync(() => lab.Appliance.Cli("link", "show").Output.Split('\n').Count(line => line.Contains(" up ", StringComparison.Ordinal)) == 2,
                 "both appliance ports up", TimeSpan.FromSeconds(15));

@@ -43,7 +43,7 @@ public sealed class StreamPortTests
             await NetLab.AddressAsync(host1, "eth0", Host1Address + "/16");
             await NetLab.AddressAsync(host2, "eth0", Host2Address + "/16");
 
-            await using ApplianceProcess appliance = await ApplianceProcess.StartAsync(bridge, $"""
+            await using ManagedProcess appliance = await ManagedProcess.StartApplianceAsync(bridge, $"""
                 ports:
                   - name: vm9
                     attach: {"{"} stream: {"{"} listen: {socketPath} {"}"} {"}"}
@@ -134,7 +134,7 @@ public sealed class StreamPortTests
         return null;
     }
 
-    private static long TxLinkDown(ApplianceProcess appliance)
+    private static long TxLinkDown(ManagedProcess appliance)
     {
         using JsonDocument stats = JsonDocument.Parse(appliance.Cli("--json", "stats").Output);
         JsonElement vm9 = stats.RootElement.GetProperty("ports").EnumerateArray().Single(port => port.GetProperty("name").GetString() == "vm9");
