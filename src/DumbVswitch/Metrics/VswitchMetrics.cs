@@ -4,6 +4,7 @@
 using System.Diagnostics.Metrics;
 using Hairpin.DumbVswitch.Runtime;
 using Hairpin.DumbVswitch.Vepa;
+using Hairpin.Host.Metrics;
 using Hairpin.Host.Transports;
 
 namespace Hairpin.DumbVswitch.Metrics;
@@ -23,7 +24,7 @@ public sealed class VswitchMetrics : IDisposable
         PortCounter("dvs.port.tx.frames", "{frame}", "Frames sent out of the port", c => c.TxFrames);
         PortCounter("dvs.port.tx.bytes", "By", "Bytes sent out of the port", c => c.TxBytes);
         _meter.CreateObservableCounter("dvs.port.dropped", Drops, "{frame}", "Frames dropped, by port, direction and reason");
-        _meter.CreateObservableGauge("dvs.port.up", () => Ports().Select(p => Measure(p.Queues.IsUp ? 1L : 0L, p.Counters.Name)), null, "1 while the port's peer is attached");
+        _meter.CreateObservableGauge("dvs.port.up", () => Ports().Select(p => PortMeasurements.OfPort(p.Queues.IsUp ? 1L : 0L, p.Counters.Name)), null, "1 while the port's peer is attached");
     }
 
     public void Dispose() => _meter.Dispose();
@@ -38,9 +39,7 @@ public sealed class VswitchMetrics : IDisposable
     }
 
     private void PortCounter(string name, string unit, string description, Func<VepaPortCounters, long> read) =>
-        _meter.CreateObservableCounter(name, () => Ports().Select(p => Measure(read(p.Counters), p.Counters.Name)), unit, description);
-
-    private static Measurement<long> Measure(long value, string port) => new(value, new KeyValuePair<string, object?>("port", port));
+        _meter.CreateObservableCounter(name, () => Ports().Select(p => PortMeasurements.OfPort(read(p.Counters), p.Counters.Name)), unit, description);
 
     private IEnumerable<Measurement<long>> Drops()
     {
@@ -51,16 +50,13 @@ public sealed class VswitchMetrics : IDisposable
                 string name = VepaDropReasons.Name((VepaDropReason)reason);
                 if (counters.Dropped[reason] != 0)
                 {
-                    yield return Drop(counters.Dropped[reason], counters.Name, "ingress", name);
+                    yield return PortMeasurements.Drop(counters.Dropped[reason], counters.Name, "ingress", name);
                 }
                 if (counters.EgressDropped[reason] != 0)
                 {
-                    yield return Drop(counters.EgressDropped[reason], counters.Name, "egress", name);
+                    yield return PortMeasurements.Drop(counters.EgressDropped[reason], counters.Name, "egress", name);
                 }
             }
         }
     }
-
-    private static Measurement<long> Drop(long value, string port, string direction, string reason) =>
-        new(value, new KeyValuePair<string, object?>("port", port), new KeyValuePair<string, object?>("direction", direction), new KeyValuePair<string, object?>("reason", reason));
 }

@@ -42,7 +42,7 @@ public sealed class BridgeMetrics : IDisposable
     {
         for (int port = 0; port < _runtime.Ports.Count; port++)
         {
-            yield return new Measurement<long>(read(port, _runtime.Engine.Counters(port)), new KeyValuePair<string, object?>("port", _runtime.Ports[port].PortName));
+            yield return PortMeasurements.OfPort(read(port, _runtime.Engine.Counters(port)), _runtime.Ports[port].PortName);
         }
     }
 
@@ -59,18 +59,15 @@ public sealed class BridgeMetrics : IDisposable
                 string reasonName = DropReasons.Name((DropReason)reason);
                 if (ingress != 0)
                 {
-                    yield return Drop(ingress, name, "ingress", reasonName);
+                    yield return PortMeasurements.Drop(ingress, name, "ingress", reasonName);
                 }
                 if (egress != 0)
                 {
-                    yield return Drop(egress, name, "egress", reasonName);
+                    yield return PortMeasurements.Drop(egress, name, "egress", reasonName);
                 }
             }
         }
     }
-
-    private static Measurement<long> Drop(long value, string port, string direction, string reason) =>
-        new(value, new KeyValuePair<string, object?>("port", port), new KeyValuePair<string, object?>("direction", direction), new KeyValuePair<string, object?>("reason", reason));
 
     private IEnumerable<Measurement<long>> LinkDrops()
     {
