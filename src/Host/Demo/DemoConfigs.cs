@@ -1,12 +1,13 @@
-// The root demo's two config files, written into its temp directory: the dumb vswitch (two VMs on
-// afpacket ports behind one afpacket uplink) and the bridge (hv1 towards that uplink, hv2 towards
-// host-c), the latter in two versions: as started, and with the ACL that step 3 reloads.
+// The demo's config files: the dumb vswitch (two VMs on afpacket ports behind one afpacket uplink) and
+// the bridge (hv1 towards that uplink, hv2 towards host-c), the latter in two versions: as started, and
+// with the VM isolation policy that the last step loads. The in-process story parses the same text, so
+// both paths show one policy.
 namespace Hairpin.Host.Demo;
 
 internal static class DemoConfigs
 {
-    public const string AclName = "vm-policy";
-    public const string RuleName = "vm-a-not-vm-b";
+    public const string VmAPolicy = "vm-a-policy";
+    public const string VmBPolicy = "vm-b-policy";
 
     public static string DumbVswitch(string socket) =>
         $"""
@@ -24,39 +25,47 @@ internal static class DemoConfigs
 
         """;
 
-    /// <param name="withAcl">Step 3: hv1 keeps hairpin on in the file (a reload applies the file as a whole) and gains the ACL.</param>
-    public static string Bridge(string socket, bool withAcl) =>
+    /// <param name="withPolicy">The last step: hv1 keeps hairpin on in the file (a reload applies the file as a whole) and gains the isolation policy.</param>
+    public static string Bridge(string socket, bool withPolicy) =>
         $"""
         # written by `hairpin demo`: the appliance between the hypervisor's uplink (hv1) and host-c (hv2)
         ports:
           - name: {DemoScenario.Uplink}
             attach: {"{"} afpacket: {DemoScenario.Uplink} {"}"}
-        {(withAcl ? AclPortLines : "")}  - name: {DemoScenario.Server}
+        {(withPolicy ? PolicyPortLines : "")}  - name: {DemoScenario.Server}
             attach: {"{"} afpacket: {DemoScenario.Server} {"}"}
-        {(withAcl ? AclLines : "")}management:
+        {(withPolicy ? PolicyLines : "")}management:
           socket: {socket}
 
         """;
 
-    /// <summary>What step 3 adds to hv1, as printed to the newcomer.</summary>
-    public const string AclPortLines =
-        """
+    /// <summary>What the policy adds to hv1: only the two announced VMs may send through it.</summary>
+    public static string PolicyPortLines { get; } =
+        $"""
             hairpin: true
-            ingress_acl: vm-policy
+            port_security: {"{"} max_macs: 2, allowed_macs: ["{DemoScenario.VmA.Mac}", "{DemoScenario.VmB.Mac}"] {"}"}
 
         """;
 
-    /// <summary>The ACL step 3 adds: vm-a may not send to vm-b, everything else passes.</summary>
-    public static string AclLines { get; } =
+    /// <summary>
+    /// The isolation policy: an ACL bound to each VM (by port and MAC) denying the other VM's IP address,
+    /// whatever the destination MAC. A rule on the MAC pair would let vm-a reach vm-b through a frame to
+    /// the broadcast or a multicast MAC carrying vm-b's IP: the reflected copy reaches every VM behind hv1.
+    /// </summary>
+    public static string PolicyLines { get; } =
         $"""
         acls:
-          - name: {AclName}
+          - name: {VmAPolicy}
             default: permit
             rules:
-              - name: {RuleName}
-                action: deny
-                src_mac: "{DemoScenario.VmA.Mac}"
-                dst_mac: "{DemoScenario.VmB.Mac}"
+              - {"{"} name: not-to-vm-b, action: deny, dst_ip: {DemoScenario.VmB.IpText}/32 {"}"}   # IPv4 to vm-b and ARP for vm-b, any MAC
+          - name: {VmBPolicy}
+            default: permit
+            rules:
+              - {"{"} name: not-to-vm-a, action: deny, dst_ip: {DemoScenario.VmA.IpText}/32 {"}"}
+        vm_acls:
+          - {"{"} port: {DemoScenario.Uplink}, mac: "{DemoScenario.VmA.Mac}", acl: {VmAPolicy} {"}"}
+          - {"{"} port: {DemoScenario.Uplink}, mac: "{DemoScenario.VmB.Mac}", acl: {VmBPolicy} {"}"}
 
         """;
 }

@@ -29,6 +29,16 @@ internal static class DemoFrames
         return new FrameBuilder().From(sender.Mac).To(target.Mac).EtherType(EtherTypes.Arp).Payload(arp).Build();
     }
 
-    public static byte[] Udp(DemoHost source, DemoHost destination) =>
-        new FrameBuilder().From(source.Mac).To(destination.Mac).Ipv4Udp(source.Ip, destination.Ip, UdpPort, UdpPort).Build();
+    public static byte[] Udp(DemoHost source, DemoHost destination) => Udp(source.Mac, destination.Mac, source.Ip, destination.Ip);
+
+    /// <summary>A datagram for <paramref name="destination"/>'s IP in a frame to another MAC (broadcast, multicast): it still reaches its IP stack.</summary>
+    public static byte[] UdpVia(DemoHost source, MacAddress frameDestination, DemoHost destination) =>
+        Udp(source.Mac, frameDestination, source.Ip, destination.Ip);
+
+    /// <summary>A datagram from <paramref name="source"/>'s IP under a source MAC it does not own.</summary>
+    public static byte[] UdpForged(MacAddress forgedSource, DemoHost source, DemoHost destination) =>
+        Udp(forgedSource, destination.Mac, source.Ip, destination.Ip);
+
+    private static byte[] Udp(MacAddress sourceMac, MacAddress destinationMac, uint sourceIp, uint destinationIp) =>
+        new FrameBuilder().From(sourceMac).To(destinationMac).Ipv4Udp(sourceIp, destinationIp, UdpPort, UdpPort).Build();
 }

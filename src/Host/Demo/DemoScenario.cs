@@ -2,6 +2,8 @@
 // uplink cannot reach each other until the bridge reflects frames back out the port they came in on
 // (802.1Qbg reflective relay, Linux `hairpin on`); a host on another port is unaffected.
 using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Headers;
+using Hairpin.Host.Configuration;
 
 namespace Hairpin.Host.Demo;
 
@@ -52,6 +54,30 @@ internal static class DemoScenario
         (Uplink, DemoFrames.Udp(VmA, HostC)),
     ];
 
+    /// <summary>A multicast MAC every IPv4 host listens to (224.0.0.1, all systems).</summary>
+    public static MacAddress AllSystemsMulticast { get; } = MacAddress.Parse("01:00:5e:00:00:01");
+
+    /// <summary>A MAC no VM owns, as a VM would forge it.</summary>
+    public static MacAddress ForgedMac { get; } = MacAddress.Parse("52:54:00:00:00:66");
+
+    /// <summary>
+    /// vm-a tries every way to reach vm-b (ARP, unicast, a broadcast and a multicast frame carrying
+    /// vm-b's IP, a forged source MAC) and then talks to host-c.
+    /// </summary>
+    public static (string Port, byte[] Frame)[] IsolationAttempts() =>
+    [
+        (Uplink, DemoFrames.ArpRequest(VmA, VmB)),
+        (Uplink, DemoFrames.Udp(VmA, VmB)),
+        (Uplink, DemoFrames.UdpVia(VmA, MacAddress.Broadcast, VmB)),
+        (Uplink, DemoFrames.UdpVia(VmA, AllSystemsMulticast, VmB)),
+        (Uplink, DemoFrames.UdpForged(ForgedMac, VmA, VmB)),
+        (Uplink, DemoFrames.Udp(VmA, HostC)),
+    ];
+
+    /// <summary>The bridge settings of the root demo's last config file: the same policy on both paths.</summary>
+    public static BridgeConfig IsolationConfig() =>
+        HostConfigLoader.Parse(DemoConfigs.Bridge("/run/hairpin-demo.sock", withPolicy: true), "demo-bridge.yaml").Bridge;
+
     /// <summary>Runs the story and returns what happened, printing nothing.</summary>
     public static DemoRun Execute()
     {
@@ -64,6 +90,9 @@ internal static class DemoScenario
         bridge.SetHairpin(Uplink, on: true);
         steps.Add(RunStep(bridge, $"step 2: bridge link set dev {Uplink} hairpin on   (live: in force from the next batch)", VmToVm()));
         steps.Add(RunStep(bridge, $"step 3: vm-a and host-c, across the bridge ({Uplink} hairpin {HairpinState(bridge)})", VmToServer()));
+
+        bridge.Engine.Publish(IsolationConfig());
+        steps.Add(RunStep(bridge, $"step 4: vm-a and vm-b isolated: an ACL bound to each VM denies the other's IP; {Uplink} admits only their MACs", IsolationAttempts()));
         return new DemoRun(steps, bridge, Hosts, Roles);
     }
 

@@ -87,10 +87,14 @@ internal sealed class NamespaceLab : IAsyncDisposable
             // would blur "before" and "after" a toggle; this way each ping stands alone.
             foreach (DemoHost other in DemoScenario.Hosts.Where(other => other != host))
             {
-                await Ip(cancel, "-n", ns, "neigh", "replace", other.IpText, "lladdr", other.Mac.ToString(), "dev", "eth0", "nud", "permanent").ConfigureAwait(false);
+                await SetNeighbourAsync(host, other, other.Mac.ToString(), cancel).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>`ip neigh replace` in <paramref name="host"/>'s namespace: its frames for <paramref name="other"/>'s IP go to <paramref name="mac"/>.</summary>
+    public Task SetNeighbourAsync(DemoHost host, DemoHost other, string mac, CancellationToken cancel) =>
+        Ip(cancel, "-n", NamespaceOf(host), "neigh", "replace", other.IpText, "lladdr", mac, "dev", "eth0", "nud", "permanent");
 
     private static async Task VethAsync(string leftNs, string left, string rightNs, string right, CancellationToken cancel)
     {

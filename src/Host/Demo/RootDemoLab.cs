@@ -8,7 +8,8 @@ using System.Text.RegularExpressions;
 namespace Hairpin.Host.Demo;
 
 /// <summary>One `ping` between two demo hosts, as measured.</summary>
-internal sealed record PingResult(string From, string To, int Sent, int Received)
+/// <param name="Via">Null for a plain ping; else the destination MAC the sender was made to use instead of the target's own.</param>
+internal sealed record PingResult(string From, string To, int Sent, int Received, string? Via = null)
 {
     public bool Reached => Received > 0;
 }
@@ -62,7 +63,7 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     private async Task StartChildrenAsync(string vswitch, CancellationToken cancel)
     {
         await File.WriteAllTextAsync(VswitchConfigFile, DemoConfigs.DumbVswitch(VswitchSocket), cancel).ConfigureAwait(false);
-        await File.WriteAllTextAsync(BridgeConfigFile, DemoConfigs.Bridge(BridgeSocket, withAcl: false), cancel).ConfigureAwait(false);
+        await File.WriteAllTextAsync(BridgeConfigFile, DemoConfigs.Bridge(BridgeSocket, withPolicy: false), cancel).ConfigureAwait(false);
 
         _output.WriteLine($"starting the dumb vswitch in {Net.Hypervisor} (uplink + afpacket ports vma, vmb):");
         _output.WriteLine($"$ ip netns exec {Net.Hypervisor} dotnet {vswitch} --config {VswitchConfigFile}");
@@ -99,7 +100,9 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     }
 
     /// <summary>`ping -c 3 -i 0.2 -W 1` from one host's namespace to another's address; prints the command and ping's summary.</summary>
-    public async Task<PingResult> PingAsync(DemoHost from, DemoHost to, CancellationToken cancel)
+    public Task<PingResult> PingAsync(DemoHost from, DemoHost to, CancellationToken cancel) => PingAsync(from, to, via: null, cancel);
+
+    private async Task<PingResult> PingAsync(DemoHost from, DemoHost to, string? via, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -115,9 +118,31 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
         _output.WriteLine($"  {summary.Value.Trim()}");
         var measured = new PingResult(from.Name, to.Name,
             int.Parse(summary.Groups["sent"].Value, CultureInfo.InvariantCulture),
-            int.Parse(summary.Groups["received"].Value, CultureInfo.InvariantCulture));
-        _output.WriteLine($"  => {measured.From} -> {measured.To}: {measured.Received} of {measured.Sent} answered ({(measured.Reached ? "reachable" : "unreachable")})");
+            int.Parse(summary.Groups["received"].Value, CultureInfo.InvariantCulture), via);
+        string path = via is null ? "" : $" via {via}";
+        _output.WriteLine($"  => {measured.From} -> {measured.To}{path}: {measured.Received} of {measured.Sent} answered ({(measured.Reached ? "reachable" : "unreachable")})");
         return measured;
+    }
+
+    /// <summary>
+    /// A ping whose frames go to <paramref name="frameDestination"/> (broadcast, multicast) instead of
+    /// <paramref name="to"/>'s MAC: the target's IP stack still answers, which is how a VM slips past a
+    /// rule written on MAC addresses. The sender's neighbour entry is put back afterwards.
+    /// </summary>
+    public async Task<PingResult> PingViaAsync(DemoHost from, DemoHost to, string frameDestination, string via, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        _output.WriteLine($"$ ip -n {Net.NamespaceOf(from)} neigh replace {to.IpText} lladdr {frameDestination} dev eth0 nud permanent   # {from.Name} sends {to.Name}'s packets to the {via} MAC");
+        await Net.SetNeighbourAsync(from, to, frameDestination, cancel).ConfigureAwait(false);
+        try
+        {
+            return await PingAsync(from, to, via, cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            await Net.SetNeighbourAsync(from, to, to.Mac.ToString(), CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>`hairpin ARGS...` against the bridge, printed as typed and its output indented under it.</summary>

@@ -1,6 +1,9 @@
 // `hairpin demo`: the printed story is pinned by a golden file, and the facts it tells are checked
 // here directly against the engine's rings and counters, so a wrong golden file cannot hide them.
+using Hairpin.Bridge.Core.Acl;
+using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Headers;
 using Hairpin.Host.Demo;
 using Hairpin.Host.Tests.Infrastructure;
 
@@ -98,7 +101,7 @@ public sealed class DemoScenarioTests
     {
         DemoRun run = DemoScenario.Execute();
 
-        Assert.Equal(3, run.Steps.Count);
+        Assert.Equal(4, run.Steps.Count);
         Assert.All(run.Steps[0].Frames, frame => Assert.False(frame.DeliveredTo(Uplink)));
         Assert.Equal(1, run.Steps[1].Frames[0].CopiesTo(Uplink));
         Assert.All(run.Steps[1].Frames, frame => Assert.Equal(1, frame.CopiesTo(Uplink)));
@@ -107,7 +110,79 @@ public sealed class DemoScenarioTests
         // Conservation on the uplink: everything received was forwarded or dropped, and only two were dropped.
         Assert.Equal(uplink.RxFrames, uplink.Forwarded + uplink.Trapped + uplink.DroppedTotal);
         Assert.Equal(2, uplink.DroppedFor(DropReason.ReflectiveRelayOff));
-        Assert.Equal(2, uplink.DroppedTotal);
+        Assert.Equal(4, uplink.DroppedFor(DropReason.AclDenied));
+        Assert.Equal(1, uplink.DroppedFor(DropReason.PortSecurityViolation));
+        Assert.Equal(7, uplink.DroppedTotal);
+    }
+
+    [Fact]
+    public void The_isolation_policy_stops_every_way_from_vm_a_to_vm_b_and_lets_vm_a_reach_host_c()
+    {
+        DemoBridge bridge = Learned(DemoScenario.CreateBridge());
+        bridge.Engine.Publish(DemoScenario.IsolationConfig());
+
+        FrameOutcome[] outcomes = [.. DemoScenario.IsolationAttempts().Select(frame => bridge.Send(frame.Port, frame.Frame))];
+
+        // ARP for B, unicast to B, B's IP behind the broadcast and a multicast MAC: each denied by vm-a's ACL.
+        Assert.All(outcomes[..4], outcome =>
+        {
+            Assert.Empty(outcome.Deliveries);
+            Assert.Equal(DropReason.AclDenied, Assert.Single(outcome.Drops).Reason);
+        });
+        // A source MAC vm-a does not own escapes vm-a's binding, and port security drops it.
+        Assert.Empty(outcomes[4].Deliveries);
+        Assert.Equal(DropReason.PortSecurityViolation, Assert.Single(outcomes[4].Drops).Reason);
+        Assert.Equal([new Delivery(Server, Reflected: false, Modified: false)], outcomes[5].Deliveries);
+    }
+
+    [Fact]
+    public void Under_the_isolation_policy_vm_b_cannot_reach_vm_a_either()
+    {
+        DemoBridge bridge = Learned(DemoScenario.CreateBridge());
+        bridge.Engine.Publish(DemoScenario.IsolationConfig());
+
+        FrameOutcome outcome = bridge.Send(Uplink, DemoFrames.UdpVia(DemoScenario.VmB, MacAddress.Broadcast, DemoScenario.VmA));
+
+        Assert.Empty(outcome.Deliveries);
+        Assert.Equal(DropReason.AclDenied, Assert.Single(outcome.Drops).Reason);
+    }
+
+    [Fact]
+    public void A_mac_pair_rule_lets_vm_a_reach_vm_b_through_the_broadcast_mac_which_is_why_the_demo_binds_by_vm_and_ip()
+    {
+        DemoBridge bridge = Learned(DemoScenario.CreateBridge());
+        BridgeConfig isolation = DemoScenario.IsolationConfig();
+        var macPair = new AccessList
+        {
+            Name = "mac-pair",
+            DefaultVerdict = AclVerdict.Permit,
+            Rules = [new AclRule("vm-a-not-vm-b", AclVerdict.Deny, new AclMatch { SourceMac = DemoScenario.VmA.Mac, DestinationMac = DemoScenario.VmB.Mac })],
+        };
+        bridge.Engine.Publish(isolation with
+        {
+            Acls = [macPair],
+            VmAcls = [],
+            Ports = [.. isolation.Ports.Select(port => port.Name == Uplink ? port with { IngressAcl = "mac-pair" } : port)],
+        });
+
+        FrameOutcome unicast = bridge.Send(Uplink, DemoFrames.Udp(DemoScenario.VmA, DemoScenario.VmB));
+        FrameOutcome viaBroadcast = bridge.Send(Uplink, DemoFrames.UdpVia(DemoScenario.VmA, MacAddress.Broadcast, DemoScenario.VmB));
+
+        Assert.Equal(DropReason.AclDenied, Assert.Single(unicast.Drops).Reason);
+        // The reflected broadcast goes back out hv1, where the dumb vswitch hands it to every VM, vm-b included.
+        Assert.Equal(1, viaBroadcast.CopiesTo(Uplink));
+        Assert.Empty(viaBroadcast.Drops);
+    }
+
+    /// <summary>The bridge after step 3's traffic: every host learned where it is.</summary>
+    private static DemoBridge Learned(DemoBridge bridge)
+    {
+        bridge.SetHairpin(Uplink, on: true);
+        foreach ((string port, byte[] frame) in DemoScenario.VmToVm().Concat(DemoScenario.VmToServer()))
+        {
+            bridge.Send(port, frame);
+        }
+        return bridge;
     }
 
     [Fact]
