@@ -24,7 +24,7 @@ internal static class Cli
         new("demo",
             """
               demo [--in-process]
-                        show hairpin off, hairpin on (live, by the CLI) and an ACL on a VEPA uplink.
+                        show hairpin off, hairpin on (live, by the CLI) and a VM isolation policy on a VEPA uplink.
                         As root: a lab of network namespaces (two VMs behind the dumb vswitch, a
                         host on a second port) pinging through the real appliance, removed at the
                         end; otherwise, or with --in-process: frames built in memory through the

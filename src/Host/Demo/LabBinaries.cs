@@ -13,8 +13,10 @@ internal static class LabBinaries
     public static string Appliance => Path.Combine(AppContext.BaseDirectory, "hairpin.dll");
 
     /// <summary>
-    /// $HAIRPIN_DUMB_VSWITCH, else src/DumbVswitch/bin/{Release,Debug}/net10.0/dumb-vswitch.dll of the
-    /// checkout this program runs from (the newer of the two), built in Release when neither exists.
+    /// $HAIRPIN_DUMB_VSWITCH, else dumb-vswitch.dll beside this program (both published into one
+    /// directory, as the README installs them), else src/DumbVswitch/bin/{Release,Debug}/net10.0/
+    /// dumb-vswitch.dll of the checkout this program runs from (the newer of the two), built in
+    /// Release when neither exists.
     /// </summary>
     public static async Task<string> DumbVswitchAsync(TextWriter output, CancellationToken cancel)
     {
@@ -24,6 +26,11 @@ internal static class LabBinaries
             return File.Exists(configured)
                 ? configured
                 : throw new FileNotFoundException($"${DumbVswitchVariable} names {configured}, which does not exist");
+        }
+        string beside = Path.Combine(AppContext.BaseDirectory, "dumb-vswitch.dll");
+        if (File.Exists(beside))
+        {
+            return beside;
         }
         string root = RepositoryRoot() ?? throw new FileNotFoundException(
             $"dumb-vswitch.dll not found: set ${DumbVswitchVariable}, or run the demo from a Hairpin checkout (no Hairpin.sln above {AppContext.BaseDirectory})");

@@ -2,10 +2,11 @@
 // frame with FrameBuilder:
 //
 //   src MAC dst MAC [vlan VID [pcp N]]... [type 0xHHHH]
-//       [arp IP > IP | ip IP > IP [udp|tcp SPORT DPORT [flags syn,ack,...]] [icmp TYPE CODE] [dscp N]]
+//       [arp IP to IP | ip IP to IP [udp|tcp SPORT DPORT [flags syn,ack,...]] [icmp TYPE CODE] [dscp N]]
 //       [size N]
 //
-// Keywords may come in any order; each error is one line naming the offending word.
+// Keywords may come in any order; each error is one line naming the offending word. Between the two
+// IPs, `to` or tcpdump's `>`: the latter must be quoted, or the shell takes it for a redirection.
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -16,7 +17,7 @@ namespace Hairpin.Host.Tracing;
 internal static class FrameSpec
 {
     public const string Syntax =
-        "src MAC dst MAC [vlan VID [pcp N]] [arp IP > IP | ip IP > IP [udp|tcp SPORT DPORT [flags syn,ack]] [icmp TYPE CODE] [dscp N]] [type 0xHHHH] [size N]";
+        "src MAC dst MAC [vlan VID [pcp N]] [arp IP to IP | ip IP to IP [udp|tcp SPORT DPORT [flags syn,ack]] [icmp TYPE CODE] [dscp N]] [type 0xHHHH] [size N]";
 
     /// <summary>The frame the words describe; throws <see cref="FrameSpecException"/> naming the first bad word.</summary>
     public static byte[] Parse(string[] words)
@@ -48,7 +49,7 @@ internal static class FrameSpec
                     spec.EtherType = (ushort)Number(reader.Value(keyword), 0, 0xFFFF, "an EtherType is 0x0000..0xffff", hex: true);
                     break;
                 case "arp" or "ip":
-                    spec.SetNetwork(keyword, Ipv4(reader.Value(keyword)), reader.Expect(">", keyword), Ipv4(reader.Value(keyword)));
+                    spec.SetNetwork(keyword, Ipv4(reader.Value(keyword)), reader.Arrow(keyword), Ipv4(reader.Value(keyword)));
                     break;
                 case "udp" or "tcp":
                     spec.SetTransport(keyword, Port(reader.Value(keyword)), Port(reader.Value(keyword)));
@@ -129,10 +130,13 @@ internal static class FrameSpec
         public string Value(string keyword) =>
             _next < words.Length ? words[_next++] : throw FrameSpecException.At(keyword, "needs a value after it");
 
-        public string Expect(string expected, string keyword)
+        /// <summary>The word between source and destination: `to`, or a quoted `>`.</summary>
+        public string Arrow(string keyword)
         {
             string word = Value(keyword);
-            return word == expected ? word : throw FrameSpecException.At(word, $"expected '{expected}' ({keyword} SRC > DST)");
+            return word is "to" or ">"
+                ? word
+                : throw FrameSpecException.At(word, $"expected 'to' ({keyword} SRC to DST); a '>' must be quoted, or the shell takes it for a redirection");
         }
     }
 }

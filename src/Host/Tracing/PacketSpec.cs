@@ -43,7 +43,7 @@ internal sealed class PacketSpec
     {
         if (_network != "ip")
         {
-            throw FrameSpecException.At(keyword, "needs 'ip SRC > DST' before it");
+            throw FrameSpecException.At(keyword, "needs 'ip SRC to DST' before it");
         }
         if (_transport is not null)
         {
@@ -65,7 +65,7 @@ internal sealed class PacketSpec
     {
         if (_network != "ip")
         {
-            throw FrameSpecException.At(keyword, "needs 'ip SRC > DST' before it");
+            throw FrameSpecException.At(keyword, "needs 'ip SRC to DST' before it");
         }
         _dscp = dscp;
     }

@@ -50,6 +50,18 @@ public sealed class FrameSpecTests
         Assert.Equal(2, Summary(Parse("src 02:00:00:00:00:01 dst 02:00:00:00:00:02 vlan 10 vlan 20")).TagCount);
     }
 
+    [Fact]
+    public void ToAndAQuotedArrowBuildTheSameFrame()
+    {
+        // `to` keeps the shell out of it: an unquoted > would redirect the CLI's output to a file.
+        Assert.Equal(
+            Parse("src 02:00:00:00:00:01 dst 02:00:00:00:00:02 ip 169.254.0.1 > 169.254.0.2 udp 1 2"),
+            Parse("src 02:00:00:00:00:01 dst 02:00:00:00:00:02 ip 169.254.0.1 to 169.254.0.2 udp 1 2"));
+        Assert.Equal(
+            Parse("src 02:00:00:00:00:01 dst ff:ff:ff:ff:ff:ff arp 169.254.0.1 > 169.254.0.2"),
+            Parse("src 02:00:00:00:00:01 dst ff:ff:ff:ff:ff:ff arp 169.254.0.1 to 169.254.0.2"));
+    }
+
     private static (int, int, int) Tuple(PacketSummary summary) => (summary.IpProtocol, summary.SourcePort, summary.DestinationPort);
 
     [Theory]
@@ -57,13 +69,14 @@ public sealed class FrameSpecTests
     [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b vlan 5000", "frame spec: bad '5000': a VLAN ID is 0..4095")]
     [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b pcp 3", "frame spec: bad 'pcp': pcp follows a vlan")]
     [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b vlan 10 pcp 9", "frame spec: bad '9': pcp is 0..7")]
-    [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b ip 10.0.0.1 10.0.0.2", "frame spec: bad '10.0.0.2': expected '>' (ip SRC > DST)")]
+    [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b ip 10.0.0.1 10.0.0.2", "frame spec: bad '10.0.0.2': expected 'to' (ip SRC to DST); a '>' must be quoted, or the shell takes it for a redirection")]
+    [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b ip 10.0.0.1 udp 1 2", "frame spec: bad 'udp': expected 'to' (ip SRC to DST); a '>' must be quoted, or the shell takes it for a redirection")]
     [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b ip 10.0.0.300 > 10.0.0.2", "frame spec: bad '10.0.0.300': not an IPv4 address (e.g. 169.254.0.1)")]
-    [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b udp 1 2", "frame spec: bad 'udp': needs 'ip SRC > DST' before it")]
+    [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b udp 1 2", "frame spec: bad 'udp': needs 'ip SRC to DST' before it")]
     [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b ip 10.0.0.1 > 10.0.0.2 udp 1 2 flags syn", "frame spec: bad 'flags': flags need 'tcp SPORT DPORT' before them")]
     [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b ip 10.0.0.1 > 10.0.0.2 tcp 1 80 flags syn,bogus", "frame spec: bad 'syn,bogus': 'bogus' is not a TCP flag (fin, syn, rst, psh, ack, urg, ece, cwr)")]
     [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b ip 10.0.0.1 > 10.0.0.2 tcp 1 99999", "frame spec: bad '99999': a port is 0..65535")]
-    [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b dscp 10", "frame spec: bad 'dscp': needs 'ip SRC > DST' before it")]
+    [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b dscp 10", "frame spec: bad 'dscp': needs 'ip SRC to DST' before it")]
     [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b ip 10.0.0.1 > 10.0.0.2 type 0x88b5", "frame spec: bad 'type': an ip frame has its own EtherType")]
     [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b type zz", "frame spec: bad 'zz': not a number (an EtherType is 0x0000..0xffff)")]
     [InlineData("src 52:54:00:00:00:0a dst 52:54:00:00:00:0b ip 10.0.0.1 > 10.0.0.2 tcp 1 2 size 40", "frame spec: bad 'size': 40 bytes cannot hold the headers (54 bytes)")]
