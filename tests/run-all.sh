@@ -20,6 +20,11 @@ fi
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
+# Everything the tests write to a temporary directory (theirs, and dotnet test's own scratch) lands
+# here and goes with it; kept short, as Unix socket paths must fit in 108 bytes. Only for the tests:
+# build servers outlive the run and must not inherit a directory that is about to go.
+scratch="$results/t"
+mkdir -p "$scratch"
 passed=0
 failed=0
 skipped=0
@@ -30,7 +35,7 @@ if ! dotnet build -c Release Hairpin.sln -nologo -v quiet; then
   exit 1
 fi
 
-dotnet test Hairpin.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results"
+TMPDIR="$scratch" dotnet test Hairpin.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results"
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx")
@@ -56,6 +61,14 @@ if [ -n "$gate_line" ]; then
   failed=$((failed + $(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$gate_line")))
 elif [ "$gate_status" -ne 0 ] || [ -z "$gate_line" ]; then
   echo "the budget gate did not report (exit $gate_status)"
+  failed=$((failed + 1))
+fi
+
+# A test must remove what it made: anything of ours left in its TMPDIR is a failure (dotnet test's own
+# anonymous scratch directories are not ours and go with $results).
+left=$(find "$scratch" -mindepth 1 -maxdepth 1 \( -name 'hp-*' -o -name 'hairpin*' -o -name 'hpvm*' -o -name 'dvs-*' \) -printf '%f ' 2>/dev/null)
+if [ -n "$left" ]; then
+  echo "the tests left behind in TMPDIR: $left"
   failed=$((failed + 1))
 fi
 

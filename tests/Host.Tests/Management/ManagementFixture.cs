@@ -21,18 +21,10 @@ internal sealed class ManagementFixture : IAsyncDisposable
 
     public static ManagementFixture Start(string? group = null)
     {
-        string directory = NewDirectory();
+        string directory = System.IO.Directory.CreateTempSubdirectory("hp-").FullName;
         var control = new FakeBridgeControl();
         ManagementServer server = ManagementServer.Start(control, new ManagementConfig { Socket = Path.Combine(directory, "bridge.sock"), Group = group });
         return new ManagementFixture(directory, server, control);
-    }
-
-    /// <summary>A short path: a Unix socket path must fit in 108 bytes.</summary>
-    public static string NewDirectory()
-    {
-        string directory = Path.Combine(Path.GetTempPath(), "hp-" + Guid.NewGuid().ToString("N")[..10]);
-        System.IO.Directory.CreateDirectory(directory);
-        return directory;
     }
 
     /// <summary>

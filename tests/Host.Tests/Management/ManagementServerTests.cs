@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
+using Hairpin.Host.Tests.Infrastructure;
 
 namespace Hairpin.Host.Tests.Management;
 
@@ -33,7 +34,8 @@ public sealed class ManagementServerTests
     [Fact]
     public void An_unknown_group_fails_the_start_and_leaves_no_socket()
     {
-        string directory = ManagementFixture.NewDirectory();
+        using var scratch = ScratchDirectory.Create();
+        string directory = scratch.Path;
         var config = new ManagementConfig { Socket = Path.Combine(directory, "bridge.sock"), Group = "no-such-group-hairpin" };
 
         IOException e = Assert.Throws<IOException>(() => ManagementServer.Start(new FakeBridgeControl(), config));
@@ -111,8 +113,8 @@ public sealed class ManagementServerTests
     [Fact]
     public async Task A_stale_socket_is_replaced_but_a_live_server_is_not()
     {
-        string directory = ManagementFixture.NewDirectory();
-        string path = Path.Combine(directory, "bridge.sock");
+        using var scratch = ScratchDirectory.Create();
+        string path = scratch.File("bridge.sock");
         ManagementFixture.CreateStaleSocket(path);
         Assert.True(File.Exists(path));
         var config = new ManagementConfig { Socket = path };
@@ -125,7 +127,6 @@ public sealed class ManagementServerTests
         }
 
         Assert.False(File.Exists(path));
-        Directory.Delete(directory);
     }
 
     private static Socket Connect(string path)
