@@ -6,6 +6,7 @@ using Hairpin.DumbVswitch.Configuration;
 using Hairpin.DumbVswitch.Management;
 using Hairpin.DumbVswitch.Metrics;
 using Hairpin.DumbVswitch.Runtime;
+using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
 using Hairpin.Host.Transports;
 using Microsoft.Extensions.Logging;
@@ -62,6 +63,15 @@ internal static class VswitchCli
         try
         {
             config = loadConfig(path);
+        }
+        catch (ConfigException error) when (error.Errors.Count > 0)
+        {
+            // FILE:LINE:COLUMN: reason, one per line and nothing before it, as compilers write them (editors jump there).
+            foreach (ConfigError line in error.Errors)
+            {
+                stderr.WriteLine(line.ToString());
+            }
+            return Failure;
         }
 #pragma warning disable CA1031 // whatever the loader throws (I/O, YAML, validation) is reported, not a crash
         catch (Exception exception)
