@@ -2,6 +2,11 @@
 // request line from each, answers with one JSON response line, closes. Requests run on thread-pool
 // threads, never the forwarding thread; IBridgeControl decides how to reach the engine.
 //
+// Each connection is read on its own, under its own deadline, so a client that connects and never
+// sends holds nothing but its own connection: the others are read and answered meanwhile. Only the
+// execution of requests is bounded (a few at once, the rest wait a moment); connections beyond a
+// generous bound are answered `busy` at once instead of being queued behind the idle ones.
+//
 // The socket is bound under a temporary name, restricted (mode, group), then renamed into place, so
 // it is never reachable with looser permissions than configured, and a stale socket left by a crash is
 // replaced atomically. A live server already on the path is not: starting a second one fails.
@@ -17,9 +22,11 @@ public sealed partial class ManagementServer : IAsyncDisposable
 {
     /// <summary>Longest request line accepted; a trace spec is a few dozen words, a flag change a few bytes.</summary>
     public const int MaxRequestSize = 64 * 1024;
-    /// <summary>A client that connects and sends nothing is dropped after this.</summary>
+    /// <summary>A client has this long to send its request line (each connection its own deadline), and again to take the answer.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
-    /// <summary>Requests served at once; more wait, accepted, for a turn. Operators, not traffic, send these.</summary>
+    /// <summary>Connections open at once (reading, executing or answering); more are answered `busy` straight away.</summary>
+    public const int MaxConnections = 64;
+    /// <summary>Requests executed at once; more wait for a turn. Operators, not traffic, send these.</summary>
     private const int MaxConcurrentRequests = 16;
     /// <summary>Connections the kernel queues before accept; beyond it a client's connect fails with EAGAIN.</summary>
     private const int Backlog = 128;
@@ -28,8 +35,9 @@ public sealed partial class ManagementServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly SemaphoreSlim _slots = new(MaxConcurrentRequests);
+    private readonly SemaphoreSlim _executing = new(MaxConcurrentRequests);
     private readonly Task _acceptLoop;
+    private int _openConnections;
 
     private ManagementServer(string path, Socket listener, RequestDispatcher dispatcher, ILogger logger)
     {
@@ -119,7 +127,33 @@ public sealed partial class ManagementServer : IAsyncDisposable
                 LogAcceptFailed(_logger, e);
                 continue;
             }
+            if (Interlocked.Increment(ref _openConnections) > MaxConnections)
+            {
+                Interlocked.Decrement(ref _openConnections);
+                _ = Task.Run(() => RefuseBusyAsync(connection, stopping), CancellationToken.None);
+                continue;
+            }
             _ = Task.Run(() => ServeAsync(connection, stopping), CancellationToken.None);
+        }
+    }
+
+    private async Task RefuseBusyAsync(Socket connection, CancellationToken stopping)
+    {
+        using (connection)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            deadline.CancelAfter(TimeSpan.FromSeconds(1));   // a refusal must stay cheap: one second, whatever the client does
+            try
+            {
+                await AnswerAsync(connection, ManagementResponse.Failure(ManagementErrorKind.Busy,
+                    $"the server is busy ({MaxConnections} connections open); try again"), drain: true, deadline.Token).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // A refused client that hangs up or dawdles is its own problem.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogConnectionDropped(_logger, e.Message);
+            }
         }
     }
 
@@ -127,25 +161,20 @@ public sealed partial class ManagementServer : IAsyncDisposable
     {
         using (connection)
         {
-            bool holdsSlot = false;
             try
             {
-                await _slots.WaitAsync(stopping).ConfigureAwait(false);
-                holdsSlot = true;
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                timeout.CancelAfter(RequestTimeout);
-                string? line = await ReadLineAsync(connection, timeout.Token).ConfigureAwait(false);
+                string? line;
+                using (var reading = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+                {
+                    reading.CancelAfter(RequestTimeout);
+                    line = await ReadLineAsync(connection, reading.Token).ConfigureAwait(false);
+                }
                 ManagementResponse response = line is null
                     ? ManagementResponse.Failure(ManagementErrorKind.Malformed, $"request line missing or longer than {MaxRequestSize} bytes")
-                    : await _dispatcher.DispatchAsync(line, stopping).ConfigureAwait(false);
-                byte[] bytes = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(response, ManagementJson.Wire) + "\n");
-                await connection.SendAsync(bytes, SocketFlags.None, stopping).ConfigureAwait(false);
-                connection.Shutdown(SocketShutdown.Send);
-                if (line is null)
-                {
-                    // Closing with unread bytes resets the connection, and the client would lose the answer.
-                    await DrainAsync(connection, timeout.Token).ConfigureAwait(false);
-                }
+                    : await ExecuteAsync(line, stopping).ConfigureAwait(false);
+                using var answering = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                answering.CancelAfter(RequestTimeout);   // a client that never reads its answer must not hold the connection either
+                await AnswerAsync(connection, response, drain: line is null, answering.Token).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // A client that hangs up or times out is its own problem, never the server's.
             catch (Exception e)
@@ -155,11 +184,33 @@ public sealed partial class ManagementServer : IAsyncDisposable
             }
             finally
             {
-                if (holdsSlot)
-                {
-                    _slots.Release();
-                }
+                Interlocked.Decrement(ref _openConnections);
             }
+        }
+    }
+
+    private async Task<ManagementResponse> ExecuteAsync(string line, CancellationToken stopping)
+    {
+        await _executing.WaitAsync(stopping).ConfigureAwait(false);
+        try
+        {
+            return await _dispatcher.DispatchAsync(line, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            _executing.Release();
+        }
+    }
+
+    private static async Task AnswerAsync(Socket connection, ManagementResponse response, bool drain, CancellationToken token)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(response, ManagementJson.Wire) + "\n");
+        await connection.SendAsync(bytes, SocketFlags.None, token).ConfigureAwait(false);
+        connection.Shutdown(SocketShutdown.Send);
+        if (drain)
+        {
+            // Closing with unread bytes resets the connection, and the client would lose the answer.
+            await DrainAsync(connection, token).ConfigureAwait(false);
         }
     }
 
@@ -206,7 +257,7 @@ public sealed partial class ManagementServer : IAsyncDisposable
         await _acceptLoop.ConfigureAwait(false);
         File.Delete(SocketPath);
         _stopping.Dispose();
-        // _slots stays: connections still finishing release into it.
+        // _executing stays: connections still finishing release into it.
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "management socket {Path} listening (group {Group})")]

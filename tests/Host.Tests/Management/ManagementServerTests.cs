@@ -108,6 +108,77 @@ public sealed class ManagementServerTests
         Assert.Equal(40, bridge.Control.FdbAdds.Count);
     }
 
+    [Theory]
+    [InlineData("{\"version\":1,\"command\":\"link.show\"}")]     // exactly as specs/cli.md shows it for socat
+    [InlineData("{\"version\":1,\"command\":\"config.reload\"}")]
+    [InlineData("{\"version\":1,\"command\":\"stats\",\"args\":null}")]
+    public async Task A_request_without_args_is_answered_as_specs_cli_md_shows_it(string line)
+    {
+        await using var bridge = ManagementFixture.Start();
+
+        using JsonDocument answer = JsonDocument.Parse(SendRaw(bridge.SocketPath, line + "\n"));
+
+        Assert.True(answer.RootElement.GetProperty("ok").GetBoolean(), answer.RootElement.ToString());
+    }
+
+    [Fact]
+    public async Task Clients_that_connect_and_never_send_do_not_hold_up_a_command()
+    {
+        await using var bridge = ManagementFixture.Start();
+        var idle = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                idle.Add(Connect(bridge.SocketPath));
+            }
+
+            var clock = Stopwatch.StartNew();
+            (int exit, string output, string error) = await Task.Run(() => bridge.Run("link", "show"));
+
+            Assert.Equal((0, ""), (exit, error));
+            Assert.Contains("vm1", output, StringComparison.Ordinal);
+            // A liveness bound, not a speed benchmark: queued behind the idle clients it took 10 s or more.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"link show took {clock.Elapsed.TotalSeconds:0.0} s with 20 idle clients connected");
+        }
+        finally
+        {
+            idle.ForEach(socket => socket.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task Connections_beyond_the_bound_are_answered_busy_at_once_and_served_again_once_they_close()
+    {
+        await using var bridge = ManagementFixture.Start();
+        var idle = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < ManagementServer.MaxConnections; i++)
+            {
+                idle.Add(Connect(bridge.SocketPath));
+            }
+
+            var clock = Stopwatch.StartNew();
+            (int exit, _, string error) = await Task.Run(() => bridge.Run("link", "show"));
+
+            Assert.Equal(3, exit);
+            Assert.Contains("busy", error, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the refusal took {clock.Elapsed.TotalSeconds:0.0} s");
+        }
+        finally
+        {
+            idle.ForEach(socket => socket.Dispose());
+        }
+        (int Exit, string Out, string Error) after = (3, "", "");
+        for (int attempt = 0; attempt < 100 && after.Exit != 0; attempt++)   // the server notices the hang-ups as they arrive
+        {
+            after = await Task.Run(() => bridge.Run("link", "show"));
+            await Task.Delay(after.Exit == 0 ? 0 : 20);
+        }
+        Assert.Equal(0, after.Exit);
+    }
+
     [Fact]
     public async Task A_stale_socket_is_replaced_but_a_live_server_is_not()
     {
