@@ -93,6 +93,8 @@ internal static class VswitchCli
         using CancellationTokenRegistration external = stop?.Register(signalled.Cancel) ?? default;
         using PosixSignalRegistration? term = stop is null ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal) : null;
         using PosixSignalRegistration? interrupt = stop is null ? PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal) : null;
+        // SIGHUP's default action ends the process: an operator reloading "every hairpin process" must not stop the VMs' traffic.
+        using PosixSignalRegistration? hangup = stop is null ? PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup) : null;
 
         try
         {
@@ -115,6 +117,12 @@ internal static class VswitchCli
         {
             stderr.WriteLine($"dumb-vswitch: {exception.Message}");
             return Failure;
+        }
+
+        void OnHangup(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            RuntimeLog.HangupIgnored(logger, path);
         }
 
         void OnSignal(PosixSignalContext context)

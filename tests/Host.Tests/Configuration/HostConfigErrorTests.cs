@@ -161,6 +161,7 @@ public sealed class HostConfigErrorTests
     [InlineData("priority_to_class: [0, 1, 2]", "4:20: priority_to_class needs 8 classes (for priorities 0..7), not 3")]
     [InlineData("metrics: { prometheus: 9417 }", "4:24: prometheus: '9417' is not ADDRESS:PORT (e.g. 127.0.0.1:9417)")]
     [InlineData("metrics: { prometheus: \"0.0.0.0:9417\" }", "4:24: prometheus: '0.0.0.0:9417' is not a loopback address (127.0.0.0/8 or [::1]): the metrics endpoint is served on this machine only")]
+    [InlineData("management: { group: no-such-group-hairpin }", "4:22: group: group 'no-such-group-hairpin' does not exist on this machine (create it with 'groupadd no-such-group-hairpin', or leave management.group out: root only)")]
     [InlineData("management: { socket: bridge.sock }", "4:23: socket: 'bridge.sock' must be an absolute path (e.g. /run/hairpin/bridge.sock)")]
     public void BadBridgeValuesPointAtTheValue(string line, string expected) =>
         Assert.Equal([expected], ConfigFile.Errors(Port + line + "\n"));
