@@ -1,6 +1,6 @@
 // `dumb-vswitch --config examples/dumb-vswitch.yaml` as a newcomer runs it: on a machine that has
-// none of its interfaces and no group 'hairpin' it starts and answers, and a SIGHUP (which it does not
-// act on) no longer ends it. Only the example's /run paths move into the test's directory.
+// none of its interfaces and no group 'hairpin' it starts (warning that eth1 is missing) and answers,
+// and a SIGHUP (which it does not act on) no longer ends it. Only the example's /run paths move into the test's directory.
 using Hairpin.DumbVswitch.Tests.Infrastructure;
 using Hairpin.Host.Tests.Infrastructure;
 
@@ -24,6 +24,8 @@ public sealed class VswitchExampleTests
         {
             Assert.Contains(port, output, StringComparison.Ordinal);
         }
+
+        Assert.Contains("port uplink: interface eth1 does not exist", vswitch.Log, StringComparison.Ordinal);
 
         await vswitch.SignalAsync("HUP");
         Assert.True(await Eventually.HoldsAsync(() => vswitch.Log.Contains("SIGHUP ignored", StringComparison.Ordinal)), $"the SIGHUP logged; log:\n{vswitch.Log}");
