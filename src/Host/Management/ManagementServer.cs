@@ -4,12 +4,15 @@
 //
 // Each connection is read on its own, under its own deadline, so a client that connects and never
 // sends holds nothing but its own connection: the others are read and answered meanwhile. Only the
-// execution of requests is bounded (a few at once, the rest wait a moment); connections beyond a
-// generous bound are answered `busy` at once instead of being queued behind the idle ones.
+// execution of requests is bounded (a few at once, the rest wait a moment). Connections are bounded
+// too: at the bound, a new client takes the place of the one that has sat longest without sending
+// its request (once it has had a fair second), and only when every connection is busy or fresh is
+// the new one answered `busy` at once, never queued behind idle ones.
 //
 // The socket is bound under a temporary name, restricted (mode, group), then renamed into place, so
 // it is never reachable with looser permissions than configured, and a stale socket left by a crash is
 // replaced atomically. A live server already on the path is not: starting a second one fails.
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
 using Hairpin.Host.Configuration;
@@ -24,8 +27,10 @@ public sealed partial class ManagementServer : IAsyncDisposable
     public const int MaxRequestSize = 64 * 1024;
     /// <summary>A client has this long to send its request line (each connection its own deadline), and again to take the answer.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
-    /// <summary>Connections open at once (reading, executing or answering); more are answered `busy` straight away.</summary>
+    /// <summary>Connections open at once (reading, executing or answering); beyond it an idle one makes room, or the new one is answered `busy`.</summary>
     public const int MaxConnections = 64;
+    /// <summary>How long a client may sit without sending its request before a new client at the bound takes its place.</summary>
+    public static readonly TimeSpan IdleBeforeEviction = TimeSpan.FromSeconds(1);
     /// <summary>Requests executed at once; more wait for a turn. Operators, not traffic, send these.</summary>
     private const int MaxConcurrentRequests = 16;
     /// <summary>Connections the kernel queues before accept; beyond it a client's connect fails with EAGAIN.</summary>
@@ -38,6 +43,9 @@ public sealed partial class ManagementServer : IAsyncDisposable
     private readonly SemaphoreSlim _executing = new(MaxConcurrentRequests);
     private readonly Task _acceptLoop;
     private int _openConnections;
+    private long _nextReader;
+    /// <summary>Connections still waiting for their request line: when each started waiting, and how to cut it short.</summary>
+    private readonly ConcurrentDictionary<long, (long Since, CancellationTokenSource Reading)> _readers = new();
 
     private ManagementServer(string path, Socket listener, RequestDispatcher dispatcher, ILogger logger)
     {
@@ -127,7 +135,7 @@ public sealed partial class ManagementServer : IAsyncDisposable
                 LogAcceptFailed(_logger, e);
                 continue;
             }
-            if (Interlocked.Increment(ref _openConnections) > MaxConnections)
+            if (Interlocked.Increment(ref _openConnections) > MaxConnections && !EvictLongestIdle())
             {
                 Interlocked.Decrement(ref _openConnections);
                 _ = Task.Run(() => RefuseBusyAsync(connection, stopping), CancellationToken.None);
@@ -135,6 +143,35 @@ public sealed partial class ManagementServer : IAsyncDisposable
             }
             _ = Task.Run(() => ServeAsync(connection, stopping), CancellationToken.None);
         }
+    }
+
+    /// <summary>Cuts short the read of the connection idle longest, if it has had its fair time; its slot frees as it closes.</summary>
+    private bool EvictLongestIdle()
+    {
+        long now = Environment.TickCount64;
+        long idleMilliseconds = (long)IdleBeforeEviction.TotalMilliseconds;
+        KeyValuePair<long, (long Since, CancellationTokenSource Reading)>? longest = null;
+        foreach (KeyValuePair<long, (long Since, CancellationTokenSource Reading)> reader in _readers)
+        {
+            if (now - reader.Value.Since >= idleMilliseconds && (longest is null || reader.Value.Since < longest.Value.Value.Since))
+            {
+                longest = reader;
+            }
+        }
+        if (longest is not { } evicted || !_readers.TryRemove(evicted.Key, out _))
+        {
+            return false;
+        }
+        LogIdleEvicted(_logger, MaxConnections, (now - evicted.Value.Since) / 1000.0);
+        try
+        {
+            evicted.Value.Reading.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Its line arrived just now and its read is over: it goes on to be served, one over the bound for a moment.
+        }
+        return true;
     }
 
     private async Task RefuseBusyAsync(Socket connection, CancellationToken stopping)
@@ -164,10 +201,19 @@ public sealed partial class ManagementServer : IAsyncDisposable
             try
             {
                 string? line;
+                long reader = Interlocked.Increment(ref _nextReader);
                 using (var reading = CancellationTokenSource.CreateLinkedTokenSource(stopping))
                 {
                     reading.CancelAfter(RequestTimeout);
-                    line = await ReadLineAsync(connection, reading.Token).ConfigureAwait(false);
+                    _readers[reader] = (Environment.TickCount64, reading);
+                    try
+                    {
+                        line = await ReadLineAsync(connection, reading.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _readers.TryRemove(reader, out _);
+                    }
                 }
                 ManagementResponse response = line is null
                     ? ManagementResponse.Failure(ManagementErrorKind.Malformed, $"request line missing or longer than {MaxRequestSize} bytes")
@@ -265,6 +311,9 @@ public sealed partial class ManagementServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "management accept failed")]
     private static partial void LogAcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "management: {Connections} connections open; closed the one idle longest ({Seconds:0.0} s without a request) to serve a new one")]
+    private static partial void LogIdleEvicted(ILogger logger, int connections, double seconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "management connection dropped: {Reason}")]
     private static partial void LogConnectionDropped(ILogger logger, string reason);

@@ -100,10 +100,17 @@ internal sealed class FakeBridgeControl : IBridgeControl
         return Task.CompletedTask;
     }
 
-    public Task<BridgeStats> StatsAsync(CancellationToken cancellationToken)
+    /// <summary>When set, `stats` waits for it: requests that stay in execution, for tests of the server's bounds.</summary>
+    public TaskCompletionSource? StatsGate { get; set; }
+
+    public async Task<BridgeStats> StatsAsync(CancellationToken cancellationToken)
     {
         ThrowIfFailing();
-        return Task.FromResult(new BridgeStats(
+        if (StatsGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+        return new BridgeStats(
             [
                 new PortStats(
                     "vm1", new TrafficCounters(1200, 96000), new TrafficCounters(1100, 88000), 1190, 40, 2,
@@ -115,7 +122,7 @@ internal sealed class FakeBridgeControl : IBridgeControl
                     [new DropCount("bpdu-guard", 1), new DropCount("port-error-disabled", 4)], [], IdleQueues(from: 0)),
             ],
             [new PolicerStats("vm1-in", new TrafficCounters(1000, 80000), new TrafficCounters(150, 12000), new TrafficCounters(50, 4000))],
-            Reloads));
+            Reloads);
     }
 
     /// <summary>What `stats` reports: set it to show reload counts.</summary>

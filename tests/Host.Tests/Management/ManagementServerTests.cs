@@ -148,7 +148,7 @@ public sealed class ManagementServerTests
     }
 
     [Fact]
-    public async Task Connections_beyond_the_bound_are_answered_busy_at_once_and_served_again_once_they_close()
+    public async Task At_the_bound_a_new_client_takes_the_place_of_the_longest_idle_one()
     {
         await using var bridge = ManagementFixture.Start();
         var idle = new List<Socket>();
@@ -158,6 +158,36 @@ public sealed class ManagementServerTests
             {
                 idle.Add(Connect(bridge.SocketPath));
             }
+            await Task.Delay(ManagementServer.IdleBeforeEviction + TimeSpan.FromMilliseconds(200));
+
+            var clock = Stopwatch.StartNew();
+            (int exit, _, string error) = await Task.Run(() => bridge.Run("link", "show"));
+
+            Assert.Equal((0, ""), (exit, error));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"link show took {clock.Elapsed.TotalSeconds:0.0} s with {idle.Count} idle clients connected");
+            // One of them (the one whose read began first) was closed to make room: readable, with nothing to read.
+            Assert.Contains(idle, socket => socket.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectRead) && socket.Available == 0);
+        }
+        finally
+        {
+            idle.ForEach(socket => socket.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task When_every_connection_is_busy_a_new_one_is_answered_busy_at_once_and_served_once_they_finish()
+    {
+        await using var bridge = ManagementFixture.Start();
+        bridge.Control.StatsGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < ManagementServer.MaxConnections; i++)
+            {
+                Socket client = Connect(bridge.SocketPath);
+                waiting.Add(client);
+                client.Send(Encoding.UTF8.GetBytes("{\"version\":1,\"command\":\"stats\"}\n"));
+            }
 
             var clock = Stopwatch.StartNew();
             (int exit, _, string error) = await Task.Run(() => bridge.Run("link", "show"));
@@ -165,10 +195,17 @@ public sealed class ManagementServerTests
             Assert.Equal(3, exit);
             Assert.Contains("busy", error, StringComparison.Ordinal);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the refusal took {clock.Elapsed.TotalSeconds:0.0} s");
+
+            bridge.Control.StatsGate.SetResult();
+            foreach (Socket client in waiting)
+            {
+                client.ReceiveTimeout = 10_000;
+                Assert.True(client.Receive(new byte[4096]) > 0, "each waiting request is answered once the bridge gets to it");
+            }
         }
         finally
         {
-            idle.ForEach(socket => socket.Dispose());
+            waiting.ForEach(socket => socket.Dispose());
         }
         (int Exit, string Out, string Error) after = (3, "", "");
         for (int attempt = 0; attempt < 100 && after.Exit != 0; attempt++)   // the server notices the hang-ups as they arrive
