@@ -40,6 +40,7 @@ public sealed class ManagementServerTests
 
         Assert.Contains("no-such-group-hairpin", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(directory));
+        Directory.Delete(directory);
     }
 
     [Theory]
