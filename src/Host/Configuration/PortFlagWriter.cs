@@ -33,8 +33,18 @@ public static class PortFlagWriter
         {
             return null;
         }
+        foreach ((string key, _) in wanted)
+        {
+            // An anchored value may be shared through aliases (an alias even points at the anchor's text):
+            // rewriting it for this port would rewrite it for the others, so that edit is the operator's.
+            if (mapping.Children.FirstOrDefault(entry => entry.Key is YamlScalarNode { Value: var name } && name == key).Value is { Anchor.IsEmpty: false } shared)
+            {
+                throw new InvalidOperationException(
+                    $"{file}:{shared.Start.Line}:{shared.Start.Column}: {key} of port {port} is the YAML anchor '&{shared.Anchor}', which other values may share: edit it by hand; nothing saved");
+            }
+        }
         string rewritten = Edit(text, mapping, wanted);
-        Check(rewritten, file, port, running);
+        Check(rewritten, file, port, running, onFile);
         return rewritten;
     }
 
@@ -93,8 +103,11 @@ public static class PortFlagWriter
         return result.ToString();
     }
 
-    /// <summary>The rewrite must load and give the port the flags asked for; else nothing is written.</summary>
-    private static void Check(string rewritten, string file, string port, PortConfig running)
+    /// <summary>
+    /// The rewrite must load, give the port the flags asked for and leave every other port's flags as
+    /// they were (an edited value that is a YAML anchor would change its aliases too); else nothing is written.
+    /// </summary>
+    private static void Check(string rewritten, string file, string port, PortConfig running, HostConfig onFile)
     {
         HostConfig saved;
         try
@@ -109,6 +122,14 @@ public static class PortFlagWriter
         if (index < 0 || Differences(running, saved.Bridge.Ports[index]).Count > 0)
         {
             throw new InvalidOperationException($"the rewrite of {file} would not give port {port} the flags asked for: nothing saved");
+        }
+        foreach (PortConfig other in onFile.Bridge.Ports.Where(p => p.Name != port))
+        {
+            int at = saved.Bridge.IndexOf(other.Name);
+            if (at < 0 || Differences(other, saved.Bridge.Ports[at]).Count > 0)
+            {
+                throw new InvalidOperationException($"the rewrite of {file} would change port {other.Name} too (a value shared through a YAML anchor?): nothing saved");
+            }
         }
     }
 

@@ -79,6 +79,11 @@ public sealed partial class BridgeControl(
         {
             throw new ManagementException($"port {port}: nothing changed: cannot write {next.SourceFile}: {error.Message}");
         }
+        catch (InvalidOperationException error)
+        {
+            // PortFlagWriter's own check of its rewrite failed: the file is left as it is.
+            throw new ManagementException($"port {port}: nothing changed: {error.Message}");
+        }
     }
 
     public async Task<IReadOnlyList<FdbEntryInfo>> ShowFdbAsync(FdbFilter filter, CancellationToken cancellationToken)

@@ -71,4 +71,17 @@ public sealed class PortFlagWriterTests
 
         Assert.Equal($"{File}:4:5: unknown key 'hairpn' in port p1 (did you mean 'hairpin'?)", Assert.Single(error.Errors).ToString());
     }
+
+    [Fact]
+    public void AValueSharedThroughAYamlAnchorIsLeftToTheOperator()
+    {
+        const string Text = "ports:\n  - name: hv1\n    attach: { tap: t1 }\n    hairpin: &on true\n  - name: hv2\n    attach: { tap: t2 }\n    hairpin: *on\n";
+
+        foreach (string port in new[] { "hv1", "hv2" })
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => PortFlagWriter.Rewrite(Text, File, port, new PortConfig { Name = port, Hairpin = false }));
+
+            Assert.Equal($"{File}:4:14: hairpin of port {port} is the YAML anchor '&on', which other values may share: edit it by hand; nothing saved", error.Message);
+        }
+    }
 }
