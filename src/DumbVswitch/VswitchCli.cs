@@ -6,6 +6,9 @@ using Hairpin.DumbVswitch.Configuration;
 using Hairpin.DumbVswitch.Management;
 using Hairpin.DumbVswitch.Metrics;
 using Hairpin.DumbVswitch.Runtime;
+using Hairpin.DumbVswitch.Vepa;
+using Hairpin.Host.Appliance;
+using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
 using Hairpin.Host.Transports;
 using Microsoft.Extensions.Logging;
@@ -63,6 +66,15 @@ internal static class VswitchCli
         {
             config = loadConfig(path);
         }
+        catch (ConfigException error) when (error.Errors.Count > 0)
+        {
+            // FILE:LINE:COLUMN: reason, one per line and nothing before it, as compilers write them (editors jump there).
+            foreach (ConfigError line in error.Errors)
+            {
+                stderr.WriteLine(line.ToString());
+            }
+            return Failure;
+        }
 #pragma warning disable CA1031 // whatever the loader throws (I/O, YAML, validation) is reported, not a crash
         catch (Exception exception)
 #pragma warning restore CA1031
@@ -79,10 +91,17 @@ internal static class VswitchCli
             })
             .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
         ILogger logger = logging.CreateLogger("dumb-vswitch");
+        foreach ((string port, string device) in StartupChecks.MissingInterfaces(
+            [(VepaTables.UplinkName, config.Uplink), .. config.Vms.Select(vm => (vm.Name, vm.Attach))]))
+        {
+            RuntimeLog.InterfaceMissing(logger, port, device);
+        }
         using var signalled = new CancellationTokenSource();
         using CancellationTokenRegistration external = stop?.Register(signalled.Cancel) ?? default;
         using PosixSignalRegistration? term = stop is null ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal) : null;
         using PosixSignalRegistration? interrupt = stop is null ? PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal) : null;
+        // SIGHUP's default action ends the process: an operator reloading "every hairpin process" must not stop the VMs' traffic.
+        using PosixSignalRegistration? hangup = stop is null ? PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup) : null;
 
         try
         {
@@ -105,6 +124,12 @@ internal static class VswitchCli
         {
             stderr.WriteLine($"dumb-vswitch: {exception.Message}");
             return Failure;
+        }
+
+        void OnHangup(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            RuntimeLog.HangupIgnored(logger, path);
         }
 
         void OnSignal(PosixSignalContext context)

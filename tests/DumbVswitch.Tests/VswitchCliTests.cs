@@ -62,6 +62,18 @@ public sealed class VswitchCliTests : IDisposable
     }
 
     [Fact]
+    public void AYamlSyntaxErrorIsOneLocatedLineAndExit1()
+    {
+        string file = Path.Combine(_directory, "bad.yaml");
+        File.WriteAllText(file, "a: { b: c\nd: e\n");
+
+        int exit = Run(["--config", file], DumbVswitchConfigLoader.Load);
+
+        Assert.Equal(VswitchCli.Failure, exit);
+        Assert.Equal($"{file}:2:1: YAML syntax: cannot read past here (is a '{{', '[' or quote above left open?)" + Environment.NewLine, _stderr.ToString());
+    }
+
+    [Fact]
     public void AnInvalidVmListExits1()
     {
         int exit = Run(["--config=x.yaml"], path => TwoVms(path) with { Vms = [Vm("a", Mac1), Vm("b", Mac1)] });

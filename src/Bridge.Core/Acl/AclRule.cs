@@ -21,15 +21,23 @@ public readonly record struct PortRange(ushort First, ushort Last)
 /// <summary>An IPv4 or IPv6 prefix; IPv4 is kept IPv4-mapped so both share one form.</summary>
 public readonly record struct IpPrefix(UInt128 Address, int Length, bool IsIpv4)
 {
+    /// <summary>"10.0.0.0/8", "2001:db8::/32", or an address alone (a host prefix).</summary>
+    /// <exception cref="FormatException">Anything else, including a length that is not a small number (never OverflowException).</exception>
     public static IpPrefix Parse(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         string[] parts = text.Split('/');
+        if (parts.Length > 2)
+        {
+            throw new FormatException($"'{text}' has more than one '/'");
+        }
         IPAddress address = IPAddress.Parse(parts[0]);
         bool v4 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
-        int length = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : v4 ? 32 : 128;
-        if (length < 0 || length > (v4 ? 32 : 128))
+        int maxLength = v4 ? 32 : 128;
+        int length = maxLength;
+        if (parts.Length > 1 && (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out length) || length > maxLength))
         {
-            throw new FormatException($"prefix length /{length} does not fit {text}");
+            throw new FormatException($"prefix length /{parts[1]} does not fit {text}");
         }
         byte[] bytes = address.GetAddressBytes();
         UInt128 value = v4

@@ -25,4 +25,10 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(7, LogLevel.Information, "stopped: uplink rx {RxFrames} tx {TxFrames} frames, {Dropped} dropped")]
     public static partial void Stopped(ILogger logger, long rxFrames, long txFrames, long dropped);
+
+    [LoggerMessage(20, LogLevel.Warning, "SIGHUP ignored: the dumb vswitch reads {File} at start only; restart it to apply a change")]
+    public static partial void HangupIgnored(ILogger logger, string file);
+
+    [LoggerMessage(21, LogLevel.Warning, "port {Port}: interface {Interface} does not exist; the port stays down until it appears")]
+    public static partial void InterfaceMissing(ILogger logger, string port, string @interface);
 }

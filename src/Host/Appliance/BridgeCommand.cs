@@ -75,11 +75,18 @@ internal static partial class BridgeCommand
         using ILoggerFactory logs = ApplianceLogging.Create(level);
         ILogger log = logs.CreateLogger("hairpin");
         using var stop = new CancellationTokenSource();
-        await using BridgeRuntime runtime = BridgeRuntime.Start(config, logs, TransportFactory.Create);
+        foreach ((string port, string device) in StartupChecks.MissingInterfaces(config))
+        {
+            LogInterfaceMissing(log, port, device);
+        }
+        // Whatever may still refuse to start (metrics port taken, socket served by another bridge) does so
+        // before the first frame moves: a start that fails must not have said it was forwarding.
+        await using ApplianceServices services = ApplianceServices.Start(config, BridgeMetrics.MeterName);
+        await using BridgeRuntime runtime = BridgeRuntime.Create(config, logs, TransportFactory.Create);
         using var metrics = new BridgeMetrics(runtime);
-        await using PrometheusEndpoint? prometheus = config.Metrics.Prometheus is string endpoint ? PrometheusEndpoint.Start(endpoint, BridgeMetrics.MeterName) : null;
-        var control = new BridgeControl(runtime, LoadForReload, Trace, SavePort);
-        await using ManagementServer server = ManagementServer.Start(control, config.Management, logs.CreateLogger("hairpin.management"));
+        var control = new BridgeControl(runtime, HostConfigLoader.Load, Trace, PortSave.Prepare, services, logs.CreateLogger("hairpin.config"));
+        // Signals before the socket: its appearing tells scripts (and tests) the bridge is ready, and a
+        // SIGHUP that came before its handler would end the process (the default action).
         using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
         {
             signal.Cancel = true;
@@ -95,6 +102,8 @@ internal static partial class BridgeCommand
             signal.Cancel = true;
             stop.Cancel();
         });
+        await using ManagementServer server = ManagementServer.Start(control, config.Management, logs.CreateLogger("hairpin.management"));
+        runtime.StartForwarding();
         await stdout.WriteLineAsync($"hairpin bridge: {config.Attachments.Count} ports from {config.SourceFile}; management socket {config.Management.Socket}").ConfigureAwait(false);
         await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         try
@@ -108,41 +117,23 @@ internal static partial class BridgeCommand
         return Cli.Success;
     }
 
-    /// <summary>The reload path shared by SIGHUP and `config reload`: errors become the operator's file:line lines.</summary>
-    private static HostConfig LoadForReload(string file)
-    {
-        try
-        {
-            return HostConfigLoader.Load(file);
-        }
-        catch (ConfigException error)
-        {
-            throw new ManagementException($"{file}: rejected, the running configuration stays", [.. error.Errors.Select(e => e.ToString())]);
-        }
-    }
-
+    /// <summary>SIGHUP: the same reload as `config reload`, which logs and counts its outcome itself.</summary>
     private static void Reload(BridgeControl control, ILogger log)
     {
         try
         {
-            ReloadResult result = control.ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
-            LogReloaded(log, result.SourceFile);
+            control.Reload("SIGHUP");
         }
-        catch (ManagementException error)
+        catch (ManagementException)
         {
-            LogReloadRejected(log, error.Message, string.Join("; ", error.Details));
+            // Refused: logged (file:line:column) and counted by Reload; the running configuration stays.
         }
-    }
-
-    private static void SavePort(HostConfig running, string port)
-    {
-        HostConfig onFile = HostConfigLoader.Load(running.SourceFile);
-        int index = onFile.Bridge.IndexOf(port);
-        if (index < 0)
+#pragma warning disable CA1031 // An exception out of a signal handler ends the process, and with it forwarding.
+        catch (Exception error)
+#pragma warning restore CA1031
         {
-            throw new ManagementException($"{running.SourceFile}: has no port '{port}' any more; not saved");
+            LogReloadCrashed(log, error);
         }
-        PortFlagWriter.Save(running.SourceFile, port, running.Bridge.Ports[running.Bridge.IndexOf(port)], onFile.Bridge.Ports[index]);
     }
 
     /// <summary>`hairpin trace`: the CLI's frame words parsed here, traced on the forwarding thread (the caller's).</summary>
@@ -181,9 +172,9 @@ internal static partial class BridgeCommand
     [LoggerMessage(Level = LogLevel.Information, Message = "stopping")]
     private static partial void LogStopping(ILogger log);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "configuration reloaded from {File}")]
-    private static partial void LogReloaded(ILogger log, string file);
+    [LoggerMessage(Level = LogLevel.Error, Message = "SIGHUP reload failed unexpectedly; the running configuration stays")]
+    private static partial void LogReloadCrashed(ILogger log, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "reload rejected: {Reason} {Details}")]
-    private static partial void LogReloadRejected(ILogger log, string reason, string details);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "port {Port}: interface {Interface} does not exist; the port stays down until it appears")]
+    private static partial void LogInterfaceMissing(ILogger log, string port, string @interface);
 }

@@ -18,6 +18,11 @@ internal sealed class CommandSession(CommandOptions options, TextWriter output)
             ? ManagementRequest.Create(command)
             : new ManagementRequest(ManagementRequest.CurrentVersion, command, JsonSerializer.SerializeToElement(args, args.GetType(), ManagementJson.Wire));
         ManagementResponse response = _client.Send(request);
+        if (response is { Ok: false, ErrorKind: ManagementErrorKind.Busy })
+        {
+            // Nothing was done: like a socket that cannot be reached, worth a retry (exit 3, not 1).
+            throw new ManagementUnreachableException(options.SocketPath, response.Error ?? "the server is busy");
+        }
         if (!response.Ok)
         {
             throw new ServerErrorException(response.Error ?? "the server reported an error without a message", response.Details ?? []);

@@ -1,5 +1,7 @@
-// `stats` as up to four aligned tables separated by blank lines: traffic per port, drops per port and
-// reason, queues with tail drops, policers by color. Empty tables are left out.
+// `stats` as up to five aligned tables separated by blank lines: traffic per port, drops per port and
+// reason, queues with tail drops, policers by color, config reloads. Rows that are all zero are left
+// out where they name nothing the operator configured (drop reasons, queue classes, reload counts),
+// and then empty tables: an idle bridge's 8 classes per port would otherwise fill the screen.
 using Hairpin.Host.Demo;
 using Hairpin.Host.Management;
 
@@ -17,6 +19,8 @@ internal static class StatsPrinter
     private static readonly string[] PolicerHeader =
         ["POLICER", "GREEN-FRAMES", "GREEN-BYTES", "YELLOW-FRAMES", "YELLOW-BYTES", "RED-FRAMES", "RED-BYTES"];
     private static readonly int[] PolicerNumbers = [1, 2, 3, 4, 5, 6];
+    private static readonly string[] ReloadHeader = ["RELOADS-APPLIED", "RELOADS-REFUSED"];
+    private static readonly int[] ReloadNumbers = [0, 1];
 
     public static List<string> Tables(BridgeStats stats)
     {
@@ -32,7 +36,7 @@ internal static class StatsPrinter
             ]);
             drops.AddRange(port.IngressDrops.Where(drop => drop.Frames != 0).Select(drop => new[] { port.Name, "ingress", drop.Reason, N(drop.Frames) }));
             drops.AddRange(port.EgressDrops.Where(drop => drop.Frames != 0).Select(drop => new[] { port.Name, "egress", drop.Reason, N(drop.Frames) }));
-            queues.AddRange(port.Queues.Select(queue => new[]
+            queues.AddRange(port.Queues.Where(queue => queue.TailDrops != 0 || queue.QueuedFrames != 0 || queue.QueuedBytes != 0).Select(queue => new[]
             {
                 port.Name, N(queue.TrafficClass), N(queue.TailDrops), N(queue.QueuedFrames), N(queue.QueuedBytes),
             }));
@@ -44,11 +48,18 @@ internal static class StatsPrinter
             N(policer.Yellow.Bytes), N(policer.Red.Frames), N(policer.Red.Bytes),
         }));
 
+        List<string[]> reloads = [ReloadHeader];
+        if (stats.Reloads is { } counts && (counts.Applied != 0 || counts.Refused != 0))
+        {
+            reloads.Add([N(counts.Applied), N(counts.Refused)]);
+        }
+
         var lines = new List<string>();
         Append(lines, traffic, TrafficNumbers);
         Append(lines, drops, DropNumbers);
         Append(lines, queues, QueueNumbers);
         Append(lines, policers, PolicerNumbers);
+        Append(lines, reloads, ReloadNumbers);
         return lines;
     }
 

@@ -1,18 +1,54 @@
-// `hairpin link set ... --save`: writes a port's changed flags back into the config file, touching
+// `hairpin link set ... --save`: rewrites a port's changed flags into the config file's text, touching
 // only those keys, so the operator's comments, order and layout stay as they wrote them. Values of
 // existing keys are replaced in place; a missing key is added to the port's mapping (after `name`,
-// or before the closing brace of a flow mapping).
+// or before the closing brace of a flow mapping). The file must load as it stands, and the rewrite is
+// loaded before anyone writes it: a save never turns a good file bad.
 using System.Text;
 using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Host.Configuration.Yaml;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Hairpin.Host.Configuration;
 
 public static class PortFlagWriter
 {
-    /// <summary>Rewrites <paramref name="file"/> so that port <paramref name="port"/> has <paramref name="running"/>'s flags.</summary>
-    /// <param name="onFile">The same port as the file currently configures it (to write only what differs).</param>
-    public static void Save(string file, string port, PortConfig running, PortConfig onFile)
+    /// <summary>
+    /// <paramref name="text"/> (the content of <paramref name="file"/>) with port <paramref name="port"/>
+    /// given <paramref name="running"/>'s flags, or null when the file says so already.
+    /// </summary>
+    /// <exception cref="ConfigException">The file does not load as it stands (every error located), or has no such port.</exception>
+    /// <exception cref="InvalidOperationException">The rewrite would not load or not say what was asked (a bug here, never written).</exception>
+    public static string? Rewrite(string text, string file, string port, PortConfig running)
+    {
+        ArgumentNullException.ThrowIfNull(running);
+        HostConfig onFile = HostConfigLoader.Parse(text, file);
+        var diagnostics = new ConfigDiagnostics(file);
+        YamlMappingNode root = YamlFile.Parse(text, diagnostics)!;   // it just loaded
+        YamlMappingNode mapping = FindPort(root, port) ?? throw new ConfigException(
+            [new ConfigError(file, (int)root.Start.Line, (int)root.Start.Column, $"the file has no port '{port}' (it was renamed or removed since the bridge started): nothing saved")]);
+        List<(string Key, string Value)> wanted = Differences(running, onFile.Bridge.Ports[onFile.Bridge.IndexOf(port)]);
+        if (wanted.Count == 0)
+        {
+            return null;
+        }
+        foreach ((string key, _) in wanted)
+        {
+            // An anchored value may be shared through aliases (an alias even points at the anchor's text):
+            // rewriting it for this port would rewrite it for the others, so that edit is the operator's.
+            if (mapping.Children.FirstOrDefault(entry => entry.Key is YamlScalarNode { Value: var name } && name == key).Value is { Anchor.IsEmpty: false } shared)
+            {
+                throw new InvalidOperationException(
+                    $"{file}:{shared.Start.Line}:{shared.Start.Column}: {key} of port {port} is the YAML anchor '&{shared.Anchor}', which other values may share: edit it by hand; nothing saved");
+            }
+        }
+        string rewritten = Edit(text, mapping, wanted);
+        Check(rewritten, file, port, running, onFile);
+        return rewritten;
+    }
+
+    private static List<(string Key, string Value)> Differences(PortConfig running, PortConfig onFile)
     {
         var wanted = new List<(string Key, string Value)>();
         void Differs(string key, object now, object was)
@@ -30,12 +66,11 @@ public static class PortFlagWriter
         Differs("bcast_flood", running.BroadcastFlood, onFile.BroadcastFlood);
         Differs("bpdu_guard", running.BpduGuard, onFile.BpduGuard);
         Differs("state", running.State, onFile.State);
-        if (wanted.Count == 0)
-        {
-            return;
-        }
-        string text = File.ReadAllText(file);
-        YamlMappingNode mapping = FindPort(text, port, file);
+        return wanted;
+    }
+
+    private static string Edit(string text, YamlMappingNode mapping, List<(string Key, string Value)> wanted)
+    {
         var edits = new List<(int At, int Length, string Text)>();
         foreach ((string key, string value) in wanted)
         {
@@ -45,7 +80,7 @@ public static class PortFlagWriter
             }
             else if (mapping.Style == YamlDotNet.Core.Events.MappingStyle.Flow)
             {
-                int end = ClosingBrace(text, (int)mapping.Start.Index);
+                int end = ClosingBrace(text, mapping.Start.Index);
                 while (end > 0 && text[end - 1] == ' ')
                 {
                     end--;
@@ -65,43 +100,66 @@ public static class PortFlagWriter
         {
             result.Remove(at, length).Insert(at, insert);
         }
-        string temporary = file + ".hairpin-save";
-        File.WriteAllText(temporary, result.ToString());
-        File.Move(temporary, file, overwrite: true);   // readers see the old file or the new one, never half
+        return result.ToString();
     }
 
-    /// <summary>The index of the brace closing the flow mapping that opens at <paramref name="open"/>.</summary>
-    private static int ClosingBrace(string text, int open)
+    /// <summary>
+    /// The rewrite must load, give the port the flags asked for and leave every other port's flags as
+    /// they were (an edited value that is a YAML anchor would change its aliases too); else nothing is written.
+    /// </summary>
+    private static void Check(string rewritten, string file, string port, PortConfig running, HostConfig onFile)
     {
+        HostConfig saved;
+        try
+        {
+            saved = HostConfigLoader.Parse(rewritten, file);
+        }
+        catch (ConfigException error)
+        {
+            throw new InvalidOperationException($"the rewrite of {file} would not load ({(error.Errors.Count > 0 ? error.Errors[0].ToString() : error.Message)}): nothing saved", error);
+        }
+        int index = saved.Bridge.IndexOf(port);
+        if (index < 0 || Differences(running, saved.Bridge.Ports[index]).Count > 0)
+        {
+            throw new InvalidOperationException($"the rewrite of {file} would not give port {port} the flags asked for: nothing saved");
+        }
+        foreach (PortConfig other in onFile.Bridge.Ports.Where(p => p.Name != port))
+        {
+            int at = saved.Bridge.IndexOf(other.Name);
+            if (at < 0 || Differences(other, saved.Bridge.Ports[at]).Count > 0)
+            {
+                throw new InvalidOperationException($"the rewrite of {file} would change port {other.Name} too (a value shared through a YAML anchor?): nothing saved");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the flow mapping opening at <paramref name="open"/> closes, from the parser's events: the
+    /// representation model keeps no end for a mapping, and counting braces in the text would count
+    /// those inside quoted values too.
+    /// </summary>
+    private static int ClosingBrace(string text, long open)
+    {
+        var parser = new Parser(new StringReader(text));
         int depth = 0;
-        for (int i = open; i < text.Length; i++)
+        while (parser.MoveNext())
         {
-            depth += text[i] switch { '{' => 1, '}' => -1, _ => 0 };
-            if (depth == 0)
+            switch (parser.Current)
             {
-                return i;
+                case MappingStart start when depth == 0 && start.Start.Index == open:
+                case MappingStart when depth > 0:
+                    depth++;
+                    break;
+                case MappingEnd end when depth > 0 && --depth == 0:
+                    return (int)end.Start.Index;
             }
         }
-        throw new InvalidOperationException("unbalanced braces in a flow mapping");
+        throw new InvalidOperationException("the port's flow mapping has no end");
     }
 
-    private static YamlMappingNode FindPort(string text, string port, string file)
-    {
-        var yaml = new YamlStream();
-        yaml.Load(new StringReader(text));
-        if (yaml.Documents.Count > 0
-            && yaml.Documents[0].RootNode is YamlMappingNode root
-            && root.Children.TryGetValue(new YamlScalarNode("ports"), out YamlNode? ports)
-            && ports is YamlSequenceNode list)
-        {
-            foreach (YamlMappingNode candidate in list.Children.OfType<YamlMappingNode>())
-            {
-                if (candidate.Children.TryGetValue(new YamlScalarNode("name"), out YamlNode? name) && name is YamlScalarNode { Value: var value } && value == port)
-                {
-                    return candidate;
-                }
-            }
-        }
-        throw new InvalidOperationException($"{file}: no port named '{port}' to save into");
-    }
+    private static YamlMappingNode? FindPort(YamlMappingNode root, string port) =>
+        root.Children.TryGetValue(new YamlScalarNode("ports"), out YamlNode? ports) && ports is YamlSequenceNode list
+            ? list.Children.OfType<YamlMappingNode>().FirstOrDefault(candidate =>
+                candidate.Children.TryGetValue(new YamlScalarNode("name"), out YamlNode? name) && name is YamlScalarNode { Value: var value } && value == port)
+            : null;
 }

@@ -1,5 +1,6 @@
 // The `management:` and `metrics:` sections, the same in the bridge's and the dumb vswitch's files.
 using Hairpin.Host.Configuration.Yaml;
+using Hairpin.Host.Management;
 
 namespace Hairpin.Host.Configuration;
 
@@ -14,7 +15,7 @@ internal static class ServiceSettingsReader
         ManagementConfig management = defaults with
         {
             Socket = map.Object("socket", AbsolutePath) ?? defaults.Socket,
-            Group = map.Object("group", ConfigScalars.Name) ?? defaults.Group,
+            Group = map.Object("group", ExistingGroup) ?? defaults.Group,
         };
         map.RejectUnknownKeys();
         return management;
@@ -31,6 +32,13 @@ internal static class ServiceSettingsReader
         map.RejectUnknownKeys();
         return metrics;
     }
+
+    // Checked here, not when the socket is made: the error then points at this line, and comes before
+    // anything starts forwarding (issue 8: the example file exited 1 after saying it was forwarding).
+    private static string ExistingGroup(string text) =>
+        UnixSocketAccess.GroupExists(ConfigScalars.Name(text))
+            ? text
+            : throw new FormatException($"group '{text}' does not exist on this machine (create it with 'groupadd {text}', or leave management.group out: root only)");
 
     // A relative socket path would depend on the directory the daemon was started from.
     private static string AbsolutePath(string text) =>

@@ -3,7 +3,11 @@
 // (DropReasons.Name) so the dumb vswitch can report its own without sharing the engine's enum.
 namespace Hairpin.Host.Management;
 
-public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers);
+/// <param name="Reloads">Configuration reloads applied and refused since start; null from a server that does not reload (the dumb vswitch).</param>
+public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers, ReloadStats? Reloads = null);
+
+/// <param name="Refused">Reloads that left the running configuration in place (file errors, a change that needs a restart, a failure).</param>
+public sealed record ReloadStats(long Applied, long Refused);
 
 /// <param name="IngressDrops">Frames received on this port and dropped, by reason; reasons with a zero count may be left out.</param>
 /// <param name="EgressDrops">Copies meant for this port and dropped, by reason; same rule.</param>

@@ -4,7 +4,8 @@ using System.Text.Json;
 
 namespace Hairpin.Host.Management;
 
-public sealed record ManagementRequest(int Version, string Command, JsonElement? Args)
+/// <param name="Args">Optional on the wire: a command whose arguments are all optional may leave it out, as specs/cli.md shows.</param>
+public sealed record ManagementRequest(int Version, string Command, JsonElement? Args = null)
 {
     public const int CurrentVersion = 1;
 

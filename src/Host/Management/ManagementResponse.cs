@@ -13,6 +13,8 @@ public enum ManagementErrorKind
     Malformed,
     /// <summary>The server failed; its log has the exception.</summary>
     Internal,
+    /// <summary>Too many connections are open; nothing was read or done. The client may try again.</summary>
+    Busy,
 }
 
 public sealed record ManagementResponse(

@@ -33,20 +33,32 @@ internal static partial class UnixSocketAccess
     }
 
     /// <summary>The numeric id of <paramref name="group"/>, looked up through NSS (so LDAP groups work too).</summary>
-    public static uint GroupId(string group)
+    public static uint GroupId(string group) =>
+        TryGroupId(group, out uint gid) ? gid : throw new IOException($"management group '{group}' does not exist");
+
+    /// <summary>Whether <paramref name="group"/> (a name, or any number) can own the socket on this machine.</summary>
+    public static bool GroupExists(string group) => TryGroupId(group, out _);
+
+    private static readonly Lock GroupLookup = new();
+
+    private static bool TryGroupId(string group, out uint gid)
     {
-        if (uint.TryParse(group, NumberStyles.None, CultureInfo.InvariantCulture, out uint numeric))
+        if (uint.TryParse(group, NumberStyles.None, CultureInfo.InvariantCulture, out gid))
         {
-            return numeric;
+            return true;
         }
-        // Called once at start-up, so getgrnam's static buffer is read before anyone else can reuse it.
-        IntPtr entry = NativeMethods.getgrnam(group);
-        if (entry == IntPtr.Zero)
+        // getgrnam returns a static buffer: a start, a reload and a config load may look up at once.
+        lock (GroupLookup)
         {
-            throw new IOException($"management group '{group}' does not exist");
+            IntPtr entry = NativeMethods.getgrnam(group);
+            if (entry == IntPtr.Zero)
+            {
+                return false;
+            }
+            // struct group { char *gr_name; char *gr_passwd; gid_t gr_gid; ... } on glibc and musl alike.
+            gid = unchecked((uint)Marshal.ReadInt32(entry, 2 * IntPtr.Size));
+            return true;
         }
-        // struct group { char *gr_name; char *gr_passwd; gid_t gr_gid; ... } on glibc and musl alike.
-        return unchecked((uint)Marshal.ReadInt32(entry, 2 * IntPtr.Size));
     }
 
     private static class NativeMethods

@@ -31,6 +31,7 @@ public sealed class BridgeMetrics : IDisposable
         _meter.CreateObservableCounter("hairpin.port.link.downs", () => Each((port, _) => _runtime.Ports[port].LinkDowns), "{event}", "Times the port's peer went away");
         _meter.CreateObservableGauge("hairpin.port.up", () => Each((port, _) => _runtime.Ports[port].IsUp ? 1L : 0L), null, "1 while the port's peer is attached");
         _meter.CreateObservableGauge("hairpin.fdb.entries", () => (long)_runtime.Engine.Fdb.Count, "{entry}", "FDB entries, learned and static");
+        _meter.CreateObservableCounter("hairpin.config.reloads", Reloads, "{event}", "Configuration reloads (SIGHUP or config reload), by result: applied or refused");
     }
 
     public void Dispose() => _meter.Dispose();
@@ -67,6 +68,12 @@ public sealed class BridgeMetrics : IDisposable
                 }
             }
         }
+    }
+
+    private IEnumerable<Measurement<long>> Reloads()
+    {
+        yield return new(_runtime.Reloads.Applied, new KeyValuePair<string, object?>("result", "applied"));
+        yield return new(_runtime.Reloads.Refused, new KeyValuePair<string, object?>("result", "refused"));
     }
 
     private IEnumerable<Measurement<long>> LinkDrops()

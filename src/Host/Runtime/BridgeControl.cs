@@ -1,6 +1,7 @@
 // The management socket's view of a running bridge (IBridgeControl): reads and changes go through the
 // runtime, engine work that is not thread-safe runs on the forwarding thread, and every refusal is a
-// ManagementException worded for the operator.
+// ManagementException worded for the operator. Reloads (socket or SIGHUP) and `link set --save` are
+// all or nothing: refused, they change neither the running bridge nor the file.
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
@@ -10,42 +11,79 @@ using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qos;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hairpin.Host.Runtime;
 
-public sealed class BridgeControl(
+/// <param name="loadConfig">Reads the config file; throws ConfigException (or ManagementException) with file:line:column errors.</param>
+/// <param name="prepareSave">`link set --save`: readies the file's rewrite for the configuration about to run and one port; null: saving is refused.</param>
+/// <param name="services">What a reload may change around the engine; null: the engine alone.</param>
+public sealed partial class BridgeControl(
     BridgeRuntime runtime,
     Func<string, HostConfig> loadConfig,
     Func<BridgeEngine, int, IReadOnlyList<string>, TraceResult> trace,
-    Action<HostConfig, string>? saveConfig = null) : IBridgeControl
+    Func<HostConfig, string, PreparedChange>? prepareSave = null,
+    IServiceReload? services = null,
+    ILogger? log = null) : IBridgeControl
 {
+    /// <summary>How a reload was asked for, in its log lines.</summary>
+    public const string SocketTrigger = "config reload";
+
+    private readonly ILogger _log = log ?? NullLogger.Instance;
+
     public async Task<IReadOnlyList<PortInfo>> ListPortsAsync(CancellationToken cancellationToken) =>
         await runtime.OnForwardingThread(engine => (IReadOnlyList<PortInfo>)[.. Enumerable.Range(0, runtime.Ports.Count).Select(port => Describe(engine, port))]).ConfigureAwait(false);
 
     public async Task<PortInfo> SetPortFlagsAsync(string port, PortFlagChanges changes, bool save, CancellationToken cancellationToken)
     {
         int index = IndexOf(port);
+        if (save && prepareSave is null)
+        {
+            throw new ManagementException($"port {port}: nothing changed: this bridge cannot write its config file back");
+        }
+        string file = runtime.Config.SourceFile;
         try
         {
-            runtime.ChangePort(port, current => Apply(current, changes));
+            runtime.ChangePort(port, current => Apply(current, changes), save ? next => PrepareSave(next, port) : null);
         }
         catch (InvalidBridgeConfigException error)
         {
             throw new ManagementException($"port {port}: the change was refused", error.Errors);
         }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // The file could not be put in place after the engine took the change: the change was undone.
+            throw new ManagementException($"port {port}: nothing changed: cannot write {file}: {error.Message}");
+        }
         if (changes.State is not null)
         {
             await runtime.OnForwardingThread(engine => engine.RecoverPort(index)).ConfigureAwait(false);   // setting a state clears error-disable, as `shutdown`/`no shutdown` does
         }
-        if (save)
-        {
-            if (saveConfig is null)
-            {
-                throw new ManagementException($"port {port}: changed, but this bridge cannot write its config file back");
-            }
-            saveConfig(runtime.Config, port);
-        }
         return await runtime.OnForwardingThread(engine => Describe(engine, index)).ConfigureAwait(false);
+    }
+
+    /// <summary>The file's rewrite, readied before anything changes; a file that does not load as it stands refuses the whole change.</summary>
+    private PreparedChange PrepareSave(HostConfig next, string port)
+    {
+        try
+        {
+            return prepareSave!(next, port);
+        }
+        catch (ConfigException error)
+        {
+            throw new ManagementException($"port {port}: nothing changed: {next.SourceFile} has errors, so the change cannot be saved into it",
+                [.. error.Errors.Select(e => e.ToString())]);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new ManagementException($"port {port}: nothing changed: cannot write {next.SourceFile}: {error.Message}");
+        }
+        catch (InvalidOperationException error)
+        {
+            // PortFlagWriter's own check of its rewrite failed: the file is left as it is.
+            throw new ManagementException($"port {port}: nothing changed: {error.Message}");
+        }
     }
 
     public async Task<IReadOnlyList<FdbEntryInfo>> ShowFdbAsync(FdbFilter filter, CancellationToken cancellationToken)
@@ -86,7 +124,8 @@ public sealed class BridgeControl(
         await runtime.OnForwardingThread(engine => new BridgeStats(
             [.. Enumerable.Range(0, runtime.Ports.Count).Select(port => StatsOf(engine, port))],
             [.. runtime.Config.Bridge.Meters.Select(meter => engine.Policer(meter.Name)).OfType<Policer>().Select(policer => new PolicerStats(
-                policer.Config.Name, Colored(policer, MeterColor.Green), Colored(policer, MeterColor.Yellow), Colored(policer, MeterColor.Red)))])).ConfigureAwait(false);
+                policer.Config.Name, Colored(policer, MeterColor.Green), Colored(policer, MeterColor.Yellow), Colored(policer, MeterColor.Red)))],
+            new ReloadStats(runtime.Reloads.Applied, runtime.Reloads.Refused))).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<AclInfo>> ShowAclsAsync(CancellationToken cancellationToken) =>
         await runtime.OnForwardingThread(engine => (IReadOnlyList<AclInfo>)[.. runtime.Config.Bridge.Acls.Select(acl => engine.Acl(acl.Name) is CompiledAcl compiled
@@ -98,13 +137,59 @@ public sealed class BridgeControl(
             : new AclInfo(acl.Name, [.. acl.Rules.Select(rule => new AclRuleInfo(rule.Name, Verdict(rule.Verdict), new TrafficCounters(0, 0)))],
                 Verdict(acl.DefaultVerdict), new TrafficCounters(0, 0), ["not bound to any port or VM: not compiled"]))]).ConfigureAwait(false);
 
-    public Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken)
+    public Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken) => Task.FromResult(Reload(SocketTrigger));
+
+    /// <summary>
+    /// Rereads the config file and applies it whole, or refuses it whole: the running configuration
+    /// keeps forwarding. Either way one structured log line and one count; the only exception out of
+    /// here is a ManagementException worded for the operator (file:line:column details for file errors).
+    /// </summary>
+    /// <param name="trigger">How it was asked for ("SIGHUP", <see cref="SocketTrigger"/>), for the log.</param>
+    public ReloadResult Reload(string trigger)
     {
         string file = runtime.Config.SourceFile;
-        HostConfig next = loadConfig(file);   // throws ManagementException with file:line details
         try
         {
-            runtime.Apply(next);
+            ReloadResult result = LoadAndApply(file);
+            runtime.Reloads.CountApplied();
+            LogReloaded(_log, trigger, file, result.Notes.Count);
+            foreach (string note in result.Notes)
+            {
+                LogReloadNote(_log, trigger, file, note);
+            }
+            return result;
+        }
+        catch (ManagementException error)
+        {
+            runtime.Reloads.CountRefused();
+            LogReloadRefused(_log, trigger, file, error.Message, string.Join("; ", error.Details));
+            throw;
+        }
+#pragma warning disable CA1031 // A reload must never take the bridge down: whatever failed, the running configuration stays and the operator is told.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            runtime.Reloads.CountRefused();
+            LogReloadFailed(_log, error, trigger, file);
+            throw new ManagementException($"{file}: reload failed ({error.GetType().Name}: {error.Message}); the running configuration stays");
+        }
+    }
+
+    private ReloadResult LoadAndApply(string file)
+    {
+        HostConfig loaded;
+        try
+        {
+            loaded = loadConfig(file);
+        }
+        catch (ConfigException error)
+        {
+            throw new ManagementException($"{file}: rejected, the running configuration stays", [.. error.Errors.Select(e => e.ToString())]);
+        }
+        (HostConfig next, IReadOnlyList<string> kept) = services?.KeepWhatNeedsARestart(runtime.Config, loaded) ?? (loaded, []);
+        try
+        {
+            runtime.Apply(next, services is null ? null : services.Prepare);
         }
         catch (InvalidOperationException error)
         {
@@ -114,7 +199,8 @@ public sealed class BridgeControl(
         {
             throw new ManagementException($"{file}: rejected, the running configuration stays", error.Errors);
         }
-        return Task.FromResult(new ReloadResult(file, []));
+        // ACL rules that can never match do not stop a reload, but the operator should hear of them, as at start.
+        return new ReloadResult(file, [.. kept, .. next.Warnings.Select(warning => warning.ToString())]);
     }
 
     public async Task<TraceResult> TraceAsync(string port, IReadOnlyList<string> frameSpec, CancellationToken cancellationToken)
@@ -239,4 +325,16 @@ public sealed class BridgeControl(
     private static TrafficCounters Colored(Policer policer, MeterColor color) => new(policer.Frames(color), policer.Bytes(color));
 
     private static string Verdict(AclVerdict verdict) => verdict == AclVerdict.Permit ? "permit" : "deny";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "configuration reloaded from {File} ({Trigger}), {NoteCount} notes")]
+    private static partial void LogReloaded(ILogger log, string trigger, string file, int noteCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "configuration reload note ({Trigger}) for {File}: {Note}")]
+    private static partial void LogReloadNote(ILogger log, string trigger, string file, string note);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "configuration reload of {File} refused ({Trigger}): {Reason} {Errors}")]
+    private static partial void LogReloadRefused(ILogger log, string trigger, string file, string reason, string errors);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "configuration reload of {File} failed ({Trigger}); the running configuration stays")]
+    private static partial void LogReloadFailed(ILogger log, Exception exception, string trigger, string file);
 }

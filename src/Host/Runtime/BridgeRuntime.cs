@@ -26,6 +26,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     private readonly Lock _configLock = new();
     private readonly ILogger _log;
     private HostConfig _config;
+    private int _started;
 
     private BridgeRuntime(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider time)
     {
@@ -49,21 +50,42 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     public IReadOnlyList<PortQueues> Ports { get; }
     public IReadOnlyList<PortLinkCounters> LinkCounters { get; }
     public HostConfig Config => Volatile.Read(ref _config);
+    /// <summary>Reloads applied and refused, whichever way they were asked for.</summary>
+    public ReloadCounters Reloads { get; } = new();
     public long ControlPlaneFrames => _loop.ControlPlaneFrames;
 
     public static BridgeRuntime Start(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider? time = null)
     {
-        var runtime = new BridgeRuntime(config, logs, transports, time ?? TimeProvider.System);
-        runtime._thread.Start();
-        for (int i = 0; i < runtime._transports.Length; i++)
-        {
-            IPortTransport transport = runtime._transports[i];
-            PortQueues queues = runtime.Ports[i];
-            runtime._transportTasks[i] = Task.Run(() => transport.RunAsync(queues, runtime._stop.Token));
-        }
-        string attachments = string.Join(", ", config.Attachments.Select(a => $"{a.Port}={a.Attach.Describe()}"));
-        runtime.LogStarted(config.SourceFile, attachments);
+        BridgeRuntime runtime = Create(config, logs, transports, time);
+        runtime.StartForwarding();
         return runtime;
+    }
+
+    /// <summary>
+    /// The runtime with its engine, queues and transports made but nothing forwarding yet, so the
+    /// appliance can bring up what may still refuse to start (management socket, metrics endpoint)
+    /// before the first frame moves; then <see cref="StartForwarding"/>.
+    /// </summary>
+    public static BridgeRuntime Create(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider? time = null) =>
+        new(config, logs, transports, time ?? TimeProvider.System);
+
+    /// <summary>Starts the forwarding thread and every port's transport; once.</summary>
+    public void StartForwarding()
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("the bridge is forwarding already");
+        }
+        _thread.Start();
+        for (int i = 0; i < _transports.Length; i++)
+        {
+            IPortTransport transport = _transports[i];
+            PortQueues queues = Ports[i];
+            _transportTasks[i] = Task.Run(() => transport.RunAsync(queues, _stop.Token));
+        }
+        HostConfig config = Config;
+        string attachments = string.Join(", ", config.Attachments.Select(a => $"{a.Port}={a.Attach.Describe()}"));
+        LogStarted(config.SourceFile, attachments);
     }
 
     /// <summary>Runs <paramref name="work"/> on the forwarding thread, between batches.</summary>
@@ -71,8 +93,12 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
 
     public int PortIndex(string name) => Config.Bridge.IndexOf(name);
 
-    /// <summary>Changes one port's engine settings live (in force from the next batch); kept until restart.</summary>
-    public void ChangePort(string name, Func<PortConfig, PortConfig> change)
+    /// <summary>
+    /// Changes one port's engine settings live (in force from the next batch); kept until restart.
+    /// <paramref name="prepare"/> (e.g. writing the change to the config file) gets the configuration
+    /// about to run; if it throws, or the engine refuses, or its commit fails, nothing changed.
+    /// </summary>
+    public void ChangePort(string name, Func<PortConfig, PortConfig> change, Func<HostConfig, PreparedChange>? prepare = null)
     {
         lock (_configLock)
         {
@@ -84,38 +110,66 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             }
             PortConfig[] ports = [.. current.Bridge.Ports];
             ports[index] = change(ports[index]);
-            BridgeConfig next = current.Bridge with { Ports = ports };
-            Engine.Publish(next);   // throws InvalidBridgeConfigException and changes nothing if invalid
-            Volatile.Write(ref _config, current with { Bridge = next });
+            HostConfig next = current with { Bridge = current.Bridge with { Ports = ports } };
+            PublishWith(current, next, prepare?.Invoke(next) ?? PreparedChange.None);
         }
         _wake.Set();
     }
 
     /// <summary>
     /// Applies a newly loaded configuration. The ports and their attachments must be the ones running
-    /// (a different port list needs a restart); anything else is published. Throws with the reason.
+    /// (a different port list needs a restart); anything else is published, together with what
+    /// <paramref name="prepare"/> readies outside the engine (given the running and the next
+    /// configuration). Throws with the reason, and then nothing changed.
     /// </summary>
-    public void Apply(HostConfig next)
+    /// <exception cref="InvalidOperationException">The ports or their attachments changed.</exception>
+    public void Apply(HostConfig next, Func<HostConfig, HostConfig, PreparedChange>? prepare = null)
     {
         lock (_configLock)
         {
             HostConfig current = Config;
             if (!current.Attachments.SequenceEqual(next.Attachments))
             {
-                throw new InvalidOperationException("the ports or their attachments changed: restart the bridge to apply that (the running configuration is unchanged)");
+                throw new InvalidOperationException($"{next.SourceFile}: the ports or their attachments changed: restart the bridge to apply that (the running configuration is unchanged)");
             }
-            Engine.Publish(next.Bridge);
-            Volatile.Write(ref _config, next);
+            PublishWith(current, next, prepare?.Invoke(current, next) ?? PreparedChange.None);
         }
         _wake.Set();
-        LogReloaded(next.SourceFile);
+    }
+
+    /// <summary>Publishes <paramref name="next"/> and commits <paramref name="change"/> with it, or neither. Called under the config lock.</summary>
+    private void PublishWith(HostConfig current, HostConfig next, PreparedChange change)
+    {
+        try
+        {
+            Engine.Publish(next.Bridge);   // throws InvalidBridgeConfigException and changes nothing if invalid
+        }
+        catch
+        {
+            change.Abandon();
+            throw;
+        }
+        try
+        {
+            change.Commit();
+        }
+        catch
+        {
+            Engine.Publish(current.Bridge);   // it ran a moment ago: it publishes again
+            change.Abandon();
+            throw;
+        }
+        Volatile.Write(ref _config, next);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _wake.Set();
-        _thread.Join();
+        if (Volatile.Read(ref _started) != 0)
+        {
+            _thread.Join();
+        }
         foreach (Task task in _transportTasks.Where(task => task is not null))
         {
             try
@@ -142,6 +196,4 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "bridge running from {File}: {Ports}")]
     private partial void LogStarted(string file, string ports);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "configuration reloaded from {File}")]
-    private partial void LogReloaded(string file);
 }

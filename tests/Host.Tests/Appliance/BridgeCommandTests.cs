@@ -2,6 +2,7 @@
 // and reason; a start-up problem (the management socket already served) is one line; both exit 1.
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
+using Hairpin.Host.Tests.Infrastructure;
 using Hairpin.Host.Tests.Management;
 
 namespace Hairpin.Host.Tests.Appliance;
@@ -38,6 +39,17 @@ public sealed class BridgeCommandTests : IDisposable
         Assert.Equal("", output);
         Assert.StartsWith($"{file}:4:5: ", error, StringComparison.Ordinal);
         Assert.Contains("hairpin", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AYamlSyntaxErrorTheParserDoesNotReportItselfExits1WithOneLocatedLineAndNoStackTrace()
+    {
+        // Issue 8's reproducer, run as the real program: it used to abort (exit 134) with YamlDotNet's stack trace.
+        string file = Config("a: { b: c\nd: e\n");
+        ProcessRunner.Result run = await ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "hairpin.dll"), "bridge", "--config", file], check: false);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Output);
+        Assert.Equal($"{file}:2:1: YAML syntax: cannot read past here (is a '{{', '[' or quote above left open?)\n", run.Error);
     }
 
     [Fact]

@@ -34,6 +34,12 @@ public sealed class ConfigScalarsTests
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), ConfigScalars.Duration(text));
 
     [Theory]
+    [InlineData("8761h")]
+    [InlineData("99999999999999999999999999999999s")]
+    public void DurationsBeyondAYearAreAFormatErrorNotAnOverflow(string text) =>
+        Assert.Throws<FormatException>(() => ConfigScalars.Duration(text));
+
+    [Theory]
     [InlineData("52:54:00:00:00:00/24", 0xFFFF_FF00_0000UL)]
     [InlineData("52:54:00:00:00:00/ff:ff:00:00:00:00", 0xFFFF_0000_0000UL)]
     [InlineData("52:54:00:00:00:00", 0xFFFF_FFFF_FFFFUL)]

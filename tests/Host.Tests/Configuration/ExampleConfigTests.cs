@@ -76,7 +76,7 @@ public sealed class ExampleConfigTests
         Assert.Equal(MeterKind.TwoRate, bridge.Meters[1].Kind);
         Assert.Single(bridge.VmAcls);
         Assert.Single(bridge.VmPolicers);
-        Assert.Equal("hairpin", Example.Management.Group);
+        Assert.Null(Example.Management.Group);   // commented out: a group that does not exist stops the start
         Assert.Equal("127.0.0.1:9417", Example.Metrics.Prometheus);
     }
 

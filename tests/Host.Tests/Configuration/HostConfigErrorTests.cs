@@ -149,6 +149,10 @@ public sealed class HostConfigErrorTests
     [InlineData("acls: [ { name: a, rules: [ { action: permit, protocol: tcpp } ] } ]", "4:57: protocol: 'tcpp' is not tcp, udp, icmp, icmpv6, gre, sctp or a number 0..255")]
     [InlineData("acls: [ { name: a, rules: [ { action: permit, dport: 80-20 } ] } ]", "4:54: dport: port range '80-20' runs backwards")]
     [InlineData("acls: [ { name: a, rules: [ { action: permit, src_ip: 10.0.0.0/33 } ] } ]", "4:55: src_ip: '10.0.0.0/33' is not an IPv4 or IPv6 prefix (e.g. 10.0.0.0/8, 2001:db8::/32)")]
+    [InlineData("acls: [ { name: a, rules: [ { action: permit, src_ip: 10.0.0.0/99999999999 } ] } ]", "4:55: src_ip: '10.0.0.0/99999999999' is not an IPv4 or IPv6 prefix (e.g. 10.0.0.0/8, 2001:db8::/32)")]
+    [InlineData("acls: [ { name: a, rules: [ { action: permit, dst_ip: 10.0.0.0/8/16 } ] } ]", "4:55: dst_ip: '10.0.0.0/8/16' is not an IPv4 or IPv6 prefix (e.g. 10.0.0.0/8, 2001:db8::/32)")]
+    [InlineData("ageing_time: 99999999999999999999999h", "4:14: ageing_time: '99999999999999999999999h' is longer than a year (365 days)")]
+    [InlineData("meters: [ { name: m, cir: 99999999999999999999999tbit } ]", "4:27: cir: '99999999999999999999999tbit' is too large")]
     [InlineData("acls: [ { name: a, rules: [ { action: permit, tcp_flags: \"syn,fin!\" } ] } ]", "4:58: tcp_flags: 'fin!' is not a TCP flag (fin, syn, rst, psh, ack, urg, ece, cwr; '!' for clear)")]
     [InlineData("acls: [ { name: a, rules: [ { action: permit, dscp: af51 } ] } ]", "4:53: dscp: 'af51' is not a DSCP value 0..63 or name (ef, af11..af43, cs0..cs7, default)")]
     [InlineData("acls: [ { name: a, rules: [ { action: permit, src_mac: \"52:54:00:00:00:00/49\" } ] } ]", "4:56: src_mac: MAC mask /49 is longer than 48 bits")]
@@ -157,6 +161,7 @@ public sealed class HostConfigErrorTests
     [InlineData("priority_to_class: [0, 1, 2]", "4:20: priority_to_class needs 8 classes (for priorities 0..7), not 3")]
     [InlineData("metrics: { prometheus: 9417 }", "4:24: prometheus: '9417' is not ADDRESS:PORT (e.g. 127.0.0.1:9417)")]
     [InlineData("metrics: { prometheus: \"0.0.0.0:9417\" }", "4:24: prometheus: '0.0.0.0:9417' is not a loopback address (127.0.0.0/8 or [::1]): the metrics endpoint is served on this machine only")]
+    [InlineData("management: { group: no-such-group-hairpin }", "4:22: group: group 'no-such-group-hairpin' does not exist on this machine (create it with 'groupadd no-such-group-hairpin', or leave management.group out: root only)")]
     [InlineData("management: { socket: bridge.sock }", "4:23: socket: 'bridge.sock' must be an absolute path (e.g. /run/hairpin/bridge.sock)")]
     public void BadBridgeValuesPointAtTheValue(string line, string expected) =>
         Assert.Equal([expected], ConfigFile.Errors(Port + line + "\n"));

@@ -175,7 +175,7 @@ public sealed class HostConfigLoaderTests
             loop_detection: false
             ping_pong_guard: { window: 50ms }
             priority_to_class: [0, 1, 2, 3, 4, 5, 6, 7]
-            management: { socket: /run/x.sock, group: netops }
+            management: { socket: /run/x.sock, group: root }   # a group that exists on every Linux machine
             metrics: { prometheus: "127.0.0.1:9417" }
             """);
 
@@ -188,7 +188,7 @@ public sealed class HostConfigLoaderTests
         Assert.False(bridge.LoopDetection.Enabled);
         Assert.Equal(TimeSpan.FromMilliseconds(50), bridge.PingPongGuard.Window);
         Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], bridge.PriorityToClass);
-        Assert.Equal(new ManagementConfig { Socket = "/run/x.sock", Group = "netops" }, config.Management);
+        Assert.Equal(new ManagementConfig { Socket = "/run/x.sock", Group = "root" }, config.Management);
         Assert.Equal("127.0.0.1:9417", config.Metrics.Prometheus);
     }
 

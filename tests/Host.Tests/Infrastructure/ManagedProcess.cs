@@ -39,19 +39,32 @@ public sealed class ManagedProcess : IAsyncDisposable
 
     /// <summary>`hairpin bridge --config` in <paramref name="ns"/> with <paramref name="yaml"/> (a management socket is added).</summary>
     public static Task<ManagedProcess> StartApplianceAsync(string ns, string yaml) =>
+        StartAsync(ns, "hairpin.dll", ["bridge", "--config"], ["--log-level", "debug"], WithSocket(yaml, "bridge"), "bridge");
+
+    /// <summary>
+    /// `hairpin bridge --config` with a whole file: <paramref name="yaml"/> gets the process's own
+    /// directory (for socket paths) and must set management.socket to DIRECTORY/bridge.sock itself.
+    /// </summary>
+    public static Task<ManagedProcess> StartApplianceAsync(string ns, Func<string, string> yaml) =>
         StartAsync(ns, "hairpin.dll", ["bridge", "--config"], ["--log-level", "debug"], yaml, "bridge");
 
     /// <summary>`dumb-vswitch --config` in <paramref name="ns"/> with <paramref name="yaml"/> (a management socket is added).</summary>
     public static Task<ManagedProcess> StartVswitchAsync(string ns, string yaml) =>
+        StartAsync(ns, "dumb-vswitch.dll", ["--config"], [], WithSocket(yaml, "dumb-vswitch"), "dumb-vswitch");
+
+    /// <summary>`dumb-vswitch --config` with a whole file, as <see cref="StartApplianceAsync(string, Func{string, string})"/> (socket DIRECTORY/dumb-vswitch.sock).</summary>
+    public static Task<ManagedProcess> StartVswitchAsync(string ns, Func<string, string> yaml) =>
         StartAsync(ns, "dumb-vswitch.dll", ["--config"], [], yaml, "dumb-vswitch");
 
-    private static async Task<ManagedProcess> StartAsync(string ns, string dll, string[] before, string[] after, string yaml, string name)
+    private static Func<string, string> WithSocket(string yaml, string name) => directory => $"{yaml}\nmanagement:\n  socket: {directory}/{name}.sock\n";
+
+    private static async Task<ManagedProcess> StartAsync(string ns, string dll, string[] before, string[] after, Func<string, string> yaml, string name)
     {
         string directory = Path.Combine(Path.GetTempPath(), $"hairpin-{name}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(directory);
         string socket = Path.Combine(directory, $"{name}.sock");
         string config = Path.Combine(directory, $"{name}.yaml");
-        await File.WriteAllTextAsync(config, $"{yaml}\nmanagement:\n  socket: {socket}\n");
+        await File.WriteAllTextAsync(config, yaml(directory));
         var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string word in (string[])["netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, dll), .. before, config, .. after])
         {
@@ -85,6 +98,14 @@ public sealed class ManagedProcess : IAsyncDisposable
         }
         return started;
     }
+
+    /// <summary>The program's own PID (`ip netns exec` execs it in place), for signals.</summary>
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>`kill -SIGNAL PID`, as an operator sends it.</summary>
+    public Task SignalAsync(string signal) => ProcessRunner.RunAsync("kill", [$"-{signal}", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
     private void Append(string? line)
     {

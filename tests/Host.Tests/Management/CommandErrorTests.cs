@@ -1,15 +1,16 @@
 // How the management commands fail: one line on stderr, and an exit code a script can branch on.
-using Hairpin.Host.Tests.Infrastructure;
-
 namespace Hairpin.Host.Tests.Management;
 
-public sealed class CommandErrorTests
+public sealed class CommandErrorTests : IDisposable
 {
+    // One directory per test, removed after it: the run must not leave directories in /tmp.
+    private readonly string _directory = ManagementFixture.NewDirectory();
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
     [Fact]
     public void A_missing_socket_exits_3_naming_the_path_and_errno()
     {
-        using var scratch = ScratchDirectory.Create();
-        string path = scratch.File("absent.sock");
+        string path = Path.Combine(_directory, "absent.sock");
 
         (int exit, string output, string error) = ManagementFixture.RunCli("--socket", path, "link", "show");
 
@@ -21,8 +22,7 @@ public sealed class CommandErrorTests
     [Fact]
     public void A_socket_nobody_listens_on_exits_3()
     {
-        using var scratch = ScratchDirectory.Create();
-        string path = scratch.File("stale.sock");
+        string path = Path.Combine(_directory, "stale.sock");
         ManagementFixture.CreateStaleSocket(path);
 
         (int exit, _, string error) = ManagementFixture.RunCli("--socket", path, "stats");
@@ -64,8 +64,7 @@ public sealed class CommandErrorTests
     [InlineData("--socket")]
     public void Usage_errors_exit_2_with_one_line_before_touching_the_socket(params string[] args)
     {
-        using var scratch = ScratchDirectory.Create();
-        string path = scratch.File("absent.sock");
+        string path = Path.Combine(_directory, "absent.sock");
 
         (int exit, string output, string error) = ManagementFixture.RunCli(args.Prepend(path).Prepend("--socket").ToArray());
 

@@ -100,22 +100,36 @@ internal sealed class FakeBridgeControl : IBridgeControl
         return Task.CompletedTask;
     }
 
-    public Task<BridgeStats> StatsAsync(CancellationToken cancellationToken)
+    /// <summary>When set, `stats` waits for it: requests that stay in execution, for tests of the server's bounds.</summary>
+    public TaskCompletionSource? StatsGate { get; set; }
+
+    public async Task<BridgeStats> StatsAsync(CancellationToken cancellationToken)
     {
         ThrowIfFailing();
-        return Task.FromResult(new BridgeStats(
+        if (StatsGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+        return new BridgeStats(
             [
                 new PortStats(
                     "vm1", new TrafficCounters(1200, 96000), new TrafficCounters(1100, 88000), 1190, 40, 2,
                     [new DropCount("reflective-relay-off", 7), new DropCount("acl-denied", 1)],
                     [new DropCount("egress-queue-full", 3)],
-                    [new QueueStats(0, 3, 0, 0), new QueueStats(1, 0, 2, 128)]),
+                    [new QueueStats(0, 3, 0, 0), new QueueStats(1, 0, 2, 128), .. IdleQueues(from: 2)]),
                 new PortStats(
                     "uplink", new TrafficCounters(5, 320), new TrafficCounters(0, 0), 0, 0, 0,
-                    [new DropCount("bpdu-guard", 1), new DropCount("port-error-disabled", 4)], [], []),
+                    [new DropCount("bpdu-guard", 1), new DropCount("port-error-disabled", 4)], [], IdleQueues(from: 0)),
             ],
-            [new PolicerStats("vm1-in", new TrafficCounters(1000, 80000), new TrafficCounters(150, 12000), new TrafficCounters(50, 4000))]));
+            [new PolicerStats("vm1-in", new TrafficCounters(1000, 80000), new TrafficCounters(150, 12000), new TrafficCounters(50, 4000))],
+            Reloads);
     }
+
+    /// <summary>What `stats` reports: set it to show reload counts.</summary>
+    public ReloadStats Reloads { get; set; } = new(2, 1);
+
+    /// <summary>Classes with nothing queued and no drop, as every class of an idle port is: `stats` leaves them out.</summary>
+    private static QueueStats[] IdleQueues(int from) => [.. Enumerable.Range(from, 8 - from).Select(c => new QueueStats(c, 0, 0, 0))];
 
     public Task<IReadOnlyList<AclInfo>> ShowAclsAsync(CancellationToken cancellationToken)
     {

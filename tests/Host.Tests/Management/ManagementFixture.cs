@@ -21,11 +21,14 @@ internal sealed class ManagementFixture : IAsyncDisposable
 
     public static ManagementFixture Start(string? group = null)
     {
-        string directory = System.IO.Directory.CreateTempSubdirectory("hp-").FullName;
+        string directory = NewDirectory();
         var control = new FakeBridgeControl();
         ManagementServer server = ManagementServer.Start(control, new ManagementConfig { Socket = Path.Combine(directory, "bridge.sock"), Group = group });
         return new ManagementFixture(directory, server, control);
     }
+
+    /// <summary>A new directory under TMPDIR with a short path (a Unix socket path must fit in 108 bytes); the caller removes it.</summary>
+    public static string NewDirectory() => System.IO.Directory.CreateTempSubdirectory("hp-").FullName;
 
     /// <summary>
     /// Leaves a socket file at <paramref name="path"/> that nobody listens on, as a crashed server would.

@@ -42,6 +42,7 @@ public sealed class ManagementServerTests
 
         Assert.Contains("no-such-group-hairpin", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(directory));
+        Directory.Delete(directory);
     }
 
     [Theory]
@@ -108,6 +109,114 @@ public sealed class ManagementServerTests
 
         Assert.All(results, result => Assert.Equal((0, ""), (result.Exit, result.Error)));
         Assert.Equal(40, bridge.Control.FdbAdds.Count);
+    }
+
+    [Theory]
+    [InlineData("{\"version\":1,\"command\":\"link.show\"}")]     // exactly as specs/cli.md shows it for socat
+    [InlineData("{\"version\":1,\"command\":\"config.reload\"}")]
+    [InlineData("{\"version\":1,\"command\":\"stats\",\"args\":null}")]
+    public async Task A_request_without_args_is_answered_as_specs_cli_md_shows_it(string line)
+    {
+        await using var bridge = ManagementFixture.Start();
+
+        using JsonDocument answer = JsonDocument.Parse(SendRaw(bridge.SocketPath, line + "\n"));
+
+        Assert.True(answer.RootElement.GetProperty("ok").GetBoolean(), answer.RootElement.ToString());
+    }
+
+    [Fact]
+    public async Task Clients_that_connect_and_never_send_do_not_hold_up_a_command()
+    {
+        await using var bridge = ManagementFixture.Start();
+        var idle = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                idle.Add(Connect(bridge.SocketPath));
+            }
+
+            var clock = Stopwatch.StartNew();
+            (int exit, string output, string error) = await Task.Run(() => bridge.Run("link", "show"));
+
+            Assert.Equal((0, ""), (exit, error));
+            Assert.Contains("vm1", output, StringComparison.Ordinal);
+            // A liveness bound, not a speed benchmark: queued behind the idle clients it took 10 s or more.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"link show took {clock.Elapsed.TotalSeconds:0.0} s with 20 idle clients connected");
+        }
+        finally
+        {
+            idle.ForEach(socket => socket.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task At_the_bound_a_new_client_takes_the_place_of_the_longest_idle_one()
+    {
+        await using var bridge = ManagementFixture.Start();
+        var idle = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < ManagementServer.MaxConnections; i++)
+            {
+                idle.Add(Connect(bridge.SocketPath));
+            }
+            await Task.Delay(ManagementServer.IdleBeforeEviction + TimeSpan.FromMilliseconds(200));
+
+            var clock = Stopwatch.StartNew();
+            (int exit, _, string error) = await Task.Run(() => bridge.Run("link", "show"));
+
+            Assert.Equal((0, ""), (exit, error));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"link show took {clock.Elapsed.TotalSeconds:0.0} s with {idle.Count} idle clients connected");
+            // One of them (the one whose read began first) was closed to make room: readable, with nothing to read.
+            Assert.Contains(idle, socket => socket.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectRead) && socket.Available == 0);
+        }
+        finally
+        {
+            idle.ForEach(socket => socket.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task When_every_connection_is_busy_a_new_one_is_answered_busy_at_once_and_served_once_they_finish()
+    {
+        await using var bridge = ManagementFixture.Start();
+        bridge.Control.StatsGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < ManagementServer.MaxConnections; i++)
+            {
+                Socket client = Connect(bridge.SocketPath);
+                waiting.Add(client);
+                client.Send(Encoding.UTF8.GetBytes("{\"version\":1,\"command\":\"stats\"}\n"));
+            }
+
+            var clock = Stopwatch.StartNew();
+            (int exit, _, string error) = await Task.Run(() => bridge.Run("link", "show"));
+
+            Assert.Equal(3, exit);
+            Assert.Contains("busy", error, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the refusal took {clock.Elapsed.TotalSeconds:0.0} s");
+
+            bridge.Control.StatsGate.SetResult();
+            foreach (Socket client in waiting)
+            {
+                client.ReceiveTimeout = 10_000;
+                Assert.True(client.Receive(new byte[4096]) > 0, "each waiting request is answered once the bridge gets to it");
+            }
+        }
+        finally
+        {
+            waiting.ForEach(socket => socket.Dispose());
+        }
+        (int Exit, string Out, string Error) after = (3, "", "");
+        for (int attempt = 0; attempt < 100 && after.Exit != 0; attempt++)   // the server notices the hang-ups as they arrive
+        {
+            after = await Task.Run(() => bridge.Run("link", "show"));
+            await Task.Delay(after.Exit == 0 ? 0 : 20);
+        }
+        Assert.Equal(0, after.Exit);
     }
 
     [Fact]

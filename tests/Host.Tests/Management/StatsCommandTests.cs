@@ -1,12 +1,15 @@
-// `hairpin stats`: traffic, drops by reason both ways, queue tail drops, policer colors.
+// `hairpin stats`: traffic, drops by reason both ways, queue tail drops, policer colors, reloads; rows
+// that are all zero (idle queue classes, no reloads) are left out, as specs/cli.md says.
 using System.Text.Json;
+using Hairpin.Host.Commands;
+using Hairpin.Host.Management;
 
 namespace Hairpin.Host.Tests.Management;
 
 public sealed class StatsCommandTests
 {
     [Fact]
-    public async Task Stats_prints_traffic_drops_queues_and_policers_as_tables()
+    public async Task Stats_prints_traffic_drops_busy_queues_policers_and_reloads_as_tables()
     {
         await using var bridge = ManagementFixture.Start();
 
@@ -15,6 +18,22 @@ public sealed class StatsCommandTests
         Assert.Equal(0, exit);
         Assert.Equal("", error);
         Infrastructure.Golden.Verify(output);
+    }
+
+    [Fact]
+    public void An_idle_bridge_prints_its_traffic_table_alone()
+    {
+        // The real bridge reports 8 classes per port: 40 rows of zeros for 5 idle ports before.
+        var idle = new BridgeStats(
+            [.. Enumerable.Range(1, 5).Select(i => new PortStats($"p{i}", new TrafficCounters(0, 0), new TrafficCounters(0, 0), 0, 0, 0, [], [],
+                [.. Enumerable.Range(0, 8).Select(c => new QueueStats(c, 0, 0, 0))]))],
+            [],
+            new ReloadStats(0, 0));
+
+        List<string> lines = StatsPrinter.Tables(idle);
+
+        Assert.Equal(6, lines.Count);
+        Assert.StartsWith("PORT ", lines[0], StringComparison.Ordinal);
     }
 
     [Fact]

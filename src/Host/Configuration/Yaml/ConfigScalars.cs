@@ -113,7 +113,10 @@ internal static class ConfigScalars
         return (mac, Mac(maskText));
     }
 
-    /// <summary>"300s", "100ms", "5m", "1h"; a bare number is seconds (as Linux's bridge settings are).</summary>
+    /// <summary>The longest duration any setting takes: the engine counts in whole seconds of a 32-bit clock, and a hold of years is a typo.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(365);
+
+    /// <summary>"300s", "100ms", "5m", "1h"; a bare number is seconds (as Linux's bridge settings are); at most a year.</summary>
     public static TimeSpan Duration(string text)
     {
         (string number, double unitSeconds) = text switch
@@ -128,7 +131,10 @@ internal static class ConfigScalars
         {
             throw new FormatException($"'{text}' is not a duration (e.g. 300s, 100ms, 5m; a bare number is seconds)");
         }
-        return TimeSpan.FromSeconds(value * unitSeconds);
+        double seconds = value * unitSeconds;
+        return double.IsFinite(seconds) && seconds <= MaxDuration.TotalSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new FormatException($"'{text}' is longer than a year ({MaxDuration.TotalDays:0} days)");
     }
 
     private static readonly (string Suffix, long Factor)[] RateUnits =
@@ -184,8 +190,8 @@ internal static class ConfigScalars
         {
             throw new FormatException($"'{text}' is not {what}");
         }
-        decimal scaled = value * factor;
-        return scaled > long.MaxValue ? throw new FormatException($"'{text}' is too large") : (long)scaled;
+        // Compared before multiplying: decimal's own range ends below a tbit rate of 21 digits.
+        return value > long.MaxValue / factor ? throw new FormatException($"'{text}' is too large") : (long)(value * factor);
     }
 
     /// <summary>
