@@ -157,13 +157,14 @@ internal sealed partial class ForwardingLoop
 
     /// <summary>
     /// The control path, between batches: ports whose hold is over come back (or start probing),
-    /// management requests run (a bounded number; the rest wake the loop again at once), the FDB
-    /// ages once a second, probes go out on their timer, and protection events are logged. Probes
+    /// protection events are logged, management requests run (a bounded number; the rest wake the
+    /// loop again at once), the FDB ages once a second, and probes go out on their timer. Probes
     /// queued here leave with the Transmit that follows the batch.
     /// </summary>
     private void ServeControl()
     {
         _engine.RunProtectionTimers();
+        _events.Drain(_engine);   // before management answers: what `link show` reports is already logged
         if (_work.RunPending(_engine, WorkPerBatch))
         {
             _wake.Set();
@@ -179,7 +180,6 @@ internal sealed partial class ForwardingLoop
         {
             _engine.EmitLoopProbes();
         }
-        _events.Drain(_engine);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "forwarding started on {Ports} ports")]
