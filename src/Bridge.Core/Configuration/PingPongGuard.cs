@@ -1,13 +1,14 @@
-// The ping-pong guard: a frame this bridge reflected out of a hairpin port that comes straight back
-// in on that port was bounced by a neighbour that reflects too (two hairpin ports facing each other).
+// The ping-pong guard: a frame this bridge flooded out of a hairpin port, from another port, that
+// comes straight back in on that port was sent back by a neighbour that reflects too (two hairpin
+// ports facing each other). A host's own repeats are never caught (specs/loop-protection.md).
 namespace Hairpin.Bridge.Core.Configuration;
 
 public sealed record PingPongGuard
 {
     public bool Enabled { get; init; } = true;
     /// <summary>
-    /// How long a reflected frame is remembered. A bounce comes back within micro- to milliseconds;
-    /// hosts repeat a broadcast (ARP, DHCP) a second or more apart, so this stays well below that.
+    /// How long a flood out of a hairpin port is remembered. A bounce comes back within micro- to
+    /// milliseconds; a host's repeats never match (only floods from other ports are remembered).
     /// </summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromMilliseconds(100);
 

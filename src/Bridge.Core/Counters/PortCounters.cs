@@ -11,6 +11,9 @@ public sealed class PortCounters
 {
     private readonly long[] _dropped = new long[DropReasons.Count];
     private readonly long[] _egressDropped = new long[DropReasons.Count];
+    private static readonly int CauseCount = Enum.GetValues<Forwarding.ErrorDisableCause>().Length;
+    private readonly long[] _errorDisabledBy = new long[CauseCount];
+    private readonly long[] _recoveredBy = new long[CauseCount];
 
     public long RxFrames { get; internal set; }
     public long RxBytes { get; internal set; }
@@ -34,8 +37,8 @@ public sealed class PortCounters
     public long Learned { get; internal set; }
     public long MovedIn { get; internal set; }
     public long LearnLimitHits { get; internal set; }
-    /// <summary>Times a protection feature (BPDU guard, port security) error-disabled this port.</summary>
-    public long ErrorDisabled { get; internal set; }
+    /// <summary>Times a protection feature (BPDU guard, port security, storm control, loop detection) error-disabled this port.</summary>
+    public long ErrorDisabled { get; private set; }
     /// <summary>MACs damped for flapping onto this port (it is the offending port of a MacMoveReport).</summary>
     public long MovesDamped { get; internal set; }
     public long LoopProbesSent { get; internal set; }
@@ -50,10 +53,23 @@ public sealed class PortCounters
     public long DroppedTotal => Sum(_dropped);
     public long EgressDroppedTotal => Sum(_egressDropped);
 
+    /// <summary>Times <paramref name="cause"/> error-disabled this port (a probe that finds the loop still there counts again).</summary>
+    public long ErrorDisabledFor(Forwarding.ErrorDisableCause cause) => _errorDisabledBy[(int)cause];
+    /// <summary>Times the port came back from <paramref name="cause"/>, by itself or by an operator.</summary>
+    public long RecoveredFrom(Forwarding.ErrorDisableCause cause) => _recoveredBy[(int)cause];
+
     public long DroppedFor(DropReason reason) => _dropped[(int)reason];
     public long EgressDroppedFor(DropReason reason) => _egressDropped[(int)reason];
 
     internal void CountDrop(DropReason reason) => _dropped[(int)reason]++;
+
+    internal void CountErrorDisabled(Forwarding.ErrorDisableCause cause)
+    {
+        ErrorDisabled++;
+        _errorDisabledBy[(int)cause]++;
+    }
+
+    internal void CountRecovered(Forwarding.ErrorDisableCause cause) => _recoveredBy[(int)cause]++;
     internal void CountEgressDrop(DropReason reason) => _egressDropped[(int)reason]++;
 
     private static long Sum(long[] values)

@@ -230,6 +230,13 @@ public sealed class FdbTable
     public int Flush(int? port = null, int? vid = null, bool includeStatic = false) =>
         RemoveWhere(new FlushFilter(port ?? -1, vid ?? -1, includeStatic));
 
+    /// <summary>
+    /// Removes learned entries, on any port, in every VLAN one of <paramref name="ports"/> is a member
+    /// of (<paramref name="vlanMembers"/>: member ports by VID): a topology change's flush. Static and
+    /// sticky entries are the operator's and stay.
+    /// </summary>
+    public int FlushLearnedInVlans(ulong[] vlanMembers, ulong ports) => RemoveWhere(new LearnedInVlansFilter(vlanMembers, ports));
+
     /// <summary>Removes learned and sticky entries idle longer than <paramref name="maxIdleSeconds"/>.</summary>
     public int AgeOut(uint now, uint maxIdleSeconds) => RemoveWhere(new AgeFilter(now, maxIdleSeconds));
 
@@ -261,6 +268,11 @@ public sealed class FdbTable
             (port < 0 || slot.Port == port)
             && (vid < 0 || (int)(slot.Key >> 48) == vid)
             && (includeStatic || slot.Kind != FdbEntryKind.Static);
+    }
+
+    private readonly struct LearnedInVlansFilter(ulong[] vlanMembers, ulong ports) : IEntryFilter
+    {
+        public bool Matches(in Slot slot) => slot.Kind == FdbEntryKind.Learned && (vlanMembers[(int)(slot.Key >> 48)] & ports) != 0;
     }
 
     private readonly struct AgeFilter(uint now, uint maxIdle) : IEntryFilter

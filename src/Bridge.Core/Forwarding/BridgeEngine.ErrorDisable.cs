@@ -1,6 +1,7 @@
-// Error-disabling: protection features (BPDU guard, port security) take a port out of service
-// without touching its configuration, as NX-OS's err-disable does. The port receives and sends
-// nothing, its FDB entries go, and it comes back when its time is up or an operator says so.
+// Error-disabling: protection features (BPDU guard, port security, storm control, loop detection)
+// take a port out of service without touching its configuration, as NX-OS's err-disable does. The
+// port receives and sends nothing, what the change may have made wrong in the FDB goes, and it comes
+// back when its time is up (a control-path timer, never the next frame) or an operator says so.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
@@ -9,62 +10,118 @@ namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine
 {
-    private const int MaxBackoffDoublings = 4;
-    private const int CleanPeriodsToForgive = 10;
-
     private readonly PortStatus[] _status = new PortStatus[BridgeConfig.MaxPorts];
-    private readonly int[] _bpduStrikes = new int[BridgeConfig.MaxPorts];
-    private readonly uint[] _lastBpduStrike = new uint[BridgeConfig.MaxPorts];
-    private ulong _errorDisabledPorts;
+    private readonly HoldBackoff[] _bpduGuardBackoff = new HoldBackoff[BridgeConfig.MaxPorts];
+    private readonly HoldBackoff[] _loopBackoff = new HoldBackoff[BridgeConfig.MaxPorts];
+    private ulong _errorDisabledPorts;   // down for protection, probing ones included
+    private ulong _probingPorts;
+    // After a topology change, learning in the VLANs of these ports waits until this second: frames
+    // of the loop still in flight (queues, wires) would otherwise teach again what the flush removed.
+    private ulong _learningHeldPorts;
+    private uint _learningHeldUntil;
+
+    /// <summary>How long learning waits, in the VLANs of a port that went down, after the flush (whole engine seconds, so 1 to 2 s).</summary>
+    public const uint LearningHoldSeconds = 2;
 
     public PortStatus Status(int port) => _status[port];
 
-    /// <summary>Brings an error-disabled port back now (`hairpin link set dev X recover`). Forwarding thread only.</summary>
+    /// <summary>Ports taken down, probing, and back, for the control plane to log. Forwarding thread only.</summary>
+    public ReportLog<ProtectionEvent> ProtectionEvents { get; } = new(64);
+
+    /// <summary>Brings an error-disabled port back now (`hairpin link set dev X state ...`). Forwarding thread only.</summary>
     public bool RecoverPort(int port)
     {
         if (!_status[port].IsErrorDisabled)
         {
             return false;
         }
-        _status[port] = default;
-        _errorDisabledPorts &= ~(1UL << port);
+        BringUp(port, ProtectionEventKind.RecoveredByOperator, CurrentSecond());
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ErrorDisable(int port, ErrorDisableCause cause, uint now, uint downForSeconds)
+    /// <summary>
+    /// The control path's clock work for protected ports: a port whose hold is over comes back (a
+    /// loop-detected one first probes for its loop: <see cref="StartProbing"/>), and a probing port
+    /// whose probes stayed away forwards again. The host calls it between batches and on its idle
+    /// tick, so a port is back at its time whether or not traffic arrives, and status reads true.
+    /// Probes it queues leave with the next transmit. Forwarding thread only.
+    /// </summary>
+    public void RunProtectionTimers()
     {
-        _status[port] = new PortStatus(cause, now, downForSeconds == 0 ? 0 : now + downForSeconds);
-        _errorDisabledPorts |= 1UL << port;
-        _counters[port].ErrorDisabled++;
-        _fdb.Flush(port: port);
-    }
-
-    /// <summary>BPDU guard's hold time: doubles for each repeat that comes soon after the last.</summary>
-    private uint BpduGuardHoldSeconds(int port, uint now, uint baseSeconds)
-    {
-        if (now - _lastBpduStrike[port] > CleanPeriodsToForgive * baseSeconds)
+        ApplyPendingPlan();
+        if (_errorDisabledPorts == 0)
         {
-            _bpduStrikes[port] = 0;
+            return;
         }
-        _lastBpduStrike[port] = now;
-        int doublings = Math.Min(_bpduStrikes[port]++, MaxBackoffDoublings);
-        return baseSeconds << doublings;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RecoverDuePorts(uint now)
-    {
-        ulong down = _errorDisabledPorts;
-        while (down != 0)
+        uint now = CurrentSecond();
+        for (ulong down = _errorDisabledPorts; down != 0; down &= down - 1)
         {
             int port = BitOperations.TrailingZeroCount(down);
-            down &= down - 1;
-            uint recoverAt = _status[port].RecoverAtSecond;
-            if (recoverAt != 0 && now >= recoverAt)
+            PortStatus status = _status[port];
+            if (status.RecoverAtSecond == 0 || now < status.RecoverAtSecond)
             {
-                RecoverPort(port);
+                if (status.Probing && now != _lastProbeSecond[port])
+                {
+                    QueueRecoveryProbe(port, now);   // one a second while probing: a single lost probe must not let a loop back in
+                }
+                continue;
+            }
+            if (!status.Probing && status.Cause == ErrorDisableCause.LoopDetected && CanProbe(port))
+            {
+                StartProbing(port, now);
+            }
+            else
+            {
+                BringUp(port, ProtectionEventKind.Recovered, now);
             }
         }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="port"/> down for <paramref name="holdSeconds"/> (0: until an operator
+    /// recovers it). A port that was forwarding is a topology change, so, as an STP topology change
+    /// or NX-OS loop detection does, every port's learned entries in its VLANs go: a loop or a
+    /// bridge that appeared there may have taught them (port security excepted: a violation says
+    /// nothing about paths), with the move counts that led up to it; and learning in those VLANs
+    /// waits <see cref="LearningHoldSeconds"/>, until the loop's frames still in flight have passed
+    /// (they are flooded meanwhile, so hosts stay reachable). A probing port going back down
+    /// forwarded nothing, so taught nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ErrorDisable(int port, ErrorDisableCause cause, uint now, uint holdSeconds, int probeSentPort = -1, int probeReceivedPort = -1)
+    {
+        ulong bit = 1UL << port;
+        bool wasForwarding = (_errorDisabledPorts & bit) == 0;
+        _status[port] = new PortStatus(cause, now, holdSeconds == 0 ? 0 : now + holdSeconds);
+        _errorDisabledPorts |= bit;
+        _probingPorts &= ~bit;
+        _counters[port].CountErrorDisabled(cause);
+        _fdb.Flush(port: port);
+        if (wasForwarding && cause != ErrorDisableCause.PortSecurity)
+        {
+            _learningHeldPorts = (now < _learningHeldUntil ? _learningHeldPorts : 0) | bit;
+            _learningHeldUntil = now + LearningHoldSeconds;
+            _fdb.FlushLearnedInVlans(_plan.VlanMembers, _learningHeldPorts);
+            _moveTracker.Clear();   // moves the loop caused must not count against hosts that now speak from their real ports
+        }
+        ProtectionEvents.Add(new ProtectionEvent(port, ProtectionEventKind.ErrorDisabled, cause, holdSeconds, probeSentPort, probeReceivedPort, now));
+    }
+
+    private void BringUp(int port, ProtectionEventKind kind, uint now)
+    {
+        ErrorDisableCause cause = _status[port].Cause;
+        _status[port] = default;
+        _errorDisabledPorts &= ~(1UL << port);
+        _probingPorts &= ~(1UL << port);
+        _counters[port].CountRecovered(cause);
+        if (cause == ErrorDisableCause.LoopDetected)
+        {
+            _loopBackoff[port].CameBack(now);
+        }
+        else if (cause == ErrorDisableCause.BpduGuard)
+        {
+            _bpduGuardBackoff[port].CameBack(now);
+        }
+        ProtectionEvents.Add(new ProtectionEvent(port, kind, cause, 0, -1, -1, now));
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class BridgeEngine
         counters.RxBytes += frame.Length;
         if ((_errorDisabledPorts & (1UL << port)) != 0)
         {
-            Drop(frame, counters, DropReason.PortErrorDisabled);
+            ReceiveOnDownPort(frame, counters, port, now);
             return;
         }
 
@@ -118,6 +118,11 @@ public sealed partial class BridgeEngine
             return;
         }
         frame.Vid = (ushort)vid;
+        // Before learning: our own flood sent back by a reflecting neighbour must teach nothing.
+        if (ingress.GuardsPingPong && RemembersFloodsOutOf(port, kind) && ConsumeOwnFloodReturned(frame, counters, port, now))
+        {
+            return;
+        }
 
         if (ingress.Secured && !AdmitSecureSource(frame, counters, vid, source, port, ref ingress, now))
         {
@@ -132,7 +137,7 @@ public sealed partial class BridgeEngine
         {
             return;
         }
-        if (ingress.Learning)
+        if (ingress.Learning && (now >= _learningHeldUntil || (members & _learningHeldPorts) == 0))
         {
             Learn(counters, vid, source, port, now, ingress.MaxLearned, plan.MaxLearned);
         }
@@ -169,20 +174,25 @@ public sealed partial class BridgeEngine
         {
             return;
         }
-        if (ingress.GuardsPingPong)
+        ulong facingReflectors = eligible & plan.PingPongGuardedPorts & ~(1UL << port);
+        if (facingReflectors != 0)
         {
-            if (ConsumeBounce(frame, counters, port, now))
-            {
-                return;
-            }
-            if ((eligible & (1UL << port)) != 0)
-            {
-                RememberReflected(frame, port);   // before Flood retags the original
-            }
+            RememberFloodedOut(frame, facingReflectors, kind);   // before Flood retags the original
         }
         counters.Forwarded++;
         counters.Flooded++;
         Flood(frame, eligible, plan, kind);
+    }
+
+    /// <summary>A port down for protection hears nothing, except, while it probes, its own loop probes.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReceiveOnDownPort(FrameBuffer frame, PortCounters counters, int port, uint now)
+    {
+        if ((_probingPorts & (1UL << port)) != 0 && ConsumeOwnProbe(frame, counters, port, now))
+        {
+            return;
+        }
+        Drop(frame, counters, DropReason.PortErrorDisabled);
     }
 
     /// <summary>True when the port's mask releases the address for normal forwarding; otherwise the frame is consumed.</summary>
@@ -193,7 +203,7 @@ public sealed partial class BridgeEngine
         if (ingress.BpduGuard && BpduDetector.IsSpanningTreeBpdu(frame.Span))
         {
             Drop(frame, counters, DropReason.BpduGuard);
-            ErrorDisable(port, ErrorDisableCause.BpduGuard, now, BpduGuardHoldSeconds(port, now, plan.BpduGuardRecoverySeconds));
+            ErrorDisable(port, ErrorDisableCause.BpduGuard, now, _bpduGuardBackoff[port].Strike(now, plan.BpduGuardRecoverySeconds));
             return false;
         }
         switch (LinkLocalPolicy.Decide(destination.LinkLocalIndex, ingress.GroupForwardMask))

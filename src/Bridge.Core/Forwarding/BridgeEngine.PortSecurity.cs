@@ -60,7 +60,7 @@ public sealed partial class BridgeEngine
         Drop(frame, counters, DropReason.PortSecurityViolation);
         if (ingress.Violation == SecurityViolation.Disable)
         {
-            ErrorDisable(port, ErrorDisableCause.PortSecurity, now, downForSeconds: 0);
+            ErrorDisable(port, ErrorDisableCause.PortSecurity, now, holdSeconds: 0);
         }
         return false;
     }

@@ -28,7 +28,7 @@ public sealed partial class BridgeEngine
         Drop(frame, counters, reason);
         if (ingress.StormAction == StormAction.Disable)
         {
-            ErrorDisable(port, ErrorDisableCause.StormControl, now, downForSeconds: 0);
+            ErrorDisable(port, ErrorDisableCause.StormControl, now, holdSeconds: 0);
         }
         return false;
     }

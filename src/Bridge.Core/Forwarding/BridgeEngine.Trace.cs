@@ -1,7 +1,6 @@
 // `hairpin trace`: what the bridge would do with one frame, stage by stage, without doing it. The
 // walk lives in Tracing/FrameTracer; this file gives it read-only access to the engine's runtime
 // state (storm meters, reflected-frame memory, BPDU guard backoff, queues) through ITraceState.
-using System.Numerics;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Headers;
@@ -45,29 +44,13 @@ public sealed partial class BridgeEngine : ITraceState
 
     PortStatus ITraceState.Status(int port) => _status[port];
 
+    bool ITraceState.LearningHeld(int vid) => (uint)(_traceNow / _frequency) < _learningHeldUntil && (_plan.VlanMembers[vid] & _learningHeldPorts) != 0;
+
     bool ITraceState.ControlPlaneHasRoom => ControlPlane.Count < ControlPlane.Capacity;
 
     int ITraceState.PoolAvailable => _pool.AvailableCount;
 
-    /// <summary>As RecoverDuePorts at the start of the next batch would leave them, without recovering any.</summary>
-    ulong ITraceState.ErrorDisabledPorts
-    {
-        get
-        {
-            uint now = (uint)(_traceNow / _frequency);
-            ulong down = _errorDisabledPorts;
-            for (ulong ports = down; ports != 0; ports &= ports - 1)
-            {
-                int port = BitOperations.TrailingZeroCount(ports);
-                uint recoverAt = _status[port].RecoverAtSecond;
-                if (recoverAt != 0 && now >= recoverAt)
-                {
-                    down &= ~(1UL << port);
-                }
-            }
-            return down;
-        }
-    }
+    ulong ITraceState.ErrorDisabledPorts => _errorDisabledPorts;
 
     bool ITraceState.StormMeterHasToken(int port, FrameKind kind, long framesPerSecond)
     {
@@ -75,27 +58,13 @@ public sealed partial class BridgeEngine : ITraceState
         return copy.TryTake(framesPerSecond, _traceNow, _frequency);
     }
 
-    bool ITraceState.IsRecentlyReflected(int port, ReadOnlySpan<byte> frame, bool hasCustomerTag)
-    {
-        long oldest = _traceNow - _plan.PingPongWindowTicks;
-        ulong fingerprint = FrameFingerprint.Of(frame, hasCustomerTag);
-        for (int slot = port * RememberedPerPort; slot < (port + 1) * RememberedPerPort; slot++)
-        {
-            if (_reflectedAt[slot] > oldest && _reflectedAt[slot] != 0 && _reflectedFingerprints[slot] == fingerprint)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    bool ITraceState.IsOwnFloodReturned(int port, FrameKind kind, ReadOnlySpan<byte> frame, bool hasCustomerTag) =>
+        _traceNow < (kind == FrameKind.Unicast ? _unicastFloodsRememberedUntil[port] : _groupFloodsRememberedUntil[port])
+        && IsOwnFloodReturned(port, frame, hasCustomerTag, _traceNow);
 
-    uint ITraceState.BpduGuardHoldSeconds(int port)
-    {
-        uint now = (uint)(_traceNow / _frequency);
-        uint baseSeconds = _plan.BpduGuardRecoverySeconds;
-        int strikes = now - _lastBpduStrike[port] > CleanPeriodsToForgive * baseSeconds ? 0 : _bpduStrikes[port];
-        return baseSeconds << Math.Min(strikes, MaxBackoffDoublings);
-    }
+    uint ITraceState.BpduGuardHoldSeconds(int port) => _bpduGuardBackoff[port].Peek((uint)(_traceNow / _frequency), _plan.BpduGuardRecoverySeconds);
+
+    uint ITraceState.LoopHoldSeconds(int port) => _loopBackoff[port].Peek((uint)(_traceNow / _frequency), _plan.LoopRetrySeconds);
 
     bool ITraceState.EgressQueueHasRoom(int port, int trafficClass, int frameBytes)
     {

@@ -12,7 +12,8 @@ namespace Hairpin.Bridge.Core.Forwarding;
 
 /// <summary>
 /// One 802.1Q bridge with per-port reflective relay.
-/// Threading: <see cref="ProcessBatch"/>, <see cref="SweepFdb"/>, the FDB and the rings belong to one
+/// Threading: <see cref="ProcessBatch"/>, the control-path calls between batches (<see cref="SweepFdb"/>,
+/// <see cref="RunProtectionTimers"/>, <see cref="EmitLoopProbes"/>), the FDB and the rings belong to one
 /// forwarding thread. <see cref="Publish"/> may be called from any thread: the new configuration is
 /// validated on the caller's thread and takes effect at the start of the next batch, so every frame
 /// is handled wholly under one configuration.
@@ -89,10 +90,6 @@ public sealed partial class BridgeEngine
         ForwardingPlan plan = _plan;
         _batchTimestamp = _time.GetTimestamp();
         uint now = (uint)(_batchTimestamp / _frequency);
-        if (_errorDisabledPorts != 0)
-        {
-            RecoverDuePorts(now);
-        }
         foreach (FrameBuffer frame in frames)
         {
             Receive(frame, plan, now);

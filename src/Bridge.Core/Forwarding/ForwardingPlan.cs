@@ -45,6 +45,8 @@ internal sealed class ForwardingPlan
     public ulong UnknownUnicastFloodPorts { get; private set; }
     public ulong MulticastFloodPorts { get; private set; }
     public ulong BroadcastFloodPorts { get; private set; }
+    /// <summary>Hairpin ports with the ping-pong guard on: floods from other ports out of them are remembered.</summary>
+    public ulong PingPongGuardedPorts { get; private set; }
     public int MaxFrameSize => Config.MaxFrameSize;
     public int MaxLearned => Config.MaxLearned;
     public bool MoveDampingEnabled => Config.MacMoveDamping.Enabled;
@@ -162,6 +164,7 @@ internal sealed class ForwardingPlan
             plan.UnknownUnicastFloodPorts |= port.UnknownUnicastFlood ? bit : 0;
             plan.MulticastFloodPorts |= port.MulticastFlood ? bit : 0;
             plan.BroadcastFloodPorts |= port.BroadcastFlood ? bit : 0;
+            plan.PingPongGuardedPorts |= plan.Ports[i].GuardsPingPong ? bit : 0;
         }
         return plan;
     }

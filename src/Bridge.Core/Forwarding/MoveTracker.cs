@@ -22,6 +22,9 @@ internal sealed class MoveTracker
         return ++_counts[slot];
     }
 
+    /// <summary>Forgets every count (after a topology change, when past moves say nothing about hosts any more).</summary>
+    public void Clear() => Array.Clear(_keys);
+
     public void Forget(ulong key)
     {
         int slot = (int)((key * 0x9E37_79B9_7F4A_7C15UL) >> 56);

@@ -14,7 +14,7 @@ internal struct PortPlan
     public ulong PeerMask;
     /// <summary>One untagged VLAN: tagged and double-tagged frames are VLAN hopping attempts.</summary>
     public bool IsAccess;
-    /// <summary>Hairpin on and the ping-pong guard on: reflected floods are remembered and bounces caught.</summary>
+    /// <summary>Hairpin on and the ping-pong guard on: floods from other ports out of it are remembered, and caught if they come back.</summary>
     public bool GuardsPingPong;
     /// <summary>An ingress ACL or VM ACLs apply to frames from this port.</summary>
     public bool HasIngressPolicy;

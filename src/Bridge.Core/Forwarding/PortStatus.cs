@@ -13,8 +13,16 @@ public enum ErrorDisableCause : byte
 
 /// <param name="Cause">Why the port is down; None when it is up.</param>
 /// <param name="SinceSecond">The engine second it went down.</param>
-/// <param name="RecoverAtSecond">When it comes back by itself; 0 means only an operator brings it back.</param>
-public readonly record struct PortStatus(ErrorDisableCause Cause, uint SinceSecond, uint RecoverAtSecond)
+/// <param name="RecoverAtSecond">
+/// When it comes back by itself (0: only an operator brings it back); while probing, when it
+/// forwards again if none of its probes came back by then.
+/// </param>
+/// <param name="Probing">
+/// Its hold is over and it is testing for the loop that took it down: it sends loop probes and
+/// listens for them, and forwards nothing yet (specs/loop-protection.md).
+/// </param>
+public readonly record struct PortStatus(ErrorDisableCause Cause, uint SinceSecond, uint RecoverAtSecond, bool Probing = false)
 {
+    /// <summary>Down for protection: error-disabled, or probing before it forwards again.</summary>
     public bool IsErrorDisabled => Cause != ErrorDisableCause.None;
 }

@@ -1,6 +1,6 @@
 // The forwarding decision in a trace: FDB hit (and the delivery rule for that one port), or flood
 // with the eligible set and, for every port left out, the term of the delivery rule that left it
-// out; then storm control, the ping-pong guard, and each copy's egress.
+// out; then storm control, the ping-pong guard's memory, and each copy's egress.
 using System.Numerics;
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Counters;
@@ -50,16 +50,10 @@ internal sealed partial class FrameTracer
         {
             return stormed;
         }
-        if (ingress.GuardsPingPong)
+        ulong facingReflectors = eligible & _plan.PingPongGuardedPorts & ~(1UL << port);
+        if (facingReflectors != 0)
         {
-            if (_state.IsRecentlyReflected(port, _frame.Bytes, _frame.HasCustomerTag))
-            {
-                return _record.Dropped(DropReason.PingPong, "ping-pong", $"this flooded frame was reflected out of {Name(port)} moments ago and came straight back: a bounce");
-            }
-            if ((eligible & (1UL << port)) != 0)
-            {
-                _record.Stage("ping-pong", $"the copy reflected out of {Name(port)} is remembered, to catch it if a neighbour bounces it back");
-            }
+            _record.Stage("ping-pong", $"the copies to hairpin ports {DescribePorts(facingReflectors)} are remembered, to catch them if a neighbour sends them back");
         }
         while (eligible != 0)
         {

@@ -92,6 +92,11 @@ internal sealed partial class FrameTracer
             _record.Stage("learning", $"learning is off on {Name(port)}");
             return;
         }
+        if (_state.LearningHeld(_frame.Vid))
+        {
+            _record.Stage("learning", $"learning in VLAN {_frame.Vid} waits a moment after a port went down for protection (the loop's frames in flight must not teach the FDB again)");
+            return;
+        }
         LearnOutcome outcome = PredictLearn(_frame.Vid, source, port, ingress.MaxLearned, _plan.MaxLearned, out int from);
         string entry = $"{source} in VLAN {_frame.Vid}";
         _record.Stage("learning", outcome switch

@@ -45,6 +45,10 @@ internal sealed partial class FrameTracer
         }
         if ((_down & (1UL << port)) != 0)
         {
+            if (_state.Status(port).Probing && OwnProbe() is FrameTrace probeOnProbingPort)
+            {
+                return probeOnProbingPort;
+            }
             return _record.Dropped(DropReason.PortErrorDisabled, "port-state", $"port {Name(port)} is {DescribeErrorDisabled(port)}");
         }
         var header = new EthernetReader(_frame.Bytes);
@@ -70,11 +74,9 @@ internal sealed partial class FrameTracer
             return _record.Dropped(DropReason.IngressPortDisabled, "port-state", $"port {Name(port)} is disabled");
         }
         _record.Stage("port-state", $"port {Name(port)}: {ingress.State.ToString().ToLowerInvariant()}, hairpin {OnOff(config.Hairpin)}, isolated {OnOff(config.Isolated)}");
-        if (header.Destination == LoopProbe.Destination && LoopProbe.TryRead(_frame.Bytes, out MacAddress bridge, out int sentPort) && bridge == _state.BridgeAddress)
+        if (header.Destination == LoopProbe.Destination && OwnProbe() is FrameTrace probe)
         {
-            bool loopAlreadyBroken = (uint)sentPort < BridgeConfig.MaxPorts && _state.Status(sentPort).IsErrorDisabled;
-            string then = loopAlreadyBroken ? "the port it left by is already down" : $"port {Name(port)} would be error-disabled for {_plan.LoopRetrySeconds} s (loop-detected)";
-            return _record.Dropped(DropReason.LoopProbeReturned, "loop-probe", $"our own loop probe, sent out of {Name(sentPort)}, came back: {then}");
+            return probe;
         }
         if (header.Destination.IsLinkLocalGroup && LinkLocal(header.Destination, ref ingress) is FrameTrace consumed)
         {
@@ -85,6 +87,32 @@ internal sealed partial class FrameTracer
             return _record.Dropped(DropReason.IngressPortBlocking, "port-state", $"port {Name(port)} is {ingress.State.ToString().ToLowerInvariant()}: it forwards nothing");
         }
         return VlanIngress(in header, ref ingress);
+    }
+
+    /// <summary>Null unless the frame is a loop probe of this bridge; then the finished trace, with the port it would take down (ConsumeOwnProbe's rule).</summary>
+    private FrameTrace? OwnProbe()
+    {
+        if (!LoopProbe.TryRead(_frame.Bytes, out MacAddress bridge, out int sentPort) || bridge != _state.BridgeAddress)
+        {
+            return null;
+        }
+        int port = _frame.IngressPort;
+        string then;
+        if ((uint)sentPort >= (uint)_plan.PortCount)
+        {
+            then = "it left by a port this configuration no longer has";
+        }
+        else
+        {
+            int guilty = _state.Status(sentPort).Probing ? sentPort
+                : _state.Status(port).Probing || !_state.Status(sentPort).IsErrorDisabled ? port
+                : -1;
+            then = guilty < 0
+                ? "the port it left by is already down"
+                : $"port {Name(guilty)} would be error-disabled for {_state.LoopHoldSeconds(guilty)} s (loop-detected)";
+        }
+        string from = (uint)sentPort < (uint)_plan.PortCount ? Name(sentPort) : $"port index {sentPort}";
+        return _record.Dropped(DropReason.LoopProbeReturned, "loop-probe", $"our own loop probe, sent out of {from}, came back: {then}");
     }
 
     /// <summary>Null when the port's group forward mask releases the address; otherwise the finished trace.</summary>
@@ -159,6 +187,11 @@ internal sealed partial class FrameTracer
         }
         _frame.Vid = vid;
         _record.Stage("vlan-ingress", how);
+        if (ingress.GuardsPingPong && _state.IsOwnFloodReturned(port, _frame.Kind, _frame.Bytes, _frame.HasCustomerTag))
+        {
+            return _record.Dropped(DropReason.PingPong, "ping-pong",
+                $"this bridge flooded this very frame out of {Name(port)} moments ago, from another port: a neighbour sent it back (nothing is learned from it)");
+        }
         return Policy(ref ingress);
     }
 
@@ -186,7 +219,9 @@ internal sealed partial class FrameTracer
         PortStatus status = _state.Status(port);
         string cause = Counters.KebabNames.Of(status.Cause);
         string until = status.RecoverAtSecond == 0 ? "until an operator recovers it" : $"for {status.RecoverAtSecond - _state.Now} s more";
-        return $"error-disabled ({cause}) {until}";
+        return status.Probing
+            ? $"error-disabled ({cause}), probing for the loop before it forwards again, {until}"
+            : $"error-disabled ({cause}) {until}";
     }
 
     private static string DescribeTags(in EthernetReader header)

@@ -11,7 +11,7 @@ internal interface ITraceState
 {
     ForwardingPlan Plan { get; }
     FdbTable Fdb { get; }
-    /// <summary>Ports down for protection, as the next batch will see them (ports due back count as up).</summary>
+    /// <summary>Ports down for protection, probing ones included (a port comes back by RunProtectionTimers, not by a batch).</summary>
     ulong ErrorDisabledPorts { get; }
     /// <summary>The FDB's clock, whole seconds, as the next batch would read it.</summary>
     uint Now { get; }
@@ -19,10 +19,14 @@ internal interface ITraceState
     PortStatus Status(int port);
     /// <summary>Whether the port's storm meter for <paramref name="kind"/> has a token now (none is taken).</summary>
     bool StormMeterHasToken(int port, FrameKind kind, long framesPerSecond);
-    /// <summary>Whether a flooded frame is one reflected out of <paramref name="port"/> within the ping-pong window.</summary>
-    bool IsRecentlyReflected(int port, ReadOnlySpan<byte> frame, bool hasCustomerTag);
+    /// <summary>Whether a frame arriving on <paramref name="port"/> is one this bridge flooded out of it from another port within the ping-pong window.</summary>
+    bool IsOwnFloodReturned(int port, FrameKind kind, ReadOnlySpan<byte> frame, bool hasCustomerTag);
     /// <summary>How long BPDU guard would hold the port down if it fired now (its backoff, not advanced).</summary>
     uint BpduGuardHoldSeconds(int port);
+    /// <summary>How long loop detection would hold the port down if it fired now (its backoff, not advanced).</summary>
+    uint LoopHoldSeconds(int port);
+    /// <summary>Whether learning in <paramref name="vid"/> waits, after a port of that VLAN went down for protection.</summary>
+    bool LearningHeld(int vid);
     bool ControlPlaneHasRoom { get; }
     bool EgressQueueHasRoom(int port, int trafficClass, int frameBytes);
     int PoolAvailable { get; }

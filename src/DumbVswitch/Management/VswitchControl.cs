@@ -111,7 +111,8 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl
         Trapped: 0,
         Drops(counters.Dropped),
         Drops(counters.EgressDropped),
-        Queues: []);
+        Queues: [],
+        Protection: []);
 
     private static List<DropCount> Drops(ReadOnlySpan<long> byReason)
     {

@@ -33,8 +33,8 @@ internal static class LinkPrinter
     }
 
     private static string State(PortInfo port) =>
-        port.State == PortOperState.ErrorDisabled && port.ErrorDisableCause is { } cause
-            ? $"error-disabled ({cause})"
+        port.State is PortOperState.ErrorDisabled or PortOperState.Probing && port.ErrorDisableCause is { } cause
+            ? $"{Names.Of(port.State)} ({cause})"
             : Names.Of(port.State);
 
     private static string OnOff(bool on) => on ? "on" : "off";

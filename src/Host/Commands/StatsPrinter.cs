@@ -1,7 +1,8 @@
 // `stats` as up to five aligned tables separated by blank lines: traffic per port, drops per port and
-// reason, queues with tail drops, policers by color, config reloads. Rows that are all zero are left
-// out where they name nothing the operator configured (drop reasons, queue classes, reload counts),
-// and then empty tables: an idle bridge's 8 classes per port would otherwise fill the screen.
+// reason, protection events per port and cause, queues with tail drops, policers by color, config
+// reloads. Rows that are all zero are left out where they name nothing the operator configured (drop
+// reasons, protection events, queue classes, reload counts), and then empty tables: an idle bridge's
+// 8 classes per port would otherwise fill the screen.
 using Hairpin.Host.Demo;
 using Hairpin.Host.Management;
 
@@ -14,6 +15,8 @@ internal static class StatsPrinter
     private static readonly int[] TrafficNumbers = [1, 2, 3, 4, 5, 6, 7, 8, 9];
     private static readonly string[] DropHeader = ["PORT", "DIRECTION", "REASON", "FRAMES"];
     private static readonly int[] DropNumbers = [3];
+    private static readonly string[] ProtectionHeader = ["PORT", "EVENT", "CAUSE", "COUNT"];
+    private static readonly int[] ProtectionNumbers = [3];
     private static readonly string[] QueueHeader = ["PORT", "CLASS", "TAIL-DROPS", "QUEUED-FRAMES", "QUEUED-BYTES"];
     private static readonly int[] QueueNumbers = [1, 2, 3, 4];
     private static readonly string[] PolicerHeader =
@@ -26,6 +29,7 @@ internal static class StatsPrinter
     {
         List<string[]> traffic = [TrafficHeader];
         List<string[]> drops = [DropHeader];
+        List<string[]> protection = [ProtectionHeader];
         List<string[]> queues = [QueueHeader];
         foreach (PortStats port in stats.Ports)
         {
@@ -36,6 +40,7 @@ internal static class StatsPrinter
             ]);
             drops.AddRange(port.IngressDrops.Where(drop => drop.Frames != 0).Select(drop => new[] { port.Name, "ingress", drop.Reason, N(drop.Frames) }));
             drops.AddRange(port.EgressDrops.Where(drop => drop.Frames != 0).Select(drop => new[] { port.Name, "egress", drop.Reason, N(drop.Frames) }));
+            protection.AddRange(port.Protection.Where(count => count.Count != 0).Select(count => new[] { port.Name, count.Event, count.Cause, N(count.Count) }));
             queues.AddRange(port.Queues.Where(queue => queue.TailDrops != 0 || queue.QueuedFrames != 0 || queue.QueuedBytes != 0).Select(queue => new[]
             {
                 port.Name, N(queue.TrafficClass), N(queue.TailDrops), N(queue.QueuedFrames), N(queue.QueuedBytes),
@@ -57,6 +62,7 @@ internal static class StatsPrinter
         var lines = new List<string>();
         Append(lines, traffic, TrafficNumbers);
         Append(lines, drops, DropNumbers);
+        Append(lines, protection, ProtectionNumbers);
         Append(lines, queues, QueueNumbers);
         Append(lines, policers, PolicerNumbers);
         Append(lines, reloads, ReloadNumbers);

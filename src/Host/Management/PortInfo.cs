@@ -9,6 +9,8 @@ public enum PortOperState
     Disabled,
     /// <summary>Shut by a protection feature; <see cref="PortInfo.ErrorDisableCause"/> says which.</summary>
     ErrorDisabled,
+    /// <summary>Its loop-detected hold is over; it probes for the loop before it forwards (<see cref="PortInfo.ErrorDisableCause"/>: loop-detected).</summary>
+    Probing,
 }
 
 public enum LinkState
@@ -20,7 +22,7 @@ public enum LinkState
 
 /// <param name="Name">Port name, as in the config file.</param>
 /// <param name="State">What the port does now (error-disabled wins over the configured state).</param>
-/// <param name="ErrorDisableCause">Kebab-case cause ("bpdu-guard", "port-security", ...) when error-disabled, else null.</param>
+/// <param name="ErrorDisableCause">Kebab-case cause ("bpdu-guard", "port-security", ...) when error-disabled or probing, else null.</param>
 /// <param name="Link">Whether the port's attachment (tap, AF_PACKET socket, ...) has carrier.</param>
 /// <param name="Vlans">Member VIDs as ranges, e.g. "1,10-20"; empty for none.</param>
 /// <param name="Untagged">Member VIDs that leave untagged, same form.</param>

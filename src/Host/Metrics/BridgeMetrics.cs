@@ -4,6 +4,7 @@
 // path; values are read (a batch behind at most) when a listener asks.
 using System.Diagnostics.Metrics;
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Host.Management;
 using Hairpin.Host.Runtime;
 
 namespace Hairpin.Host.Metrics;
@@ -27,6 +28,7 @@ public sealed class BridgeMetrics : IDisposable
         PortCounter("hairpin.port.trapped", "{frame}", "Link-local frames from the port sent to the control plane", c => c.Trapped);
         PortCounter("hairpin.port.learned", "{event}", "MACs learned on the port", c => c.Learned);
         _meter.CreateObservableCounter("hairpin.port.dropped", Drops, "{frame}", "Frames dropped, by port, direction and reason");
+        _meter.CreateObservableCounter("hairpin.port.protection.events", ProtectionEvents, "{event}", "Protection events on the port, by event (error-disabled, recovered, mac-move-damped) and cause");
         _meter.CreateObservableCounter("hairpin.port.link.dropped", LinkDrops, "{frame}", "Frames lost between the wire and the engine, by port and cause");
         _meter.CreateObservableCounter("hairpin.port.link.downs", () => Each((port, _) => _runtime.Ports[port].LinkDowns), "{event}", "Times the port's peer went away");
         _meter.CreateObservableGauge("hairpin.port.up", () => Each((port, _) => _runtime.Ports[port].IsUp ? 1L : 0L), null, "1 while the port's peer is attached");
@@ -74,6 +76,19 @@ public sealed class BridgeMetrics : IDisposable
     {
         yield return new(_runtime.Reloads.Applied, new KeyValuePair<string, object?>("result", "applied"));
         yield return new(_runtime.Reloads.Refused, new KeyValuePair<string, object?>("result", "refused"));
+    }
+
+    private IEnumerable<Measurement<long>> ProtectionEvents()
+    {
+        for (int port = 0; port < _runtime.Ports.Count; port++)
+        {
+            string name = _runtime.Ports[port].PortName;
+            foreach (ProtectionCount count in BridgeControl.ProtectionCounts(_runtime.Engine.Counters(port)))
+            {
+                yield return new Measurement<long>(count.Count,
+                    new KeyValuePair<string, object?>("port", name), new KeyValuePair<string, object?>("event", count.Event), new KeyValuePair<string, object?>("cause", count.Cause));
+            }
+        }
     }
 
     private IEnumerable<Measurement<long>> LinkDrops()

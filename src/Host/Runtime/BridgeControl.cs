@@ -233,7 +233,7 @@ public sealed partial class BridgeControl(
         PortConfig config = runtime.Config.Bridge.Ports[port];
         PortStatus status = engine.Status(port);
         PortCounters counters = engine.Counters(port);
-        PortOperState state = status.IsErrorDisabled ? PortOperState.ErrorDisabled : config.State switch
+        PortOperState state = status.Probing ? PortOperState.Probing : status.IsErrorDisabled ? PortOperState.ErrorDisabled : config.State switch
         {
             PortState.Disabled => PortOperState.Disabled,
             PortState.Blocking => PortOperState.Blocking,
@@ -276,7 +276,29 @@ public sealed partial class BridgeControl(
             counters.Trapped,
             ingress,
             egress,
-            [.. Enumerable.Range(0, EgressSchedulerConfig.Classes).Select(c => new QueueStats(c, scheduler.TailDrops(c), scheduler.QueuedFrames(c), scheduler.QueuedBytes(c)))]);
+            [.. Enumerable.Range(0, EgressSchedulerConfig.Classes).Select(c => new QueueStats(c, scheduler.TailDrops(c), scheduler.QueuedFrames(c), scheduler.QueuedBytes(c)))],
+            ProtectionCounts(counters));
+    }
+
+    /// <summary>The port's protection events that happened at least once, by event and cause.</summary>
+    internal static List<ProtectionCount> ProtectionCounts(PortCounters counters)
+    {
+        var counts = new List<ProtectionCount>();
+        foreach (ErrorDisableCause cause in Enum.GetValues<ErrorDisableCause>().Where(cause => cause != ErrorDisableCause.None))
+        {
+            AddIfAny(counts, "error-disabled", KebabNames.Of(cause), counters.ErrorDisabledFor(cause));
+            AddIfAny(counts, "recovered", KebabNames.Of(cause), counters.RecoveredFrom(cause));
+        }
+        AddIfAny(counts, "mac-move-damped", "mac-move-damping", counters.MovesDamped);
+        return counts;
+    }
+
+    private static void AddIfAny(List<ProtectionCount> counts, string protectionEvent, string cause, long count)
+    {
+        if (count != 0)
+        {
+            counts.Add(new ProtectionCount(protectionEvent, cause, count));
+        }
     }
 
     private static List<DropCount> Drops(ReadOnlySpan<long> byReason)

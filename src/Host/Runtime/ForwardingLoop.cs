@@ -1,8 +1,10 @@
 // The forwarding thread: gathers received frames from every port's inbound queue into pooled
 // buffers, runs them through the engine as one batch, and moves what the engine queued for each port
 // to that port's outbound queue as fast as the port takes it (the engine's egress scheduler holds the
-// backlog, so its classes are served in order when a link is slower than the bridge). Between
-// batches: management work, FDB ageing, and jittered loop probes. Nothing here allocates per frame.
+// backlog, so its classes are served in order when a link is slower than the bridge). Before every
+// batch, however busy: protection timers, a bounded share of management work, FDB ageing, jittered
+// loop probes and the protection log, so a storm cannot silence the very things that stop it.
+// Nothing here allocates per frame.
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Host.Transports;
@@ -13,6 +15,8 @@ namespace Hairpin.Host.Runtime;
 internal sealed partial class ForwardingLoop
 {
     public const int BatchSize = 256;
+    /// <summary>Management requests served between two batches: enough to drain a burst quickly, few enough that forwarding keeps going.</summary>
+    public const int WorkPerBatch = 8;
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan BacklogWait = TimeSpan.FromMilliseconds(1);
 
@@ -25,6 +29,7 @@ internal sealed partial class ForwardingLoop
     private readonly TimeProvider _time;
     private readonly LoopProbeTimer _probes;
     private readonly ILogger _log;
+    private readonly ProtectionEventLog _events;
     private readonly FrameBuffer[] _batch = new FrameBuffer[BatchSize];
     private long _nextSweep;
 
@@ -40,6 +45,7 @@ internal sealed partial class ForwardingLoop
         _time = time;
         _log = log;
         _probes = new LoopProbeTimer(TimeSpan.FromSeconds(5), new Random());
+        _events = new ProtectionEventLog(log, [.. ports.Select(port => port.PortName)]);
     }
 
     /// <summary>Frames the control plane received (LLDP, EVB, BPDUs on ports without guard); counted and released for now.</summary>
@@ -53,10 +59,10 @@ internal sealed partial class ForwardingLoop
         {
             _wake.Wait(backlog ? BacklogWait : IdleWait, CancellationToken.None);   // cancellation sets the event
             _wake.Reset();   // before draining: a frame arriving from here on sets it again
-            _work.RunPending(_engine);
             int gathered;
             do
             {
+                ServeControl();
                 gathered = Gather();
                 if (gathered > 0)
                 {
@@ -66,7 +72,6 @@ internal sealed partial class ForwardingLoop
                 ReleaseControlPlane();
             }
             while (gathered == BatchSize && !cancellation.IsCancellationRequested);
-            Housekeeping();
         }
         LogStopped();
     }
@@ -150,8 +155,20 @@ internal sealed partial class ForwardingLoop
         }
     }
 
-    private void Housekeeping()
+    /// <summary>
+    /// The control path, between batches: ports whose hold is over come back (or start probing),
+    /// protection events are logged, management requests run (a bounded number; the rest wake the
+    /// loop again at once), the FDB ages once a second, and probes go out on their timer. Probes
+    /// queued here leave with the Transmit that follows the batch.
+    /// </summary>
+    private void ServeControl()
     {
+        _engine.RunProtectionTimers();
+        _events.Drain(_engine);   // before management answers: what `link show` reports is already logged
+        if (_work.RunPending(_engine, WorkPerBatch))
+        {
+            _wake.Set();
+        }
         long now = _time.GetTimestamp();
         long frequency = _time.TimestampFrequency;
         if (now >= _nextSweep)
@@ -159,9 +176,9 @@ internal sealed partial class ForwardingLoop
             _nextSweep = now + frequency;
             _engine.SweepFdb();
         }
-        if (_probes.IsDue(now, frequency) && _engine.EmitLoopProbes() > 0)
+        if (_probes.IsDue(now, frequency))
         {
-            Transmit();
+            _engine.EmitLoopProbes();
         }
     }
 

@@ -1,5 +1,6 @@
 // Work that must run on the forwarding thread (the engine is single-threaded: FDB edits, traces,
-// counter snapshots taken consistently): queued by management requests, run between batches.
+// counter snapshots taken consistently): queued by management requests, run between every two
+// batches, a bounded number at a time (ForwardingLoop).
 using System.Collections.Concurrent;
 using Hairpin.Bridge.Core.Forwarding;
 
@@ -33,12 +34,20 @@ internal sealed class ForwardingThreadWork
         return done.Task;
     }
 
-    /// <summary>Forwarding thread: runs everything queued so far.</summary>
-    public void RunPending(BridgeEngine engine)
+    /// <summary>
+    /// Forwarding thread: runs up to <paramref name="limit"/> queued items, so that neither a storm of
+    /// frames nor a storm of requests shuts the other out. True when more are waiting.
+    /// </summary>
+    public bool RunPending(BridgeEngine engine, int limit)
     {
-        while (_queue.TryDequeue(out Action<BridgeEngine>? work))
+        for (int done = 0; done < limit; done++)
         {
+            if (!_queue.TryDequeue(out Action<BridgeEngine>? work))
+            {
+                return false;
+            }
             work(engine);
         }
+        return !_queue.IsEmpty;
     }
 }

@@ -44,14 +44,18 @@ public sealed class LoopTests
         return maxSteps;
     }
 
-    private static (int Bridge, LoopReport Report) SingleLoopReport(LoopLab lab, int bridges)
+    /// <summary>The first loop found, by the events the bridges queued (other events are taken too).</summary>
+    private static (int Bridge, ProtectionEvent Report) SingleLoopReport(LoopLab lab, int bridges)
     {
-        var reports = new List<(int, LoopReport)>();
+        var reports = new List<(int, ProtectionEvent)>();
         for (int b = 0; b < bridges; b++)
         {
-            while (lab.Engine(b).LoopReports.TryTake(out LoopReport report))
+            while (lab.Engine(b).ProtectionEvents.TryTake(out ProtectionEvent report))
             {
-                reports.Add((b, report));
+                if (report.Kind == ProtectionEventKind.ErrorDisabled && report.Cause == ErrorDisableCause.LoopDetected)
+                {
+                    reports.Add((b, report));
+                }
             }
         }
         Assert.NotEmpty(reports);
@@ -71,9 +75,9 @@ public sealed class LoopTests
 
         Assert.True(steps < 200, $"the loop never went quiet ({lab.FramesOverLinks} frames over the link)");
         Assert.InRange(lab.FramesOverLinks, 1, 100);
-        (int bridge, LoopReport report) = SingleLoopReport(lab, 2);
-        Assert.Equal(report.SentPort, report.ReceivedPort);   // reflected straight back
-        Assert.Equal(ErrorDisableCause.LoopDetected, lab.Engine(bridge).Status(report.ReceivedPort).Cause);
+        (int bridge, ProtectionEvent report) = SingleLoopReport(lab, 2);
+        Assert.Equal(report.ProbeSentPort, report.ProbeReceivedPort);   // reflected straight back
+        Assert.Equal(ErrorDisableCause.LoopDetected, lab.Engine(bridge).Status(report.Port).Cause);
 
         // The rest keeps forwarding: A's two hosts still reach each other.
         int before = lab.HostReceived.GetValueOrDefault((a, lab.Port(a, "hostA2")));
@@ -82,11 +86,15 @@ public sealed class LoopTests
         lab.Step();
         Assert.Equal(before + 1, lab.HostReceived[(a, lab.Port(a, "hostA2"))]);
 
-        // Remove the loop (B stops reflecting: unlinked); after the retry time the port is back.
+        // Remove the loop (B stops reflecting: unlinked); after the retry time the port probes, and
+        // with no probe back it is forwarding once the probe window is over.
         lab.Unlink(a, "up");
         lab.Clock.Advance(TimeSpan.FromSeconds(31));
         lab.Step();
-        Assert.False(lab.Engine(bridge).Status(report.ReceivedPort).IsErrorDisabled);
+        Assert.True(lab.Engine(bridge).Status(report.Port).Probing);
+        lab.Clock.Advance(TimeSpan.FromSeconds(BridgeEngine.ProbeWindowSeconds));
+        lab.Step();
+        Assert.False(lab.Engine(bridge).Status(report.Port).IsErrorDisabled);
     }
 
     [Fact]
@@ -105,8 +113,8 @@ public sealed class LoopTests
 
         Assert.True(steps < 300, $"the loop never went quiet ({lab.FramesOverLinks} frames over links)");
         Assert.InRange(lab.FramesOverLinks, 1, 300);
-        (int bridge, LoopReport report) = SingleLoopReport(lab, 3);
-        Assert.Equal(ErrorDisableCause.LoopDetected, lab.Engine(bridge).Status(report.ReceivedPort).Cause);
+        (int bridge, ProtectionEvent report) = SingleLoopReport(lab, 3);
+        Assert.Equal(ErrorDisableCause.LoopDetected, lab.Engine(bridge).Status(report.Port).Cause);
         int downPorts = Enumerable.Range(0, 3).Sum(x => Enumerable.Range(0, 3).Count(p => lab.Engine(x).Status(p).IsErrorDisabled));
         Assert.Equal(1, downPorts);   // one port breaks the ring, no more
 
@@ -119,7 +127,7 @@ public sealed class LoopTests
 
         // Take away a link that is not the blocked one: no loop is left, so the blocked port comes back
         // and stays up through later probe rounds.
-        (int bx, int px) = (bridge, report.ReceivedPort);
+        (int bx, int px) = (bridge, report.Port);
         var (ux, uport) = new[] { (a, "toB"), (b, "toC"), (c, "toA") }.First(l => !(l.Item1 == bx && lab.Port(l.Item1, l.Item2) == px) && !IsPeerOf(lab, l, bx, px));
         lab.Unlink(ux, uport);
         lab.Clock.Advance(TimeSpan.FromSeconds(31));
@@ -166,5 +174,31 @@ public sealed class LoopTests
         }
         Assert.NotEmpty(reports);
         Assert.Equal(1, lab.HostReceived[(b, 0)]);   // B's host saw the broadcast once
+    }
+
+    [Fact]
+    public void TwoFacingHairpinPortsStopAFloodAfterOneRoundTripAndLearnNothingFromIt()
+    {
+        var lab = new LoopLab();
+        var noProbes = new LoopDetection { Enabled = false };
+        int a = lab.AddBridge(new PortConfig { Name = "host" }, new PortConfig { Name = "up", Hairpin = true });
+        int b = lab.AddBridge(new PortConfig { Name = "host" }, new PortConfig { Name = "down", Hairpin = true });
+        foreach (int bridge in new[] { a, b })
+        {
+            lab.Engine(bridge).Publish(lab.Engine(bridge).Config with { LoopDetection = noProbes });
+        }
+        lab.Link(a, "up", b, "down");
+        var sender = new MacAddress(0x02_00_00_00_00_0A);
+
+        lab.HostSends(a, "host", Broadcast(sender.Value));
+        for (int step = 0; step < 20 && lab.Step() > 0; step++)
+        {
+        }
+
+        Assert.Equal(2, lab.FramesOverLinks);   // A to B, B's reflection back to A, where it stops
+        Assert.Equal(1, lab.Engine(a).Counters(lab.Port(a, "up")).DroppedFor(Counters.DropReason.PingPong));
+        Assert.Equal(1, lab.HostReceived[(b, 0)]);
+        Assert.False(lab.HostReceived.ContainsKey((a, 0)));   // the sender never hears its own broadcast
+        Assert.Equal(lab.Port(a, "host"), lab.Engine(a).Fdb.Lookup(1, sender));   // the bounce taught A nothing
     }
 }

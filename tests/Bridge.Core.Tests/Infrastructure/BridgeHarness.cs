@@ -25,6 +25,13 @@ public sealed class BridgeHarness
     public FramePool Pool { get; }
     public BridgeEngine Engine { get; }
 
+    /// <summary>Time passes as on a host: the clock moves, then the control path runs the protection timers.</summary>
+    public void Advance(TimeSpan by)
+    {
+        Clock.Advance(by);
+        Engine.RunProtectionTimers();
+    }
+
     public int PortIndex(string name) =>
         Engine.Config.IndexOf(name) is int index and >= 0 ? index : throw new ArgumentException($"no port named '{name}'", nameof(name));
 

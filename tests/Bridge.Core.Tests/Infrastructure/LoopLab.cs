@@ -53,11 +53,15 @@ public sealed class LoopLab
     /// <summary>One bridge's probe round (each host runs its own timer).</summary>
     public void EmitProbes(int bridge) => _bridges[bridge].Engine.EmitLoopProbes();
 
-    /// <summary>Runs every bridge once over what arrived, then moves what they sent. Returns data frames that crossed links.</summary>
+    /// <summary>
+    /// Runs every bridge once over what arrived (its protection timers first, as a host does between
+    /// batches), then moves what they sent. Returns data frames that crossed links.
+    /// </summary>
     public int Step()
     {
         foreach (var bridge in _bridges)
         {
+            bridge.Engine.RunProtectionTimers();
             bridge.Engine.ProcessBatch(bridge.Inbound.ToArray());
             bridge.Inbound.Clear();
         }

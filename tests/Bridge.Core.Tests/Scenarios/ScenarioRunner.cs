@@ -69,7 +69,7 @@ public sealed partial class ScenarioRunner
             case "host": _hosts[words[1]] = MacAddress.Parse(words[2]); break;
             case "send": Send(words[1..]); break;
             case "expect": Expect(words[1..]); break;
-            case "advance": Harness.Clock.Advance(TimeSpan.FromSeconds(double.Parse(words[1], CultureInfo.InvariantCulture))); break;
+            case "advance": Harness.Advance(TimeSpan.FromSeconds(double.Parse(words[1], CultureInfo.InvariantCulture))); break;
             case "sweep": Harness.Engine.SweepFdb(); break;
             case "fdb": Fdb(words[1..]); break;
             case "counter": Counter(words[1..]); break;
@@ -335,13 +335,13 @@ public sealed partial class ScenarioRunner
             : "untagged";
     }
 
-    // status PORT up | status PORT error-disabled CAUSE [recovers-in SECONDS | manual]
+    // status PORT up | status PORT error-disabled|probing CAUSE [recovers-in SECONDS | manual]
     private void Status(string[] words)
     {
         var status = Harness.Engine.Status(PortIndex(words[0]));
         uint now = (uint)(Harness.Clock.GetTimestamp() / Harness.Clock.TimestampFrequency);
         string actual = !status.IsErrorDisabled ? "up"
-            : $"error-disabled {Kebab(status.Cause.ToString())} " + (status.RecoverAtSecond == 0 ? "manual" : $"recovers-in {status.RecoverAtSecond - now}");
+            : $"{(status.Probing ? "probing" : "error-disabled")} {Kebab(status.Cause.ToString())} " + (status.RecoverAtSecond == 0 ? "manual" : $"recovers-in {status.RecoverAtSecond - now}");
         string wanted = string.Join(' ', words[1..]);
         Check(actual.StartsWith(wanted, StringComparison.Ordinal), wanted, actual);
     }

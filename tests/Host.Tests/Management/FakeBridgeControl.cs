@@ -116,10 +116,12 @@ internal sealed class FakeBridgeControl : IBridgeControl
                     "vm1", new TrafficCounters(1200, 96000), new TrafficCounters(1100, 88000), 1190, 40, 2,
                     [new DropCount("reflective-relay-off", 7), new DropCount("acl-denied", 1)],
                     [new DropCount("egress-queue-full", 3)],
-                    [new QueueStats(0, 3, 0, 0), new QueueStats(1, 0, 2, 128), .. IdleQueues(from: 2)]),
+                    [new QueueStats(0, 3, 0, 0), new QueueStats(1, 0, 2, 128), .. IdleQueues(from: 2)],
+                    []),
                 new PortStats(
                     "uplink", new TrafficCounters(5, 320), new TrafficCounters(0, 0), 0, 0, 0,
-                    [new DropCount("bpdu-guard", 1), new DropCount("port-error-disabled", 4)], [], IdleQueues(from: 0)),
+                    [new DropCount("bpdu-guard", 1), new DropCount("port-error-disabled", 4)], [], IdleQueues(from: 0),
+                    [new ProtectionCount("error-disabled", "bpdu-guard", 1)]),
             ],
             [new PolicerStats("vm1-in", new TrafficCounters(1000, 80000), new TrafficCounters(150, 12000), new TrafficCounters(50, 4000))],
             Reloads);

@@ -49,6 +49,22 @@ public sealed class KernelVepaTests
     }
 
     [Fact]
+    public async Task AVmRepeatingABroadcastEvery20MsHasEveryRepeatReflectedNoneTakenForAPingPong()
+    {
+        // Gratuitous-ARP bursts (keepalived, a migrated VM) repeat the very same frame within
+        // milliseconds; only our own flood coming back is a ping-pong (specs/loop-protection.md).
+        await using KernelVepaLab lab = await KernelVepaLab.StartAsync(hv1Settings: "    hairpin: true");
+        string filter = $"ether src {KernelVepaLab.MacA} and arp";
+        Task<ProcessRunner.Result> atB = NetLab.InAsync(lab.VmB, ["timeout", "5", "tcpdump", "-i", "eth0", "-n", "-e", "-Q", "in", "-l", filter], check: false, timeout: TimeSpan.FromSeconds(15));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));   // tcpdump attaching
+        await NetLab.InAsync(lab.VmA, ["arping", "-i", "eth0", "-c", "3", "-W", "0.02", "169.254.77.98"], check: false, timeout: TimeSpan.FromSeconds(10));
+        string capturedAtB = (await atB).Output;
+        int requests = capturedAtB.Split('\n').Count(line => line.Contains("Request who-has 169.254.77.98", StringComparison.Ordinal));
+        Assert.True(requests == 3, $"B saw {requests} of 3: {capturedAtB}{lab.Diagnostics()}");
+        Assert.DoesNotContain("ping-pong", lab.Appliance.Cli("stats").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnAclDenyingAToBStopsItWhileAStillReachesC()
     {
         await using KernelVepaLab lab = await KernelVepaLab.StartAsync(
