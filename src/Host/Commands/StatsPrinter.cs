@@ -1,5 +1,7 @@
-// `stats` as up to four aligned tables separated by blank lines: traffic per port, drops per port and
-// reason, queues with tail drops, policers by color. Empty tables are left out.
+// `stats` as up to five aligned tables separated by blank lines: traffic per port, drops per port and
+// reason, link downs of ports that lost their peer, queues with tail drops, policers by color. Empty
+// tables are left out. Per port, RX-FRAMES = FORWARDED + TRAPPED + IN-DROPS once nothing is in flight,
+// and TX-FRAMES + OUT-DROPS are the copies the bridge meant to send out of it (specs/transports.md).
 using Hairpin.Host.Demo;
 using Hairpin.Host.Management;
 
@@ -12,6 +14,8 @@ internal static class StatsPrinter
     private static readonly int[] TrafficNumbers = [1, 2, 3, 4, 5, 6, 7, 8, 9];
     private static readonly string[] DropHeader = ["PORT", "DIRECTION", "REASON", "FRAMES"];
     private static readonly int[] DropNumbers = [3];
+    private static readonly string[] LinkHeader = ["PORT", "LINK-DOWNS", "LINK-UPS"];
+    private static readonly int[] LinkNumbers = [1, 2];
     private static readonly string[] QueueHeader = ["PORT", "CLASS", "TAIL-DROPS", "QUEUED-FRAMES", "QUEUED-BYTES"];
     private static readonly int[] QueueNumbers = [1, 2, 3, 4];
     private static readonly string[] PolicerHeader =
@@ -22,6 +26,7 @@ internal static class StatsPrinter
     {
         List<string[]> traffic = [TrafficHeader];
         List<string[]> drops = [DropHeader];
+        List<string[]> links = [LinkHeader];
         List<string[]> queues = [QueueHeader];
         foreach (PortStats port in stats.Ports)
         {
@@ -32,6 +37,10 @@ internal static class StatsPrinter
             ]);
             drops.AddRange(port.IngressDrops.Where(drop => drop.Frames != 0).Select(drop => new[] { port.Name, "ingress", drop.Reason, N(drop.Frames) }));
             drops.AddRange(port.EgressDrops.Where(drop => drop.Frames != 0).Select(drop => new[] { port.Name, "egress", drop.Reason, N(drop.Frames) }));
+            if (port.Link.Downs != 0)
+            {
+                links.Add([port.Name, N(port.Link.Downs), N(port.Link.Ups)]);
+            }
             queues.AddRange(port.Queues.Select(queue => new[]
             {
                 port.Name, N(queue.TrafficClass), N(queue.TailDrops), N(queue.QueuedFrames), N(queue.QueuedBytes),
@@ -47,6 +56,7 @@ internal static class StatsPrinter
         var lines = new List<string>();
         Append(lines, traffic, TrafficNumbers);
         Append(lines, drops, DropNumbers);
+        Append(lines, links, LinkNumbers);
         Append(lines, queues, QueueNumbers);
         Append(lines, policers, PolicerNumbers);
         return lines;

@@ -1,13 +1,23 @@
-// Everything `stats` prints: per-port traffic and drops by reason (ingress and egress), per-queue
-// tail drops, and each policer's per-color counters. Drop reasons travel as their kebab-case names
+// Everything `stats` prints: per-port traffic and drops by reason (ingress and egress, the engine's and
+// the host's), link ups and downs, per-queue tail drops, and each policer's per-color counters. Drop reasons travel as their kebab-case names
 // (DropReasons.Name) so the dumb vswitch can report its own without sharing the engine's enum.
 namespace Hairpin.Host.Management;
 
 public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers);
 
-/// <param name="IngressDrops">Frames received on this port and dropped, by reason; reasons with a zero count may be left out.</param>
-/// <param name="EgressDrops">Copies meant for this port and dropped, by reason; same rule.</param>
+/// <summary>
+/// One port's accounting (specs/transports.md), exact once nothing is in flight:
+/// <c>Rx.Frames = Forwarded + Trapped + sum(IngressDrops)</c>, and every copy the bridge meant to send
+/// out of the port is <c>Tx.Frames + sum(EgressDrops)</c>; of those, <c>Queued.Frames = Tx.Frames +
+/// the tx-* egress drops</c>.
+/// </summary>
+/// <param name="Rx">Frames the peer sent: handed over by the kernel (or stream) plus those the kernel dropped for us; bytes of those handed over.</param>
+/// <param name="Tx">Frames that actually left by the port.</param>
+/// <param name="IngressDrops">Frames received on this port and dropped, by reason (the engine's, and the host's rx-*); zero counts may be left out.</param>
+/// <param name="EgressDrops">Copies meant for this port and dropped, by reason (the engine's, and the host's tx-*); same rule.</param>
 /// <param name="Queues">The port's egress queues (one per traffic class); empty when it has no scheduler.</param>
+/// <param name="Queued">Frames the bridge queued to send out of the port (they left, or are a tx-* drop, or wait).</param>
+/// <param name="Link">How often the port's peer came and went.</param>
 public sealed record PortStats(
     string Name,
     TrafficCounters Rx,
@@ -17,7 +27,13 @@ public sealed record PortStats(
     long Trapped,
     IReadOnlyList<DropCount> IngressDrops,
     IReadOnlyList<DropCount> EgressDrops,
-    IReadOnlyList<QueueStats> Queues);
+    IReadOnlyList<QueueStats> Queues,
+    TrafficCounters Queued,
+    LinkEvents Link);
+
+/// <param name="Ups">Times the link came up (the first time included).</param>
+/// <param name="Downs">Times it went from up to down.</param>
+public sealed record LinkEvents(long Ups, long Downs);
 
 public sealed record DropCount(string Reason, long Frames);
 

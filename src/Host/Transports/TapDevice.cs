@@ -49,21 +49,12 @@ internal sealed class TapDevice : FrameDevice
         }
     }
 
-    public override Received Receive(int timeoutMilliseconds, out ReadOnlySpan<byte> frame)
+    public override int Descriptor => _fd;
+
+    public override Received TryReceive(out ReadOnlySpan<byte> frame)
     {
         frame = default;
-        // Read first and sleep in poll() only when nothing waits: one syscall per frame under load.
         long length = LinuxNative.read(_fd, ref _buffer[0], (nuint)_buffer.Length);
-        if (length < 0 && LinuxNative.LastError == LinuxNative.EAGAIN)
-        {
-            var poll = new LinuxNative.PollFd { Fd = _fd, Events = LinuxNative.POLLIN };
-            int ready = LinuxNative.poll(ref poll, 1, timeoutMilliseconds);
-            if (ready == 0 || (ready < 0 && LinuxNative.LastError == LinuxNative.EINTR))
-            {
-                return Received.Idle;
-            }
-            length = LinuxNative.read(_fd, ref _buffer[0], (nuint)_buffer.Length);
-        }
         if (length > 0)
         {
             frame = _buffer.AsSpan(0, (int)length);

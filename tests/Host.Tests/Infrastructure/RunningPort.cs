@@ -72,7 +72,8 @@ public sealed class RunningPort : IAsyncDisposable
         return [];
     }
 
-    public void Send(byte[] frame) => Assert.True(Queues.Send(frame), "Outbound refused a frame");
+    /// <summary>As the forwarding loop sends: true when the frame left or was queued; false when it was counted as lost (link down, queue full, refused).</summary>
+    public bool Send(byte[] frame) => Queues.Send(frame);
 
     public async ValueTask DisposeAsync()
     {

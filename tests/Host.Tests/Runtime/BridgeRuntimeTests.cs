@@ -130,13 +130,13 @@ public sealed class BridgeRuntimeTests
             hv2.MarkDown("peer gone");
             hv1.Receive(Frame(VmA, MacAddress.Broadcast));
             DateTime deadline = DateTime.UtcNow + Patience;
-            while (runtime.LinkCounters[1].TxDroppedLinkDown == 0 && DateTime.UtcNow < deadline)
+            while (runtime.Ports[1].Counters.Dropped(LinkDropReason.TxLinkDown) == 0 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(5);
             }
-            Assert.Equal(1, runtime.LinkCounters[1].TxDroppedLinkDown);
+            Assert.Equal(1, runtime.Ports[1].Counters.Dropped(LinkDropReason.TxLinkDown));
             Assert.True(hv2.Outbound.IsEmpty);
-            Assert.Equal(1, hv2.LinkDowns);
+            Assert.Equal(1, hv2.Counters.LinkDowns);
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class AfPacketTransportTests
             f => BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(12)) == 0x0806 && f.AsSpan(38, 4).SequenceEqual(IPAddress.Parse("169.254.77.9").GetAddressBytes()),
             "the namespace's ARP request for 169.254.77.9");
         Assert.Equal(TestFrames.Broadcast, who[..6]);
-        Assert.Equal(0, port.Queues.OutboundDroppedSendFailed);
+        Assert.Equal(0, port.Queues.Counters.Dropped(LinkDropReason.TxSendFailed));
     }
 
     [Fact(Timeout = 120_000)]
@@ -91,16 +91,17 @@ public sealed class AfPacketTransportTests
 
         await veth.DeleteAsync();
         await port.DownAsync();
-        Assert.Equal(1, port.Queues.LinkDowns);
+        Assert.Equal(1, port.Queues.Counters.LinkDowns);
         Assert.NotNull(port.Queues.DownReason);
-        port.Send(TestFrames.Marked(TestFrames.RandomMac(), "while-down"));
-        await Eventually.TrueAsync(() => port.Queues.OutboundDroppedLinkDown >= 1, "the frame sent while down counted as dropped");
+        Assert.False(port.Send(TestFrames.Marked(TestFrames.RandomMac(), "while-down")));
+        Assert.Equal(1, port.Queues.Counters.Dropped(LinkDropReason.TxLinkDown));   // counted at once, never queued
+        Assert.True(port.Queues.Outbound.IsEmpty);
 
         await veth.AddAsync();
         await AddPeerAddressAsync(veth);
         await port.UpAsync(TimeSpan.FromSeconds(10));
         await ArpExchangeAsync(port);
-        Assert.Equal(1, port.Queues.LinkDowns);
+        Assert.Equal(1, port.Queues.Counters.LinkDowns);
     }
 
     [Fact(Timeout = 60_000)]

@@ -36,7 +36,7 @@ public sealed class TapTransportTests
             "the namespace's ARP request for 169.254.78.9");
 
         await ns.IpAsync("link", "del", tap);
-        await Eventually.TrueAsync(() => port.Queues.LinkDowns == 1, "the port going down when its tap is deleted");
+        await Eventually.TrueAsync(() => port.Queues.Counters.LinkDowns == 1, "the port going down when its tap is deleted");
         await port.UpAsync();
         Assert.Contains("UP", (await ProcessRunner.RunAsync("ip", ["link", "show", tap])).Output, StringComparison.Ordinal);
 
