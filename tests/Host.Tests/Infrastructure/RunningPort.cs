@@ -13,10 +13,11 @@ public sealed class RunningPort : IAsyncDisposable
     private readonly Task _running;
     private bool _disposed;
 
-    public RunningPort(AttachSpec attach, int slots = 256, int slotSize = 2048)
+    /// <param name="events">Where the port's link changes are logged (none by default).</param>
+    public RunningPort(AttachSpec attach, int slots = 256, int slotSize = 2048, LinkEventLog? events = null)
     {
         Transport = TransportFactory.Create(attach);
-        Queues = new PortQueues("test", slots, slotSize, _wake);
+        Queues = new PortQueues("test", slots, slotSize, _wake, events);
         _running = Transport.RunAsync(Queues, _stop.Token);
     }
 

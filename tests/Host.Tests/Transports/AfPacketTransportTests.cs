@@ -4,6 +4,7 @@ using System.Buffers.Binary;
 using System.Net;
 using Hairpin.Host.Tests.Infrastructure;
 using Hairpin.Host.Transports;
+using Microsoft.Extensions.Logging;
 
 namespace Hairpin.Host.Tests.Transports;
 
@@ -111,5 +112,66 @@ public sealed class AfPacketTransportTests
         await using var port = new RunningPort(new AfPacketAttach(missing));
         await Eventually.TrueAsync(() => port.Queues.DownReason == $"no interface {missing}", "the reason naming the missing interface");
         Assert.False(port.Queues.IsUp);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task TheLinkGoingAndComingBackIsLoggedOnceEachWithPortInterfaceAndReason()
+    {
+        await using NetNamespace ns = await NetNamespace.CreateAsync();
+        await using VethPair veth = await VethPair.CreateAsync(ns);
+        var log = new CapturingLogger();
+        var attach = new AfPacketAttach(veth.RootEnd);
+        await using var port = new RunningPort(attach, events: new LinkEventLog(log, "hv1", attach));
+        await port.UpAsync();
+        CapturingLogger.Entry up = Assert.Single(log.Entries);
+        Assert.Equal(LogLevel.Information, up.Level);
+        Assert.Equal(("hv1", veth.RootEnd), (up["Port"], up["Interface"]));
+
+        await veth.DeleteAsync();
+        await port.DownAsync();
+        await Task.Delay(DeviceTransportLoop.RetryInterval * 2.5);   // two failed reopenings: not logged again
+        CapturingLogger.Entry down = Assert.Single(log.Entries, entry => entry.Level == LogLevel.Warning);
+        Assert.Equal(("hv1", veth.RootEnd), (down["Port"], down["Interface"]));
+        Assert.Equal($"{veth.RootEnd} went down or was removed", down["Reason"]);
+        Assert.Contains($"port hv1: link down on {veth.RootEnd}", down.Message, StringComparison.Ordinal);
+
+        await veth.AddAsync();
+        await port.UpAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([LogLevel.Information, LogLevel.Warning, LogLevel.Information], log.Entries.Select(entry => entry.Level));
+        Assert.Equal((2, 1), (port.Queues.Counters.LinkUps, port.Queues.Counters.LinkDowns));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AMissingInterfaceAtStartIsOneWarningNamingPortAndInterface()
+    {
+        string missing = NetNamespace.UniqueName("hpmiss");
+        var log = new CapturingLogger();
+        var attach = new AfPacketAttach(missing);
+        await using var port = new RunningPort(attach, events: new LinkEventLog(log, "hv9", attach));
+        await Eventually.TrueAsync(() => log.Entries.Count > 0, "a log line about the missing interface");
+        await Task.Delay(DeviceTransportLoop.RetryInterval * 2.5);
+        CapturingLogger.Entry warning = Assert.Single(log.Entries);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Equal(("hv9", missing, $"no interface {missing}"), (warning["Port"], warning["Interface"], warning["Reason"]));
+        Assert.Equal((0, 0), (port.Queues.Counters.LinkUps, port.Queues.Counters.LinkDowns));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task AVanishingInterfaceTakesDownOnlyItsOwnPort()
+    {
+        await using NetNamespace ns = await NetNamespace.CreateAsync();
+        await using VethPair staying = await VethPair.CreateAsync(ns);
+        await using VethPair leaving = await VethPair.CreateAsync(ns);
+        await AddPeerAddressAsync(staying);
+        await using var kept = new RunningPort(new AfPacketAttach(staying.RootEnd));
+        await using var lost = new RunningPort(new AfPacketAttach(leaving.RootEnd));
+        await kept.UpAsync();
+        await lost.UpAsync();
+
+        await leaving.DeleteAsync();
+        await lost.DownAsync();
+        Assert.True(kept.Queues.IsUp);
+        await ArpExchangeAsync(kept);   // the one receive thread still serves the other port
+        Assert.Equal(0, kept.Queues.Counters.LinkDowns);
     }
 }
