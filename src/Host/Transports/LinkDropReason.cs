@@ -8,7 +8,10 @@ namespace Hairpin.Host.Transports;
 public enum LinkDropReason : byte
 {
     // Receive: frames the peer sent that never reached the engine.
-    /// <summary>The kernel dropped the frame for our socket (its receive buffer was full): PACKET_STATISTICS tp_drops.</summary>
+    /// <summary>
+    /// The kernel dropped the frame on its way to us: our packet socket's receive buffer was full
+    /// (PACKET_STATISTICS tp_drops), or our tap's queue was (the tap's tx_dropped).
+    /// </summary>
     RxSocketDrop,
     /// <summary>Larger than a queue slot (a GSO super-frame from veth, a jumbo frame).</summary>
     RxTooBig,

@@ -34,6 +34,7 @@ internal static partial class LinuxNative
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_TRUNC = 0x20;
 
+    public const int O_RDONLY = 0;
     public const int O_RDWR = 2;
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
@@ -109,6 +110,9 @@ internal static partial class LinuxNative
 
     [DllImport(Libc, SetLastError = true)]
     public static extern nint write(int fd, ref byte buffer, nuint length);
+
+    [DllImport(Libc, SetLastError = true)]
+    public static extern nint pread(int fd, ref byte buffer, nuint length, long offset);
 
     [DllImport(Libc, SetLastError = true)]
     public static extern int getsockopt(int fd, int level, int name, ref byte value, ref uint valueLength);

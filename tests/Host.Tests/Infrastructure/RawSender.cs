@@ -26,16 +26,17 @@ public static class RawSender
         """;
 
     /// <summary>
-    /// Sends <paramref name="count"/> broadcast frames of <paramref name="size"/> bytes (EtherType 0x88b5)
+    /// Sends <paramref name="count"/> broadcast frames (from this namespace when <paramref name="ns"/> is null) of <paramref name="size"/> bytes (EtherType 0x88b5)
     /// from <paramref name="sourceMac"/> (12 hex digits) out of <paramref name="interfaceName"/>;
     /// returns how many the kernel accepted.
     /// </summary>
-    public static async Task<int> BroadcastAsync(string ns, string interfaceName, int count, int size, string sourceMac, TimeSpan pause = default, TimeSpan? timeout = null)
+    public static async Task<int> BroadcastAsync(string? ns, string interfaceName, int count, int size, string sourceMac, TimeSpan pause = default, TimeSpan? timeout = null)
     {
-        ProcessRunner.Result result = await NetLab.InAsync(ns,
-            ["/usr/bin/python3", "-c", Script, interfaceName, count.ToString(CultureInfo.InvariantCulture), size.ToString(CultureInfo.InvariantCulture),
-             pause.TotalSeconds.ToString(CultureInfo.InvariantCulture), sourceMac],
-            timeout: timeout ?? TimeSpan.FromSeconds(60));
+        string[] command = ["/usr/bin/python3", "-c", Script, interfaceName, count.ToString(CultureInfo.InvariantCulture), size.ToString(CultureInfo.InvariantCulture),
+             pause.TotalSeconds.ToString(CultureInfo.InvariantCulture), sourceMac];
+        ProcessRunner.Result result = ns is null
+            ? await ProcessRunner.RunAsync(command[0], command[1..], timeout: timeout ?? TimeSpan.FromSeconds(60))
+            : await NetLab.InAsync(ns, command, timeout: timeout ?? TimeSpan.FromSeconds(60));
         return int.Parse(result.Output.Trim(), CultureInfo.InvariantCulture);
     }
 }
