@@ -1,7 +1,7 @@
 // Every frame is accounted for, exactly, on a real `hairpin bridge` with afpacket ports after a flood
 // it cannot keep up with: what the kernel handed over or dropped for a port is forwarded, trapped or
 // dropped by reason; what the bridge queued for a port left or was dropped by reason; and the kernel's
-// own interface counters agree. A port on a missing interface sends nothing and says so.
+// own interface counters agree. A port on a missing interface sends nothing and says so (in the log too).
 using System.Globalization;
 using System.Text.Json;
 using Hairpin.Host.Tests.Infrastructure;
@@ -81,7 +81,8 @@ public sealed class FrameAccountingTests
         Assert.Equal(overMtu, Drop(b, "egressDrops", "tx-send-failed"));
         Assert.Equal(await KernelCounterAsync(bridgeNs, "b0", "tx_packets"), Frames(b, "tx"));
 
-        // Port c has no interface: nothing left by it, everything meant for it is counted as such.
+        // Port c has no interface: said at start, nothing left by it, everything meant for it counted as such.
+        Assert.Contains($"port c: link down on {missing}: no interface {missing}", bridge.Log, StringComparison.Ordinal);
         Assert.Equal(0, Frames(c, "tx"));
         Assert.Equal(0, Frames(c, "rx"));
         Assert.True(Frames(c, "queued") == Drop(c, "egressDrops", "tx-link-down") && Frames(c, "queued") + Sum(c, "egressDrops") - Drop(c, "egressDrops", "tx-link-down") == forwarded,
