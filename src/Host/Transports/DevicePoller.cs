@@ -23,7 +23,8 @@ internal sealed class DevicePoller
     private const int MaxEvents = 64;
     private const ulong WakeToken = 0;
 
-    private static readonly Lazy<DevicePoller> SharedPoller = new(() => new DevicePoller("hairpin-rx"));
+    private static readonly Lock SharedLock = new();
+    private static DevicePoller? _shared;
 
     private readonly int _epoll;
     private readonly int _wake;   // eventfd: commands are waiting
@@ -38,13 +39,31 @@ internal sealed class DevicePoller
         _wake = LinuxNative.eventfd(0, LinuxNative.EFD_CLOEXEC | LinuxNative.EFD_NONBLOCK);
         if (_epoll < 0 || _wake < 0 || Control(LinuxNative.EPOLL_CTL_ADD, _wake, WakeToken) != 0)
         {
-            throw new InvalidOperationException($"cannot set up the device poller: {LinuxNative.Describe(LinuxNative.LastError)}");
+            string error = LinuxNative.Describe(LinuxNative.LastError);
+            foreach (int fd in (int[])[_epoll, _wake])
+            {
+                if (fd >= 0)
+                {
+                    LinuxNative.Close(fd);
+                }
+            }
+            throw new DeviceUnavailableException($"cannot wait for frames (epoll): {error}");
         }
         new Thread(Run) { IsBackground = true, Name = threadName }.Start();
     }
 
     /// <summary>The process's poller; its thread starts with the first device and sleeps while none is busy.</summary>
-    public static DevicePoller Shared => SharedPoller.Value;
+    /// <exception cref="DeviceUnavailableException">The kernel refused an epoll or eventfd descriptor (tried again on the next call).</exception>
+    public static DevicePoller Shared
+    {
+        get
+        {
+            lock (SharedLock)
+            {
+                return _shared ??= new DevicePoller("hairpin-rx");
+            }
+        }
+    }
 
     /// <summary>
     /// Receives from <paramref name="device"/> into <paramref name="queues"/> until the device is gone

@@ -14,8 +14,10 @@ internal static class DeviceTransportLoop
         while (true)
         {
             FrameDevice device;
+            DevicePoller poller;
             try
             {
+                poller = DevicePoller.Shared;
                 device = open();
             }
             catch (DeviceUnavailableException e)
@@ -28,7 +30,7 @@ internal static class DeviceTransportLoop
             try
             {
                 queues.AttachDevice(device);
-                reason = await DevicePoller.Shared.ReceiveUntilGoneAsync(device, queues, cancellation).ConfigureAwait(false);
+                reason = await poller.ReceiveUntilGoneAsync(device, queues, cancellation).ConfigureAwait(false);
             }
             finally
             {
