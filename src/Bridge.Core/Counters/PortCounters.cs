@@ -27,6 +27,7 @@ public sealed class PortCounters
     public long Trapped { get; internal set; }
     public long Flooded { get; internal set; }
 
+    /// <summary>Copies the engine queued for this port (its egress queues); what then actually left is the host's to count.</summary>
     public long TxFrames { get; internal set; }
     public long TxBytes { get; internal set; }
     public long TxUnicast { get; internal set; }

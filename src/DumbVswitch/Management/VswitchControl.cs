@@ -34,7 +34,7 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl
         throw new NotSupportedException("the dumb vswitch has no FDB: each VM's MAC is configured");
 
     public Task<BridgeStats> StatsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new BridgeStats([Stats(runtime.Switch.Uplink), .. runtime.Switch.Vms.Select(Stats)], []));
+        Task.FromResult(new BridgeStats([Stats(runtime.Switch.Uplink, runtime.Uplink), .. runtime.Switch.Vms.Select((vm, i) => Stats(vm, runtime.Vms[i]))], []));
 
     public Task<IReadOnlyList<AclInfo>> ShowAclsAsync(CancellationToken cancellationToken) =>
         throw new NotSupportedException("the dumb vswitch has no ACLs");
@@ -66,7 +66,6 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl
     {
         bool uplink = index < 0;
         PortQueues queues = uplink ? runtime.Uplink : runtime.Vms[index];
-        VepaPortCounters counters = uplink ? runtime.Switch.Uplink : runtime.Switch.Vms[index];
         string attach = (uplink ? runtime.Config.Uplink : runtime.Config.Vms[index].Attach).Describe();
         int? vlan = uplink ? null : runtime.Config.Vms[index].Vlan;
         string vlans = uplink ? UplinkVlans() : vlan?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
@@ -80,8 +79,8 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl
             Vlans: vlans,
             Untagged: uplink ? "" : vlans,
             attach,
-            new TrafficCounters(counters.RxFrames, counters.RxBytes),
-            new TrafficCounters(counters.TxFrames, counters.TxBytes));
+            new TrafficCounters(queues.Counters.RxFrames, queues.Counters.RxBytes),
+            new TrafficCounters(queues.Counters.TxFrames, queues.Counters.TxBytes));
     }
 
     /// <summary>The VLANs the uplink carries tagged, as ranges ("10,20-22").</summary>
@@ -102,17 +101,34 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl
         return string.Join(',', ranges);
     }
 
-    private static PortStats Stats(VepaPortCounters counters) => new(
-        counters.Name,
-        new TrafficCounters(counters.RxFrames, counters.RxBytes),
-        new TrafficCounters(counters.TxFrames, counters.TxBytes),
-        counters.Forwarded,
-        counters.Flooded,
-        Trapped: 0,
-        Drops(counters.Dropped),
-        Drops(counters.EgressDropped),
-        Queues: [],
-        Protection: []);
+    /// <summary>The bridge's accounting (specs/transports.md): traffic as it crossed the wire, the switch's decisions, both kinds of drops.</summary>
+    private static PortStats Stats(VepaPortCounters counters, PortQueues queues)
+    {
+        LinkCounters link = queues.Counters;
+        List<DropCount> ingress = Drops(counters.Dropped);
+        List<DropCount> egress = Drops(counters.EgressDropped);
+        for (int reason = 0; reason < LinkDropReasons.Count; reason++)
+        {
+            var drop = (LinkDropReason)reason;
+            if (link.Dropped(drop) != 0)
+            {
+                (LinkDropReasons.IsReceive(drop) ? ingress : egress).Add(new DropCount(LinkDropReasons.Name(drop), link.Dropped(drop)));
+            }
+        }
+        return new PortStats(
+            counters.Name,
+            new TrafficCounters(link.RxFrames, link.RxBytes),
+            new TrafficCounters(link.TxFrames, link.TxBytes),
+            counters.Forwarded,
+            counters.Flooded,
+            Trapped: 0,
+            ingress,
+            egress,
+            Queues: [],
+            new TrafficCounters(counters.TxFrames, counters.TxBytes),
+            new LinkEvents(link.LinkUps, link.LinkDowns),
+            Protection: []);
+    }
 
     private static List<DropCount> Drops(ReadOnlySpan<long> byReason)
     {

@@ -19,11 +19,15 @@ public sealed class VswitchMetrics : IDisposable
     public VswitchMetrics(DumbVswitchRuntime runtime)
     {
         _runtime = runtime;
-        PortCounter("dvs.port.rx.frames", "{frame}", "Frames received on the port (uplink or VM)", c => c.RxFrames);
-        PortCounter("dvs.port.rx.bytes", "By", "Bytes received on the port", c => c.RxBytes);
-        PortCounter("dvs.port.tx.frames", "{frame}", "Frames sent out of the port", c => c.TxFrames);
-        PortCounter("dvs.port.tx.bytes", "By", "Bytes sent out of the port", c => c.TxBytes);
-        _meter.CreateObservableCounter("dvs.port.dropped", Drops, "{frame}", "Frames dropped, by port, direction and reason");
+        // As the bridge's (specs/transports.md): rx.frames = forwarded + dropped{direction=ingress}.
+        LinkCounter("dvs.port.rx.frames", "{frame}", "Frames the port's peer sent: handed over by the kernel, or dropped by it for us", c => c.RxFrames);
+        LinkCounter("dvs.port.rx.bytes", "By", "Bytes of the frames the kernel handed over", c => c.RxBytes);
+        LinkCounter("dvs.port.tx.frames", "{frame}", "Frames that actually left by the port", c => c.TxFrames);
+        LinkCounter("dvs.port.tx.bytes", "By", "Bytes that actually left by the port", c => c.TxBytes);
+        PortCounter("dvs.port.queued.frames", "{frame}", "Copies the switch handed to the port to send", c => c.TxFrames);
+        LinkCounter("dvs.port.link.downs", "{event}", "Times the port's peer went away", c => c.LinkDowns);
+        LinkCounter("dvs.port.link.ups", "{event}", "Times the port's peer came (back)", c => c.LinkUps);
+        _meter.CreateObservableCounter("dvs.port.dropped", Drops, "{frame}", "Frames dropped, by port, direction and reason (rx-*/tx-*: between the wire and the switch)");
         _meter.CreateObservableGauge("dvs.port.up", () => Ports().Select(p => PortMeasurements.OfPort(p.Queues.IsUp ? 1L : 0L, p.Counters.Name)), null, "1 while the port's peer is attached");
     }
 
@@ -41,10 +45,21 @@ public sealed class VswitchMetrics : IDisposable
     private void PortCounter(string name, string unit, string description, Func<VepaPortCounters, long> read) =>
         _meter.CreateObservableCounter(name, () => Ports().Select(p => PortMeasurements.OfPort(read(p.Counters), p.Counters.Name)), unit, description);
 
+    private void LinkCounter(string name, string unit, string description, Func<LinkCounters, long> read) =>
+        _meter.CreateObservableCounter(name, () => Ports().Select(p => PortMeasurements.OfPort(read(p.Queues.Counters), p.Counters.Name)), unit, description);
+
     private IEnumerable<Measurement<long>> Drops()
     {
-        foreach ((VepaPortCounters counters, _) in Ports())
+        foreach ((VepaPortCounters counters, PortQueues queues) in Ports())
         {
+            for (int reason = 0; reason < LinkDropReasons.Count; reason++)
+            {
+                var drop = (LinkDropReason)reason;
+                if (queues.Counters.Dropped(drop) != 0)
+                {
+                    yield return PortMeasurements.Drop(queues.Counters.Dropped(drop), counters.Name, LinkDropReasons.IsReceive(drop) ? "ingress" : "egress", LinkDropReasons.Name(drop));
+                }
+            }
             for (int reason = 0; reason < VepaDropReasons.Count; reason++)
             {
                 string name = VepaDropReasons.Name((VepaDropReason)reason);

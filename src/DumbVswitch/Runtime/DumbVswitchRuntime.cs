@@ -16,7 +16,6 @@ public sealed class DumbVswitchRuntime : IDisposable
 {
     /// <summary>Frames each queue holds (per direction, per port).</summary>
     public const int DefaultSlots = 1024;
-    private static readonly TimeSpan SupervisionPeriod = TimeSpan.FromMilliseconds(250);
 
     private readonly Func<AttachSpec, IPortTransport> _createTransport;
     private readonly ILogger _logger;
@@ -37,8 +36,8 @@ public sealed class DumbVswitchRuntime : IDisposable
         _createTransport = createTransport;
         _logger = logger;
         Switch = new VepaSwitch(config.Vms, slotSize);
-        Uplink = new PortQueues(VepaTables.UplinkName, slots, slotSize, _wake);
-        _vms = [.. config.Vms.Select(vm => new PortQueues(vm.Name, slots, slotSize, _wake))];
+        Uplink = new PortQueues(VepaTables.UplinkName, slots, slotSize, _wake, new LinkEventLog(logger, VepaTables.UplinkName, config.Uplink));
+        _vms = [.. config.Vms.Select(vm => new PortQueues(vm.Name, slots, slotSize, _wake, new LinkEventLog(logger, vm.Name, vm.Attach)))];
     }
 
     public DumbVswitchConfig Config { get; }
@@ -86,47 +85,29 @@ public sealed class DumbVswitchRuntime : IDisposable
             await stopTransports.CancelAsync().ConfigureAwait(false);
             loop.StopAndJoin();
             await StopTransportsAsync(ports, transports, tasks).ConfigureAwait(false);
-            RuntimeLog.Stopped(_logger, Switch.Uplink.RxFrames, Switch.Uplink.TxFrames,
-                Switch.Uplink.DroppedTotal + Switch.Vms.Sum(vm => vm.DroppedTotal + vm.EgressDroppedTotal) + Switch.Uplink.EgressDroppedTotal);
+            RuntimeLog.Stopped(_logger, Uplink.Counters.RxFrames, Uplink.Counters.TxFrames,
+                Switch.Uplink.DroppedTotal + Switch.Uplink.EgressDroppedTotal + Switch.Vms.Sum(vm => vm.DroppedTotal + vm.EgressDroppedTotal)
+                + ports.Sum(port => port.Counters.RxDroppedTotal + port.Counters.TxDroppedTotal));
         }
     }
 
-    /// <summary>Logs link changes and notices a transport that quit, until cancelled.</summary>
+    /// <summary>
+    /// Waits until cancelled, or until a transport quits on its own (it never should: its port would be
+    /// dead). Link changes are logged where they happen (PortQueues), so nothing here wakes meanwhile.
+    /// </summary>
     private async Task SuperviseAsync(PortQueues[] ports, List<Task> tasks, CancellationToken cancellation)
     {
-        var wasUp = new bool[ports.Length];
-        using var timer = new PeriodicTimer(SupervisionPeriod);
-        try
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (cancellation.Register(() => cancelled.TrySetResult()))
         {
-            do
+            Task ended = await Task.WhenAny([cancelled.Task, .. tasks]).ConfigureAwait(false);
+            if (ended == cancelled.Task)
             {
-                for (int i = 0; i < ports.Length; i++)
-                {
-                    if (tasks[i].IsCompleted)
-                    {
-                        RuntimeLog.TransportStopped(_logger, ports[i].PortName, tasks[i].Exception?.InnerException);
-                        throw new InvalidOperationException($"the transport of port {ports[i].PortName} stopped on its own");
-                    }
-                    bool up = ports[i].IsUp;
-                    if (up != wasUp[i])
-                    {
-                        if (up)
-                        {
-                            RuntimeLog.LinkUp(_logger, ports[i].PortName);
-                        }
-                        else
-                        {
-                            RuntimeLog.LinkDown(_logger, ports[i].PortName, ports[i].DownReason ?? "unknown");
-                        }
-                        wasUp[i] = up;
-                    }
-                }
+                return;   // the ordinary way out: SIGTERM or Ctrl-C
             }
-            while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            // The ordinary way out: SIGTERM or Ctrl-C.
+            int port = tasks.IndexOf(ended);
+            RuntimeLog.TransportStopped(_logger, ports[port].PortName, ended.Exception?.InnerException);
+            throw new InvalidOperationException($"the transport of port {ports[port].PortName} stopped on its own");
         }
     }
 

@@ -11,9 +11,6 @@ internal sealed class ForwardingLoop
 {
     /// <summary>Frames taken from one port before moving to the next.</summary>
     public const int BurstLength = 64;
-    // A backstop only: transports set the wake event, so an idle loop wakes this often at most.
-    private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
-
     private readonly VepaSwitch _switch;
     private readonly PortQueues _uplink;
     private readonly PortQueues[] _vms;
@@ -49,7 +46,7 @@ internal sealed class ForwardingLoop
     {
         while (!_stopping)
         {
-            _wake.Wait(IdleWait);
+            _wake.Wait();   // transports set it when frames arrive, StopAndJoin to stop: nothing else is timed here
             // Reset before draining: a frame queued after this point sets the event again, so no wake is lost.
             _wake.Reset();
             while (!_stopping && DrainRound())

@@ -1,6 +1,7 @@
-// The VEPA switch's egress in the running vswitch: each decided copy goes into the port's outbound
-// queue for its transport. A full queue or an absent peer refuses at once, so the forwarding loop
-// never waits on a slow VM.
+// The VEPA switch's egress in the running vswitch: each decided copy is handed to its port's
+// PortQueues, which sends it (device ports), queues it (stream ports), or counts why it could not
+// (tx-link-down, tx-queue-full, tx-send-failed, in the port's LinkCounters). Nothing waits, so the
+// forwarding loop never stalls on a slow VM, and every loss is counted once, by the port.
 using Hairpin.DumbVswitch.Vepa;
 using Hairpin.Host.Transports;
 
@@ -13,12 +14,10 @@ internal sealed class QueueEgress(PortQueues uplink, PortQueues[] vms) : IVepaEg
 
     public EgressOutcome SendToVm(int vm, ReadOnlySpan<byte> frame) => Send(vms[vm], frame);
 
+    /// <summary>Always Sent (handed to the port): what became of the copy is the port's to count.</summary>
     private static EgressOutcome Send(PortQueues port, ReadOnlySpan<byte> frame)
     {
-        if (!port.IsUp)
-        {
-            return EgressOutcome.PortDown;
-        }
-        return port.Send(frame) ? EgressOutcome.Sent : EgressOutcome.QueueFull;
+        port.Send(frame);
+        return EgressOutcome.Sent;
     }
 }

@@ -11,12 +11,6 @@ internal static partial class RuntimeLog
     [LoggerMessage(2, LogLevel.Information, "forwarding: {VmCount} VMs behind uplink {Uplink}")]
     public static partial void Forwarding(ILogger logger, int vmCount, string uplink);
 
-    [LoggerMessage(3, LogLevel.Information, "port {Port} link up")]
-    public static partial void LinkUp(ILogger logger, string port);
-
-    [LoggerMessage(4, LogLevel.Warning, "port {Port} link down: {Reason}")]
-    public static partial void LinkDown(ILogger logger, string port, string reason);
-
     [LoggerMessage(5, LogLevel.Error, "transport of port {Port} stopped on its own")]
     public static partial void TransportStopped(ILogger logger, string port, Exception? exception);
 

@@ -1,8 +1,10 @@
 // `stats` as up to five aligned tables separated by blank lines: traffic per port, drops per port and
-// reason, protection events per port and cause, queues with tail drops, policers by color, config
-// reloads. Rows that are all zero are left out where they name nothing the operator configured (drop
-// reasons, protection events, queue classes, reload counts), and then empty tables: an idle bridge's
-// 8 classes per port would otherwise fill the screen.
+// reason, link downs of ports that lost their peer, protection events per port and cause, queues
+// with tail drops, policers by color, config reloads. Rows that are all zero are left out where they
+// name nothing the operator configured (drop reasons, link downs, protection events, queue classes,
+// reload counts), and then empty tables: an idle bridge's 8 classes per port would otherwise fill the
+// screen. Per port, RX-FRAMES = FORWARDED + TRAPPED + IN-DROPS once nothing is in flight, and
+// TX-FRAMES + OUT-DROPS are the copies the bridge meant to send out of it (specs/transports.md).
 using Hairpin.Host.Demo;
 using Hairpin.Host.Management;
 
@@ -15,6 +17,8 @@ internal static class StatsPrinter
     private static readonly int[] TrafficNumbers = [1, 2, 3, 4, 5, 6, 7, 8, 9];
     private static readonly string[] DropHeader = ["PORT", "DIRECTION", "REASON", "FRAMES"];
     private static readonly int[] DropNumbers = [3];
+    private static readonly string[] LinkHeader = ["PORT", "LINK-DOWNS", "LINK-UPS"];
+    private static readonly int[] LinkNumbers = [1, 2];
     private static readonly string[] ProtectionHeader = ["PORT", "EVENT", "CAUSE", "COUNT"];
     private static readonly int[] ProtectionNumbers = [3];
     private static readonly string[] QueueHeader = ["PORT", "CLASS", "TAIL-DROPS", "QUEUED-FRAMES", "QUEUED-BYTES"];
@@ -29,6 +33,7 @@ internal static class StatsPrinter
     {
         List<string[]> traffic = [TrafficHeader];
         List<string[]> drops = [DropHeader];
+        List<string[]> links = [LinkHeader];
         List<string[]> protection = [ProtectionHeader];
         List<string[]> queues = [QueueHeader];
         foreach (PortStats port in stats.Ports)
@@ -40,6 +45,10 @@ internal static class StatsPrinter
             ]);
             drops.AddRange(port.IngressDrops.Where(drop => drop.Frames != 0).Select(drop => new[] { port.Name, "ingress", drop.Reason, N(drop.Frames) }));
             drops.AddRange(port.EgressDrops.Where(drop => drop.Frames != 0).Select(drop => new[] { port.Name, "egress", drop.Reason, N(drop.Frames) }));
+            if (port.Link.Downs != 0)
+            {
+                links.Add([port.Name, N(port.Link.Downs), N(port.Link.Ups)]);
+            }
             protection.AddRange(port.Protection.Where(count => count.Count != 0).Select(count => new[] { port.Name, count.Event, count.Cause, N(count.Count) }));
             queues.AddRange(port.Queues.Where(queue => queue.TailDrops != 0 || queue.QueuedFrames != 0 || queue.QueuedBytes != 0).Select(queue => new[]
             {
@@ -62,6 +71,7 @@ internal static class StatsPrinter
         var lines = new List<string>();
         Append(lines, traffic, TrafficNumbers);
         Append(lines, drops, DropNumbers);
+        Append(lines, links, LinkNumbers);
         Append(lines, protection, ProtectionNumbers);
         Append(lines, queues, QueueNumbers);
         Append(lines, policers, PolicerNumbers);

@@ -1,6 +1,7 @@
-// Everything `stats` prints: per-port traffic and drops by reason (ingress and egress), protection
-// events, per-queue tail drops, and each policer's per-color counters. Drop reasons travel as their
-// kebab-case names (DropReasons.Name) so the dumb vswitch can report its own without sharing the engine's enum.
+// Everything `stats` prints: per-port traffic and drops by reason (ingress and egress, the engine's and
+// the host's), link ups and downs, protection events, per-queue tail drops, and each policer's
+// per-color counters. Drop reasons travel as their kebab-case names (DropReasons.Name) so the dumb
+// vswitch can report its own without sharing the engine's enum.
 namespace Hairpin.Host.Management;
 
 /// <param name="Reloads">Configuration reloads applied and refused since start; null from a server that does not reload (the dumb vswitch).</param>
@@ -9,9 +10,19 @@ public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<P
 /// <param name="Refused">Reloads that left the running configuration in place (file errors, a change that needs a restart, a failure).</param>
 public sealed record ReloadStats(long Applied, long Refused);
 
-/// <param name="IngressDrops">Frames received on this port and dropped, by reason; reasons with a zero count may be left out.</param>
-/// <param name="EgressDrops">Copies meant for this port and dropped, by reason; same rule.</param>
+/// <summary>
+/// One port's accounting (specs/transports.md), exact once nothing is in flight:
+/// <c>Rx.Frames = Forwarded + Trapped + sum(IngressDrops)</c>, and every copy the bridge meant to send
+/// out of the port is <c>Tx.Frames + sum(EgressDrops)</c>; of those, <c>Queued.Frames = Tx.Frames +
+/// the tx-* egress drops</c>.
+/// </summary>
+/// <param name="Rx">Frames the peer sent: handed over by the kernel (or stream) plus those the kernel dropped for us; bytes of those handed over.</param>
+/// <param name="Tx">Frames that actually left by the port.</param>
+/// <param name="IngressDrops">Frames received on this port and dropped, by reason (the engine's, and the host's rx-*); zero counts may be left out.</param>
+/// <param name="EgressDrops">Copies meant for this port and dropped, by reason (the engine's, and the host's tx-*); same rule.</param>
 /// <param name="Queues">The port's egress queues (one per traffic class); empty when it has no scheduler.</param>
+/// <param name="Queued">Frames the bridge queued to send out of the port (they left, or are a tx-* drop, or wait).</param>
+/// <param name="Link">How often the port's peer came and went.</param>
 /// <param name="Protection">Protection events on this port by event and cause (error-disabled, recovered, mac-move-damped); zero counts left out.</param>
 public sealed record PortStats(
     string Name,
@@ -23,7 +34,13 @@ public sealed record PortStats(
     IReadOnlyList<DropCount> IngressDrops,
     IReadOnlyList<DropCount> EgressDrops,
     IReadOnlyList<QueueStats> Queues,
+    TrafficCounters Queued,
+    LinkEvents Link,
     IReadOnlyList<ProtectionCount> Protection);
+
+/// <param name="Ups">Times the link came up (the first time included).</param>
+/// <param name="Downs">Times it went from up to down.</param>
+public sealed record LinkEvents(long Ups, long Downs);
 
 /// <param name="Event">"error-disabled", "recovered" or "mac-move-damped".</param>
 /// <param name="Cause">The protection feature, kebab-case ("loop-detected", "bpdu-guard", "mac-move-damping", ...).</param>

@@ -27,6 +27,8 @@ public enum LinkState
 /// <param name="Vlans">Member VIDs as ranges, e.g. "1,10-20"; empty for none.</param>
 /// <param name="Untagged">Member VIDs that leave untagged, same form.</param>
 /// <param name="Attach">Where the port attaches, as the config file says it (e.g. "tap:vnet0").</param>
+/// <param name="Rx">Frames the peer sent (as in `stats`: handed over by the kernel, or dropped by it for us).</param>
+/// <param name="Tx">Frames that actually left by the port.</param>
 public sealed record PortInfo(
     string Name,
     PortOperState State,

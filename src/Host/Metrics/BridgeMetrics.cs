@@ -1,11 +1,13 @@
 // The bridge's counters as System.Diagnostics.Metrics instruments (meter "Hairpin.Bridge"), so
 // `dotnet-counters monitor -n hairpin --counters Hairpin.Bridge` shows them live, and the Prometheus
 // endpoint formats the very same measurements. Observable: nothing is recorded on the forwarding
-// path; values are read (a batch behind at most) when a listener asks.
+// path; values are read (a batch behind at most) when a listener asks. Traffic and link events come
+// from the host's counters (what crossed the wire), forwarding decisions from the engine's.
 using System.Diagnostics.Metrics;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Host.Management;
 using Hairpin.Host.Runtime;
+using Hairpin.Host.Transports;
 
 namespace Hairpin.Host.Metrics;
 
@@ -19,18 +21,21 @@ public sealed class BridgeMetrics : IDisposable
     public BridgeMetrics(BridgeRuntime runtime)
     {
         _runtime = runtime;
-        PortCounter("hairpin.port.rx.frames", "{frame}", "Frames received on the port", c => c.RxFrames);
-        PortCounter("hairpin.port.rx.bytes", "By", "Bytes received on the port", c => c.RxBytes);
-        PortCounter("hairpin.port.tx.frames", "{frame}", "Frames sent out of the port", c => c.TxFrames);
-        PortCounter("hairpin.port.tx.bytes", "By", "Bytes sent out of the port", c => c.TxBytes);
+        // The port's accounting (specs/transports.md): rx.frames = forwarded + trapped + dropped{direction=ingress};
+        // every copy meant for the port = tx.frames + dropped{direction=egress}.
+        LinkCounter("hairpin.port.rx.frames", "{frame}", "Frames the port's peer sent: handed over by the kernel, or dropped by it for us", c => c.RxFrames);
+        LinkCounter("hairpin.port.rx.bytes", "By", "Bytes of the frames the kernel handed over", c => c.RxBytes);
+        LinkCounter("hairpin.port.tx.frames", "{frame}", "Frames that actually left by the port", c => c.TxFrames);
+        LinkCounter("hairpin.port.tx.bytes", "By", "Bytes that actually left by the port", c => c.TxBytes);
+        PortCounter("hairpin.port.queued.frames", "{frame}", "Frames the bridge queued to send out of the port (sent, or a tx-* drop, or waiting)", c => c.TxFrames);
         PortCounter("hairpin.port.forwarded", "{frame}", "Frames from the port forwarded to at least one port", c => c.Forwarded);
         PortCounter("hairpin.port.flooded", "{frame}", "Frames from the port flooded", c => c.Flooded);
         PortCounter("hairpin.port.trapped", "{frame}", "Link-local frames from the port sent to the control plane", c => c.Trapped);
         PortCounter("hairpin.port.learned", "{event}", "MACs learned on the port", c => c.Learned);
-        _meter.CreateObservableCounter("hairpin.port.dropped", Drops, "{frame}", "Frames dropped, by port, direction and reason");
+        _meter.CreateObservableCounter("hairpin.port.dropped", Drops, "{frame}", "Frames dropped, by port, direction and reason (rx-*/tx-*: between the wire and the engine)");
         _meter.CreateObservableCounter("hairpin.port.protection.events", ProtectionEvents, "{event}", "Protection events on the port, by event (error-disabled, recovered, mac-move-damped) and cause");
-        _meter.CreateObservableCounter("hairpin.port.link.dropped", LinkDrops, "{frame}", "Frames lost between the wire and the engine, by port and cause");
-        _meter.CreateObservableCounter("hairpin.port.link.downs", () => Each((port, _) => _runtime.Ports[port].LinkDowns), "{event}", "Times the port's peer went away");
+        LinkCounter("hairpin.port.link.downs", "{event}", "Times the port's peer went away", c => c.LinkDowns);
+        LinkCounter("hairpin.port.link.ups", "{event}", "Times the port's peer came (back)", c => c.LinkUps);
         _meter.CreateObservableGauge("hairpin.port.up", () => Each((port, _) => _runtime.Ports[port].IsUp ? 1L : 0L), null, "1 while the port's peer is attached");
         _meter.CreateObservableGauge("hairpin.fdb.entries", () => (long)_runtime.Engine.Fdb.Count, "{entry}", "FDB entries, learned and static");
         _meter.CreateObservableCounter("hairpin.config.reloads", Reloads, "{event}", "Configuration reloads (SIGHUP or config reload), by result: applied or refused");
@@ -40,6 +45,9 @@ public sealed class BridgeMetrics : IDisposable
 
     private void PortCounter(string name, string unit, string description, Func<PortCounters, long> read) =>
         _meter.CreateObservableCounter(name, () => Each((_, counters) => read(counters)), unit, description);
+
+    private void LinkCounter(string name, string unit, string description, Func<LinkCounters, long> read) =>
+        _meter.CreateObservableCounter(name, () => Each((port, _) => read(_runtime.Ports[port].Counters)), unit, description);
 
     private IEnumerable<Measurement<long>> Each(Func<int, PortCounters, long> read)
     {
@@ -69,6 +77,15 @@ public sealed class BridgeMetrics : IDisposable
                     yield return PortMeasurements.Drop(egress, name, "egress", reasonName);
                 }
             }
+            LinkCounters link = _runtime.Ports[port].Counters;
+            for (int reason = 0; reason < LinkDropReasons.Count; reason++)
+            {
+                var drop = (LinkDropReason)reason;
+                if (link.Dropped(drop) != 0)
+                {
+                    yield return PortMeasurements.Drop(link.Dropped(drop), name, LinkDropReasons.IsReceive(drop) ? "ingress" : "egress", LinkDropReasons.Name(drop));
+                }
+            }
         }
     }
 
@@ -91,21 +108,4 @@ public sealed class BridgeMetrics : IDisposable
         }
     }
 
-    private IEnumerable<Measurement<long>> LinkDrops()
-    {
-        for (int port = 0; port < _runtime.Ports.Count; port++)
-        {
-            string name = _runtime.Ports[port].PortName;
-            var queues = _runtime.Ports[port];
-            PortLinkCounters link = _runtime.LinkCounters[port];
-            yield return LinkDrop(queues.Inbound.DroppedFull, name, "rx-queue-full");
-            yield return LinkDrop(queues.Inbound.DroppedOversized, name, "rx-oversized");
-            yield return LinkDrop(link.RxDroppedNoBuffer, name, "rx-no-buffer");
-            yield return LinkDrop(link.TxDroppedQueueFull, name, "tx-queue-full");
-            yield return LinkDrop(link.TxDroppedLinkDown, name, "tx-link-down");
-        }
-    }
-
-    private static Measurement<long> LinkDrop(long value, string port, string cause) =>
-        new(value, new KeyValuePair<string, object?>("port", port), new KeyValuePair<string, object?>("cause", cause));
 }

@@ -13,6 +13,7 @@ using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Hairpin.Host.Transports;
 
 namespace Hairpin.Host.Runtime;
 
@@ -232,7 +233,7 @@ public sealed partial class BridgeControl(
     {
         PortConfig config = runtime.Config.Bridge.Ports[port];
         PortStatus status = engine.Status(port);
-        PortCounters counters = engine.Counters(port);
+        LinkCounters link = runtime.Ports[port].Counters;
         PortOperState state = status.Probing ? PortOperState.Probing : status.IsErrorDisabled ? PortOperState.ErrorDisabled : config.State switch
         {
             PortState.Disabled => PortOperState.Disabled,
@@ -249,34 +250,36 @@ public sealed partial class BridgeControl(
             config.Vlans.Members.ToString(),
             config.Vlans.Untagged.ToString(),
             runtime.Config.Attachments[port].Attach.Describe(),
-            new TrafficCounters(counters.RxFrames, counters.RxBytes),
-            new TrafficCounters(counters.TxFrames, counters.TxBytes));
+            new TrafficCounters(link.RxFrames, link.RxBytes),
+            new TrafficCounters(link.TxFrames, link.TxBytes));
     }
 
     private PortStats StatsOf(BridgeEngine engine, int port)
     {
         PortCounters counters = engine.Counters(port);
         EgressScheduler scheduler = engine.Egress(port);
-        PortLinkCounters link = runtime.LinkCounters[port];
-        var queues = runtime.Ports[port];
+        PortQueues queues = runtime.Ports[port];
+        LinkCounters link = queues.Counters;
+        // Losses outside the engine (rx-*, tx-*) go in the same lists, so one table shows every frame.
         List<DropCount> ingress = Drops(counters.Dropped);
         List<DropCount> egress = Drops(counters.EgressDropped);
-        // Losses outside the engine, named like drop reasons so one table shows every frame.
-        AddIfAny(ingress, "rx-queue-full", queues.Inbound.DroppedFull);
-        AddIfAny(ingress, "rx-oversized", queues.Inbound.DroppedOversized);
-        AddIfAny(ingress, "rx-no-buffer", link.RxDroppedNoBuffer);
-        AddIfAny(egress, "tx-queue-full", link.TxDroppedQueueFull);
-        AddIfAny(egress, "tx-link-down", link.TxDroppedLinkDown);
+        for (int reason = 0; reason < LinkDropReasons.Count; reason++)
+        {
+            var drop = (LinkDropReason)reason;
+            AddIfAny(LinkDropReasons.IsReceive(drop) ? ingress : egress, LinkDropReasons.Name(drop), link.Dropped(drop));
+        }
         return new PortStats(
-            runtime.Ports[port].PortName,
-            new TrafficCounters(counters.RxFrames, counters.RxBytes),
-            new TrafficCounters(counters.TxFrames, counters.TxBytes),
+            queues.PortName,
+            new TrafficCounters(link.RxFrames, link.RxBytes),
+            new TrafficCounters(link.TxFrames, link.TxBytes),
             counters.Forwarded,
             counters.Flooded,
             counters.Trapped,
             ingress,
             egress,
             [.. Enumerable.Range(0, EgressSchedulerConfig.Classes).Select(c => new QueueStats(c, scheduler.TailDrops(c), scheduler.QueuedFrames(c), scheduler.QueuedBytes(c)))],
+            new TrafficCounters(counters.TxFrames, counters.TxBytes),
+            new LinkEvents(link.LinkUps, link.LinkDowns),
             ProtectionCounts(counters));
     }
 

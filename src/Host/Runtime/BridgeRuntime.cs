@@ -34,12 +34,12 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         _log = logs.CreateLogger("hairpin.bridge");
         var pool = new FramePool(8192);
         Engine = new BridgeEngine(config.Bridge, pool, time, new BridgeEngineOptions { BridgeAddress = BridgeIdentity.AddressFor(config.SourceFile) });
-        PortQueues[] ports = [.. config.Attachments.Select(attachment => new PortQueues(attachment.Port, SlotsPerQueue, SlotSize, _wake))];
-        PortLinkCounters[] links = [.. ports.Select(_ => new PortLinkCounters())];
+        ILogger links = logs.CreateLogger("hairpin.link");
+        PortQueues[] ports = [.. config.Attachments.Select(attachment =>
+            new PortQueues(attachment.Port, SlotsPerQueue, SlotSize, _wake, new LinkEventLog(links, attachment.Port, attachment.Attach)))];
         Ports = ports;
-        LinkCounters = links;
         _work = new ForwardingThreadWork(_wake);
-        _loop = new ForwardingLoop(Engine, ports, links, _work, _wake, time, logs.CreateLogger("hairpin.forwarding"));
+        _loop = new ForwardingLoop(Engine, ports, _work, _wake, time, logs.CreateLogger("hairpin.forwarding"));
         _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
         _transportTasks = new Task[_transports.Length];
         _thread = new Thread(() => _loop.Run(_stop.Token)) { IsBackground = true, Name = "hairpin-forwarding" };
@@ -47,8 +47,8 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
 
     /// <summary>The engine. Touch it only through <see cref="OnForwardingThread"/>, except Publish and reading counters.</summary>
     internal BridgeEngine Engine { get; }
+    /// <summary>Each port's queues, link state and host counters (<see cref="PortQueues.Counters"/>).</summary>
     public IReadOnlyList<PortQueues> Ports { get; }
-    public IReadOnlyList<PortLinkCounters> LinkCounters { get; }
     public HostConfig Config => Volatile.Read(ref _config);
     /// <summary>Reloads applied and refused, whichever way they were asked for.</summary>
     public ReloadCounters Reloads { get; } = new();

@@ -1,10 +1,10 @@
 // The forwarding thread: gathers received frames from every port's inbound queue into pooled
-// buffers, runs them through the engine as one batch, and moves what the engine queued for each port
-// to that port's outbound queue as fast as the port takes it (the engine's egress scheduler holds the
-// backlog, so its classes are served in order when a link is slower than the bridge). Before every
+// buffers, runs them through the engine as one batch, and hands what the engine queued for each port
+// to the port (device ports send at once; a stream port's backlog stays in the engine's egress
+// scheduler, so its classes are served in order when a link is slower than the bridge). Before every
 // batch, however busy: protection timers, a bounded share of management work, FDB ageing, jittered
-// loop probes and the protection log, so a storm cannot silence the very things that stop it.
-// Nothing here allocates per frame.
+// loop probes and the protection log, so a storm cannot silence the very things that stop it. Idle,
+// it sleeps until a frame or request arrives or the next timer is due. Nothing here allocates per frame.
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Host.Transports;
@@ -17,13 +17,14 @@ internal sealed partial class ForwardingLoop
     public const int BatchSize = 256;
     /// <summary>Management requests served between two batches: enough to drain a burst quickly, few enough that forwarding keeps going.</summary>
     public const int WorkPerBatch = 8;
-    private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How often an idle loop looks at protection holds, so a port comes back at its time (one cheap wake-up).</summary>
+    private static readonly TimeSpan ProtectionTick = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan BacklogWait = TimeSpan.FromMilliseconds(1);
 
     private readonly BridgeEngine _engine;
     private readonly FramePool _pool;
     private readonly PortQueues[] _ports;
-    private readonly PortLinkCounters[] _links;
     private readonly ForwardingThreadWork _work;
     private readonly ManualResetEventSlim _wake;
     private readonly TimeProvider _time;
@@ -33,13 +34,12 @@ internal sealed partial class ForwardingLoop
     private readonly FrameBuffer[] _batch = new FrameBuffer[BatchSize];
     private long _nextSweep;
 
-    public ForwardingLoop(BridgeEngine engine, PortQueues[] ports, PortLinkCounters[] links, ForwardingThreadWork work,
+    public ForwardingLoop(BridgeEngine engine, PortQueues[] ports, ForwardingThreadWork work,
         ManualResetEventSlim wake, TimeProvider time, ILogger log)
     {
         _engine = engine;
         _pool = engine.Pool;
         _ports = ports;
-        _links = links;
         _work = work;
         _wake = wake;
         _time = time;
@@ -57,7 +57,7 @@ internal sealed partial class ForwardingLoop
         bool backlog = false;
         while (!cancellation.IsCancellationRequested)
         {
-            _wake.Wait(backlog ? BacklogWait : IdleWait, CancellationToken.None);   // cancellation sets the event
+            _wake.Wait(backlog ? BacklogWait : UntilNextTimer(), CancellationToken.None);   // cancellation sets the event
             _wake.Reset();   // before draining: a frame arriving from here on sets it again
             int gathered;
             do
@@ -90,18 +90,19 @@ internal sealed partial class ForwardingLoop
                 FrameSlots inbound = _ports[port].Inbound;
                 for (int taken = 0; taken < share && count < BatchSize && inbound.TryPeek(out ReadOnlySpan<byte> frame); taken++)
                 {
-                    if (_pool.TryRent(out FrameBuffer? buffer) && buffer.TryCopyFrom(frame))
+                    if (!_pool.TryRent(out FrameBuffer? buffer))
                     {
-                        buffer.IngressPort = port;
-                        _batch[count++] = buffer;
+                        _ports[port].Counters.CountDrop(LinkDropReason.RxNoBuffer);
+                    }
+                    else if (!buffer.TryCopyFrom(frame))
+                    {
+                        _pool.Return(buffer);
+                        _ports[port].Counters.CountDrop(LinkDropReason.RxTooBig);   // a slot larger than a pool buffer
                     }
                     else
                     {
-                        if (buffer is not null)
-                        {
-                            _pool.Return(buffer);
-                        }
-                        _links[port].RxDroppedNoBuffer++;
+                        buffer.IngressPort = port;
+                        _batch[count++] = buffer;
                     }
                     inbound.Release();
                     took = true;
@@ -112,7 +113,7 @@ internal sealed partial class ForwardingLoop
         return count;
     }
 
-    /// <summary>Moves queued frames to each port's transport; true when some remain because a transport is full.</summary>
+    /// <summary>Hands queued frames to each port; true when some remain because a stream port is backed up.</summary>
     private bool Transmit()
     {
         bool backlog = false;
@@ -120,26 +121,18 @@ internal sealed partial class ForwardingLoop
         {
             PortQueues queues = _ports[port];
             var egress = _engine.Egress(port);
-            while (true)
+            while (!egress.IsEmpty)
             {
-                bool up = queues.IsUp;
-                if (up && queues.Outbound.Count >= queues.Outbound.Capacity)
+                if (queues.IsBackedUp)
                 {
-                    backlog |= !egress.IsEmpty;
+                    backlog = true;
                     break;
                 }
                 if (!egress.TryDequeue(out FrameBuffer? frame))
                 {
                     break;
                 }
-                if (!up)
-                {
-                    _links[port].TxDroppedLinkDown++;
-                }
-                else if (!queues.Send(frame.Span))
-                {
-                    _links[port].TxDroppedQueueFull++;
-                }
+                queues.Send(frame.Span);   // sent, queued, or counted as lost by reason (link down, queue full, refused)
                 _pool.Return(frame);
             }
         }
@@ -173,13 +166,21 @@ internal sealed partial class ForwardingLoop
         long frequency = _time.TimestampFrequency;
         if (now >= _nextSweep)
         {
-            _nextSweep = now + frequency;
+            _nextSweep = now + (long)(SweepInterval.TotalSeconds * frequency);
             _engine.SweepFdb();
         }
         if (_probes.IsDue(now, frequency))
         {
             _engine.EmitLoopProbes();
         }
+    }
+
+    /// <summary>How long an idle loop may sleep: until the next FDB sweep or probe round, and never past a protection tick.</summary>
+    private TimeSpan UntilNextTimer()
+    {
+        long due = Math.Min(_nextSweep, _probes.Due);
+        TimeSpan wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
+        return wait < BacklogWait ? BacklogWait : wait > ProtectionTick ? ProtectionTick : wait;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "forwarding started on {Ports} ports")]

@@ -6,6 +6,9 @@ internal sealed class LoopProbeTimer(TimeSpan interval, Random random)
 {
     private long _due;
 
+    /// <summary>When the next round is due (timestamp ticks).</summary>
+    public long Due => _due;
+
     /// <summary>True when a round is due at <paramref name="now"/> (timestamp ticks); schedules the next one.</summary>
     public bool IsDue(long now, long frequency)
     {

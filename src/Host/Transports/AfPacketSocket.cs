@@ -1,7 +1,8 @@
 // A raw AF_PACKET socket bound to one interface, promiscuous, moving whole frames. The kernel takes the
 // 802.1Q/802.1ad tag off received frames (VLAN offload, veth included) and reports it in PACKET_AUXDATA;
 // this puts it back, so a tagged frame reaches the bridge tagged. Our own transmissions, which the
-// socket would also see, are skipped.
+// socket would also see, are skipped. Frames the kernel drops for the socket (receive buffer full) are
+// read from PACKET_STATISTICS, so they are counted too.
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
@@ -22,6 +23,8 @@ internal sealed class AfPacketSocket : FrameDevice
     private const int AuxVlanTciOffset = 16;
     private const int AuxVlanTpidOffset = 18;
     private const ushort Ieee8021QTpid = 0x8100;
+    private const int TpacketStatsSize = 8;    // struct tpacket_stats { unsigned tp_packets, tp_drops; }
+    private const int TpDropsOffset = 4;
 
     private readonly int _fd;
     private readonly string _interface;
@@ -29,8 +32,10 @@ internal sealed class AfPacketSocket : FrameDevice
     private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(Headroom + ReceiveCapacity, pinned: true);
     private readonly byte[] _control = GC.AllocateArray<byte>(ControlCapacity, pinned: true);
     private readonly byte[] _address = GC.AllocateArray<byte>(SockaddrLlSize, pinned: true);
+    private readonly byte[] _statistics = GC.AllocateArray<byte>(TpacketStatsSize, pinned: true);
     private readonly LinuxNative.IoVector[] _vector = GC.AllocateArray<LinuxNative.IoVector>(1, pinned: true);
     private LinuxNative.MessageHeader _message;
+    private bool _wentDown;   // ENETDOWN was reported: drain what is queued, then say gone
 
     private AfPacketSocket(int fd, string interfaceName)
     {
@@ -110,34 +115,47 @@ internal sealed class AfPacketSocket : FrameDevice
         }
     }
 
-    public override Received Receive(int timeoutMilliseconds, out ReadOnlySpan<byte> frame)
+    public override int Descriptor => _fd;
+
+    public override Received TryReceive(out ReadOnlySpan<byte> frame)
     {
         frame = default;
-        // Under load a frame is usually waiting: try first, and sleep in poll() only when there was none,
-        // which halves the syscalls per frame. poll() wakes on POLLERR too, and recvmsg then reports the
-        // socket's pending error (ENETDOWN when the interface goes).
         long length = ReceiveNow();
-        if (length < 0 && LinuxNative.LastError == LinuxNative.EAGAIN)
-        {
-            var poll = new LinuxNative.PollFd { Fd = _fd, Events = LinuxNative.POLLIN };
-            int ready = LinuxNative.poll(ref poll, 1, timeoutMilliseconds);
-            if (ready == 0 || (ready < 0 && LinuxNative.LastError == LinuxNative.EINTR))
-            {
-                return Received.Idle;
-            }
-            length = ReceiveNow();
-        }
         if (length < 0)
         {
-            return ReceiveFailed(LinuxNative.LastError);
+            int errno = LinuxNative.LastError;
+            if (errno == LinuxNative.ENETDOWN && !_wentDown)
+            {
+                // The interface went down or away. Reporting that cleared the error: frames it received
+                // before are still queued and readable, so they are taken (and counted) before "gone".
+                _wentDown = true;
+                GoneReason = $"{_interface} went down or was removed";
+                return TryReceive(out frame);
+            }
+            return ReceiveFailed(errno);
         }
-        if (_address[PacketTypeOffset] == LinuxNative.PACKET_OUTGOING || length > ReceiveCapacity || length < 14)
+        if (_address[PacketTypeOffset] == LinuxNative.PACKET_OUTGOING)
         {
-            // Our own transmission; or larger than any GSO frame (cannot happen on Linux); or a runt.
-            return Received.Idle;
+            return Received.Skipped;   // our own transmission, on a kernel without PACKET_IGNORE_OUTGOING
         }
-        frame = WithVlanTagRestored((int)length);
+        if (length > ReceiveCapacity)
+        {
+            TooBigSize = (int)Math.Min(length, int.MaxValue);   // MSG_TRUNC reports the whole size
+            return Received.TooBig;
+        }
+        frame = WithVlanTagRestored((int)length);   // a runt goes on too: the engine counts it as malformed
         return Received.Frame;
+    }
+
+    /// <summary>PACKET_STATISTICS: frames dropped since the last read (the kernel resets it on read).</summary>
+    public override long TakeKernelDrops()
+    {
+        uint size = TpacketStatsSize;
+        if (LinuxNative.getsockopt(_fd, LinuxNative.SOL_PACKET, LinuxNative.PACKET_STATISTICS, ref _statistics[0], ref size) != 0 || size < TpacketStatsSize)
+        {
+            return 0;
+        }
+        return BinaryPrimitives.ReadUInt32LittleEndian(_statistics.AsSpan(TpDropsOffset));
     }
 
     private long ReceiveNow()
@@ -153,9 +171,8 @@ internal sealed class AfPacketSocket : FrameDevice
         switch (errno)
         {
             case LinuxNative.EAGAIN or LinuxNative.EINTR:
-                return Received.Idle;
+                return _wentDown ? Received.Gone : Received.Idle;
             case LinuxNative.ENETDOWN:
-                GoneReason = $"{_interface} went down or was removed";
                 return Received.Gone;
             default:
                 GoneReason = $"receiving on {_interface}: {LinuxNative.Describe(errno)}";

@@ -18,5 +18,5 @@ public sealed class AfPacketTransport : PortTransport
     public override AttachSpec Attach => _attach;
 
     protected override Task RunUntilCancelledAsync(PortQueues queues, CancellationToken cancellation) =>
-        DeviceTransportLoop.RunAsync(queues, _attach.Describe(), () => AfPacketSocket.Open(_attach.Interface), cancellation);
+        DeviceTransportLoop.RunAsync(queues, () => AfPacketSocket.Open(_attach.Interface), cancellation);
 }

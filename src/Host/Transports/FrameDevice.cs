@@ -1,20 +1,26 @@
 // A kernel object that moves whole Ethernet frames through a file descriptor (a packet socket, a TAP),
-// as the device transports see it: receive with a timeout, send without blocking, or learn it is gone.
+// as the device transports see it: a non-blocking receive (the DevicePoller waits for all devices at
+// once), a non-blocking send, the kernel's count of frames it dropped for us, or word that it is gone.
 namespace Hairpin.Host.Transports;
 
 /// <summary>
-/// Threading: one thread calls <see cref="Receive"/>; <see cref="Send"/> is one non-blocking syscall
-/// on the descriptor and may be called from the send pump and, while the port is attached directly
-/// (PortQueues.AttachDirect), from the forwarding loop. Dispose runs after all of them have stopped.
+/// Threading: the DevicePoller's thread calls <see cref="TryReceive"/> and <see cref="TakeKernelDrops"/>;
+/// <see cref="Send"/> is one non-blocking syscall called by the forwarding thread under PortQueues' device
+/// lock. Dispose runs after both have let go of the device (the poller has removed it, PortQueues has
+/// detached it).
 /// </summary>
 internal abstract class FrameDevice : IDisposable
 {
     public enum Received
     {
-        /// <summary>A frame is in the span, valid until the next Receive.</summary>
+        /// <summary>A frame is in the span, valid until the next TryReceive.</summary>
         Frame,
-        /// <summary>Nothing arrived within the timeout (or nothing for us, e.g. our own transmission).</summary>
+        /// <summary>Nothing waits: the device is drained.</summary>
         Idle,
+        /// <summary>A frame that is not the port's to count (our own transmission); more may wait.</summary>
+        Skipped,
+        /// <summary>A frame was handed over but was larger than the receive buffer; its size is in TooBigSize.</summary>
+        TooBig,
         /// <summary>The device went away or down: see <see cref="GoneReason"/>.</summary>
         Gone,
     }
@@ -28,10 +34,20 @@ internal abstract class FrameDevice : IDisposable
         Gone,
     }
 
-    /// <summary>Why the device is gone, once Receive or Send said so.</summary>
+    /// <summary>The descriptor the poller waits on (readable: frames; error: gone).</summary>
+    public abstract int Descriptor { get; }
+
+    /// <summary>Why the device is gone, once TryReceive or Send said so.</summary>
     public string? GoneReason { get; protected set; }
 
-    public abstract Received Receive(int timeoutMilliseconds, out ReadOnlySpan<byte> frame);
+    /// <summary>The size of the frame TryReceive last reported as TooBig.</summary>
+    public int TooBigSize { get; protected set; }
+
+    /// <summary>Takes one frame if one waits; never blocks.</summary>
+    public abstract Received TryReceive(out ReadOnlySpan<byte> frame);
+
+    /// <summary>Frames the kernel dropped for this device since the last call (0 where it does not say).</summary>
+    public virtual long TakeKernelDrops() => 0;
 
     public abstract Sent Send(ReadOnlySpan<byte> frame);
 

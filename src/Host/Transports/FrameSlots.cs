@@ -1,7 +1,7 @@
 // A bounded single-producer single-consumer queue of frames between two threads (an I/O thread and
 // the forwarding loop), stored as fixed-size byte slots in one array allocated up front: moving a
-// frame is one copy in and one copy out, never an allocation. A full queue refuses and counts, so
-// neither side ever blocks the other.
+// frame is one copy in and one copy out, never an allocation. A full queue refuses at once, so neither
+// side ever blocks the other; the caller counts the refusal (PortQueues, in the port's LinkCounters).
 using System.Diagnostics.CodeAnalysis;
 
 namespace Hairpin.Host.Transports;
@@ -14,8 +14,6 @@ public sealed class FrameSlots
     private readonly int _mask;
     private long _head;   // next slot to read (consumer)
     private long _tail;   // next slot to write (producer)
-    private long _droppedFull;
-    private long _droppedOversized;
 
     /// <param name="slots">Rounded up to a power of two.</param>
     /// <param name="slotSize">Largest frame a slot holds.</param>
@@ -35,30 +33,25 @@ public sealed class FrameSlots
     public int SlotSize => _slotSize;
     public int Count => (int)(Volatile.Read(ref _tail) - Volatile.Read(ref _head));
     public bool IsEmpty => Count == 0;
-    /// <summary>Frames refused because the queue was full.</summary>
-    public long DroppedFull => Volatile.Read(ref _droppedFull);
-    /// <summary>Frames refused because they were larger than a slot.</summary>
-    public long DroppedOversized => Volatile.Read(ref _droppedOversized);
+    public bool IsFull => Count >= Capacity;
 
-    /// <summary>Producer: copies a frame in; false (counted) when full or too large.</summary>
-    public bool TryWrite(ReadOnlySpan<byte> frame)
+    /// <summary>Producer: copies a frame in, or says why not.</summary>
+    public SlotWrite Write(ReadOnlySpan<byte> frame)
     {
         if (frame.Length > _slotSize)
         {
-            Interlocked.Increment(ref _droppedOversized);
-            return false;
+            return SlotWrite.TooBig;
         }
         long tail = _tail;
         if (tail - Volatile.Read(ref _head) >= Capacity)
         {
-            Interlocked.Increment(ref _droppedFull);
-            return false;
+            return SlotWrite.Full;
         }
         int slot = (int)(tail & _mask);
         frame.CopyTo(_slab.AsSpan(slot * _slotSize, _slotSize));
         _lengths[slot] = frame.Length;
         Volatile.Write(ref _tail, tail + 1);   // publishes the bytes written above
-        return true;
+        return SlotWrite.Written;
     }
 
     /// <summary>Consumer: the oldest frame, valid until <see cref="Release"/>.</summary>
@@ -100,4 +93,13 @@ public sealed class FrameSlots
         Volatile.Write(ref _head, tail);
         return cleared;
     }
+}
+
+public enum SlotWrite
+{
+    Written,
+    /// <summary>Every slot holds a frame the consumer has not taken yet.</summary>
+    Full,
+    /// <summary>The frame is larger than a slot.</summary>
+    TooBig,
 }

@@ -1,5 +1,6 @@
 // The few libc calls the device transports need that .NET's Socket and FileStream do not offer: packet
-// sockets with PACKET_AUXDATA, recvmsg control messages, TUNSETIFF, interface flags. Structures are
+// sockets with PACKET_AUXDATA and PACKET_STATISTICS, recvmsg control messages, TUNSETIFF, interface
+// flags, and epoll/eventfd for the one thread that waits on every device. Structures are
 // x86-64/arm64 Linux layouts (LP64). Buffers are pinned arrays, so no call allocates or needs unsafe code.
 using System.Runtime.InteropServices;
 
@@ -22,6 +23,7 @@ internal static partial class LinuxNative
     public const int SO_RCVBUFFORCE = 33;
     public const int SOL_PACKET = 263;
     public const int PACKET_ADD_MEMBERSHIP = 1;
+    public const int PACKET_STATISTICS = 6;
     public const int PACKET_AUXDATA = 8;
     public const int PACKET_IGNORE_OUTGOING = 23;
     public const ushort PACKET_MR_PROMISC = 1;
@@ -32,14 +34,17 @@ internal static partial class LinuxNative
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_TRUNC = 0x20;
 
+    public const int O_RDONLY = 0;
     public const int O_RDWR = 2;
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
 
-    public const short POLLIN = 0x1;
-    public const short POLLERR = 0x8;
-    public const short POLLHUP = 0x10;
-    public const short POLLNVAL = 0x20;
+    public const int EPOLL_CLOEXEC = 0x80000;
+    public const int EPOLL_CTL_ADD = 1;
+    public const int EPOLL_CTL_DEL = 2;
+    public const uint EPOLLIN = 0x1;
+    public const int EFD_CLOEXEC = 0x80000;
+    public const int EFD_NONBLOCK = 0x800;
 
     public const nuint TUNSETIFF = 0x400454ca;
     public const nuint SIOCGIFFLAGS = 0x8913;
@@ -62,14 +67,6 @@ internal static partial class LinuxNative
     public const int EMSGSIZE = 90;
     public const int ENETDOWN = 100;
     public const int ENOBUFS = 105;
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
 
     /// <summary>struct iovec.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -115,7 +112,23 @@ internal static partial class LinuxNative
     public static extern nint write(int fd, ref byte buffer, nuint length);
 
     [DllImport(Libc, SetLastError = true)]
-    public static extern int poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
+    public static extern nint pread(int fd, ref byte buffer, nuint length, long offset);
+
+    [DllImport(Libc, SetLastError = true)]
+    public static extern int getsockopt(int fd, int level, int name, ref byte value, ref uint valueLength);
+
+    [DllImport(Libc, SetLastError = true)]
+    public static extern int epoll_create1(int flags);
+
+    /// <summary><paramref name="epollEvent"/>: a struct epoll_event laid out as <see cref="EpollEventSize"/> says.</summary>
+    [DllImport(Libc, SetLastError = true)]
+    public static extern int epoll_ctl(int epoll, int operation, int fd, ref byte epollEvent);
+
+    [DllImport(Libc, SetLastError = true)]
+    public static extern int epoll_wait(int epoll, ref byte events, int maxEvents, int timeoutMilliseconds);
+
+    [DllImport(Libc, SetLastError = true)]
+    public static extern int eventfd(uint initialValue, int flags);
 
     [DllImport(Libc, SetLastError = true)]
     public static extern int ioctl(int fd, nuint request, ref byte argument);
@@ -129,6 +142,13 @@ internal static partial class LinuxNative
     [DllImport(Libc, SetLastError = true)]
     private static extern uint if_nametoindex(ref byte name);
 #pragma warning restore SYSLIB1054
+
+    /// <summary>
+    /// sizeof(struct epoll_event): x86-64 packs it (u32 events, u64 data: 12 bytes), other LP64 ABIs
+    /// align data to 8 (16 bytes). Data starts right after the 4-byte events on x86-64, at 8 elsewhere.
+    /// </summary>
+    public static readonly int EpollEventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+    public static readonly int EpollDataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
     public static int Open(string path, int flags) => open(ref CString(path)[0], flags);
 

@@ -1,149 +1,254 @@
-// The meeting point of one port's transport (its own I/O thread or task) and the forwarding loop:
-// frames in, frames out, and the signals that wake each side. The transport writes Inbound and
-// calls FramesArrived; the loop writes Outbound and calls FramesToSend.
+// The meeting point of one port's transport and the forwarding loop: frames in (Inbound), frames out
+// (straight into the port's device, or through Outbound for a stream port's send pump), the link's
+// state, and the host's count of every frame that crosses (LinkCounters). The transport writes
+// Inbound and marks the link up and down; the forwarding loop drains Inbound and calls Send.
 namespace Hairpin.Host.Transports;
 
 public sealed class PortQueues : IDisposable
 {
     private readonly SemaphoreSlim _toSend = new(0, int.MaxValue);
-    private long _linkDowns;
-    private long _outboundDroppedLinkDown;
-    private long _outboundDroppedSendFailed;
-    private long _protocolErrors;
+    private readonly Lock _deviceLock = new();
+    private readonly LinkEventLog? _events;
+    private FrameDevice? _device;            // while attached, frames go straight into it (one non-blocking syscall)
+    private volatile bool _sendsToDevice;    // a device port: nothing ever goes through Outbound
     private volatile bool _up;
-    private readonly Lock _directLock = new();
-    private FrameDevice? _direct;   // a device the sender may write straight into (non-blocking), while up
+    private bool _outageReported;            // the current outage was logged; retries are not
+    private long _protocolErrors;
 
     /// <param name="wakeForwarding">Set when frames arrive; the forwarding loop waits on it.</param>
-    public PortQueues(string portName, int slots, int slotSize, ManualResetEventSlim wakeForwarding)
+    /// <param name="events">Where the link's ups and downs are logged; null logs nothing.</param>
+    public PortQueues(string portName, int slots, int slotSize, ManualResetEventSlim wakeForwarding, LinkEventLog? events = null)
     {
         PortName = portName;
         Inbound = new FrameSlots(slots, slotSize);
         Outbound = new FrameSlots(slots, slotSize);
         WakeForwarding = wakeForwarding;
+        _events = events;
     }
 
     public string PortName { get; }
     /// <summary>Frames received from the wire, waiting for the forwarding loop.</summary>
     public FrameSlots Inbound { get; }
-    /// <summary>Frames the bridge sends, waiting for the transport.</summary>
+    /// <summary>Frames the bridge sends, waiting for a stream port's send pump (device ports send directly).</summary>
     public FrameSlots Outbound { get; }
     public ManualResetEventSlim WakeForwarding { get; }
+    /// <summary>What crossed this port and what was lost on the way, by reason; link ups and downs.</summary>
+    public LinkCounters Counters { get; } = new();
 
     /// <summary>True while the peer is there (interface up, stream connected).</summary>
     public bool IsUp => _up;
-    /// <summary>Times the link went from up to down.</summary>
-    public long LinkDowns => Interlocked.Read(ref _linkDowns);
-    /// <summary>Frames the bridge queued for this port while its peer was away (dropped, not sent).</summary>
-    public long OutboundDroppedLinkDown => Interlocked.Read(ref _outboundDroppedLinkDown);
-    /// <summary>Frames the peer's socket or device refused (too large, queue full, link administratively down).</summary>
-    public long OutboundDroppedSendFailed => Interlocked.Read(ref _outboundDroppedSendFailed);
+    /// <summary>
+    /// True while the peer reads slower than the bridge sends and Outbound is full: the forwarding loop
+    /// then leaves frames in the engine's egress queues, which serve them by traffic class.
+    /// </summary>
+    public bool IsBackedUp => _up && Outbound.IsFull;
     /// <summary>Connections dropped because the peer broke the framing (stream: a length of 0 or over 69,632).</summary>
     public long ProtocolErrors => Interlocked.Read(ref _protocolErrors);
     /// <summary>Last reason the link is down (for `link show`), or null.</summary>
     public string? DownReason { get; private set; } = "not started";
 
-    /// <summary>Transport: a frame came in (queue it, then wake the loop).</summary>
+    /// <summary>Transport: a frame came in; it is queued for the engine (or counted as lost) and the loop woken.</summary>
     public bool Receive(ReadOnlySpan<byte> frame)
     {
-        bool queued = Inbound.TryWrite(frame);
+        bool queued = Deliver(frame);
         WakeForwarding.Set();
         return queued;
     }
 
-    /// <summary>Forwarding loop: a frame to send (queue it, then wake the transport).</summary>
-    public bool Send(ReadOnlySpan<byte> frame)
+    /// <summary>Receive without the wake-up: a transport that delivers a burst wakes the loop once after it.</summary>
+    internal bool Deliver(ReadOnlySpan<byte> frame)
     {
-        if (Volatile.Read(ref _direct) is not null && SendDirect(frame))
+        Counters.CountReceived(frame.Length);
+        switch (Inbound.Write(frame))
         {
-            return true;
+            case SlotWrite.Written:
+                return true;
+            case SlotWrite.Full:
+                Counters.CountDrop(LinkDropReason.RxQueueFull);
+                return false;
+            default:
+                Counters.CountDrop(LinkDropReason.RxTooBig);
+                return false;
         }
-        bool queued = Outbound.TryWrite(frame);
-        if (queued)
-        {
-            _toSend.Release();
-        }
-        return queued;
     }
 
-    /// <summary>Transport: waits until the loop has queued something to send (or cancellation).</summary>
-    public Task WaitToSendAsync(CancellationToken cancellation) => _toSend.WaitAsync(cancellation);
+    /// <summary>Transport: a frame was handed over that is larger than anything we can read whole.</summary>
+    internal void ReceivedTooBig(int size)
+    {
+        Counters.CountReceived(size);
+        Counters.CountDrop(LinkDropReason.RxTooBig);
+    }
 
-    /// <summary>Transport: waits (blocking its own thread) until there is something to send or the timeout passes.</summary>
-    public bool WaitToSend(TimeSpan timeout, CancellationToken cancellation) => _toSend.Wait(timeout, cancellation);
-
-    public void Dispose() => _toSend.Dispose();
+    /// <summary>Transport: frames the kernel dropped for this port's socket (it reports only how many).</summary>
+    internal void CountSocketDrops(long frames) => Counters.CountSocketDrops(frames);
 
     /// <summary>
-    /// Transport (the consumer of Outbound): drops and counts every frame queued for a peer that is not
-    /// there. Called on the way down and while down, so the bridge never waits for an absent peer.
+    /// Forwarding loop: a frame the engine queued for this port. It leaves now (device ports), is queued
+    /// for the send pump (stream ports), or is counted as lost by reason. True when sent or queued.
+    /// </summary>
+    public bool Send(ReadOnlySpan<byte> frame)
+    {
+        if (_sendsToDevice)
+        {
+            return SendToDevice(frame);
+        }
+        if (!_up)
+        {
+            Counters.CountDrop(LinkDropReason.TxLinkDown);
+            return false;
+        }
+        switch (Outbound.Write(frame))
+        {
+            case SlotWrite.Written:
+                _toSend.Release();
+                return true;
+            case SlotWrite.Full:
+                Counters.CountDrop(LinkDropReason.TxQueueFull);
+                return false;
+            default:
+                Counters.CountDrop(LinkDropReason.TxSendFailed);   // larger than the port carries
+                return false;
+        }
+    }
+
+    private bool SendToDevice(ReadOnlySpan<byte> frame)
+    {
+        lock (_deviceLock)
+        {
+            if (_device is not FrameDevice device)
+            {
+                Counters.CountDrop(LinkDropReason.TxLinkDown);
+                return false;
+            }
+            switch (device.Send(frame))
+            {
+                case FrameDevice.Sent.Sent:
+                    Counters.CountSent(frame.Length);
+                    return true;
+                case FrameDevice.Sent.Refused:
+                    Counters.CountDrop(LinkDropReason.TxSendFailed);
+                    return false;
+                default:
+                    Counters.CountDrop(LinkDropReason.TxLinkDown);   // gone: the poller sees it too and takes the port down
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>Stream transport: waits until the loop has queued something to send (or cancellation).</summary>
+    public Task WaitToSendAsync(CancellationToken cancellation) => _toSend.WaitAsync(cancellation);
+
+    /// <summary>Outbound's consumer: frames it handed to the peer for good (written and flushed).</summary>
+    internal void CountSent(int frames, long bytes) => Counters.CountSent(frames, bytes);
+
+    /// <summary>Outbound's consumer: the peer refused one frame (the link stays up).</summary>
+    internal void CountSendFailed() => Counters.CountDrop(LinkDropReason.TxSendFailed);
+
+    /// <summary>Outbound's consumer: frames it took but could not deliver because the peer went away.</summary>
+    internal void CountLostWithLink(int frames) => Counters.CountDrops(LinkDropReason.TxLinkDown, frames);
+
+    /// <summary>
+    /// Outbound's consumer: drops and counts every frame queued for a peer that is not there. Called on
+    /// the way down and while down, so the bridge never waits for an absent peer.
     /// </summary>
     public int DropOutboundLinkDown()
     {
         int dropped = Outbound.Clear();
-        Interlocked.Add(ref _outboundDroppedLinkDown, dropped);
+        Counters.CountDrops(LinkDropReason.TxLinkDown, dropped);
         return dropped;
     }
 
-    /// <summary>Transport: the peer refused one frame (the link stays up).</summary>
-    public void CountSendFailed() => Interlocked.Increment(ref _outboundDroppedSendFailed);
-
     /// <summary>Transport: the peer broke the framing and its connection was dropped.</summary>
-    public void CountProtocolError() => Interlocked.Increment(ref _protocolErrors);
+    internal void CountProtocolError() => Interlocked.Increment(ref _protocolErrors);
 
-    /// <summary>
-    /// Transport: frames may go straight into <paramref name="device"/> (its Send never blocks), saving
-    /// the hand-off to the transport's send thread and its wake-up for every frame.
-    /// </summary>
-    internal void AttachDirect(FrameDevice device)
+    /// <summary>Device transport, before it first attaches: frames for this port never go through Outbound.</summary>
+    internal void SendStraightToDevice() => _sendsToDevice = true;
+
+    /// <summary>Device transport: the device is open; frames go into it from now on, and the link is up.</summary>
+    internal void AttachDevice(FrameDevice device)
     {
-        lock (_directLock)
+        lock (_deviceLock)
         {
-            _direct = device;
+            _device = device;
         }
+        MarkUp();
     }
 
-    /// <summary>Transport: before the device is closed; once this returns, no sender is inside it.</summary>
-    internal void DetachDirect()
+    /// <summary>Device transport, before it closes the device: once this returns, no sender is inside it.</summary>
+    internal void DetachDevice(string reason, bool stopping)
     {
-        lock (_directLock)
+        lock (_deviceLock)
         {
-            _direct = null;
+            _device = null;
         }
-    }
-
-    /// <summary>False when no device is attached (any more): the caller queues the frame instead.</summary>
-    private bool SendDirect(ReadOnlySpan<byte> frame)
-    {
-        lock (_directLock)
+        if (stopping)
         {
-            if (_direct is not FrameDevice device)
-            {
-                return false;
-            }
-            if (device.Send(frame) != FrameDevice.Sent.Sent)
-            {
-                CountSendFailed();   // refused, or gone: the receive side sees it go and takes the port down
-            }
-            return true;
+            MarkStopped();
+        }
+        else
+        {
+            MarkDown(reason);
         }
     }
 
     /// <summary>Transport: the peer is there.</summary>
     public void MarkUp()
     {
+        if (!_up)
+        {
+            Counters.CountLinkUp();
+            _events?.Up();
+        }
         DownReason = null;
+        _outageReported = false;
         _up = true;
     }
 
-    /// <summary>Transport: the peer went away (frames queued for it are dropped and counted by the caller).</summary>
+    /// <summary>
+    /// Transport: the peer went away, or is awaited (listening, connecting). Going from up to down is
+    /// counted and logged; queued frames are the caller's to drop.
+    /// </summary>
     public void MarkDown(string reason)
+    {
+        bool wasUp = _up;
+        _up = false;
+        DownReason = reason;
+        if (wasUp)
+        {
+            Counters.CountLinkDown();
+            Report(reason);
+        }
+    }
+
+    /// <summary>
+    /// Transport: the peer cannot be reached (no such interface, interface down, cannot listen or
+    /// connect). Logged once per outage, however often the transport retries.
+    /// </summary>
+    public void MarkUnavailable(string reason)
+    {
+        MarkDown(reason);
+        Report(reason);
+    }
+
+    /// <summary>Transport: the port stops (shutdown). Down, counted, not logged as a fault.</summary>
+    public void MarkStopped()
     {
         if (_up)
         {
-            Interlocked.Increment(ref _linkDowns);
+            Counters.CountLinkDown();
         }
         _up = false;
-        DownReason = reason;
+        DownReason = "stopped";
     }
+
+    private void Report(string reason)
+    {
+        if (!_outageReported)
+        {
+            _outageReported = true;
+            _events?.Down(reason);
+        }
+    }
+
+    public void Dispose() => _toSend.Dispose();
 }

@@ -42,7 +42,7 @@ public abstract class PortTransport : IPortTransport
         }
         finally
         {
-            queues.MarkDown("stopped");
+            queues.MarkStopped();
             queues.DropOutboundLinkDown();
         }
     }

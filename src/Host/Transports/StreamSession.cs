@@ -61,30 +61,40 @@ internal static class StreamSession
         }
     }
 
+    /// <summary>Frames count as sent once flushed to the socket; those of a flush that fails are lost with the link.</summary>
     private static async Task<string> SendAsync(PipeWriter writer, PortQueues queues, CancellationToken cancellation)
     {
         while (true)
         {
             await queues.WaitToSendAsync(cancellation).ConfigureAwait(false);
-            if (WriteQueued(writer, queues) == 0)
+            (int frames, long bytes) = WriteQueued(writer, queues);
+            if (frames == 0)
             {
                 continue;   // the wake-up of a frame an earlier batch already took
             }
-            FlushResult flushed = await writer.FlushAsync(cancellation).ConfigureAwait(false);
-            if (flushed.IsCompleted)
+            FlushResult flushed;
+            try
             {
-                return "peer closed the connection";
+                flushed = await writer.FlushAsync(cancellation).ConfigureAwait(false);
             }
-            if (flushed.IsCanceled)
+            catch
             {
-                return "stopped";
+                queues.CountLostWithLink(frames);
+                throw;
             }
+            if (flushed.IsCompleted || flushed.IsCanceled)
+            {
+                queues.CountLostWithLink(frames);
+                return flushed.IsCompleted ? "peer closed the connection" : "stopped";
+            }
+            queues.CountSent(frames, bytes);
         }
     }
 
-    private static int WriteQueued(PipeWriter writer, PortQueues queues)
+    private static (int Frames, long Bytes) WriteQueued(PipeWriter writer, PortQueues queues)
     {
         int written = 0;
+        long bytes = 0;
         while (written < SendBatch && queues.Outbound.TryPeek(out ReadOnlySpan<byte> frame))
         {
             if (frame.IsEmpty)
@@ -95,10 +105,11 @@ internal static class StreamSession
             {
                 StreamFraming.Write(writer, frame);
                 written++;
+                bytes += frame.Length;
             }
             queues.Outbound.Release();
         }
-        return written;
+        return (written, bytes);
     }
 
     /// <summary>A pump's end as a reason; cancellation (the other pump ended, or the port stops) reads "stopped".</summary>

@@ -42,7 +42,7 @@ public sealed class StreamTransport : PortTransport
             }
             catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
             {
-                queues.MarkDown($"cannot listen on {_attach.Address}: {e.Message}");
+                queues.MarkUnavailable($"cannot listen on {_attach.Address}: {e.Message}");
                 await LinkDownDrain.WhileAsync(queues, () => Task.Delay(backoff.Failed(), cancellation)).ConfigureAwait(false);
                 continue;
             }
@@ -53,7 +53,7 @@ public sealed class StreamTransport : PortTransport
             }
             catch (SocketException e)
             {
-                queues.MarkDown($"listener on {_attach.Address} failed: {e.Message}");
+                queues.MarkUnavailable($"listener on {_attach.Address} failed: {e.Message}");
             }
             finally
             {
@@ -100,7 +100,7 @@ public sealed class StreamTransport : PortTransport
             {
                 socket.Dispose();
                 wait = backoff.Failed();
-                queues.MarkDown($"connecting to {_attach.Address}: {e.Message} (next try in {wait.TotalMilliseconds:0} ms)");
+                queues.MarkUnavailable($"connecting to {_attach.Address}: {e.Message} (next try in {wait.TotalMilliseconds:0} ms)");
             }
             catch
             {

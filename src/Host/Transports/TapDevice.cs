@@ -1,5 +1,7 @@
 // A TAP device (IFF_TAP | IFF_NO_PI: whole Ethernet frames, no packet-info header) opened through
-// /dev/net/tun: created if missing, attached if it exists and is free, and brought up.
+// /dev/net/tun: created if missing, attached if it exists and is free, and brought up. Frames the kernel
+// drops on their way to us (our queue full) are counted by it as the tap's tx_dropped, read from sysfs.
+using System.Buffers.Text;
 using System.Runtime.InteropServices;
 
 namespace Hairpin.Host.Transports;
@@ -13,11 +15,17 @@ internal sealed class TapDevice : FrameDevice
     private readonly int _fd;
     private readonly string _interface;
     private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(ReceiveCapacity, pinned: true);
+    // /sys/class/net/TAP/statistics/tx_dropped, re-read with pread at offset 0; -1 when it cannot be opened.
+    private readonly int _droppedFd;
+    private readonly byte[] _number = GC.AllocateArray<byte>(24, pinned: true);
+    private long _droppedSeen;
 
     private TapDevice(int fd, string interfaceName)
     {
         _fd = fd;
         _interface = interfaceName;
+        _droppedFd = LinuxNative.Open($"/sys/class/net/{interfaceName}/statistics/tx_dropped", LinuxNative.O_RDONLY | LinuxNative.O_CLOEXEC);
+        _droppedSeen = ReadDropped() ?? 0;
     }
 
     /// <exception cref="DeviceUnavailableException">No /dev/net/tun, no CAP_NET_ADMIN, or another process holds the tap.</exception>
@@ -49,21 +57,12 @@ internal sealed class TapDevice : FrameDevice
         }
     }
 
-    public override Received Receive(int timeoutMilliseconds, out ReadOnlySpan<byte> frame)
+    public override int Descriptor => _fd;
+
+    public override Received TryReceive(out ReadOnlySpan<byte> frame)
     {
         frame = default;
-        // Read first and sleep in poll() only when nothing waits: one syscall per frame under load.
         long length = LinuxNative.read(_fd, ref _buffer[0], (nuint)_buffer.Length);
-        if (length < 0 && LinuxNative.LastError == LinuxNative.EAGAIN)
-        {
-            var poll = new LinuxNative.PollFd { Fd = _fd, Events = LinuxNative.POLLIN };
-            int ready = LinuxNative.poll(ref poll, 1, timeoutMilliseconds);
-            if (ready == 0 || (ready < 0 && LinuxNative.LastError == LinuxNative.EINTR))
-            {
-                return Received.Idle;
-            }
-            length = LinuxNative.read(_fd, ref _buffer[0], (nuint)_buffer.Length);
-        }
         if (length > 0)
         {
             frame = _buffer.AsSpan(0, (int)length);
@@ -100,5 +99,37 @@ internal sealed class TapDevice : FrameDevice
         return Sent.Refused;   // EIO while the tap is administratively down, EINVAL for a bad frame, ...
     }
 
-    public override void Dispose() => LinuxNative.Close(_fd);
+    /// <summary>
+    /// The rise of the tap's tx_dropped since the last call: frames the kernel could not queue for us.
+    /// Nothing once the tap has left our namespace (its sysfs node is gone; the kernel still counts).
+    /// </summary>
+    public override long TakeKernelDrops()
+    {
+        if (ReadDropped() is not long dropped || dropped <= _droppedSeen)
+        {
+            return 0;
+        }
+        long drops = dropped - _droppedSeen;
+        _droppedSeen = dropped;
+        return drops;
+    }
+
+    private long? ReadDropped()
+    {
+        if (_droppedFd < 0)
+        {
+            return null;
+        }
+        long length = LinuxNative.pread(_droppedFd, ref _number[0], (nuint)_number.Length, 0);
+        return length > 0 && Utf8Parser.TryParse(_number.AsSpan(0, (int)length), out long value, out _) ? value : null;
+    }
+
+    public override void Dispose()
+    {
+        LinuxNative.Close(_fd);
+        if (_droppedFd >= 0)
+        {
+            LinuxNative.Close(_droppedFd);
+        }
+    }
 }

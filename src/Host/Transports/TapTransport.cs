@@ -18,5 +18,5 @@ public sealed class TapTransport : PortTransport
     public override AttachSpec Attach => _attach;
 
     protected override Task RunUntilCancelledAsync(PortQueues queues, CancellationToken cancellation) =>
-        DeviceTransportLoop.RunAsync(queues, _attach.Describe(), () => TapDevice.Open(_attach.Interface), cancellation);
+        DeviceTransportLoop.RunAsync(queues, () => TapDevice.Open(_attach.Interface), cancellation);
 }

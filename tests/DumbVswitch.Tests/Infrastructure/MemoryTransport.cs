@@ -31,6 +31,7 @@ internal sealed class MemoryTransport(AttachSpec attach) : IPortTransport
                 while (queues.Outbound.TryPeek(out ReadOnlySpan<byte> frame))
                 {
                     Sent.Enqueue(frame.ToArray());
+                    queues.CountSent(1, frame.Length);   // as a real transport does once the peer has the frame
                     queues.Outbound.Release();
                 }
             }

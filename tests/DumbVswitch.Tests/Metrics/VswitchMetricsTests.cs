@@ -20,11 +20,14 @@ public sealed class VswitchMetricsTests
         await vswitch.Vm(0).InjectAsync(Frame(Mac1, MacAddress.Broadcast));
         await vswitch.Vm(0).InjectAsync(Frame(Mac2, MacAddress.Broadcast));   // spoofed: vm1 sending as vm2
         Assert.True(await Eventually.HoldsAsync(() => vswitch.Runtime.Switch.Vms[0].RxFrames == 2));
+        Assert.True(await Eventually.HoldsAsync(() => vswitch.Runtime.Uplink.Counters.TxFrames == 1));   // tx: once it has left
 
         string text = PrometheusText.Collect(VswitchMetrics.MeterName);
         Assert.Contains("dvs_port_rx_frames_total{port=\"vm1\"} 2", text, StringComparison.Ordinal);
         Assert.Contains("dvs_port_tx_frames_total{port=\"uplink\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("dvs_port_dropped_total{port=\"vm1\",direction=\"ingress\",reason=\"spoofed-source\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("dvs_port_queued_frames_total{port=\"uplink\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("dvs_port_link_ups_total{port=\"vm2\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("dvs_port_up{port=\"vm2\"} 1", text, StringComparison.Ordinal);
     }
 }

@@ -3,6 +3,7 @@
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.DumbVswitch.Tests.Infrastructure;
 using Hairpin.DumbVswitch.Vepa;
+using Hairpin.Host.Transports;
 using static Hairpin.DumbVswitch.Tests.Infrastructure.TestVms;
 
 namespace Hairpin.DumbVswitch.Tests.Runtime;
@@ -76,8 +77,11 @@ public sealed class DumbVswitchRuntimeTests
         vswitch.Runtime.Vms[1].MarkDown("test: VM stopped");
 
         await vswitch.Uplink.InjectAsync(Frame(Outside, Mac2));
-        Assert.True(await Eventually.HoldsAsync(() => vswitch.Runtime.Switch.Vms[1].EgressDroppedFor(VepaDropReason.PortDown) == 1));
-
+        // Counted once, by the port (tx-link-down): the switch handed the copy over (its tx: queued).
+        Assert.True(await Eventually.HoldsAsync(() => vswitch.Runtime.Vms[1].Counters.Dropped(LinkDropReason.TxLinkDown) == 1));
+        Assert.Equal(1, vswitch.Runtime.Switch.Vms[1].TxFrames);
+        Assert.Equal(0, vswitch.Runtime.Switch.Vms[1].EgressDroppedTotal);
+        Assert.Equal(0, vswitch.Runtime.Vms[1].Counters.TxFrames);
         Assert.Equal(0, vswitch.Runtime.Vms[1].Outbound.Count);
     }
 

@@ -32,27 +32,30 @@ internal sealed class CableTransport : IPortTransport
         queues.MarkUp();
         _attached.SetResult(queues);
         PortQueues far = await _far._attached.Task.WaitAsync(cancellation).ConfigureAwait(false);
-        await Task.Factory.StartNew(() =>
+        try
         {
-            try
+            while (!cancellation.IsCancellationRequested)
             {
-                while (!cancellation.IsCancellationRequested)
-                {
-                    queues.WaitToSend(TimeSpan.FromMilliseconds(100), cancellation);
-                    while (queues.Outbound.TryPeek(out ReadOnlySpan<byte> frame))
-                    {
-                        far.Receive(frame);
-                        queues.Outbound.Release();
-                        Interlocked.Increment(ref _carried);
-                    }
-                }
+                await queues.WaitToSendAsync(cancellation).ConfigureAwait(false);
+                Carry(queues, far);
             }
-            catch (OperationCanceledException)
-            {
-                // stopping
-            }
-        }, cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
         queues.MarkDown("stopped");
+    }
+
+    private void Carry(PortQueues queues, PortQueues far)
+    {
+        while (queues.Outbound.TryPeek(out ReadOnlySpan<byte> frame))
+        {
+            far.Receive(frame);
+            queues.CountSent(1, frame.Length);   // on the wire, as a real transport counts it
+            queues.Outbound.Release();
+            Interlocked.Increment(ref _carried);
+        }
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Hairpin.Host.Tests.Infrastructure;
 
-public sealed record CapturedLine(string Category, LogLevel Level, EventId Event, string Message, IReadOnlyDictionary<string, object?> Fields);
+public sealed record CapturedLine(string Category, LogLevel Level, EventId Event, string Message, IReadOnlyDictionary<string, object?> Fields)
+{
+    /// <summary>A structured field as text, or null when the line has none of that name.</summary>
+    public string? this[string name] => Fields.TryGetValue(name, out object? value) ? value?.ToString() : null;
+}
 
 public sealed class CapturingLogger : ILoggerProvider
 {

@@ -31,6 +31,7 @@ internal sealed class InMemoryTransport(AttachSpec attach) : IPortTransport
             while (queues.Outbound.TryPeek(out ReadOnlySpan<byte> frame))
             {
                 sent.Add(frame.ToArray());
+                queues.CountSent(1, frame.Length);   // as a real transport does once the peer has the frame
                 queues.Outbound.Release();
             }
             if (sent.Count >= atLeast || DateTime.UtcNow >= deadline)

@@ -25,6 +25,8 @@ public sealed class ManagedProcess : IAsyncDisposable
     public string Directory { get; }
     public string Socket { get; }
     public string ConfigFile { get; }
+    /// <summary>The program's own PID (`ip netns exec` replaces itself with it), for /proc/PID.</summary>
+    public int ProcessId => _process.Id;
 
     public string Log
     {

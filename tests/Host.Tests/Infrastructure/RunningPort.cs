@@ -13,10 +13,11 @@ public sealed class RunningPort : IAsyncDisposable
     private readonly Task _running;
     private bool _disposed;
 
-    public RunningPort(AttachSpec attach, int slots = 256, int slotSize = 2048)
+    /// <param name="events">Where the port's link changes are logged (none by default).</param>
+    public RunningPort(AttachSpec attach, int slots = 256, int slotSize = 2048, LinkEventLog? events = null)
     {
         Transport = TransportFactory.Create(attach);
-        Queues = new PortQueues("test", slots, slotSize, _wake);
+        Queues = new PortQueues("test", slots, slotSize, _wake, events);
         _running = Transport.RunAsync(Queues, _stop.Token);
     }
 
@@ -72,7 +73,8 @@ public sealed class RunningPort : IAsyncDisposable
         return [];
     }
 
-    public void Send(byte[] frame) => Assert.True(Queues.Send(frame), "Outbound refused a frame");
+    /// <summary>As the forwarding loop sends: true when the frame left or was queued; false when it was counted as lost (link down, queue full, refused).</summary>
+    public bool Send(byte[] frame) => Queues.Send(frame);
 
     public async ValueTask DisposeAsync()
     {

@@ -117,10 +117,12 @@ internal sealed class FakeBridgeControl : IBridgeControl
                     [new DropCount("reflective-relay-off", 7), new DropCount("acl-denied", 1)],
                     [new DropCount("egress-queue-full", 3)],
                     [new QueueStats(0, 3, 0, 0), new QueueStats(1, 0, 2, 128), .. IdleQueues(from: 2)],
+                    new TrafficCounters(1102, 88160), new LinkEvents(1, 0),
                     []),
                 new PortStats(
                     "uplink", new TrafficCounters(5, 320), new TrafficCounters(0, 0), 0, 0, 0,
-                    [new DropCount("bpdu-guard", 1), new DropCount("port-error-disabled", 4)], [], IdleQueues(from: 0),
+                    [new DropCount("bpdu-guard", 1), new DropCount("port-error-disabled", 4)], [new DropCount("tx-link-down", 2)], IdleQueues(from: 0),
+                    new TrafficCounters(2, 128), new LinkEvents(2, 2),
                     [new ProtectionCount("error-disabled", "bpdu-guard", 1)]),
             ],
             [new PolicerStats("vm1-in", new TrafficCounters(1000, 80000), new TrafficCounters(150, 12000), new TrafficCounters(50, 4000))],

@@ -26,7 +26,8 @@ public sealed class StatsCommandTests
         // The real bridge reports 8 classes per port: 40 rows of zeros for 5 idle ports before.
         var idle = new BridgeStats(
             [.. Enumerable.Range(1, 5).Select(i => new PortStats($"p{i}", new TrafficCounters(0, 0), new TrafficCounters(0, 0), 0, 0, 0, [], [],
-                [.. Enumerable.Range(0, 8).Select(c => new QueueStats(c, 0, 0, 0))], []))],
+                [.. Enumerable.Range(0, 8).Select(c => new QueueStats(c, 0, 0, 0))],
+                new TrafficCounters(0, 0), new LinkEvents(1, 0), []))],
             [],
             new ReloadStats(0, 0));
 

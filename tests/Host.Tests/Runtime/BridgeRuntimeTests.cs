@@ -4,6 +4,7 @@
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Host.Configuration;
+using Hairpin.Host.Management;
 using Hairpin.Host.Metrics;
 using Hairpin.Host.Runtime;
 using Hairpin.Host.Tests.Infrastructure;
@@ -130,13 +131,13 @@ public sealed class BridgeRuntimeTests
             hv2.MarkDown("peer gone");
             hv1.Receive(Frame(VmA, MacAddress.Broadcast));
             DateTime deadline = DateTime.UtcNow + Patience;
-            while (runtime.LinkCounters[1].TxDroppedLinkDown == 0 && DateTime.UtcNow < deadline)
+            while (runtime.Ports[1].Counters.Dropped(LinkDropReason.TxLinkDown) == 0 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(5);
             }
-            Assert.Equal(1, runtime.LinkCounters[1].TxDroppedLinkDown);
+            Assert.Equal(1, runtime.Ports[1].Counters.Dropped(LinkDropReason.TxLinkDown));
             Assert.True(hv2.Outbound.IsEmpty);
-            Assert.Equal(1, hv2.LinkDowns);
+            Assert.Equal(1, hv2.Counters.LinkDowns);
         }
     }
 
@@ -162,6 +163,44 @@ public sealed class BridgeRuntimeTests
             Assert.Contains("hairpin_port_up{port=\"hv2\"} 1", text, StringComparison.Ordinal);
         }
     }
+    [Fact]
+    public async Task StatsAndMetricsShowThePortsAccountingAndLinkEvents()
+    {
+        var (runtime, peers) = Start(Config());
+        await using (runtime)
+        {
+            using var metrics = new BridgeMetrics(runtime);
+            PortQueues hv1 = await peers["hv1"].Attached;
+            PortQueues hv2 = await peers["hv2"].Attached;
+            hv2.MarkDown("peer closed the connection");
+            hv1.CountSocketDrops(3);
+            hv1.Receive(new byte[4000]);                    // larger than a slot
+            hv1.Receive(Frame(VmA, MacAddress.Broadcast));   // flooded to hv2, whose peer is away
+            await Eventually.TrueAsync(() => hv2.Counters.Dropped(LinkDropReason.TxLinkDown) == 1, "the copy for hv2 counted as tx-link-down");
+
+            var control = new BridgeControl(runtime, _ => throw new InvalidOperationException(), (_, _, _) => throw new InvalidOperationException());
+            BridgeStats stats = await control.StatsAsync(CancellationToken.None);
+            PortStats one = stats.Ports[0];
+            PortStats two = stats.Ports[1];
+            Assert.Equal(5, one.Rx.Frames);   // 3 dropped by the kernel, 1 too big, 1 forwarded
+            Assert.Equal(one.Rx.Frames, one.Forwarded + one.Trapped + one.IngressDrops.Sum(drop => drop.Frames));
+            Assert.Contains(new DropCount("rx-socket-drop", 3), one.IngressDrops);
+            Assert.Contains(new DropCount("rx-too-big", 1), one.IngressDrops);
+            Assert.Equal((0, 1), (two.Tx.Frames, two.Queued.Frames));
+            Assert.Equal([new DropCount("tx-link-down", 1)], two.EgressDrops);
+            Assert.Equal(new LinkEvents(Ups: 1, Downs: 1), two.Link);
+
+            string text = PrometheusText.Collect(BridgeMetrics.MeterName);
+            Assert.Contains("hairpin_port_rx_frames_total{port=\"hv1\"} 5", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_port_dropped_total{port=\"hv1\",direction=\"ingress\",reason=\"rx-socket-drop\"} 3", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_port_dropped_total{port=\"hv2\",direction=\"egress\",reason=\"tx-link-down\"} 1", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_port_tx_frames_total{port=\"hv2\"} 0", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_port_queued_frames_total{port=\"hv2\"} 1", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_port_link_downs_total{port=\"hv2\"} 1", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_port_link_ups_total{port=\"hv2\"} 1", text, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task AReloadOfABadFileIsRejectedWithFileAndLineAndTheBridgeKeepsForwarding()
     {

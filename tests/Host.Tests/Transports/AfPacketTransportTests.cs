@@ -4,6 +4,7 @@ using System.Buffers.Binary;
 using System.Net;
 using Hairpin.Host.Tests.Infrastructure;
 using Hairpin.Host.Transports;
+using Microsoft.Extensions.Logging;
 
 namespace Hairpin.Host.Tests.Transports;
 
@@ -40,7 +41,7 @@ public sealed class AfPacketTransportTests
             f => BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(12)) == 0x0806 && f.AsSpan(38, 4).SequenceEqual(IPAddress.Parse("169.254.77.9").GetAddressBytes()),
             "the namespace's ARP request for 169.254.77.9");
         Assert.Equal(TestFrames.Broadcast, who[..6]);
-        Assert.Equal(0, port.Queues.OutboundDroppedSendFailed);
+        Assert.Equal(0, port.Queues.Counters.Dropped(LinkDropReason.TxSendFailed));
     }
 
     [Fact(Timeout = 120_000)]
@@ -91,16 +92,17 @@ public sealed class AfPacketTransportTests
 
         await veth.DeleteAsync();
         await port.DownAsync();
-        Assert.Equal(1, port.Queues.LinkDowns);
+        Assert.Equal(1, port.Queues.Counters.LinkDowns);
         Assert.NotNull(port.Queues.DownReason);
-        port.Send(TestFrames.Marked(TestFrames.RandomMac(), "while-down"));
-        await Eventually.TrueAsync(() => port.Queues.OutboundDroppedLinkDown >= 1, "the frame sent while down counted as dropped");
+        Assert.False(port.Send(TestFrames.Marked(TestFrames.RandomMac(), "while-down")));
+        Assert.Equal(1, port.Queues.Counters.Dropped(LinkDropReason.TxLinkDown));   // counted at once, never queued
+        Assert.True(port.Queues.Outbound.IsEmpty);
 
         await veth.AddAsync();
         await AddPeerAddressAsync(veth);
         await port.UpAsync(TimeSpan.FromSeconds(10));
         await ArpExchangeAsync(port);
-        Assert.Equal(1, port.Queues.LinkDowns);
+        Assert.Equal(1, port.Queues.Counters.LinkDowns);
     }
 
     [Fact(Timeout = 60_000)]
@@ -110,5 +112,66 @@ public sealed class AfPacketTransportTests
         await using var port = new RunningPort(new AfPacketAttach(missing));
         await Eventually.TrueAsync(() => port.Queues.DownReason == $"no interface {missing}", "the reason naming the missing interface");
         Assert.False(port.Queues.IsUp);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task TheLinkGoingAndComingBackIsLoggedOnceEachWithPortInterfaceAndReason()
+    {
+        await using NetNamespace ns = await NetNamespace.CreateAsync();
+        await using VethPair veth = await VethPair.CreateAsync(ns);
+        using var log = new CapturingLogger();
+        var attach = new AfPacketAttach(veth.RootEnd);
+        await using var port = new RunningPort(attach, events: new LinkEventLog(log.Factory.CreateLogger("hairpin.link"), "hv1", attach));
+        await port.UpAsync();
+        CapturedLine up = Assert.Single(log.Lines);
+        Assert.Equal(LogLevel.Information, up.Level);
+        Assert.Equal(("hv1", veth.RootEnd), (up["Port"], up["Interface"]));
+
+        await veth.DeleteAsync();
+        await port.DownAsync();
+        await Task.Delay(DeviceTransportLoop.RetryInterval * 2.5);   // two failed reopenings: not logged again
+        CapturedLine down = Assert.Single(log.Lines, entry => entry.Level == LogLevel.Warning);
+        Assert.Equal(("hv1", veth.RootEnd), (down["Port"], down["Interface"]));
+        Assert.Equal($"{veth.RootEnd} went down or was removed", down["Reason"]);
+        Assert.Contains($"port hv1: link down on {veth.RootEnd}", down.Message, StringComparison.Ordinal);
+
+        await veth.AddAsync();
+        await port.UpAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([LogLevel.Information, LogLevel.Warning, LogLevel.Information], log.Lines.Select(entry => entry.Level));
+        Assert.Equal((2, 1), (port.Queues.Counters.LinkUps, port.Queues.Counters.LinkDowns));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AMissingInterfaceAtStartIsOneWarningNamingPortAndInterface()
+    {
+        string missing = NetNamespace.UniqueName("hpmiss");
+        using var log = new CapturingLogger();
+        var attach = new AfPacketAttach(missing);
+        await using var port = new RunningPort(attach, events: new LinkEventLog(log.Factory.CreateLogger("hairpin.link"), "hv9", attach));
+        await Eventually.TrueAsync(() => log.Lines.Count > 0, "a log line about the missing interface");
+        await Task.Delay(DeviceTransportLoop.RetryInterval * 2.5);
+        CapturedLine warning = Assert.Single(log.Lines);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Equal(("hv9", missing, $"no interface {missing}"), (warning["Port"], warning["Interface"], warning["Reason"]));
+        Assert.Equal((0, 0), (port.Queues.Counters.LinkUps, port.Queues.Counters.LinkDowns));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task AVanishingInterfaceTakesDownOnlyItsOwnPort()
+    {
+        await using NetNamespace ns = await NetNamespace.CreateAsync();
+        await using VethPair staying = await VethPair.CreateAsync(ns);
+        await using VethPair leaving = await VethPair.CreateAsync(ns);
+        await AddPeerAddressAsync(staying);
+        await using var kept = new RunningPort(new AfPacketAttach(staying.RootEnd));
+        await using var lost = new RunningPort(new AfPacketAttach(leaving.RootEnd));
+        await kept.UpAsync();
+        await lost.UpAsync();
+
+        await leaving.DeleteAsync();
+        await lost.DownAsync();
+        Assert.True(kept.Queues.IsUp);
+        await ArpExchangeAsync(kept);   // the one receive thread still serves the other port
+        Assert.Equal(0, kept.Queues.Counters.LinkDowns);
     }
 }

@@ -47,7 +47,7 @@ public sealed class StreamTransportTests : IDisposable
         await port.ReceiveAsync(f => TestFrames.Contains(f, marker), "a frame from the peer in Inbound");
 
         byte[] toVm = TestFrames.Marked(TestFrames.RandomMac(), TestFrames.NewMarker(), size: 1514);
-        port.Send(toVm);
+        Assert.True(port.Send(toVm));
         Assert.Equal(toVm, await peer.ReceiveFrameAsync());
     }
 
@@ -78,8 +78,8 @@ public sealed class StreamTransportTests : IDisposable
 
         byte[] first = TestFrames.Marked(TestFrames.RandomMac(), "to-vm-1");
         byte[] second = TestFrames.Marked(TestFrames.RandomMac(), "to-vm-2", size: 1514);
-        port.Send(first);
-        port.Send(second);
+        Assert.True(port.Send(first));
+        Assert.True(port.Send(second));
         Assert.Equal(first, await peer.ReceiveFrameAsync());
         Assert.Equal(second, await peer.ReceiveFrameAsync());
         Assert.Equal(0, port.Queues.ProtocolErrors);
@@ -95,13 +95,13 @@ public sealed class StreamTransportTests : IDisposable
             await ExchangeBothWaysAsync(port, first, _vmMac);
         }
         // The listener's backlog takes the reconnect at once, so "down" may last only a moment: count it instead.
-        await Eventually.TrueAsync(() => port.Queues.LinkDowns == 1, "the link going down once");
-        Assert.Equal(1, port.Queues.LinkDowns);
+        await Eventually.TrueAsync(() => port.Queues.Counters.LinkDowns == 1, "the link going down once");
+        Assert.Equal(1, port.Queues.Counters.LinkDowns);
         Assert.Contains("closed", port.Queues.DownReason, StringComparison.Ordinal);
 
         // Frames for an absent VM are dropped and counted, not delivered to the next peer.
         port.Send(TestFrames.Marked(TestFrames.RandomMac(), "stale"));
-        await Eventually.TrueAsync(() => port.Queues.OutboundDroppedLinkDown >= 1, "the stale frame counted as dropped");
+        await Eventually.TrueAsync(() => port.Queues.Counters.Dropped(LinkDropReason.TxLinkDown) >= 1, "the stale frame counted as dropped");
 
         using QemuStreamPeer second = await ConnectWhenListeningAsync();
         await port.UpAsync();
@@ -140,10 +140,10 @@ public sealed class StreamTransportTests : IDisposable
         await port.UpAsync();
 
         await peer.SendFrameAsync(new byte[69632]);
-        await Eventually.TrueAsync(() => port.Queues.Inbound.DroppedOversized == 1, "the 69,632-byte frame counted as oversized");
+        await Eventually.TrueAsync(() => port.Queues.Counters.Dropped(LinkDropReason.RxTooBig) == 1, "the 69,632-byte frame counted as oversized");
         await ExchangeBothWaysAsync(port, peer, _vmMac);
         Assert.Equal(0, port.Queues.ProtocolErrors);
-        Assert.Equal(0, port.Queues.LinkDowns);
+        Assert.Equal(0, port.Queues.Counters.LinkDowns);
     }
 
     [Fact(Timeout = 30_000)]
@@ -180,13 +180,13 @@ public sealed class StreamTransportTests : IDisposable
             await ExchangeBothWaysAsync(port, first, _vmMac);
         }
         // The listener's backlog takes the reconnect at once, so "down" may last only a moment: count it instead.
-        await Eventually.TrueAsync(() => port.Queues.LinkDowns == 1, "the link going down once");
+        await Eventually.TrueAsync(() => port.Queues.Counters.LinkDowns == 1, "the link going down once");
 
         using var secondAccept = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using var second = new QemuStreamPeer(await listener.AcceptAsync(secondAccept.Token));
         await port.UpAsync();
         await ExchangeBothWaysAsync(port, second, _vmMac);
-        Assert.Equal(1, port.Queues.LinkDowns);
+        Assert.Equal(1, port.Queues.Counters.LinkDowns);
     }
 
     [Fact(Timeout = 30_000)]

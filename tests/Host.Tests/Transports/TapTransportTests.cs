@@ -36,12 +36,39 @@ public sealed class TapTransportTests
             "the namespace's ARP request for 169.254.78.9");
 
         await ns.IpAsync("link", "del", tap);
-        await Eventually.TrueAsync(() => port.Queues.LinkDowns == 1, "the port going down when its tap is deleted");
+        await Eventually.TrueAsync(() => port.Queues.Counters.LinkDowns == 1, "the port going down when its tap is deleted");
         await port.UpAsync();
         Assert.Contains("UP", (await ProcessRunner.RunAsync("ip", ["link", "show", tap])).Output, StringComparison.Ordinal);
 
         await port.DisposeAsync();
         ProcessRunner.Result gone = await ProcessRunner.RunAsync("ip", ["link", "show", tap], check: false);
         Assert.NotEqual(0, gone.ExitCode);   // not persistent: the tap goes with the transport
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task FramesTheKernelDropsOnTheirWayToUsAreCountedAsReceivedAndDropped()
+    {
+        string tap = NetNamespace.UniqueName("hptap");
+        await using var port = new RunningPort(new TapAttach(tap), slots: 4096);
+        await port.UpAsync();
+        await ProcessRunner.RunAsync("ip", ["link", "set", tap, "txqueuelen", "8"]);   // a short queue to us: the flood overflows it
+
+        Task<int>[] flood = [RawSender.BroadcastAsync(null, tap, 50_000, 64, "02bb00000001"), RawSender.BroadcastAsync(null, tap, 50_000, 64, "02bb00000002")];
+        await Task.WhenAll(flood);
+        long rx;
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        do
+        {
+            rx = port.Queues.Counters.RxFrames;
+            await Task.Delay(300);
+        }
+        while (rx != port.Queues.Counters.RxFrames && DateTime.UtcNow < deadline);
+
+        // The kernel's own count of the tap: tx_packets were read by us, tx_dropped never reached us.
+        long delivered = long.Parse(await File.ReadAllTextAsync($"/sys/class/net/{tap}/statistics/tx_packets"), System.Globalization.CultureInfo.InvariantCulture);
+        long dropped = long.Parse(await File.ReadAllTextAsync($"/sys/class/net/{tap}/statistics/tx_dropped"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(dropped > 0, "the flood did not overflow the tap's queue");
+        Assert.Equal(dropped, port.Queues.Counters.Dropped(LinkDropReason.RxSocketDrop));
+        Assert.Equal(delivered + dropped, port.Queues.Counters.RxFrames);
     }
 }
