@@ -166,31 +166,8 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
         return exit;
     }
 
-    /// <summary>The command's lines, less `stats`' per-class queue table (all zeros here, and not the point).</summary>
-    private static IEnumerable<string> Shown(string text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            yield break;
-        }
-        bool queues = false;
-        foreach (string line in text.TrimEnd().Split('\n'))
-        {
-            if (line.StartsWith("PORT  CLASS ", StringComparison.Ordinal))
-            {
-                queues = true;
-                yield return "(per-class queue table left out)";
-            }
-            else if (line.Length == 0)
-            {
-                queues = false;
-            }
-            if (!queues)
-            {
-                yield return line;
-            }
-        }
-    }
+    private static IEnumerable<string> Shown(string text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : text.TrimEnd().Split('\n');
 
     /// <summary>Rewrites the bridge's config file (shown as a diff-like listing of what was added).</summary>
     public Task WriteBridgeConfigAsync(string yaml, CancellationToken cancel) => File.WriteAllTextAsync(BridgeConfigFile, yaml, cancel);
