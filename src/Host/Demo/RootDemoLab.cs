@@ -166,7 +166,7 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
         return exit;
     }
 
-    private static IEnumerable<string> Shown(string text) =>
+    private static string[] Shown(string text) =>
         string.IsNullOrWhiteSpace(text) ? [] : text.TrimEnd().Split('\n');
 
     /// <summary>Rewrites the bridge's config file (shown as a diff-like listing of what was added).</summary>

@@ -105,7 +105,8 @@ public sealed class ReloadTests
         Assert.Equal(1, exit);
         string location = $"{bridge.File}:2:1: YAML syntax: cannot read past here";
         Assert.Contains($"  {location}", error, StringComparison.Ordinal);
-        (LogLevel level, string message) = Assert.Single(bridge.Log.Lines, line => line.Message.Contains("refused", StringComparison.Ordinal));
+        CapturedLine refusal = Assert.Single(bridge.Log.Lines, line => line.Message.Contains("refused", StringComparison.Ordinal));
+        (LogLevel level, string message) = (refusal.Level, refusal.Message);
         Assert.Equal(LogLevel.Warning, level);
         Assert.Contains("(config reload)", message, StringComparison.Ordinal);
         Assert.Contains(location, message, StringComparison.Ordinal);
@@ -175,7 +176,7 @@ public sealed class ReloadTests
         public string File { get; }
         public string Socket { get; }
         public BridgeRuntime Runtime { get; private set; } = null!;
-        public RecordingLogger Log { get; } = new();
+        public CapturingLogger Log { get; } = new();
 
         public static RunningBridge Start()
         {
@@ -185,7 +186,7 @@ public sealed class ReloadTests
             bridge._services = ApplianceServices.Start(config, BridgeMetrics.MeterName);
             bridge.Runtime = BridgeRuntime.Start(config, NullLoggerFactory.Instance, attach => new InMemoryTransport(attach));
             bridge._metrics = new BridgeMetrics(bridge.Runtime);
-            var control = new BridgeControl(bridge.Runtime, HostConfigLoader.Load, (_, _, _) => throw new NotSupportedException(), PortSave.Prepare, bridge._services, bridge.Log);
+            var control = new BridgeControl(bridge.Runtime, HostConfigLoader.Load, (_, _, _) => throw new NotSupportedException(), PortSave.Prepare, bridge._services, bridge.Log.Factory.CreateLogger("hairpin.config"));
             bridge._server = ManagementServer.Start(control, config.Management);
             return bridge;
         }
