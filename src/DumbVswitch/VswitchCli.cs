@@ -7,7 +7,6 @@ using Hairpin.DumbVswitch.Management;
 using Hairpin.DumbVswitch.Metrics;
 using Hairpin.DumbVswitch.Runtime;
 using Hairpin.DumbVswitch.Vepa;
-using Hairpin.Host.Appliance;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
 using Hairpin.Host.Transports;
@@ -91,11 +90,6 @@ internal static class VswitchCli
             })
             .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
         ILogger logger = logging.CreateLogger("dumb-vswitch");
-        foreach ((string port, string device) in StartupChecks.MissingInterfaces(
-            [(VepaTables.UplinkName, config.Uplink), .. config.Vms.Select(vm => (vm.Name, vm.Attach))]))
-        {
-            RuntimeLog.InterfaceMissing(logger, port, device);
-        }
         using var signalled = new CancellationTokenSource();
         using CancellationTokenRegistration external = stop?.Register(signalled.Cancel) ?? default;
         using PosixSignalRegistration? term = stop is null ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal) : null;

@@ -22,7 +22,4 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(20, LogLevel.Warning, "SIGHUP ignored: the dumb vswitch reads {File} at start only; restart it to apply a change")]
     public static partial void HangupIgnored(ILogger logger, string file);
-
-    [LoggerMessage(21, LogLevel.Warning, "port {Port}: interface {Interface} does not exist; the port stays down until it appears")]
-    public static partial void InterfaceMissing(ILogger logger, string port, string @interface);
 }

@@ -75,10 +75,6 @@ internal static partial class BridgeCommand
         using ILoggerFactory logs = ApplianceLogging.Create(level);
         ILogger log = logs.CreateLogger("hairpin");
         using var stop = new CancellationTokenSource();
-        foreach ((string port, string device) in StartupChecks.MissingInterfaces(config))
-        {
-            LogInterfaceMissing(log, port, device);
-        }
         // Whatever may still refuse to start (metrics port taken, socket served by another bridge) does so
         // before the first frame moves: a start that fails must not have said it was forwarding.
         await using ApplianceServices services = ApplianceServices.Start(config, BridgeMetrics.MeterName);
@@ -175,6 +171,4 @@ internal static partial class BridgeCommand
     [LoggerMessage(Level = LogLevel.Error, Message = "SIGHUP reload failed unexpectedly; the running configuration stays")]
     private static partial void LogReloadCrashed(ILogger log, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "port {Port}: interface {Interface} does not exist; the port stays down until it appears")]
-    private static partial void LogInterfaceMissing(ILogger log, string port, string @interface);
 }
