@@ -33,6 +33,12 @@ public readonly record struct IpPrefix(UInt128 Address, int Length, bool IsIpv4)
         }
         IPAddress address = IPAddress.Parse(parts[0]);
         bool v4 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
+        // inet_aton's short forms ("10" is 0.0.0.10, "10.1" is 10.0.0.1) are a typo more often than
+        // an intent: an ACL takes the four dotted parts only, as iptables and NX-OS show them.
+        if (v4 && parts[0].Count(c => c == '.') != 3)
+        {
+            throw new FormatException($"'{parts[0]}' is not a dotted IPv4 address (four parts, e.g. 10.0.0.0)");
+        }
         int maxLength = v4 ? 32 : 128;
         int length = maxLength;
         if (parts.Length > 1 && (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out length) || length > maxLength))

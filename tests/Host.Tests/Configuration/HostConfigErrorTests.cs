@@ -151,6 +151,8 @@ public sealed class HostConfigErrorTests
     [InlineData("acls: [ { name: a, rules: [ { action: permit, src_ip: 10.0.0.0/33 } ] } ]", "4:55: src_ip: '10.0.0.0/33' is not an IPv4 or IPv6 prefix (e.g. 10.0.0.0/8, 2001:db8::/32)")]
     [InlineData("acls: [ { name: a, rules: [ { action: permit, src_ip: 10.0.0.0/99999999999 } ] } ]", "4:55: src_ip: '10.0.0.0/99999999999' is not an IPv4 or IPv6 prefix (e.g. 10.0.0.0/8, 2001:db8::/32)")]
     [InlineData("acls: [ { name: a, rules: [ { action: permit, dst_ip: 10.0.0.0/8/16 } ] } ]", "4:55: dst_ip: '10.0.0.0/8/16' is not an IPv4 or IPv6 prefix (e.g. 10.0.0.0/8, 2001:db8::/32)")]
+    [InlineData("acls: [ { name: a, rules: [ { action: permit, dst_ip: 10/8 } ] } ]", "4:55: dst_ip: '10/8' is not an IPv4 or IPv6 prefix (e.g. 10.0.0.0/8, 2001:db8::/32)")]
+    [InlineData("acls: [ { name: a, rules: [ { action: permit, src_ip: 169.254.1 } ] } ]", "4:55: src_ip: '169.254.1' is not an IPv4 or IPv6 prefix (e.g. 10.0.0.0/8, 2001:db8::/32)")]
     [InlineData("ageing_time: 99999999999999999999999h", "4:14: ageing_time: '99999999999999999999999h' is longer than a year (365 days)")]
     [InlineData("meters: [ { name: m, cir: 99999999999999999999999tbit } ]", "4:27: cir: '99999999999999999999999tbit' is too large")]
     [InlineData("acls: [ { name: a, rules: [ { action: permit, tcp_flags: \"syn,fin!\" } ] } ]", "4:58: tcp_flags: 'fin!' is not a TCP flag (fin, syn, rst, psh, ack, urg, ece, cwr; '!' for clear)")]
