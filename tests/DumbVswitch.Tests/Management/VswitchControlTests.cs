@@ -16,7 +16,8 @@ public sealed class VswitchControlTests
         await using var vswitch = new RunningVswitch([Vm("vm1", Mac1), Vm("vm10", Mac10A, vlan: 10), Vm("vm12", Mac10B, vlan: 12), Vm("vm11", Mac2, vlan: 11)]);
         Assert.True(await vswitch.AllUpAsync());
         await vswitch.Vm(0).InjectAsync(Frame(Mac1, Outside));
-        Assert.True(await Eventually.HoldsAsync(() => vswitch.Runtime.Switch.Uplink.TxFrames == 1));
+        // tx counts a frame once it has left, which is after the switch queued it for the uplink.
+        Assert.True(await Eventually.HoldsAsync(() => vswitch.Runtime.Uplink.Counters.TxFrames == 1));
         var control = new VswitchControl(vswitch.Runtime);
 
         IReadOnlyList<PortInfo> ports = await control.ListPortsAsync(CancellationToken.None);
