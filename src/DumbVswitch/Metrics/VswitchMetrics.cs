@@ -20,13 +20,8 @@ public sealed class VswitchMetrics : IDisposable
     {
         _runtime = runtime;
         // As the bridge's (specs/transports.md): rx.frames = forwarded + dropped{direction=ingress}.
-        LinkCounter("dvs.port.rx.frames", "{frame}", "Frames the port's peer sent: handed over by the kernel, or dropped by it for us", c => c.RxFrames);
-        LinkCounter("dvs.port.rx.bytes", "By", "Bytes of the frames the kernel handed over", c => c.RxBytes);
-        LinkCounter("dvs.port.tx.frames", "{frame}", "Frames that actually left by the port", c => c.TxFrames);
-        LinkCounter("dvs.port.tx.bytes", "By", "Bytes that actually left by the port", c => c.TxBytes);
+        LinkInstruments.Create(_meter, "dvs", () => Ports().Select(p => (p.Counters.Name, p.Queues.Counters)));
         PortCounter("dvs.port.queued.frames", "{frame}", "Copies the switch handed to the port to send", c => c.TxFrames);
-        LinkCounter("dvs.port.link.downs", "{event}", "Times the port's peer went away", c => c.LinkDowns);
-        LinkCounter("dvs.port.link.ups", "{event}", "Times the port's peer came (back)", c => c.LinkUps);
         _meter.CreateObservableCounter("dvs.port.dropped", Drops, "{frame}", "Frames dropped, by port, direction and reason (rx-*/tx-*: between the wire and the switch)");
         _meter.CreateObservableGauge("dvs.port.up", () => Ports().Select(p => PortMeasurements.OfPort(p.Queues.IsUp ? 1L : 0L, p.Counters.Name)), null, "1 while the port's peer is attached");
     }
@@ -45,20 +40,13 @@ public sealed class VswitchMetrics : IDisposable
     private void PortCounter(string name, string unit, string description, Func<VepaPortCounters, long> read) =>
         _meter.CreateObservableCounter(name, () => Ports().Select(p => PortMeasurements.OfPort(read(p.Counters), p.Counters.Name)), unit, description);
 
-    private void LinkCounter(string name, string unit, string description, Func<LinkCounters, long> read) =>
-        _meter.CreateObservableCounter(name, () => Ports().Select(p => PortMeasurements.OfPort(read(p.Queues.Counters), p.Counters.Name)), unit, description);
-
     private IEnumerable<Measurement<long>> Drops()
     {
         foreach ((VepaPortCounters counters, PortQueues queues) in Ports())
         {
-            for (int reason = 0; reason < LinkDropReasons.Count; reason++)
+            foreach (Measurement<long> drop in LinkInstruments.Drops(counters.Name, queues.Counters))
             {
-                var drop = (LinkDropReason)reason;
-                if (queues.Counters.Dropped(drop) != 0)
-                {
-                    yield return PortMeasurements.Drop(queues.Counters.Dropped(drop), counters.Name, LinkDropReasons.IsReceive(drop) ? "ingress" : "egress", LinkDropReasons.Name(drop));
-                }
+                yield return drop;
             }
             for (int reason = 0; reason < VepaDropReasons.Count; reason++)
             {

@@ -23,10 +23,7 @@ public sealed class BridgeMetrics : IDisposable
         _runtime = runtime;
         // The port's accounting (specs/transports.md): rx.frames = forwarded + trapped + dropped{direction=ingress};
         // every copy meant for the port = tx.frames + dropped{direction=egress}.
-        LinkCounter("hairpin.port.rx.frames", "{frame}", "Frames the port's peer sent: handed over by the kernel, or dropped by it for us", c => c.RxFrames);
-        LinkCounter("hairpin.port.rx.bytes", "By", "Bytes of the frames the kernel handed over", c => c.RxBytes);
-        LinkCounter("hairpin.port.tx.frames", "{frame}", "Frames that actually left by the port", c => c.TxFrames);
-        LinkCounter("hairpin.port.tx.bytes", "By", "Bytes that actually left by the port", c => c.TxBytes);
+        LinkInstruments.Create(_meter, "hairpin", () => _runtime.Ports.Select(port => (port.PortName, port.Counters)));
         PortCounter("hairpin.port.queued.frames", "{frame}", "Frames the bridge queued to send out of the port (sent, or a tx-* drop, or waiting)", c => c.TxFrames);
         PortCounter("hairpin.port.forwarded", "{frame}", "Frames from the port forwarded to at least one port", c => c.Forwarded);
         PortCounter("hairpin.port.flooded", "{frame}", "Frames from the port flooded", c => c.Flooded);
@@ -34,8 +31,6 @@ public sealed class BridgeMetrics : IDisposable
         PortCounter("hairpin.port.learned", "{event}", "MACs learned on the port", c => c.Learned);
         _meter.CreateObservableCounter("hairpin.port.dropped", Drops, "{frame}", "Frames dropped, by port, direction and reason (rx-*/tx-*: between the wire and the engine)");
         _meter.CreateObservableCounter("hairpin.port.protection.events", ProtectionEvents, "{event}", "Protection events on the port, by event (error-disabled, recovered, mac-move-damped) and cause");
-        LinkCounter("hairpin.port.link.downs", "{event}", "Times the port's peer went away", c => c.LinkDowns);
-        LinkCounter("hairpin.port.link.ups", "{event}", "Times the port's peer came (back)", c => c.LinkUps);
         _meter.CreateObservableGauge("hairpin.port.up", () => Each((port, _) => _runtime.Ports[port].IsUp ? 1L : 0L), null, "1 while the port's peer is attached");
         _meter.CreateObservableGauge("hairpin.fdb.entries", () => (long)_runtime.Engine.Fdb.Count, "{entry}", "FDB entries, learned and static");
         _meter.CreateObservableCounter("hairpin.config.reloads", Reloads, "{event}", "Configuration reloads (SIGHUP or config reload), by result: applied or refused");
@@ -45,9 +40,6 @@ public sealed class BridgeMetrics : IDisposable
 
     private void PortCounter(string name, string unit, string description, Func<PortCounters, long> read) =>
         _meter.CreateObservableCounter(name, () => Each((_, counters) => read(counters)), unit, description);
-
-    private void LinkCounter(string name, string unit, string description, Func<LinkCounters, long> read) =>
-        _meter.CreateObservableCounter(name, () => Each((port, _) => read(_runtime.Ports[port].Counters)), unit, description);
 
     private IEnumerable<Measurement<long>> Each(Func<int, PortCounters, long> read)
     {
@@ -77,14 +69,9 @@ public sealed class BridgeMetrics : IDisposable
                     yield return PortMeasurements.Drop(egress, name, "egress", reasonName);
                 }
             }
-            LinkCounters link = _runtime.Ports[port].Counters;
-            for (int reason = 0; reason < LinkDropReasons.Count; reason++)
+            foreach (Measurement<long> drop in LinkInstruments.Drops(name, _runtime.Ports[port].Counters))
             {
-                var drop = (LinkDropReason)reason;
-                if (link.Dropped(drop) != 0)
-                {
-                    yield return PortMeasurements.Drop(link.Dropped(drop), name, LinkDropReasons.IsReceive(drop) ? "ingress" : "egress", LinkDropReasons.Name(drop));
-                }
+                yield return drop;
             }
         }
     }
