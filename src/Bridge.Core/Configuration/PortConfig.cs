@@ -40,6 +40,8 @@ public sealed record PortConfig
     public string? EgressAcl { get; init; }
     /// <summary>Classification, ingress policer and egress scheduler.</summary>
     public PortQos Qos { get; init; } = PortQos.Default;
+    /// <summary>The VSIs (VMs) 802.1Qbg associated on this port, and whether only they may send.</summary>
+    public VsiAdmission Vsi { get; init; } = VsiAdmission.Off;
 
     public IEnumerable<string> Validate()
     {
@@ -59,7 +61,7 @@ public sealed record PortConfig
         {
             yield return "group forward mask bit 1 (01:80:c2:00:00:01, pause) cannot be set: pause frames are never forwarded";
         }
-        foreach (string error in Vlans.Validate().Concat(Security.Validate()).Concat(StormControl.Validate()).Concat(Qos.Validate()))
+        foreach (string error in Vlans.Validate().Concat(Security.Validate()).Concat(StormControl.Validate()).Concat(Qos.Validate()).Concat(Vsi.Validate()))
         {
             yield return error;
         }
