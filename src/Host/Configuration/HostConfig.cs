@@ -14,6 +14,10 @@ public sealed record HostConfig
     public required IReadOnlyList<PortAttachment> Attachments { get; init; }
     public ManagementConfig Management { get; init; } = new();
     public MetricsConfig Metrics { get; init; } = new();
+    /// <summary>Ports running the 802.1Qbg control plane (`evb:`), in port order.</summary>
+    public IReadOnlyList<EvbPortConfig> Evb { get; init; } = [];
+    /// <summary>The VSI types (port profiles) stations may associate VMs with.</summary>
+    public IReadOnlyList<VsiTypeConfig> VsiTypes { get; init; } = [];
     /// <summary>Things worth a look that do not stop the bridge, e.g. ACL rules that can never match.</summary>
     public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 }

@@ -38,7 +38,7 @@ public static class HostConfigLoader
         sources.RememberChildren("key", rootNode);
         var root = YamlMap.Of(rootNode, "the file", diagnostics);
 
-        (List<PortConfig> ports, List<PortAttachment> attachments) = ReadPorts(root, sources, diagnostics);
+        (List<PortConfig> ports, List<PortAttachment> attachments, List<EvbPortConfig> evb) = ReadPorts(root, sources, diagnostics);
         var defaults = new BridgeConfig();
         BridgeConfig bridge = defaults with
         {
@@ -58,6 +58,9 @@ public static class HostConfigLoader
                 BridgeSettingsReader.VmBinding(node, "vm_policers", i, "meter", sources, diagnostics) is var (port, mac, meter, vid) ? new VmPolicerBinding(port, mac, meter, vid) : null),
             PriorityToClass = BridgeSettingsReader.PriorityToClass(root) ?? defaults.PriorityToClass,
         };
+        List<VsiTypeConfig> vsiTypes = ReadList(root, "vsi_types", (node, i) => EvbReader.ReadType(node, i, sources, diagnostics));
+        EvbReader.CheckTypes(vsiTypes, bridge.Acls.Select(acl => acl.Name).ToHashSet(StringComparer.Ordinal),
+            bridge.Meters.Select(meter => meter.Name).ToHashSet(StringComparer.Ordinal), sources, diagnostics, rootNode);
         ManagementConfig management = ServiceSettingsReader.Management(root.Map("management", "management"), new ManagementConfig());
         MetricsConfig metrics = ServiceSettingsReader.Metrics(root.Map("metrics", "metrics"));
         root.RejectUnknownKeys();
@@ -72,19 +75,22 @@ public static class HostConfigLoader
             Attachments = attachments,
             Management = management,
             Metrics = metrics,
+            Evb = evb,
+            VsiTypes = vsiTypes,
             Warnings = warnings,
         };
     }
 
-    private static (List<PortConfig>, List<PortAttachment>) ReadPorts(YamlMap root, ConfigSourceMap sources, ConfigDiagnostics diagnostics)
+    private static (List<PortConfig>, List<PortAttachment>, List<EvbPortConfig>) ReadPorts(YamlMap root, ConfigSourceMap sources, ConfigDiagnostics diagnostics)
     {
         var ports = new List<PortConfig>();
         var attachments = new List<PortAttachment>();
+        var evbPorts = new List<EvbPortConfig>();
         YamlNode? portsNode = root.Get("ports");
         if (portsNode is null)
         {
             diagnostics.Add(root.Node, "the file needs 'ports:', a list of at least one port (name and attach)");
-            return (ports, attachments);
+            return (ports, attachments, evbPorts);
         }
         IReadOnlyList<YamlNode> items = root.List("ports");
         if (portsNode is YamlSequenceNode && items.Count == 0)
@@ -95,7 +101,7 @@ public static class HostConfigLoader
         var firstByName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < items.Count; i++)
         {
-            if (PortReader.Read(items[i], i, attach, sources, diagnostics) is not var (port, spec))
+            if (PortReader.Read(items[i], i, attach, sources, diagnostics) is not var (port, spec, evb))
             {
                 continue;
             }
@@ -110,8 +116,12 @@ public static class HostConfigLoader
             {
                 attachments.Add(new PortAttachment(port.Name, spec));
             }
+            if (evb is not null)
+            {
+                evbPorts.Add(evb);
+            }
         }
-        return (ports, attachments);
+        return (ports, attachments, evbPorts);
     }
 
     private static List<T> ReadList<T>(YamlMap root, string key, Func<YamlNode, int, T?> read) where T : class

@@ -1,6 +1,7 @@
 // One entry of `ports:`: its attachment and every engine port setting, spelled as iproute2's
 // `bridge link set` spells them where it has a word (hairpin, isolated, learning, flood, mcast_flood,
 // bcast_flood, state, group_fwd_mask), the switch words otherwise. Absent keys keep the engine's defaults.
+// `evb:` makes it an 802.1Qbg bridge port, whose hairpin is `auto` (negotiated) unless pinned.
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Host.Configuration.Yaml;
 using Hairpin.Host.Transports;
@@ -10,7 +11,7 @@ namespace Hairpin.Host.Configuration;
 
 internal static class PortReader
 {
-    public static (PortConfig Port, AttachSpec? Attach)? Read(YamlNode node, int index, AttachParser attachParser, ConfigSourceMap sources, ConfigDiagnostics diagnostics)
+    public static (PortConfig Port, AttachSpec? Attach, EvbPortConfig? Evb)? Read(YamlNode node, int index, AttachParser attachParser, ConfigSourceMap sources, ConfigDiagnostics diagnostics)
     {
         if (YamlMap.Open(node, $"ports[{index}]", diagnostics) is not YamlMap map)
         {
@@ -23,6 +24,12 @@ internal static class PortReader
         AttachSpec? attach = map.Require("attach") is YamlNode attachNode ? attachParser.Parse(attachNode, what) : null;
 
         var defaults = new PortConfig { Name = name ?? $"ports[{index}]" };
+        HairpinMode? hairpin = map.Value("hairpin", EvbReader.ParseHairpin);
+        EvbPortConfig? evb = map.Get("evb") is YamlNode evbNode ? EvbReader.ReadPort(evbNode, defaults.Name, what, diagnostics) : null;
+        if (hairpin == HairpinMode.Auto && evb is null && !map.Has("evb"))
+        {
+            diagnostics.Add(map.Get("hairpin")!, $"hairpin: auto follows the 802.1Qbg negotiation: {what} needs 'evb: bridge' (or hairpin true or false)");
+        }
         PortConfig port = defaults with
         {
             State = map.Value("state", ParseState) ?? defaults.State,
@@ -31,7 +38,7 @@ internal static class PortReader
             MulticastFlood = map.Bool("mcast_flood") ?? defaults.MulticastFlood,
             BroadcastFlood = map.Bool("bcast_flood") ?? defaults.BroadcastFlood,
             Isolated = map.Bool("isolated") ?? defaults.Isolated,
-            Hairpin = map.Bool("hairpin") ?? defaults.Hairpin,
+            Hairpin = hairpin is HairpinMode mode ? mode == HairpinMode.On : defaults.Hairpin,
             Vlans = map.Get("vlan") is YamlNode vlan ? ReadVlans(vlan, what, diagnostics) ?? defaults.Vlans : defaults.Vlans,
             MaxLearned = map.Int("max_learned", 0, int.MaxValue) ?? defaults.MaxLearned,
             GroupForwardMask = (ushort?)map.Int("group_fwd_mask", 0, 0xFFFF) ?? defaults.GroupForwardMask,
@@ -52,7 +59,7 @@ internal static class PortReader
             sources.Remember($"port:{name}", node);
             sources.RememberChildren($"port:{name}", map.Node);
         }
-        return (port, attach);
+        return (port, attach, evb is null ? null : evb with { Hairpin = hairpin ?? HairpinMode.Auto });
     }
 
     /// <summary>The names Linux's `bridge link set ... state` takes, or its numbers (0 disabled, 3 forwarding, 4 blocking).</summary>
