@@ -38,6 +38,8 @@ internal static class Cli
         Managed("acl", AclCommand.Usage, AclCommand.Run),
         Managed("config", ConfigCommand.Usage, ConfigCommand.Run),
         Managed("trace", TraceCommand.Usage, TraceCommand.Run),
+        Managed("lldp", LldpCommand.Usage, LldpCommand.Run),
+        Managed("vsi", VsiCommand.Usage, VsiCommand.Run),
     ];
 
     private static string Usage { get; } = BuildUsage();

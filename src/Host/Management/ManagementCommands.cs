@@ -13,6 +13,8 @@ public static class ManagementCommands
     public const string AclShow = "acl.show";
     public const string ConfigReload = "config.reload";
     public const string Trace = "trace";
+    public const string LldpNeighbors = "lldp.neighbors";
+    public const string VsiShow = "vsi.show";
 }
 
 /// <summary>`link.show` and `stats`: one port, or all when <paramref name="Port"/> is null.</summary>

@@ -109,9 +109,39 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
                 TraceArgs args = Args<TraceArgs>(request, null);
                 return ManagementResponse.Success(await control.TraceAsync(args.Port, args.Spec, token).ConfigureAwait(false));
             }
+            case ManagementCommands.LldpNeighbors:
+            {
+                PortSelector selector = Args<PortSelector>(request, new PortSelector());
+                IReadOnlyList<LldpNeighborInfo> neighbors = await Qbg().LldpNeighborsAsync(token).ConfigureAwait(false);
+                return ManagementResponse.Success(await FilterAsync(neighbors, selector.Port, neighbor => neighbor.Port, token).ConfigureAwait(false));
+            }
+            case ManagementCommands.VsiShow:
+            {
+                PortSelector selector = Args<PortSelector>(request, new PortSelector());
+                IReadOnlyList<VsiInfo> vsis = await Qbg().ShowVsisAsync(token).ConfigureAwait(false);
+                return ManagementResponse.Success(await FilterAsync(vsis, selector.Port, vsi => vsi.Port, token).ConfigureAwait(false));
+            }
             default:
                 return Malformed($"unknown command '{request.Command}'");
         }
+    }
+
+    /// <summary>The 802.1Qbg surface, when this program runs the control plane.</summary>
+    private IQbgControl Qbg() => control as IQbgControl ?? throw new NotSupportedException();
+
+    /// <summary>Rows of one port (an unknown port is an error, a port with none is not), or all.</summary>
+    private async Task<List<T>> FilterAsync<T>(IReadOnlyList<T> items, string? port, Func<T, string> portOf, CancellationToken token)
+    {
+        if (port is null)
+        {
+            return [.. items];
+        }
+        IReadOnlyList<PortInfo> ports = await control.ListPortsAsync(token).ConfigureAwait(false);
+        if (!ports.Any(info => info.Name == port))
+        {
+            throw ManagementException.UnknownPort(port);
+        }
+        return [.. items.Where(item => portOf(item) == port)];
     }
 
     /// <summary>The request's arguments; <paramref name="absent"/> when it has none (null: they are required).</summary>

@@ -1,0 +1,51 @@
+// What `lldp neighbors` and `vsi show` report: the 802.1Qbg control plane of a port as an operator
+// reads it (lldptool's and vdptool's words where they have one). Plain values, so both programs (the
+// bridge role and the dumb vswitch's station role) fill them the same way.
+namespace Hairpin.Host.Management;
+
+/// <summary>The LLDP neighbour heard on a port (`lldp neighbors`).</summary>
+/// <param name="TtlLeft">Seconds until the neighbour ages out unless it speaks again.</param>
+/// <param name="Evb">Its EVB TLV decoded, or null when it sent none.</param>
+public sealed record LldpNeighborInfo(string Port, string Source, string ChassisId, string PortId, int Ttl, int TtlLeft, EvbTlvInfo? Evb);
+
+/// <summary>An EVB TLV as lldptool prints it: `bridge:rrcap,rrctr`, `station:rrreq,rrstat=enabled`, timers as exponents.</summary>
+public sealed record EvbTlvInfo(string Bridge, string Station, int Retries, int RetransmitExponent, string Mode, int ResourceWaitExponent, int KeepAliveExponent);
+
+/// <summary>One VSI (a VM) associated, pending or refused on a port (`vsi show`).</summary>
+/// <param name="Format">The VSIID format: ipv4, ipv6, mac, local or uuid.</param>
+/// <param name="State">pre-associated, pre-associated-rr, associated, pending, refused.</param>
+/// <param name="Reason">Why it was refused or is not yet associated; null when associated.</param>
+/// <param name="Age">Seconds since it was associated (or first asked for).</param>
+/// <param name="LastKeepAlive">Seconds since its last keep-alive, or null before the first.</param>
+public sealed record VsiInfo(
+    string VsiId,
+    string Format,
+    int TypeId,
+    int TypeVersion,
+    string? Manager,
+    IReadOnlyList<VsiFilterInfo> Filter,
+    string Port,
+    string State,
+    string? Reason,
+    double Age,
+    double? LastKeepAlive,
+    VsiTrafficInfo Counters);
+
+/// <param name="Mac">The VM's MAC, or null for a VID-only filter.</param>
+public sealed record VsiFilterInfo(string? Mac, int Vid);
+
+/// <summary>The VM's own counters: frames from it (in) and to it (out), and what was dropped of them, by reason.</summary>
+public sealed record VsiTrafficInfo(TrafficCounters In, TrafficCounters Out, IReadOnlyDictionary<string, long> Drops);
+
+/// <summary>
+/// The 802.1Qbg part of the management surface, offered by a program that runs the control plane.
+/// Threading and errors as <see cref="IBridgeControl"/>.
+/// </summary>
+public interface IQbgControl
+{
+    /// <summary>Every `evb:` port's LLDP neighbour (`lldp neighbors`).</summary>
+    Task<IReadOnlyList<LldpNeighborInfo>> LldpNeighborsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every VSI known on an `evb:` port (`vsi show`).</summary>
+    Task<IReadOnlyList<VsiInfo>> ShowVsisAsync(CancellationToken cancellationToken);
+}
