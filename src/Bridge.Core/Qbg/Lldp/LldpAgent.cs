@@ -1,7 +1,7 @@
 // A port's LLDP agent for the Nearest Customer Bridge (802.1AB-2016 clause 9, reduced to one neighbour
 // per port as on a hypervisor's link): sends the port's PDU (with the EVB TLV when the port speaks
 // 802.1Qbg), keeps the neighbour until its TTL runs out, and hands the neighbour's EVB TLV to the
-// port's EvbNegotiation. Pure: PDUs and `now` in, PDUs and the next deadline out.
+// port's EvbNegotiation. Pure: PDUs and `now` in, PDUs and the next deadline out (specs/qbg-lldp.md).
 using Hairpin.Bridge.Core.Headers;
 
 namespace Hairpin.Bridge.Core.Qbg.Lldp;
