@@ -18,7 +18,7 @@ public sealed record VsiTlv(
 
     public VsiIdFormat VsiIdFormat => VsiId.Format;
 
-    /// <summary>Same VSI, type, version, filter format and entries (record equality compares the list by reference).</summary>
+    /// <summary>Same type, status, VSI type and version, VSIID, filter format and entries (record equality compares the list by reference).</summary>
     public bool SameContent(VsiTlv other)
     {
         ArgumentNullException.ThrowIfNull(other);
