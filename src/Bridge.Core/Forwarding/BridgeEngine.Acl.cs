@@ -5,6 +5,7 @@
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 
@@ -35,7 +36,7 @@ public sealed partial class BridgeEngine
         }
         _vmRuleAction = RuleAction.None;
         _portRuleAction = RuleAction.None;
-        bool denied = (plan.VmAcls[port]?.TryGetValue(((ulong)vid << 48) | source.Value, out CompiledAcl? vmAcl) == true
+        bool denied = (plan.VmAcls[port]?.TryGetValue(VidMacKey.Of(vid, source), out CompiledAcl? vmAcl) == true
                 && !Permits(vmAcl, frame.Length, ref _vmRuleAction))
             || (plan.IngressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _portRuleAction));
         if (denied)
@@ -58,7 +59,7 @@ public sealed partial class BridgeEngine
         _egressPortRuleAction = RuleAction.None;
         _egressVmRuleAction = RuleAction.None;
         bool denied = (plan.EgressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _egressPortRuleAction))
-            || (plan.VmAcls[port]?.TryGetValue(((ulong)frame.Vid << 48) | destination.Value, out CompiledAcl? vmAcl) == true
+            || (plan.VmAcls[port]?.TryGetValue(VidMacKey.Of(frame.Vid, destination), out CompiledAcl? vmAcl) == true
                 && !Permits(vmAcl, frame.Length, ref _egressVmRuleAction));
         _egressActionsPending = !denied && !(_egressPortRuleAction.IsNone && _egressVmRuleAction.IsNone);
         if (denied)

@@ -3,6 +3,7 @@
 // bitmaps), never per frame.
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Qos;
 
 namespace Hairpin.Bridge.Core.Forwarding;
@@ -91,14 +92,14 @@ internal sealed class ForwardingPlan
         {
             int port = config.IndexOf(binding.Port);
             int vid = binding.Vid == 0 ? ports[port].Vlans.Pvid : binding.Vid;
-            (vmAcls[port] ??= [])[((ulong)vid << 48) | binding.Mac.Value] = compiled[binding.Acl];
+            (vmAcls[port] ??= [])[VidMacKey.Of(vid, binding.Mac)] = compiled[binding.Acl];
         }
         var vmPolicers = new Dictionary<ulong, int>?[ports.Count];
         foreach (VmPolicerBinding binding in config.VmPolicers)
         {
             int port = config.IndexOf(binding.Port);
             int vid = binding.Vid == 0 ? ports[port].Vlans.Pvid : binding.Vid;
-            (vmPolicers[port] ??= [])[((ulong)vid << 48) | binding.Mac.Value] = MeterIndex(binding.Meter);
+            (vmPolicers[port] ??= [])[VidMacKey.Of(vid, binding.Mac)] = MeterIndex(binding.Meter);
         }
         var plan = new ForwardingPlan(config, new PortPlan[ports.Count])
         {

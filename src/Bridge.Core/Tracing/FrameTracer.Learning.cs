@@ -14,7 +14,7 @@ internal sealed partial class FrameTracer
     // The source entry as learning would leave it: null when learning leaves it as the FDB has it.
     private (ulong Key, int Port, FdbEntryKind Kind)? _fdbOverride;
 
-    private static ulong KeyOf(int vid, MacAddress mac) => ((ulong)vid << 48) | mac.Value;
+    private static ulong KeyOf(int vid, MacAddress mac) => VidMacKey.Of(vid, mac);
 
     /// <summary>The port the FDB would give for (vid, mac) after this frame's learning; -1 when unknown.</summary>
     private int LookupFdb(int vid, MacAddress mac) =>
