@@ -103,6 +103,29 @@ public sealed record BridgeConfig
         }
     }
 
+    /// <summary>A VM's (MAC, VID) is pinned to one port as a static FDB entry: two ports cannot both have it.</summary>
+    private IEnumerable<string> ValidateVsiBindings(BridgeEngineOptions options)
+    {
+        var owners = new Dictionary<(ulong Mac, int Vid), string>();
+        int count = 0;
+        foreach (PortConfig port in Ports)
+        {
+            foreach (VsiBinding binding in port.Vsi.Bindings)
+            {
+                count++;
+                if (owners.TryGetValue((binding.Mac.Value, binding.Vid), out string? owner) && owner != port.Name)
+                {
+                    yield return $"vsi {binding.Vsi}: MAC {binding.Mac} in VLAN {binding.Vid} is bound on port {owner} and on port {port.Name}";
+                }
+                owners.TryAdd((binding.Mac.Value, binding.Vid), port.Name);
+            }
+        }
+        if (count > options.MaxStaticEntries)
+        {
+            yield return $"vsi: {count} bindings, each a static FDB entry, but the FDB holds at most {options.MaxStaticEntries} static entries";
+        }
+    }
+
     /// <summary>The index of the port named <paramref name="name"/> (its number on the data path), or -1.</summary>
     public int IndexOf(string name)
     {
@@ -142,6 +165,7 @@ public sealed record BridgeConfig
         errors.AddRange(MacMoveDamping.Validate());
         errors.AddRange(LoopDetection.Validate());
         errors.AddRange(PingPongGuard.Validate());
+        errors.AddRange(ValidateVsiBindings(options));
         errors.AddRange(ValidateAclReferences());
         errors.AddRange(ValidateQos());
         if (BpduGuardRecovery < TimeSpan.FromSeconds(1))

@@ -48,11 +48,11 @@ public sealed partial class BridgeEngine
 
     /// <summary>True when a copy of <paramref name="frame"/> may leave by <paramref name="port"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitEgressPolicy(FrameBuffer frame, int port, ForwardingPlan plan)
+    private bool AdmitEgressPolicy(FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi)
     {
         if (!TryFlowKey(frame, frame.Vid))
         {
-            _counters[port].CountEgressDrop(DropReason.MalformedHeaders);
+            CountEgressDrop(port, DropReason.MalformedHeaders, vsi);
             return false;
         }
         MacAddress destination = MacAddress.Read(frame.Span);
@@ -64,7 +64,7 @@ public sealed partial class BridgeEngine
         _egressActionsPending = !denied && !(_egressPortRuleAction.IsNone && _egressVmRuleAction.IsNone);
         if (denied)
         {
-            _counters[port].CountEgressDrop(DropReason.AclDenied);
+            CountEgressDrop(port, DropReason.AclDenied, vsi);
         }
         return !denied;
     }

@@ -174,6 +174,6 @@ public sealed partial class BridgeEngine
         copy.PriorityBits = frame.PriorityBits;
         copy.TrafficClass = frame.TrafficClass;
         _counters[port].Mirrored++;
-        Enqueue(copy, port, KindOf(MacAddress.Read(frame.Span)));
+        Enqueue(copy, port, KindOf(MacAddress.Read(frame.Span)), vsi: null);   // a SPAN copy, not for a VM
     }
 }
