@@ -6,6 +6,8 @@ public sealed record BridgeConfig
 {
     /// <summary>Port masks are 64-bit words: one bridge has at most this many ports.</summary>
     public const int MaxPorts = 64;
+    /// <summary>Distinct VSIIDs bound at once: a frame carries its VSI's index in 16 bits (FrameBuffer.SourceVsi).</summary>
+    public const int MaxVsis = 32_768;
 
     public IReadOnlyList<PortConfig> Ports { get; init; } = [];
     /// <summary>Learned entries not refreshed for this long are removed by the next sweep (Linux default 300 s).</summary>
@@ -107,12 +109,14 @@ public sealed record BridgeConfig
     private IEnumerable<string> ValidateVsiBindings(BridgeEngineOptions options)
     {
         var owners = new Dictionary<(ulong Mac, int Vid), string>();
+        var vsis = new HashSet<string>(StringComparer.Ordinal);
         int count = 0;
         foreach (PortConfig port in Ports)
         {
             foreach (VsiBinding binding in port.Vsi.Bindings)
             {
                 count++;
+                vsis.Add(binding.Vsi);
                 if (owners.TryGetValue((binding.Mac.Value, binding.Vid), out string? owner) && owner != port.Name)
                 {
                     yield return $"vsi {binding.Vsi}: MAC {binding.Mac} in VLAN {binding.Vid} is bound on port {owner} and on port {port.Name}";
@@ -123,6 +127,10 @@ public sealed record BridgeConfig
         if (count > options.MaxStaticEntries)
         {
             yield return $"vsi: {count} bindings, each a static FDB entry, but the FDB holds at most {options.MaxStaticEntries} static entries";
+        }
+        if (vsis.Count > MaxVsis)
+        {
+            yield return $"vsi: {vsis.Count} VSIs bound, at most {MaxVsis} are supported";
         }
     }
 

@@ -21,7 +21,7 @@ public sealed partial class BridgeEngine
     {
         if (plan.VsiBindings[port]?.TryGetValue(VidMacKey.Of(vid, source), out int vsi) == true)
         {
-            frame.SourceVsi = vsi;
+            frame.SourceVsi = (short)vsi;
             plan.VsiCounters[vsi].CountRx(frame.Length);
             return true;
         }

@@ -278,6 +278,17 @@ public sealed class VsiAdmissionTests
     }
 
     [Fact]
+    public void MoreVsisThanAFrameCanNameAreRefused()
+    {
+        VsiBinding[] bindings = [.. Enumerable.Range(0, BridgeConfig.MaxVsis + 1).Select(i => new VsiBinding($"vm-{i}", new MacAddress(0x52_54_00_00_00_00UL | (uint)i), 10))];
+        var options = new BridgeEngineOptions { MaxStaticEntries = 2 * BridgeConfig.MaxVsis };
+
+        var error = Assert.Throws<InvalidBridgeConfigException>(() => new BridgeHarness(Config(bindings), options: options));
+
+        Assert.Equal($"vsi: {BridgeConfig.MaxVsis + 1} VSIs bound, at most {BridgeConfig.MaxVsis} are supported", Assert.Single(error.Errors));
+    }
+
+    [Fact]
     public void AdmissionAndVsiCountingAllocateNothingPerFrame()
     {
         var harness = new BridgeHarness(Config(new VsiBinding("vm-a", VmA, 10), new VsiBinding("vm-b", VmB, 10)));
