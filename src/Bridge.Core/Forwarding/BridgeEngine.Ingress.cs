@@ -27,6 +27,7 @@ public sealed partial class BridgeEngine
             return;
         }
         PortCounters counters = _counters[port];
+        frame.SourceVsi = -1;   // set by VSI admission; not trusted from whoever hands the buffer in (a recycled one keeps its last value)
         _frameSerial++;
         counters.RxFrames++;
         counters.RxBytes += frame.Length;

@@ -141,6 +141,21 @@ public sealed class VsiAdmissionTests
     }
 
     [Fact]
+    public void ChangingThePortsSecurityKeepsItsVsiEntries()
+    {
+        var harness = new BridgeHarness(Config(new VsiBinding("vm-a", VmA, 10)));
+
+        Republish(harness, new BridgeConfig
+        {
+            Ports = [Evb(enforced: true, new VsiBinding("vm-a", VmA, 10)) with { Security = new PortSecurity { Enabled = true, MaxMacs = 4 } }, Uplink()],
+        });
+
+        Assert.Equal((EvbPort, FdbEntryKind.Static), (harness.Engine.Fdb.Lookup(10, VmA), harness.Engine.Fdb.KindOf(10, VmA)));
+        harness.Send(EvbPort, Frame(VmA, Remote, 10));
+        Assert.Single(harness.DrainEgress());
+    }
+
+    [Fact]
     public void AVsiBoundOnAnotherPortTakesItsEntryAlong()
     {
         var harness = new BridgeHarness(Config(new VsiBinding("vm-a", VmA, 10), new VsiBinding("vm-b", VmB, 10)));
@@ -212,6 +227,21 @@ public sealed class VsiAdmissionTests
         VsiCountersSnapshot snapshot = a.Snapshot();
         Assert.Equal(new Dictionary<DropReason, long> { [DropReason.AclDenied] = 1, [DropReason.ReflectiveRelayOff] = 1 }, snapshot.Dropped);
         Assert.Equal(new Dictionary<DropReason, long> { [DropReason.AclDenied] = 1 }, snapshot.EgressDropped);
+    }
+
+    [Fact]
+    public void ABufferHandedInAgainIsNotChargedToTheVsiItLastCameFrom()
+    {
+        var harness = new BridgeHarness(Config(new VsiBinding("vm-a", VmA, 10)));
+        harness.Send(EvbPort, Frame(VmA, Remote, 10));
+        Assert.True(harness.Engine.Egress(UplinkPort).TryDequeue(out FrameBuffer? forwarded));
+
+        Stranger.Write(forwarded.Span[MacAddress.Size..]);   // the receiver reuses the buffer without returning it to the pool
+        forwarded.IngressPort = EvbPort;
+        harness.Engine.ProcessBatch([forwarded]);
+
+        Assert.Equal(1, harness.Engine.Counters(EvbPort).DroppedFor(DropReason.VsiNotAssociated));
+        Assert.Equal(0, harness.Engine.VsiCounters("vm-a")!.DroppedTotal);
     }
 
     [Fact]
