@@ -1,6 +1,8 @@
-// Forwarding throughput of the engine, per frame: known unicast, hairpin reflection, flooding, and
-// learning churn. Frames are 64 bytes on the wire (60 without FCS), batches of 256.
+// Forwarding throughput of the engine, per frame: known unicast, hairpin reflection, flooding,
+// learning churn, and known unicast between 802.1Qbg ports that admit and count only their VSIs.
+// Frames are 64 bytes on the wire (60 without FCS), batches of 256.
 using BenchmarkDotNet.Attributes;
+using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Headers;
 
 namespace Hairpin.Benchmarks;
@@ -13,6 +15,7 @@ public class ForwardingBenchmarks
     private BenchBridge _hairpin = null!;
     private BenchBridge _flood = null!;
     private BenchBridge _churn = null!;
+    private BenchBridge _vsi = null!;
     private ulong _nextSource;
 
     [GlobalSetup]
@@ -37,6 +40,22 @@ public class ForwardingBenchmarks
         _churn = new BenchBridge(BenchBridge.Ports(2));
         _churn.Learn(1, Hosts);
         _churn.FillBatch(0, i => BenchBridge.Frame(BenchBridge.Host(0, i), BenchBridge.Host(1, i % Hosts)));
+
+        // VSI-enforced: as KnownUnicast, but every host is a VSI associated on its port (pinned there
+        // as a static entry), so each frame is admitted and counted on ingress and counted on egress.
+        _vsi = new BenchBridge(new BridgeConfig
+        {
+            Ports = [.. Enumerable.Range(0, 2).Select(port => new PortConfig
+            {
+                Name = $"p{port}",
+                Vsi = new VsiAdmission
+                {
+                    Enforced = true,
+                    Bindings = [.. Enumerable.Range(0, Hosts).Select(i => new VsiBinding($"vsi-{port}-{i}", BenchBridge.Host(port, i), 1))],
+                },
+            })],
+        });
+        _vsi.FillBatch(0, i => BenchBridge.Frame(BenchBridge.Host(0, i % Hosts), BenchBridge.Host(1, (i * 7) % Hosts)));
     }
 
     [Benchmark(OperationsPerInvoke = BenchBridge.BatchSize)]
@@ -51,6 +70,14 @@ public class ForwardingBenchmarks
     {
         _hairpin.Engine.ProcessBatch(_hairpin.Batch);
         _hairpin.Recycle(originalsPort: 0, ingressPort: 0);
+    }
+
+    /// <summary>Known unicast from a VSI to a VSI: admission, rx and tx counting on top of KnownUnicast.</summary>
+    [Benchmark(OperationsPerInvoke = BenchBridge.BatchSize)]
+    public void VsiEnforcedUnicast()
+    {
+        _vsi.Engine.ProcessBatch(_vsi.Batch);
+        _vsi.Recycle(originalsPort: 1, ingressPort: 0);
     }
 
     /// <summary>One operation is one received frame, delivered to 8 ports (7 copies and the original).</summary>

@@ -8,7 +8,7 @@ internal static class ProfileLoop
     {
         var b = new ForwardingBenchmarks();
         b.Setup();
-        Action act = which switch { "hairpin" => b.HairpinReflection, "flood" => b.FloodToEightPorts, "churn" => b.LearningChurn, _ => b.KnownUnicast };
+        Action act = which switch { "hairpin" => b.HairpinReflection, "flood" => b.FloodToEightPorts, "churn" => b.LearningChurn, "vsi" => b.VsiEnforcedUnicast, _ => b.KnownUnicast };
         if (invocations > 0)
         {
             for (int i = 0; i < invocations; i++)

@@ -6,6 +6,8 @@ public sealed record BridgeConfig
 {
     /// <summary>Port masks are 64-bit words: one bridge has at most this many ports.</summary>
     public const int MaxPorts = 64;
+    /// <summary>Distinct VSIIDs bound at once: a frame carries its VSI's index in 16 bits (FrameBuffer.SourceVsi).</summary>
+    public const int MaxVsis = 32_768;
 
     public IReadOnlyList<PortConfig> Ports { get; init; } = [];
     /// <summary>Learned entries not refreshed for this long are removed by the next sweep (Linux default 300 s).</summary>
@@ -103,6 +105,35 @@ public sealed record BridgeConfig
         }
     }
 
+    /// <summary>A VM's (MAC, VID) is pinned to one port as a static FDB entry: two ports cannot both have it.</summary>
+    private IEnumerable<string> ValidateVsiBindings(BridgeEngineOptions options)
+    {
+        var owners = new Dictionary<(ulong Mac, int Vid), string>();
+        var vsis = new HashSet<string>(StringComparer.Ordinal);
+        int count = 0;
+        foreach (PortConfig port in Ports)
+        {
+            foreach (VsiBinding binding in port.Vsi.Bindings)
+            {
+                count++;
+                vsis.Add(binding.Vsi);
+                if (owners.TryGetValue((binding.Mac.Value, binding.Vid), out string? owner) && owner != port.Name)
+                {
+                    yield return $"vsi {binding.Vsi}: MAC {binding.Mac} in VLAN {binding.Vid} is bound on port {owner} and on port {port.Name}";
+                }
+                owners.TryAdd((binding.Mac.Value, binding.Vid), port.Name);
+            }
+        }
+        if (count > options.MaxStaticEntries)
+        {
+            yield return $"vsi: {count} bindings, each a static FDB entry, but the FDB holds at most {options.MaxStaticEntries} static entries";
+        }
+        if (vsis.Count > MaxVsis)
+        {
+            yield return $"vsi: {vsis.Count} VSIs bound, at most {MaxVsis} are supported";
+        }
+    }
+
     /// <summary>The index of the port named <paramref name="name"/> (its number on the data path), or -1.</summary>
     public int IndexOf(string name)
     {
@@ -142,6 +173,7 @@ public sealed record BridgeConfig
         errors.AddRange(MacMoveDamping.Validate());
         errors.AddRange(LoopDetection.Validate());
         errors.AddRange(PingPongGuard.Validate());
+        errors.AddRange(ValidateVsiBindings(options));
         errors.AddRange(ValidateAclReferences());
         errors.AddRange(ValidateQos());
         if (BpduGuardRecovery < TimeSpan.FromSeconds(1))

@@ -61,6 +61,10 @@ public sealed record PortConfig
         {
             yield return "group forward mask bit 1 (01:80:c2:00:00:01, pause) cannot be set: pause frames are never forwarded";
         }
+        foreach (VsiBinding binding in Vsi.Bindings.Where(binding => !Vlans.Members.Contains(binding.Vid)))
+        {
+            yield return $"vsi {binding.Vsi}: VLAN {binding.Vid} is not one of the port's VLANs ({Vlans.Members}): its frames could not be admitted";
+        }
         foreach (string error in Vlans.Validate().Concat(Security.Validate()).Concat(StormControl.Validate()).Concat(Qos.Validate()).Concat(Vsi.Validate()))
         {
             yield return error;

@@ -32,6 +32,8 @@ public enum DropReason : byte
     StackedTagsOnAccessPort,
     NoPvid,
     IngressVlanFiltered,
+    /// <summary>802.1Qbg: on a port that enforces VSI admission, a (VID, source MAC) no VSI associated there.</summary>
+    VsiNotAssociated,
     /// <summary>An ACL (on the port, or bound to the VM) said deny.</summary>
     AclDenied,
     /// <summary>An ACL applies but the frame's IP/transport headers cannot be read: dropped, not waved through.</summary>

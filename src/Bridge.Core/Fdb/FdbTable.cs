@@ -69,7 +69,7 @@ public sealed class FdbTable
     public int StaticOnPort(int port) => _staticPerPort[port];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong KeyOf(int vid, MacAddress mac) => ((ulong)vid << 48) | mac.Value;
+    private static ulong KeyOf(int vid, MacAddress mac) => VidMacKey.Of(vid, mac);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int HomeOf(ulong key) => (int)((key * 0x9E37_79B9_7F4A_7C15UL) >> _shift);

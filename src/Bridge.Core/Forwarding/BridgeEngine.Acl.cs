@@ -5,6 +5,7 @@
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 
@@ -35,7 +36,7 @@ public sealed partial class BridgeEngine
         }
         _vmRuleAction = RuleAction.None;
         _portRuleAction = RuleAction.None;
-        bool denied = (plan.VmAcls[port]?.TryGetValue(((ulong)vid << 48) | source.Value, out CompiledAcl? vmAcl) == true
+        bool denied = (plan.VmAcls[port]?.TryGetValue(VidMacKey.Of(vid, source), out CompiledAcl? vmAcl) == true
                 && !Permits(vmAcl, frame.Length, ref _vmRuleAction))
             || (plan.IngressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _portRuleAction));
         if (denied)
@@ -47,23 +48,23 @@ public sealed partial class BridgeEngine
 
     /// <summary>True when a copy of <paramref name="frame"/> may leave by <paramref name="port"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitEgressPolicy(FrameBuffer frame, int port, ForwardingPlan plan)
+    private bool AdmitEgressPolicy(FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi)
     {
         if (!TryFlowKey(frame, frame.Vid))
         {
-            _counters[port].CountEgressDrop(DropReason.MalformedHeaders);
+            CountEgressDrop(port, DropReason.MalformedHeaders, vsi);
             return false;
         }
         MacAddress destination = MacAddress.Read(frame.Span);
         _egressPortRuleAction = RuleAction.None;
         _egressVmRuleAction = RuleAction.None;
         bool denied = (plan.EgressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _egressPortRuleAction))
-            || (plan.VmAcls[port]?.TryGetValue(((ulong)frame.Vid << 48) | destination.Value, out CompiledAcl? vmAcl) == true
+            || (plan.VmAcls[port]?.TryGetValue(VidMacKey.Of(frame.Vid, destination), out CompiledAcl? vmAcl) == true
                 && !Permits(vmAcl, frame.Length, ref _egressVmRuleAction));
         _egressActionsPending = !denied && !(_egressPortRuleAction.IsNone && _egressVmRuleAction.IsNone);
         if (denied)
         {
-            _counters[port].CountEgressDrop(DropReason.AclDenied);
+            CountEgressDrop(port, DropReason.AclDenied, vsi);
         }
         return !denied;
     }

@@ -30,8 +30,25 @@ public sealed partial class BridgeEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Transmit(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind)
     {
+        if (plan.Ports[port].HasVsiBindings)
+        {
+            TransmitToVsiPort(frame, port, plan, kind);
+            return;
+        }
+        Transmit(frame, port, plan, kind, vsi: null);
+    }
+
+    /// <summary>A port with VSIs behind it: the same path, told which VSI the copy is for (its counters).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void TransmitToVsiPort(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind) =>
+        Transmit(frame, port, plan, kind, DestinationVsi(frame, port, plan, kind));
+
+    // Inlined twice: where vsi is the constant null, the JIT drops the VSI accounting altogether.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Transmit(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind, VsiCounters? vsi)
+    {
         bool egressPolicy = plan.Ports[port].HasEgressPolicy;
-        if (egressPolicy && !AdmitEgressPolicy(frame, port, plan))
+        if (egressPolicy && !AdmitEgressPolicy(frame, port, plan, vsi))
         {
             _pool.Return(frame);
             return;
@@ -54,30 +71,45 @@ public sealed partial class BridgeEngine
         {
             if (!frame.TryPushTag(EtherTypes.CustomerVlan, (ushort)(frame.PriorityBits | frame.Vid)))
             {
-                EgressDrop(frame, port, DropReason.NoHeadroom);
+                EgressDrop(frame, port, DropReason.NoHeadroom, vsi);
                 return;
             }
             frame.HasCustomerTag = true;
         }
         if (egressPolicy && _egressActionsPending && !ApplyEgressActions(frame, plan))
         {
-            EgressDrop(frame, port, DropReason.Policed);
+            EgressDrop(frame, port, DropReason.Policed, vsi);
             return;
         }
-        Enqueue(frame, port, kind);
+        Enqueue(frame, port, kind, vsi);
     }
 
     /// <summary>Writes a copy straight into the egress port's tag form (one copy, no tag shuffling).</summary>
     private void TransmitCopy(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind)
     {
+        if (plan.Ports[port].HasVsiBindings)
+        {
+            TransmitCopyToVsiPort(frame, port, plan, kind);
+            return;
+        }
+        TransmitCopy(frame, port, plan, kind, vsi: null);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void TransmitCopyToVsiPort(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind) =>
+        TransmitCopy(frame, port, plan, kind, DestinationVsi(frame, port, plan, kind));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void TransmitCopy(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind, VsiCounters? vsi)
+    {
         bool egressPolicy = plan.Ports[port].HasEgressPolicy;
-        if (egressPolicy && !AdmitEgressPolicy(frame, port, plan))
+        if (egressPolicy && !AdmitEgressPolicy(frame, port, plan, vsi))
         {
             return;
         }
         if (!_pool.TryRent(out FrameBuffer? copy))
         {
-            _counters[port].CountEgressDrop(DropReason.PoolExhausted);
+            CountEgressDrop(port, DropReason.PoolExhausted, vsi);
             return;
         }
         bool wantTag = (plan.VlanUntagged[frame.Vid] & (1UL << port)) == 0;
@@ -101,20 +133,22 @@ public sealed partial class BridgeEngine
         copy.TrafficClass = frame.TrafficClass;
         if (egressPolicy && _egressActionsPending && !ApplyEgressActions(copy, plan))
         {
-            EgressDrop(copy, port, DropReason.Policed);
+            EgressDrop(copy, port, DropReason.Policed, vsi);
             return;
         }
-        Enqueue(copy, port, kind);
+        Enqueue(copy, port, kind, vsi);
     }
 
+    /// <summary>Queues a copy on its port; <paramref name="vsi"/> is the VSI it is unicast to (null: none, or not a VSI port).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Enqueue(FrameBuffer frame, int port, FrameKind kind)
+    private void Enqueue(FrameBuffer frame, int port, FrameKind kind, VsiCounters? vsi)
     {
         if (!_egress[port].TryEnqueue(frame, frame.TrafficClass))
         {
-            EgressDrop(frame, port, DropReason.EgressQueueFull);
+            EgressDrop(frame, port, DropReason.EgressQueueFull, vsi);
             return;
         }
+        vsi?.CountTx(frame.Length);
         PortCounters counters = _counters[port];
         counters.TxFrames++;
         counters.TxBytes += frame.Length;
@@ -133,9 +167,17 @@ public sealed partial class BridgeEngine
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void EgressDrop(FrameBuffer frame, int port, DropReason reason)
+    private void EgressDrop(FrameBuffer frame, int port, DropReason reason, VsiCounters? vsi)
+    {
+        CountEgressDrop(port, reason, vsi);
+        _pool.Return(frame);
+    }
+
+    /// <summary>A copy meant for <paramref name="port"/> (and for the VSI <paramref name="vsi"/> behind it, if any) was dropped.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountEgressDrop(int port, DropReason reason, VsiCounters? vsi)
     {
         _counters[port].CountEgressDrop(reason);
-        _pool.Return(frame);
+        vsi?.CountEgressDrop(reason);
     }
 }

@@ -1,5 +1,6 @@
 // The per-frame receive path, in the Linux bridge's order (br_handle_frame, br_handle_frame_finish):
-// sanity, source address, link-local addresses, port state, VLAN ingress, learning, forwarding decision.
+// sanity, source address, link-local addresses, port state, VLAN ingress, VSI admission, learning,
+// forwarding decision.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
@@ -26,6 +27,7 @@ public sealed partial class BridgeEngine
             return;
         }
         PortCounters counters = _counters[port];
+        frame.SourceVsi = -1;   // set by VSI admission; not trusted from whoever hands the buffer in (a recycled one keeps its last value)
         _frameSerial++;
         counters.RxFrames++;
         counters.RxBytes += frame.Length;
@@ -120,6 +122,11 @@ public sealed partial class BridgeEngine
         frame.Vid = (ushort)vid;
         // Before learning: our own flood sent back by a reflecting neighbour must teach nothing.
         if (ingress.GuardsPingPong && RemembersFloodsOutOf(port, kind) && ConsumeOwnFloodReturned(frame, counters, port, now))
+        {
+            return;
+        }
+        // 802.1Qbg VSI admission: link-local frames (VDP itself) are trapped above; the VID is known now.
+        if (ingress.ChecksVsiSource && !AdmitVsiSource(frame, counters, port, vid, source, plan))
         {
             return;
         }
@@ -261,6 +268,10 @@ public sealed partial class BridgeEngine
     private void Drop(FrameBuffer frame, PortCounters counters, DropReason reason)
     {
         counters.CountDrop(reason);
+        if (frame.SourceVsi >= 0)
+        {
+            _plan.VsiCounters[frame.SourceVsi].CountDrop(reason);   // a VM's frame, dropped after its port admitted it
+        }
         _pool.Return(frame);
     }
 

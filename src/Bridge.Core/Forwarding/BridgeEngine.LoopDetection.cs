@@ -70,7 +70,7 @@ public sealed partial class BridgeEngine
         probe.IngressPort = port;
         probe.TrafficClass = ProbeTrafficClass;
         _counters[port].LoopProbesSent++;
-        Enqueue(probe, port, FrameKind.Multicast);
+        Enqueue(probe, port, FrameKind.Multicast, vsi: null);
         return true;
     }
 

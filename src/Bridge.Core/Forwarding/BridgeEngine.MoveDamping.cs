@@ -1,5 +1,6 @@
 // MAC move damping, on the slow path that runs only when an entry actually moves.
 using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Headers;
 
 namespace Hairpin.Bridge.Core.Forwarding;
@@ -18,7 +19,7 @@ public sealed partial class BridgeEngine
         {
             return;
         }
-        ulong key = ((ulong)vid << 48) | mac.Value;
+        ulong key = VidMacKey.Of(vid, mac);
         if (_moveTracker.Record(key, now, plan.MoveWindowSeconds) <= plan.MaxMoves)
         {
             return;

@@ -9,6 +9,7 @@ using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qos;
@@ -63,7 +64,7 @@ public sealed partial class BridgeEngine
         bool kept = !ingress.HasIngressPolicy
             || (ApplyRuleAction(frame, _vmRuleAction, plan, ref color, egress: false)
                 && ApplyRuleAction(frame, _portRuleAction, plan, ref color, egress: false));
-        if (kept && plan.VmPolicers[port]?.TryGetValue(((ulong)vid << 48) | source.Value, out int vmPolicer) == true)
+        if (kept && plan.VmPolicers[port]?.TryGetValue(VidMacKey.Of(vid, source), out int vmPolicer) == true)
         {
             kept = Police(frame, plan.Policers[vmPolicer], ref color, egress: false);
         }
@@ -173,6 +174,6 @@ public sealed partial class BridgeEngine
         copy.PriorityBits = frame.PriorityBits;
         copy.TrafficClass = frame.TrafficClass;
         _counters[port].Mirrored++;
-        Enqueue(copy, port, KindOf(MacAddress.Read(frame.Span)));
+        Enqueue(copy, port, KindOf(MacAddress.Read(frame.Span)), vsi: null);   // a SPAN copy, not for a VM
     }
 }

@@ -46,6 +46,8 @@ public sealed partial class BridgeEngine
         ControlPlane = new FrameRing(_options.ControlPlaneQueueCapacity);
         BridgeAddress = _options.BridgeAddress ?? new MacAddress(0x02_00_00_00_00_00UL | (ulong)Random.Shared.NextInt64(1, 1L << 40));
         InstallSecureMacs(previous: null, _plan);
+        InstallVsiBindings(previous: null, _plan);
+        AdoptVsiCounters(_plan);
     }
 
     /// <summary>The configuration frames are (or, after a pending publish, will next be) forwarded under.</summary>
@@ -129,6 +131,8 @@ public sealed partial class BridgeEngine
         ForwardingPlan previous = _plan;
         _plan = pending;
         InstallSecureMacs(previous, pending);
+        InstallVsiBindings(previous, pending);
+        AdoptVsiCounters(pending);
         KeepUnchangedPolicers(previous, pending);
         ReconfigureSchedulers(pending);
         // Entries that can no longer be right (port gone or disabled, VLAN removed from the port) go now,

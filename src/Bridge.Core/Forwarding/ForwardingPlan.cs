@@ -3,6 +3,8 @@
 // bitmaps), never per frame.
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Qos;
 
 namespace Hairpin.Bridge.Core.Forwarding;
@@ -27,6 +29,12 @@ internal sealed class ForwardingPlan
     public Policer[] Policers { get; private init; } = [];
     /// <summary>Per port: policers bound to VMs behind it, keyed like <see cref="VmAcls"/> (null: none).</summary>
     public Dictionary<ulong, int>?[] VmPolicers { get; private init; } = [];
+    /// <summary>Per port: the VSIs (802.1Qbg) associated there, keyed like <see cref="VmAcls"/>, to their index in <see cref="VsiNames"/> (null: none).</summary>
+    public Dictionary<ulong, int>?[] VsiBindings { get; private init; } = [];
+    /// <summary>Every VSIID bound on some port, by index.</summary>
+    public string[] VsiNames { get; private init; } = [];
+    /// <summary>Counters by VSI index: fresh at compile; the engine puts in the ones it keeps by VSIID when it switches to the plan.</summary>
+    public VsiCounters[] VsiCounters { get; private init; } = [];
     /// <summary>Named ACL counters (`count NAME`): names, then frames and bytes by index.</summary>
     public string[] CounterNames { get; private init; } = [];
     public long[] CounterFrames { get; private init; } = [];
@@ -91,17 +99,21 @@ internal sealed class ForwardingPlan
         {
             int port = config.IndexOf(binding.Port);
             int vid = binding.Vid == 0 ? ports[port].Vlans.Pvid : binding.Vid;
-            (vmAcls[port] ??= [])[((ulong)vid << 48) | binding.Mac.Value] = compiled[binding.Acl];
+            (vmAcls[port] ??= [])[VidMacKey.Of(vid, binding.Mac)] = compiled[binding.Acl];
         }
         var vmPolicers = new Dictionary<ulong, int>?[ports.Count];
         foreach (VmPolicerBinding binding in config.VmPolicers)
         {
             int port = config.IndexOf(binding.Port);
             int vid = binding.Vid == 0 ? ports[port].Vlans.Pvid : binding.Vid;
-            (vmPolicers[port] ??= [])[((ulong)vid << 48) | binding.Mac.Value] = MeterIndex(binding.Meter);
+            (vmPolicers[port] ??= [])[VidMacKey.Of(vid, binding.Mac)] = MeterIndex(binding.Meter);
         }
+        (Dictionary<ulong, int>?[] vsiBindings, string[] vsiNames) = CompileVsiBindings(ports);
         var plan = new ForwardingPlan(config, new PortPlan[ports.Count])
         {
+            VsiBindings = vsiBindings,
+            VsiNames = vsiNames,
+            VsiCounters = [.. vsiNames.Select(_ => new VsiCounters())],
             Policers = policers,
             VmPolicers = vmPolicers,
             CounterNames = counterNames,
@@ -136,6 +148,9 @@ internal sealed class ForwardingPlan
                 HasIngressPolicy = port.IngressAcl is not null || config.VmAcls.Any(b => b.Port == port.Name),
                 HasEgressPolicy = port.EgressAcl is not null || config.VmAcls.Any(b => b.Port == port.Name),
                 BpduGuard = port.BpduGuard,
+                VsiEnforced = port.Vsi.Enforced,
+                HasVsiBindings = vsiBindings[i] is not null,
+                ChecksVsiSource = port.Vsi.Enforced || vsiBindings[i] is not null,
                 Secured = port.Security.Enabled,
                 StickySecure = port.Security.Sticky,
                 Violation = port.Security.Violation,
@@ -167,6 +182,26 @@ internal sealed class ForwardingPlan
             plan.PingPongGuardedPorts |= plan.Ports[i].GuardsPingPong ? bit : 0;
         }
         return plan;
+    }
+
+    /// <summary>Per port, (VID, MAC) to VSI index; the VSIIDs by index, each once however many bindings name it.</summary>
+    private static (Dictionary<ulong, int>?[] Bindings, string[] Names) CompileVsiBindings(IReadOnlyList<PortConfig> ports)
+    {
+        var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var bindings = new Dictionary<ulong, int>?[ports.Count];
+        for (int port = 0; port < ports.Count; port++)
+        {
+            foreach (VsiBinding binding in ports[port].Vsi.Bindings)
+            {
+                if (!indexes.TryGetValue(binding.Vsi, out int index))
+                {
+                    index = indexes.Count;
+                    indexes.Add(binding.Vsi, index);
+                }
+                (bindings[port] ??= [])[VidMacKey.Of(binding.Vid, binding.Mac)] = index;
+            }
+        }
+        return (bindings, [.. indexes.OrderBy(pair => pair.Value).Select(pair => pair.Key)]);
     }
 
     private static ulong PeerMaskOf(int ingress, IReadOnlyList<PortConfig> ports)

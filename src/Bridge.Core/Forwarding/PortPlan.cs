@@ -21,6 +21,12 @@ internal struct PortPlan
     /// <summary>An egress ACL or VM ACLs apply to frames leaving by this port.</summary>
     public bool HasEgressPolicy;
     public bool BpduGuard;
+    /// <summary>802.1Qbg: only the (VID, MAC) pairs of the VSIs associated here may send (`vsi-not-associated`).</summary>
+    public bool VsiEnforced;
+    /// <summary>VSIs are bound here: frames from them and unicast to them feed their counters.</summary>
+    public bool HasVsiBindings;
+    /// <summary>The VSI stage runs on frames from this port (enforced, or VSIs to count).</summary>
+    public bool ChecksVsiSource;
     public bool Secured;
     public bool StickySecure;
     public SecurityViolation Violation;

@@ -53,6 +53,7 @@ public sealed class FrameBuffer
     internal ushort PriorityBits;      // PCP and DEI, in TCI position (top 4 bits)
     internal bool HasCustomerTag;      // a C-tag currently sits at offset 12
     internal byte TrafficClass;        // egress queue 0..7
+    internal short SourceVsi;          // the sending VSI's counters in the plan (ForwardingPlan.VsiCounters), -1: none; 16 bits keep the object at 56 bytes
 
     public Span<byte> Span
     {
@@ -120,5 +121,6 @@ public sealed class FrameBuffer
         PriorityBits = 0;
         HasCustomerTag = false;
         TrafficClass = 0;
+        SourceVsi = -1;
     }
 }

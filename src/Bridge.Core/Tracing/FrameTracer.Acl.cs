@@ -2,6 +2,7 @@
 // egress copy, each looked up with CompiledAcl.Peek (no hit counted, no cache filled).
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Headers;
 
 namespace Hairpin.Bridge.Core.Tracing;
@@ -20,7 +21,7 @@ internal sealed partial class FrameTracer
             return _record.Dropped(DropReason.MalformedHeaders, "ingress-acl", $"an ACL applies but the headers cannot be read ({_frame.FlowKeyCheck}): policy never fails open");
         }
         MacAddress source = _frame.Source;
-        if (_plan.VmAcls[port]?.TryGetValue(((ulong)_frame.Vid << 48) | source.Value, out CompiledAcl? vmAcl) == true)
+        if (_plan.VmAcls[port]?.TryGetValue(VidMacKey.Of(_frame.Vid, source), out CompiledAcl? vmAcl) == true)
         {
             if (!Permits(vmAcl, $"vm {source} ingress", null, "ingress-acl", out _vmRuleAction))
             {
@@ -53,7 +54,7 @@ internal sealed partial class FrameTracer
         {
             return DropReason.AclDenied;
         }
-        if (_plan.VmAcls[port]?.TryGetValue(((ulong)_frame.Vid << 48) | destination.Value, out CompiledAcl? vmAcl) == true
+        if (_plan.VmAcls[port]?.TryGetValue(VidMacKey.Of(_frame.Vid, destination), out CompiledAcl? vmAcl) == true
             && !Permits(vmAcl, $"vm {destination} egress on {Name(port)}", port, "egress-acl", out vmAction))
         {
             return DropReason.AclDenied;

@@ -14,7 +14,7 @@ internal sealed partial class FrameTracer
     // The source entry as learning would leave it: null when learning leaves it as the FDB has it.
     private (ulong Key, int Port, FdbEntryKind Kind)? _fdbOverride;
 
-    private static ulong KeyOf(int vid, MacAddress mac) => ((ulong)vid << 48) | mac.Value;
+    private static ulong KeyOf(int vid, MacAddress mac) => VidMacKey.Of(vid, mac);
 
     /// <summary>The port the FDB would give for (vid, mac) after this frame's learning; -1 when unknown.</summary>
     private int LookupFdb(int vid, MacAddress mac) =>
@@ -54,14 +54,19 @@ internal sealed partial class FrameTracer
             return null;
         }
         int held = fdb.LearnedOnPort(port) + fdb.StaticOnPort(port);
+        FdbEntry? existing = FindEntry(vid, source);
+        // As AdmitSecureSource: a MAC pinned to another port (static, e.g. a VSI's, or sticky) never moves here.
+        if (existing is { Kind: not FdbEntryKind.Learned } pinned)
+        {
+            return Violation(ref ingress, $"source {source} is a {pinned.Kind.ToString().ToLowerInvariant()} entry on {Name(pinned.Port)}: it cannot be secured on {Name(port)}");
+        }
         if (held < ingress.MaxSecureMacs)
         {
             bool learned;
             if (ingress.StickySecure)
             {
                 // AddPermanent removes any entry for the MAC first, then needs room among the learned ones.
-                FdbEntry? existing = FindEntry(vid, source);
-                int learnedAfterRemoval = fdb.LearnedCount - (existing is { Kind: not FdbEntryKind.Static } ? 1 : 0);
+                int learnedAfterRemoval = fdb.LearnedCount - (existing is null ? 0 : 1);   // a learned entry elsewhere, if any
                 learned = learnedAfterRemoval < fdb.LearnedCapacity;
                 if (learned)
                 {
@@ -78,9 +83,13 @@ internal sealed partial class FrameTracer
                 return null;
             }
         }
-        string then = ingress.Violation == SecurityViolation.Disable ? $"; port {Name(port)} would be error-disabled (port-security)" : "";
-        return _record.Dropped(DropReason.PortSecurityViolation, "port-security",
-            $"source {source} is not secure on {Name(port)}, which holds {held} of {ingress.MaxSecureMacs} MACs{then}");
+        return Violation(ref ingress, $"source {source} is not secure on {Name(port)}, which holds {held} of {ingress.MaxSecureMacs} MACs");
+    }
+
+    private FrameTrace Violation(ref PortPlan ingress, string why)
+    {
+        string then = ingress.Violation == SecurityViolation.Disable ? $"; port {Name(_frame.IngressPort)} would be error-disabled (port-security)" : "";
+        return _record.Dropped(DropReason.PortSecurityViolation, "port-security", why + then);
     }
 
     private void Learning(ref PortPlan ingress)

@@ -2,6 +2,7 @@
 // rules' actions, and the names of the policers the frame would meet. Policers are named, not run:
 // running one takes tokens, and a trace must leave every meter as it found it.
 using Hairpin.Bridge.Core.Acl;
+using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Headers;
 
 namespace Hairpin.Bridge.Core.Tracing;
@@ -36,7 +37,7 @@ internal sealed partial class FrameTracer
             ApplyRuleAction(_vmRuleAction, null);
             ApplyRuleAction(_portRuleAction, null);
         }
-        ulong key = ((ulong)_frame.Vid << 48) | _frame.Source.Value;
+        ulong key = VidMacKey.Of(_frame.Vid, _frame.Source);
         if (_plan.VmPolicers[_frame.IngressPort]?.TryGetValue(key, out int vmPolicer) == true)
         {
             NamePolicer(vmPolicer, $"vm {_frame.Source}", null);

@@ -1,6 +1,6 @@
 // The trace walk: BridgeEngine.Receive's stages in the same order (sanity, source address, port
-// state, loop probe, link-local, VLAN ingress, port security, ACLs, QoS, learning, forwarding,
-// egress), each written down instead of acted on. Every decision reuses the engine's own helpers
+// state, loop probe, link-local, VLAN ingress, VSI admission, port security, ACLs, QoS, learning,
+// forwarding, egress), each written down instead of acted on. Every decision reuses the engine's own helpers
 // (DeliveryRule, LinkLocalPolicy, BpduDetector, the ACL search) so the two cannot drift apart; state
 // a stage would change (FDB, meters, counters) is only read. One tracer per trace.
 using Hairpin.Bridge.Core.Configuration;
@@ -191,6 +191,10 @@ internal sealed partial class FrameTracer
         {
             return _record.Dropped(DropReason.PingPong, "ping-pong",
                 $"this bridge flooded this very frame out of {Name(port)} moments ago, from another port: a neighbour sent it back (nothing is learned from it)");
+        }
+        if (ingress.ChecksVsiSource && VsiSource(ref ingress) is FrameTrace refused)
+        {
+            return refused;
         }
         return Policy(ref ingress);
     }

@@ -188,6 +188,37 @@ public sealed class FrameTraceTests
     }
 
     [Fact]
+    public void AStickySecuredPortCannotSecureAMacPinnedElsewhereAndTheTraceSaysWhere()
+    {
+        var harness = Bridge(hairpin: true, hv1: port => port with { Security = new PortSecurity { Enabled = true, MaxMacs = 4, Sticky = true } });
+        harness.Engine.Publish(harness.Engine.Config with
+        {
+            Ports = [harness.Engine.Config.Ports[0], harness.Engine.Config.Ports[1] with { Vsi = new VsiAdmission { Bindings = [new VsiBinding("host", Host, 1)] } }],
+        });
+
+        FrameTrace trace = harness.Engine.Trace(0, Udp(Host, Vm2));
+        harness.Send(0, Udp(Host, Vm2));
+
+        Assert.Equal(DropReason.PortSecurityViolation, trace.Verdict.Reason);
+        Assert.Contains("is a static entry on hv2: it cannot be secured on hv1", Stage(trace, "port-security"), StringComparison.Ordinal);
+        Assert.Equal(1, harness.Engine.Counters(0).DroppedFor(DropReason.PortSecurityViolation));
+    }
+
+    [Fact]
+    public void AVsiPortNamesTheSendersVsiOrRefusesASenderNotAssociatedThere()
+    {
+        var harness = Bridge(hairpin: true, hv1: port => port with { Vsi = new VsiAdmission { Enforced = true, Bindings = [new VsiBinding("vm-2", Vm2, 1)] } });
+
+        FrameTrace refused = harness.Engine.Trace(0, Udp(Vm1, Host));
+        FrameTrace admitted = harness.Engine.Trace(0, Udp(Vm2, Host));
+
+        Assert.Equal(DropReason.VsiNotAssociated, refused.Verdict.Reason);
+        Assert.Contains($"{Vm1} in VLAN 1 is not associated on hv1", Stage(refused, "vsi"), StringComparison.Ordinal);
+        Assert.Contains($"{Vm2} in VLAN 1 is VSI vm-2, associated on hv1", Stage(admitted, "vsi"), StringComparison.Ordinal);
+        Assert.Equal([1], admitted.Verdict.Ports);
+    }
+
+    [Fact]
     public void AHostSendingToItselfThroughAHairpinPortIsReflectedByTheEntryItWouldLearn()
     {
         var harness = Bridge(hairpin: true);

@@ -1,7 +1,7 @@
 // The trace must agree with the real receive path. Random frames through a bridge with every
 // feature the trace explains (hairpin, isolation, flood flags, access and trunk ports, ingress,
 // egress and VM ACLs with deny rules, port security, BPDU guard, storm control, the ping-pong
-// guard): each is traced, then sent alone through ProcessBatch on the same engine, and what really
+// guard, an 802.1Qbg port admitting only its VSIs): each is traced, then sent alone through ProcessBatch on the same engine, and what really
 // happened (copies per port, drop counters, the control-plane queue) must be what the trace said.
 // A failure prints its seed and the trace; rerun that seed to reproduce.
 using Hairpin.Bridge.Core.Acl;
@@ -58,7 +58,7 @@ public sealed class TraceAgreementTests
             seen.UnionWith(trace.Egress.Where(e => !e.Delivered).Select(e => "egress " + DropReasons.Name(e.Drop!.Value)));
         }
         // The run must have met what it checks, or it proves nothing.
-        foreach (string expected in new[] { "Forwarded", "Trapped", "acl-denied", "reflective-relay-off", "tagged-on-access-port", "bpdu-guard", "port-security-violation", "egress acl-denied", "storm-broadcast", "ping-pong" })
+        foreach (string expected in new[] { "Forwarded", "Trapped", "acl-denied", "reflective-relay-off", "tagged-on-access-port", "bpdu-guard", "port-security-violation", "egress acl-denied", "storm-broadcast", "ping-pong", "vsi-not-associated" })
         {
             Assert.True(seen.Contains(expected), $"seed {seed}: no frame traced as {expected}; seen: {string.Join(", ", seen)}");
         }
@@ -182,6 +182,16 @@ public sealed class TraceAgreementTests
                 },
                 Port("hv4", PortVlans.Trunk(VlanSet.Of(1, 10, 20))) with { StormControl = new StormControl { BroadcastPps = 5, UnknownUnicastPps = 20 } },
                 Port("uplink", PortVlans.Trunk(VlanSet.Of(10, 20), nativeVid: 1)) with { Hairpin = true, Isolated = false },
+                Port("evb", PortVlans.Trunk(VlanSet.Of(10, 20), nativeVid: 1)) with
+                {
+                    // 802.1Qbg: only these may send here, and their MACs are pinned to it (h1 in VLAN 20 too,
+                    // so other ports' frames from h1 there meet a static entry).
+                    Vsi = new VsiAdmission
+                    {
+                        Enforced = true,
+                        Bindings = [new VsiBinding("vm-f", Hosts[5], 1), new VsiBinding("vm-f", Hosts[5], 10), new VsiBinding("vm-a", Hosts[0], 20)],
+                    },
+                },
             ],
             Acls = [deny, webOnly],
             VmAcls = [new VmAclBinding("hv1", Hosts[3], "web-only"), new VmAclBinding("uplink", Hosts[4], "web-only", Vid: 10)],
