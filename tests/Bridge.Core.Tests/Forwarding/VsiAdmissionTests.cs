@@ -325,14 +325,20 @@ public sealed class VsiAdmissionTests
         byte[][] frames = [Frame(VmA, Remote, 10), Frame(Stranger, Remote, 10), Frame(VmB, MacAddress.Broadcast, 10), Frame(Remote, VmA, 10)];
         int[] ports = [EvbPort, EvbPort, EvbPort, UplinkPort];
         var batch = new FrameBuffer[frames.Length];
-        RunBatches(harness, frames, ports, batch, 100);   // JIT, tiering and static set-up first
+        RunBatches(harness, frames, ports, batch, 500);   // JIT, tiering and static set-up first
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        RunBatches(harness, frames, ports, batch, 2_500);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Per-frame allocation would show in every window; a one-off of the runtime's (a method's
+        // tier-up compiled on this thread) in one at most.
+        long[] allocated = new long[4];
+        for (int window = 0; window < allocated.Length; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            RunBatches(harness, frames, ports, batch, 1_000);
+            allocated[window] = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
 
-        Assert.Equal(0, allocated);
-        Assert.Equal(2_600, harness.Engine.VsiCounters("vm-a")!.TxFrames);
+        Assert.True(allocated.Count(bytes => bytes == 0) >= allocated.Length - 1, $"bytes allocated per window of 4,000 frames: {string.Join(", ", allocated)}");
+        Assert.Equal(4_500, harness.Engine.VsiCounters("vm-a")!.TxFrames);
     }
 
     private static void RunBatches(BridgeHarness harness, byte[][] frames, int[] ports, FrameBuffer[] batch, int count)
