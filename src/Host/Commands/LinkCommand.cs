@@ -9,7 +9,7 @@ internal static class LinkCommand
     public const string Usage =
         """
           link [show [dev NAME]]
-          link set dev NAME [hairpin on|off] [isolated on|off] [learning on|off] [flood on|off]
+          link set dev NAME [hairpin on|off|auto] [isolated on|off] [learning on|off] [flood on|off]
                    [mcast_flood on|off] [bcast_flood on|off] [guard on|off]
                    [state forwarding|blocking|disabled] [--save]
         """;
@@ -71,6 +71,7 @@ internal static class LinkCommand
             string value = words.ValueOf(keyword);
             changes = keyword switch
             {
+                "hairpin" when value == "auto" => changes with { HairpinAuto = true },
                 "hairpin" => changes with { Hairpin = Words.OnOff(keyword, value) },
                 "isolated" => changes with { Isolated = Words.OnOff(keyword, value) },
                 "learning" => changes with { Learning = Words.OnOff(keyword, value) },

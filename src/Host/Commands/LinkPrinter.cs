@@ -23,7 +23,7 @@ internal static class LinkPrinter
             PortFlags flags = port.Flags;
             rows.Add(
             [
-                port.Name, State(port), Names.Of(port.Link), OnOff(flags.Hairpin), OnOff(flags.Isolated), OnOff(flags.Learning),
+                port.Name, State(port), Names.Of(port.Link), Hairpin(port), OnOff(flags.Isolated), OnOff(flags.Learning),
                 OnOff(flags.Flood), OnOff(flags.McastFlood), OnOff(flags.BcastFlood), OnOff(flags.BpduGuard),
                 port.Pvid == 0 ? "-" : Number(port.Pvid), Dash(port.Vlans), Dash(port.Untagged), Dash(port.Attach),
                 Number(port.Rx.Frames), Number(port.Rx.Bytes), Number(port.Tx.Frames), Number(port.Tx.Bytes),
@@ -38,6 +38,14 @@ internal static class LinkPrinter
             : Names.Of(port.State);
 
     private static string OnOff(bool on) => on ? "on" : "off";
+
+    /// <summary>`on (negotiated)` where 802.1Qbg decides it; `on (pinned, station asks off)` where the operator overrides it.</summary>
+    private static string Hairpin(PortInfo port) => port.Evb switch
+    {
+        null => OnOff(port.Flags.Hairpin),
+        { Hairpin: "auto" } => $"{OnOff(port.Flags.Hairpin)} (negotiated)",
+        { } evb => $"{OnOff(port.Flags.Hairpin)} (pinned, station asks {OnOff(evb.Negotiated)})",
+    };
 
     private static string Dash(string text) => text.Length == 0 ? "-" : text;
 

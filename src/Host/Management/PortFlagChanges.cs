@@ -15,6 +15,8 @@ public enum PortAdminState
 public sealed record PortFlagChanges
 {
     public bool? Hairpin { get; init; }
+    /// <summary>True: an `evb:` port's hairpin follows the 802.1Qbg negotiation again (`hairpin auto`).</summary>
+    public bool? HairpinAuto { get; init; }
     public bool? Isolated { get; init; }
     public bool? Learning { get; init; }
     public bool? Flood { get; init; }
@@ -25,6 +27,6 @@ public sealed record PortFlagChanges
 
     [JsonIgnore]
     public bool IsEmpty =>
-        Hairpin is null && Isolated is null && Learning is null && Flood is null
+        Hairpin is null && HairpinAuto is null && Isolated is null && Learning is null && Flood is null
         && McastFlood is null && BcastFlood is null && BpduGuard is null && State is null;
 }

@@ -29,6 +29,7 @@ public enum LinkState
 /// <param name="Attach">Where the port attaches, as the config file says it (e.g. "tap:vnet0").</param>
 /// <param name="Rx">Frames the peer sent (as in `stats`: handed over by the kernel, or dropped by it for us).</param>
 /// <param name="Tx">Frames that actually left by the port.</param>
+/// <param name="Evb">On an `evb:` port, how its hairpin is decided and what the negotiation says; else null.</param>
 public sealed record PortInfo(
     string Name,
     PortOperState State,
@@ -40,7 +41,13 @@ public sealed record PortInfo(
     string Untagged,
     string Attach,
     TrafficCounters Rx,
-    TrafficCounters Tx);
+    TrafficCounters Tx,
+    PortEvbInfo? Evb = null);
+
+/// <param name="Hairpin">auto (follows the negotiation), on or off (pinned by the operator).</param>
+/// <param name="Negotiated">Whether the station's EVB TLV asked for reflective relay (and we granted it).</param>
+/// <param name="Vsis">VSIs associated on the port.</param>
+public sealed record PortEvbInfo(string Hairpin, bool Negotiated, int Vsis);
 
 /// <summary>The per-port switches `link set` changes, named as `bridge link set` names them.</summary>
 public sealed record PortFlags(

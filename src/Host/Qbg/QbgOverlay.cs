@@ -41,11 +41,15 @@ public static class QbgOverlay
                 types.TryGetValue(association.Type, out VsiTypeConfig? type);
                 foreach (VsiFilterEntry entry in association.Filter)
                 {
-                    bindings.Add(new VsiBinding(association.VsiId, entry.Mac, entry.Vid));
                     vids.Add(entry.Vid);
-                    if (entry.Mac.IsZero || type is null)
+                    if (entry.Mac.IsZero)
                     {
-                        continue;   // a VID-only filter names no VM to bind a policy to: the VLAN is the policy
+                        continue;   // a VID-only filter names no MAC to admit or bind a policy to: it only brings its VLAN
+                    }
+                    bindings.Add(new VsiBinding(association.VsiId, entry.Mac, entry.Vid));
+                    if (type is null)
+                    {
+                        continue;
                     }
                     vmAcls.RemoveAll(binding => binding.Port == evb.Port && binding.Mac == entry.Mac && EffectiveVid(binding.Vid, port) == entry.Vid);
                     vmPolicers.RemoveAll(binding => binding.Port == evb.Port && binding.Mac == entry.Mac && EffectiveVid(binding.Vid, port) == entry.Vid);

@@ -1,39 +1,30 @@
 // The bridge's answer to a station asking for a VM: the VSI type (port profile) decides the VLAN and
 // the policy; the bridge refuses what it cannot apply whole. Checked before anything is published, so
 // an association is either applied entirely or refused with a status the station understands.
+using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Host.Configuration;
 
 namespace Hairpin.Host.Qbg;
 
-/// <summary>VDP's response error codes (802.1Qbg-2012 41.2.6), the low nibble of the status byte.</summary>
-public enum VsiRefusal
-{
-    InvalidFormat = 1,
-    InsufficientResources = 2,
-    UnableToContactManager = 3,
-    OtherFailure = 4,
-    InvalidVidGroupOrMac = 5,
-}
-
 /// <summary>An association request, in the host's terms: VIDs may be 0 ("bridge, assign one").</summary>
 public sealed record VsiRequestFacts(string Port, string VsiId, VsiTypeRef Type, string? Manager, IReadOnlyList<VsiFilterEntry> Filter);
 
-public abstract record VsiVerdict
+public abstract record TypeVerdict
 {
-    private VsiVerdict()
+    private TypeVerdict()
     {
     }
 
-    /// <summary>Accepted, with the filter as it will be applied (every VID settled).</summary>
-    public sealed record Accepted(IReadOnlyList<VsiFilterEntry> Filter) : VsiVerdict;
+    /// <summary>Accepted, with the filter as it will be applied: the request's entries in order, every VID settled.</summary>
+    public sealed record Accepted(IReadOnlyList<VsiFilterEntry> Filter) : TypeVerdict;
 
-    public sealed record Refused(VsiRefusal Code, string Reason) : VsiVerdict;
+    public sealed record Refused(VdpError Code, string Reason) : TypeVerdict;
 }
 
 public static class VsiTypePolicy
 {
     /// <param name="current">Every VSI associated on this bridge now (the request's own VSI included if it is a refresh or change).</param>
-    public static VsiVerdict Evaluate(VsiRequestFacts request, HostConfig config, IReadOnlyList<VsiAssociation> current)
+    public static TypeVerdict Evaluate(VsiRequestFacts request, HostConfig config, IReadOnlyList<VsiAssociation> current)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(config);
@@ -42,21 +33,21 @@ public static class VsiTypePolicy
         if (type is null)
         {
             bool otherVersion = config.VsiTypes.Any(t => t.Id == request.Type.Id);
-            return new VsiVerdict.Refused(VsiRefusal.OtherFailure,
+            return new TypeVerdict.Refused(VdpError.OtherFailure,
                 otherVersion ? $"VSI type {request.Type.Id} has no version {request.Type.Version} here" : $"no VSI type {request.Type.Id} is configured");
         }
         if (type.Managers.Count > 0 && (request.Manager is null || !type.Managers.Contains(request.Manager, StringComparer.Ordinal)))
         {
-            return new VsiVerdict.Refused(VsiRefusal.UnableToContactManager,
+            return new TypeVerdict.Refused(VdpError.VsiManagerUnreachable,
                 $"manager '{request.Manager}' may not associate VMs of {type.Describe()} (allowed: {string.Join(", ", type.Managers)})");
         }
         if (request.Filter.Count == 0)
         {
-            return new VsiVerdict.Refused(VsiRefusal.InvalidFormat, "the filter lists no (MAC, VID)");
+            return new TypeVerdict.Refused(VdpError.InvalidFormat, "the filter lists no (MAC, VID)");
         }
         if (type.MaxMacs > 0 && request.Filter.Count(entry => !entry.Mac.IsZero) > type.MaxMacs)
         {
-            return new VsiVerdict.Refused(VsiRefusal.InsufficientResources,
+            return new TypeVerdict.Refused(VdpError.InsufficientResources,
                 $"{request.Filter.Count} MACs listed, {type.Describe()} allows {type.MaxMacs}");
         }
         var settled = new List<VsiFilterEntry>(request.Filter.Count);
@@ -64,26 +55,23 @@ public static class VsiTypePolicy
         {
             if (entry.Vid != 0 && entry.Vid != type.Vlan)
             {
-                return new VsiVerdict.Refused(VsiRefusal.InvalidVidGroupOrMac, $"VID {entry.Vid} is not {type.Describe()}'s VLAN {type.Vlan}");
+                return new TypeVerdict.Refused(VdpError.InvalidFilter, $"VID {entry.Vid} is not {type.Describe()}'s VLAN {type.Vlan}");
             }
             var applied = entry with { Vid = type.Vlan };
             VsiAssociation? holder = current.FirstOrDefault(other => other.VsiId != request.VsiId && other.Filter.Contains(applied));
             if (holder is not null)
             {
                 string what = applied.Mac.IsZero ? $"VLAN {applied.Vid}" : $"MAC {applied.Mac} in VLAN {applied.Vid}";
-                return new VsiVerdict.Refused(VsiRefusal.InvalidVidGroupOrMac, $"{what} is already bound to VSI {holder.VsiId} on port {holder.Port}");
+                return new TypeVerdict.Refused(VdpError.InvalidFilter, $"{what} is already bound to VSI {holder.VsiId} on port {holder.Port}");
             }
-            if (!settled.Contains(applied))
-            {
-                settled.Add(applied);
-            }
+            settled.Add(applied);
         }
         EvbPortConfig? evb = config.Evb.FirstOrDefault(port => port.Port == request.Port);
         bool isNew = !current.Any(other => other.VsiId == request.VsiId && other.Port == request.Port);
         if (evb is not null && isNew && current.Count(other => other.Port == request.Port) >= evb.MaxVsis)
         {
-            return new VsiVerdict.Refused(VsiRefusal.InsufficientResources, $"port {request.Port} holds its limit of {evb.MaxVsis} VSIs");
+            return new TypeVerdict.Refused(VdpError.InsufficientResources, $"port {request.Port} holds its limit of {evb.MaxVsis} VSIs");
         }
-        return new VsiVerdict.Accepted(settled);
+        return new TypeVerdict.Accepted(settled);
     }
 }

@@ -11,6 +11,7 @@ using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qos;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
+using Hairpin.Host.Qbg;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Hairpin.Host.Transports;
@@ -26,7 +27,7 @@ public sealed partial class BridgeControl(
     Func<BridgeEngine, int, IReadOnlyList<string>, TraceResult> trace,
     Func<HostConfig, string, PreparedChange>? prepareSave = null,
     IServiceReload? services = null,
-    ILogger? log = null) : IBridgeControl
+    ILogger? log = null) : IBridgeControl, IQbgControl
 {
     /// <summary>How a reload was asked for, in its log lines.</summary>
     public const string SocketTrigger = "config reload";
@@ -44,9 +45,27 @@ public sealed partial class BridgeControl(
             throw new ManagementException($"port {port}: nothing changed: this bridge cannot write its config file back");
         }
         string file = runtime.Config.SourceFile;
+        EvbPortConfig? evb = runtime.Config.Evb.FirstOrDefault(e => e.Port == port);
+        HairpinMode? mode = changes.HairpinAuto == true ? HairpinMode.Auto : changes.Hairpin is bool pinned ? (pinned ? HairpinMode.On : HairpinMode.Off) : null;
+        if (changes.HairpinAuto == true && evb is null)
+        {
+            throw new ManagementException($"port {port}: hairpin auto follows the 802.1Qbg negotiation, and this port has no evb: (use on or off)");
+        }
+        if (evb is not null && mode is HairpinMode hairpinMode)
+        {
+            if (save)
+            {
+                throw new ManagementException($"port {port}: nothing changed: the hairpin mode of an evb: port is not saved by link set; edit 'hairpin:' in {file} (auto, true or false)");
+            }
+            runtime.ChangeHairpinMode(port, hairpinMode);
+            changes = changes with { Hairpin = null, HairpinAuto = null };
+        }
         try
         {
-            runtime.ChangePort(port, current => Apply(current, changes), save ? next => PrepareSave(next, port) : null);
+            if (!changes.IsEmpty)
+            {
+                runtime.ChangePort(port, current => Apply(current, changes), save ? next => PrepareSave(next, port) : null);
+            }
         }
         catch (InvalidBridgeConfigException error)
         {
@@ -231,7 +250,7 @@ public sealed partial class BridgeControl(
 
     private PortInfo Describe(BridgeEngine engine, int port)
     {
-        PortConfig config = runtime.Config.Bridge.Ports[port];
+        PortConfig config = engine.Config.Ports[port];   // as forwarding: the operator's settings with 802.1Qbg's overlay
         PortStatus status = engine.Status(port);
         LinkCounters link = runtime.Ports[port].Counters;
         PortOperState state = status.Probing ? PortOperState.Probing : status.IsErrorDisabled ? PortOperState.ErrorDisabled : config.State switch
@@ -251,7 +270,46 @@ public sealed partial class BridgeControl(
             config.Vlans.Untagged.ToString(),
             runtime.Config.Attachments[port].Attach.Describe(),
             new TrafficCounters(link.RxFrames, link.RxBytes),
-            new TrafficCounters(link.TxFrames, link.TxBytes));
+            new TrafficCounters(link.TxFrames, link.TxBytes),
+            EvbOf(port, config));
+    }
+
+    private PortEvbInfo? EvbOf(int port, PortConfig config)
+    {
+        EvbPortConfig? evb = runtime.Config.Evb.FirstOrDefault(e => e.Port == config.Name);
+        if (evb is null || runtime.Qbg.Port(port) is not { } control)
+        {
+            return null;
+        }
+        string mode = evb.Hairpin switch
+        {
+            HairpinMode.Auto => "auto",
+            HairpinMode.On => "on",
+            _ => "off",
+        };
+        return new PortEvbInfo(mode, control.ReflectiveRelay, config.Vsi.Bindings.Select(binding => binding.Vsi).Distinct().Count());
+    }
+
+    public async Task<IReadOnlyList<LldpNeighborInfo>> LldpNeighborsAsync(CancellationToken cancellationToken) =>
+        await runtime.OnForwardingThread(_ => runtime.Qbg.Neighbors(runtime.ControlTime)).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<VsiInfo>> ShowVsisAsync(CancellationToken cancellationToken) =>
+        await runtime.OnForwardingThread(engine => runtime.Qbg.Vsis(runtime.ControlTime, vsi => TrafficOf(engine, vsi))).ConfigureAwait(false);
+
+    /// <summary>A VSI's own counters (frames from the VM in, to it out; drops both ways, by reason).</summary>
+    private static VsiTrafficInfo TrafficOf(BridgeEngine engine, string vsi)
+    {
+        if (engine.VsiCounters(vsi)?.Snapshot() is not VsiCountersSnapshot counts)
+        {
+            return new VsiTrafficInfo(new TrafficCounters(0, 0), new TrafficCounters(0, 0), new Dictionary<string, long>());
+        }
+        var drops = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach ((DropReason reason, long frames) in counts.Dropped.Concat(counts.EgressDropped))
+        {
+            string name = DropReasons.Name(reason);
+            drops[name] = drops.GetValueOrDefault(name) + frames;
+        }
+        return new VsiTrafficInfo(new TrafficCounters(counts.RxFrames, counts.RxBytes), new TrafficCounters(counts.TxFrames, counts.TxBytes), drops);
     }
 
     private PortStats StatsOf(BridgeEngine engine, int port)

@@ -6,6 +6,7 @@ using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Host.Configuration;
+using Hairpin.Host.Qbg;
 using Hairpin.Host.Transports;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     private readonly Lock _configLock = new();
     private readonly ILogger _log;
     private HostConfig _config;
+    private QbgState _qbg = QbgState.None;
     private int _started;
 
     private BridgeRuntime(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider time)
@@ -33,13 +35,15 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         _config = config;
         _log = logs.CreateLogger("hairpin.bridge");
         var pool = new FramePool(8192);
-        Engine = new BridgeEngine(config.Bridge, pool, time, new BridgeEngineOptions { BridgeAddress = BridgeIdentity.AddressFor(config.SourceFile) });
+        Engine = new BridgeEngine(QbgOverlay.Apply(config, _qbg.NegotiatedRelay, _qbg.Associations), pool, time,
+            new BridgeEngineOptions { BridgeAddress = BridgeIdentity.AddressFor(config.SourceFile) });
         ILogger links = logs.CreateLogger("hairpin.link");
         PortQueues[] ports = [.. config.Attachments.Select(attachment =>
             new PortQueues(attachment.Port, SlotsPerQueue, SlotSize, _wake, new LinkEventLog(links, attachment.Port, attachment.Attach)))];
         Ports = ports;
         _work = new ForwardingThreadWork(_wake);
-        _loop = new ForwardingLoop(Engine, ports, _work, _wake, time, logs.CreateLogger("hairpin.forwarding"));
+        Qbg = new QbgPlane(config, Engine.BridgeAddress, () => Config, (port, frame) => ports[port].Send(frame), PublishQbg, logs.CreateLogger("hairpin.qbg"));
+        _loop = new ForwardingLoop(Engine, ports, _work, _wake, time, logs.CreateLogger("hairpin.forwarding"), Qbg);
         _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
         _transportTasks = new Task[_transports.Length];
         _thread = new Thread(() => _loop.Run(_stop.Token)) { IsBackground = true, Name = "hairpin-forwarding" };
@@ -53,6 +57,10 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     /// <summary>Reloads applied and refused, whichever way they were asked for.</summary>
     public ReloadCounters Reloads { get; } = new();
     public long ControlPlaneFrames => _loop.ControlPlaneFrames;
+    /// <summary>The 802.1Qbg bridge role of the `evb:` ports. Forwarding thread only (<see cref="OnForwardingThread"/>).</summary>
+    internal QbgPlane Qbg { get; }
+    /// <summary>The control plane's time: what every protocol timer is measured in.</summary>
+    internal TimeSpan ControlTime => _loop.Now;
 
     public static BridgeRuntime Start(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider? time = null)
     {
@@ -132,9 +140,57 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             {
                 throw new InvalidOperationException($"{next.SourceFile}: the ports or their attachments changed: restart the bridge to apply that (the running configuration is unchanged)");
             }
+            if (!current.Evb.Select(evb => evb with { Hairpin = HairpinMode.Auto }).SequenceEqual(next.Evb.Select(evb => evb with { Hairpin = HairpinMode.Auto })))
+            {
+                throw new InvalidOperationException($"{next.SourceFile}: the evb: ports or their settings changed: restart the bridge to apply that (the running configuration is unchanged)");
+            }
             PublishWith(current, next, prepare?.Invoke(current, next) ?? PreparedChange.None);
         }
+        // Associations made under the old types are asked again under the new ones (a type gone or changed).
+        _ = _work.Run(_ =>
+        {
+            Qbg.Revalidate(_loop.Now, () => Config);
+            return true;
+        });
         _wake.Set();
+    }
+
+    /// <summary>
+    /// Changes how an `evb:` port's hairpin is decided (`link set ... hairpin on|off|auto`), live and
+    /// kept until restart: pinned on or off, or following the negotiation.
+    /// </summary>
+    public void ChangeHairpinMode(string name, HairpinMode mode, Func<HostConfig, PreparedChange>? prepare = null)
+    {
+        lock (_configLock)
+        {
+            HostConfig current = Config;
+            int index = current.Evb.ToList().FindIndex(evb => evb.Port == name);
+            if (index < 0)
+            {
+                throw new ArgumentException($"port {name} has no evb: its hairpin is on or off", nameof(name));
+            }
+            EvbPortConfig[] evbPorts = [.. current.Evb];
+            evbPorts[index] = evbPorts[index] with { Hairpin = mode };
+            int port = current.Bridge.IndexOf(name);
+            PortConfig[] ports = [.. current.Bridge.Ports];
+            ports[port] = ports[port] with { Hairpin = mode == HairpinMode.On };
+            HostConfig next = current with { Evb = evbPorts, Bridge = current.Bridge with { Ports = ports } };
+            PublishWith(current, next, prepare?.Invoke(next) ?? PreparedChange.None);
+        }
+        _wake.Set();
+    }
+
+    /// <summary>
+    /// Forwarding thread (the control plane): publishes what negotiation and VDP decided, through the
+    /// overlay on the running configuration. Refused by the engine, the previous state stays and this throws.
+    /// </summary>
+    private void PublishQbg(QbgState state)
+    {
+        lock (_configLock)
+        {
+            Engine.Publish(QbgOverlay.Apply(Config, state.NegotiatedRelay, state.Associations));
+            _qbg = state;
+        }
     }
 
     /// <summary>Publishes <paramref name="next"/> and commits <paramref name="change"/> with it, or neither. Called under the config lock.</summary>
@@ -142,7 +198,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     {
         try
         {
-            Engine.Publish(next.Bridge);   // throws InvalidBridgeConfigException and changes nothing if invalid
+            Engine.Publish(QbgOverlay.Apply(next, _qbg.NegotiatedRelay, _qbg.Associations));   // throws InvalidBridgeConfigException and changes nothing if invalid
         }
         catch
         {
@@ -155,7 +211,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         }
         catch
         {
-            Engine.Publish(current.Bridge);   // it ran a moment ago: it publishes again
+            Engine.Publish(QbgOverlay.Apply(current, _qbg.NegotiatedRelay, _qbg.Associations));   // it ran a moment ago: it publishes again
             change.Abandon();
             throw;
         }

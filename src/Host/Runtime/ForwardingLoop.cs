@@ -7,6 +7,7 @@
 // it sleeps until a frame or request arrives or the next timer is due. Nothing here allocates per frame.
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
+using Hairpin.Host.Qbg;
 using Hairpin.Host.Transports;
 using Microsoft.Extensions.Logging;
 
@@ -31,12 +32,16 @@ internal sealed partial class ForwardingLoop
     private readonly LoopProbeTimer _probes;
     private readonly ILogger _log;
     private readonly ProtectionEventLog _events;
+    private readonly QbgPlane _qbg;
+    private readonly long _start;
     private readonly FrameBuffer[] _batch = new FrameBuffer[BatchSize];
     private long _nextSweep;
 
     public ForwardingLoop(BridgeEngine engine, PortQueues[] ports, ForwardingThreadWork work,
-        ManualResetEventSlim wake, TimeProvider time, ILogger log)
+        ManualResetEventSlim wake, TimeProvider time, ILogger log, QbgPlane? qbg = null)
     {
+        _qbg = qbg ?? QbgPlane.Without(ports.Length);
+        _start = time.GetTimestamp();
         _engine = engine;
         _pool = engine.Pool;
         _ports = ports;
@@ -48,8 +53,14 @@ internal sealed partial class ForwardingLoop
         _events = new ProtectionEventLog(log, [.. ports.Select(port => port.PortName)]);
     }
 
-    /// <summary>Frames the control plane received (LLDP, EVB, BPDUs on ports without guard); counted and released for now.</summary>
+    /// <summary>Frames the engine trapped for the control plane (LLDP, ECP, BPDUs on ports without guard), whoever took them.</summary>
     public long ControlPlaneFrames { get; private set; }
+
+    /// <summary>Frames trapped on ports without `evb:` (or not LLDP/ECP): counted and released.</summary>
+    public long ControlPlaneIgnored { get; private set; }
+
+    /// <summary>Time since the loop was made: the clock of the protocol machines.</summary>
+    public TimeSpan Now => _time.GetElapsedTime(_start);
 
     public void Run(CancellationToken cancellation)
     {
@@ -73,6 +84,8 @@ internal sealed partial class ForwardingLoop
             }
             while (gathered == BatchSize && !cancellation.IsCancellationRequested);
         }
+        _qbg.Shutdown();   // stations hear TTL 0 and drop relay at once, rather than in 120 s
+        Transmit();
         LogStopped();
     }
 
@@ -141,9 +154,18 @@ internal sealed partial class ForwardingLoop
 
     private void ReleaseControlPlane()
     {
+        TimeSpan now = Now;
         while (_engine.ControlPlane.TryDequeue(out FrameBuffer? frame))
         {
             ControlPlaneFrames++;
+            if (_qbg.Runs(frame.IngressPort))
+            {
+                _qbg.Receive(frame.IngressPort, frame.Span, now);
+            }
+            else
+            {
+                ControlPlaneIgnored++;
+            }
             _pool.Return(frame);
         }
     }
@@ -173,6 +195,7 @@ internal sealed partial class ForwardingLoop
         {
             _engine.EmitLoopProbes();
         }
+        _qbg.Tick(Now);
     }
 
     /// <summary>How long an idle loop may sleep: until the next FDB sweep or probe round, and never past a protection tick.</summary>
@@ -180,6 +203,11 @@ internal sealed partial class ForwardingLoop
     {
         long due = Math.Min(_nextSweep, _probes.Due);
         TimeSpan wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
+        TimeSpan control = _qbg.NextDeadline - Now;
+        if (control < wait)
+        {
+            wait = control;
+        }
         return wait < BacklogWait ? BacklogWait : wait > ProtectionTick ? ProtectionTick : wait;
     }
 

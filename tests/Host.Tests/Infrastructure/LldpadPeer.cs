@@ -35,9 +35,12 @@ public sealed class LldpadPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>lldpad as an EVB station on <paramref name="interfaceName"/>, asking for reflective relay.</summary>
-    public static Task<LldpadPeer> StartStationAsync(string ns, string interfaceName) =>
-        StartAsync(ns, interfaceName, "evbmode = \"station\"; evbrrreq = true;");
+    /// <summary>
+    /// lldpad as an EVB station on <paramref name="interfaceName"/>, asking for reflective relay;
+    /// <paramref name="keepAliveExponent"/> sets its RKA (lldpad's default 20 is a 10.5 s keep-alive).
+    /// </summary>
+    public static Task<LldpadPeer> StartStationAsync(string ns, string interfaceName, int keepAliveExponent = 20) =>
+        StartAsync(ns, interfaceName, $"evbmode = \"station\"; evbrrreq = true; vdprka = {keepAliveExponent};");
 
     /// <summary>lldpad as an EVB bridge on <paramref name="interfaceName"/>, offering reflective relay.</summary>
     public static Task<LldpadPeer> StartBridgeAsync(string ns, string interfaceName) =>
@@ -80,6 +83,14 @@ public sealed class LldpadPeer : IAsyncDisposable
         }
         return peer;
     }
+
+    /// <summary>`lldptool -T -i IF -g ncb -V evb -c SETTING` (e.g. evbrrreq=no): lldpad sends a fast LLDP with the change.</summary>
+    public async Task SetEvbAsync(string setting) =>
+        await NetLab.InAsync(Namespace, ["lldptool", "-T", "-i", Interface, "-g", "ncb", "-V", "evb", "-c", setting], check: false);
+
+    /// <summary>`lldptool -L -i IF -g ncb adminStatus=...`: disabled sends LLDP's shutdown PDU (TTL 0).</summary>
+    public async Task SetAdminStatusAsync(string status) =>
+        await NetLab.InAsync(Namespace, ["lldptool", "-L", "-i", Interface, "-g", "ncb", $"adminStatus={status}"], check: false);
 
     /// <summary>The neighbour's EVB TLV as lldptool prints it (e.g. `bridge:rrcap,rrctr(0x3)`), or the error.</summary>
     public async Task<string> NeighbourEvbAsync() =>
@@ -131,6 +142,11 @@ public sealed class LldpadPeer : IAsyncDisposable
 /// <summary>What vdptool printed for a request.</summary>
 public sealed record VdpAnswer(string Output)
 {
+    /// <summary>A De-Associate lldpad reported as answered without error.</summary>
+    public bool Deassociated => Output.Contains("Response from VDP", StringComparison.Ordinal)
+        && Output.Contains("mode = deassoc", StringComparison.Ordinal)
+        && !Output.Contains("Error returned by Bridge", StringComparison.Ordinal);
+
     /// <summary>lldpad reported the bridge's acceptance: a `Response from VDP` block in mode assoc/preassoc without an error line.</summary>
     public bool Accepted => Output.Contains("Response from VDP", StringComparison.Ordinal)
         && !Output.Contains("Error returned by Bridge", StringComparison.Ordinal)

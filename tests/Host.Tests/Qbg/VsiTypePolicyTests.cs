@@ -1,6 +1,7 @@
 // The bridge's verdict on an association: the type fills in or checks the VID and refuses, with the
 // status a station understands, what it cannot apply whole.
 using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Qbg;
 using Hairpin.Host.Tests.Configuration;
@@ -31,21 +32,21 @@ public sealed class VsiTypePolicyTests
     [Fact]
     public void VidZeroIsFilledInWithTheTypesVlan()
     {
-        var accepted = Assert.IsType<VsiVerdict.Accepted>(VsiTypePolicy.Evaluate(Request("a", 0), Config, []));
+        var accepted = Assert.IsType<TypeVerdict.Accepted>(VsiTypePolicy.Evaluate(Request("a", 0), Config, []));
 
         Assert.Equal([new VsiFilterEntry(Vm, 10)], accepted.Filter);
     }
 
     [Fact]
     public void TheTypesOwnVidIsAccepted() =>
-        Assert.IsType<VsiVerdict.Accepted>(VsiTypePolicy.Evaluate(Request("a", 10), Config, []));
+        Assert.IsType<TypeVerdict.Accepted>(VsiTypePolicy.Evaluate(Request("a", 10), Config, []));
 
     [Theory]
-    [InlineData(99, 1, VsiRefusal.OtherFailure, "no VSI type 99")]
-    [InlineData(42, 7, VsiRefusal.OtherFailure, "has no version 7")]
-    public void UnknownTypesAndVersionsAreRefused(int type, int version, VsiRefusal code, string reason)
+    [InlineData(99, 1, VdpError.OtherFailure, "no VSI type 99")]
+    [InlineData(42, 7, VdpError.OtherFailure, "has no version 7")]
+    public void UnknownTypesAndVersionsAreRefused(int type, int version, VdpError code, string reason)
     {
-        var refused = Assert.IsType<VsiVerdict.Refused>(VsiTypePolicy.Evaluate(Request("a", 0, type: type, version: version), Config, []));
+        var refused = Assert.IsType<TypeVerdict.Refused>(VsiTypePolicy.Evaluate(Request("a", 0, type: type, version: version), Config, []));
 
         Assert.Equal(code, refused.Code);
         Assert.Contains(reason, refused.Reason, StringComparison.Ordinal);
@@ -54,34 +55,34 @@ public sealed class VsiTypePolicyTests
     [Fact]
     public void AVidThatIsNotTheTypesIsRefused()
     {
-        var refused = Assert.IsType<VsiVerdict.Refused>(VsiTypePolicy.Evaluate(Request("a", 11), Config, []));
+        var refused = Assert.IsType<TypeVerdict.Refused>(VsiTypePolicy.Evaluate(Request("a", 11), Config, []));
 
-        Assert.Equal(VsiRefusal.InvalidVidGroupOrMac, refused.Code);
+        Assert.Equal(VdpError.InvalidFilter, refused.Code);
         Assert.Contains("VID 11 is not type 42 version 1's VLAN 10", refused.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public void AMacBoundToAnotherVsiIsRefusedOnAnyPort()
     {
-        var refused = Assert.IsType<VsiVerdict.Refused>(VsiTypePolicy.Evaluate(Request("b", 0, port: "hv1"), Config, [Associated("a", Vm, 10, port: "hv2")]));
+        var refused = Assert.IsType<TypeVerdict.Refused>(VsiTypePolicy.Evaluate(Request("b", 0, port: "hv1"), Config, [Associated("a", Vm, 10, port: "hv2")]));
 
-        Assert.Equal(VsiRefusal.InvalidVidGroupOrMac, refused.Code);
+        Assert.Equal(VdpError.InvalidFilter, refused.Code);
         Assert.Contains("already bound to VSI a on port hv2", refused.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public void AKeepAliveOfTheSameVsiIsNotAConflictWithItself() =>
-        Assert.IsType<VsiVerdict.Accepted>(VsiTypePolicy.Evaluate(Request("a", 10), Config, [Associated("a", Vm, 10)]));
+        Assert.IsType<TypeVerdict.Accepted>(VsiTypePolicy.Evaluate(Request("a", 10), Config, [Associated("a", Vm, 10)]));
 
     [Fact]
     public void MoreVsisThanThePortsLimitAreRefusedAsInsufficientResources()
     {
         VsiAssociation[] full = [Associated("a", Vm, 10), Associated("b", OtherVm, 10)];
 
-        var refused = Assert.IsType<VsiVerdict.Refused>(VsiTypePolicy.Evaluate(Request("c", 0, MacAddress.Parse("52:54:00:8e:aa:13")), Config, full));
+        var refused = Assert.IsType<TypeVerdict.Refused>(VsiTypePolicy.Evaluate(Request("c", 0, MacAddress.Parse("52:54:00:8e:aa:13")), Config, full));
 
-        Assert.Equal(VsiRefusal.InsufficientResources, refused.Code);
-        Assert.IsType<VsiVerdict.Accepted>(VsiTypePolicy.Evaluate(Request("a", 10), Config, full));   // a refresh still fits
+        Assert.Equal(VdpError.InsufficientResources, refused.Code);
+        Assert.IsType<TypeVerdict.Accepted>(VsiTypePolicy.Evaluate(Request("a", 10), Config, full));   // a refresh still fits
     }
 
     [Fact]
@@ -89,18 +90,18 @@ public sealed class VsiTypePolicyTests
     {
         var request = new VsiRequestFacts("hv1", "a", new VsiTypeRef(42, 1), null, [new VsiFilterEntry(Vm, 0), new VsiFilterEntry(OtherVm, 0)]);
 
-        var refused = Assert.IsType<VsiVerdict.Refused>(VsiTypePolicy.Evaluate(request, Config, []));
+        var refused = Assert.IsType<TypeVerdict.Refused>(VsiTypePolicy.Evaluate(request, Config, []));
 
-        Assert.Equal(VsiRefusal.InsufficientResources, refused.Code);
+        Assert.Equal(VdpError.InsufficientResources, refused.Code);
     }
 
     [Fact]
     public void AManagerNotListedByTheTypeIsRefused()
     {
-        Assert.IsType<VsiVerdict.Accepted>(VsiTypePolicy.Evaluate(Request("a", 0, type: 43, manager: "mgr1"), Config, []));
+        Assert.IsType<TypeVerdict.Accepted>(VsiTypePolicy.Evaluate(Request("a", 0, type: 43, manager: "mgr1"), Config, []));
 
-        var refused = Assert.IsType<VsiVerdict.Refused>(VsiTypePolicy.Evaluate(Request("a", 0, type: 43, manager: "rogue"), Config, []));
+        var refused = Assert.IsType<TypeVerdict.Refused>(VsiTypePolicy.Evaluate(Request("a", 0, type: 43, manager: "rogue"), Config, []));
 
-        Assert.Equal(VsiRefusal.UnableToContactManager, refused.Code);
+        Assert.Equal(VdpError.VsiManagerUnreachable, refused.Code);
     }
 }
