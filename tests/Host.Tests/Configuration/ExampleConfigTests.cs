@@ -82,4 +82,15 @@ public sealed class ExampleConfigTests
 
     [Fact]
     public void TheExampleHasNoRuleThatCanNeverMatch() => Assert.Empty(Example.Warnings);
+
+    [Fact]
+    public void TheQbgExampleLoadsTwoEvbPortsAndItsPortProfiles()
+    {
+        HostConfig qbg = HostConfigLoader.Load(ConfigFile.Example("qbg-bridge.yaml"));
+
+        Assert.Equal(["hv1", "hv2"], qbg.Evb.Select(evb => evb.Port));
+        Assert.All(qbg.Evb, evb => Assert.Equal(HairpinMode.Auto, evb.Hairpin));
+        Assert.Equal([(42, 10, "web-tier"), (43, 20, null)], qbg.VsiTypes.Select(type => (type.Id, type.Vlan, type.Acl)));
+        Assert.Empty(qbg.Warnings);
+    }
 }
