@@ -115,7 +115,7 @@ public sealed record BridgeConfig
         {
             foreach (VsiBinding binding in port.Vsi.Bindings)
             {
-                count++;
+                count += binding.IsVlanWide ? 0 : 1;   // a VLAN-wide binding pins no MAC
                 vsis.Add(binding.Vsi);
                 if (owners.TryGetValue((binding.Mac.Value, binding.Vid), out string? owner) && owner != port.Name)
                 {

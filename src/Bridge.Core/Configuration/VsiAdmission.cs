@@ -8,7 +8,11 @@ namespace Hairpin.Bridge.Core.Configuration;
 
 /// <summary>One (MAC, VID) of a VSI's filter, bound to the VSI whose counters its frames feed.</summary>
 /// <param name="Vsi">The VSIID as text (e.g. a UUID): the key of the VSI's counters.</param>
-public readonly record struct VsiBinding(string Vsi, MacAddress Mac, int Vid);
+/// <param name="Mac">The VM's MAC; <see cref="MacAddress.Zero"/> for a VID-only filter, which admits any MAC in <paramref name="Vid"/> (and pins none).</param>
+public readonly record struct VsiBinding(string Vsi, MacAddress Mac, int Vid)
+{
+    public bool IsVlanWide => Mac.IsZero;
+}
 
 public sealed record VsiAdmission
 {
@@ -23,7 +27,7 @@ public sealed record VsiAdmission
         var seen = new HashSet<(ulong, int)>();
         foreach (VsiBinding binding in Bindings)
         {
-            if (binding.Mac.IsGroup || binding.Mac.IsZero)
+            if (binding.Mac.IsGroup)
             {
                 yield return $"vsi {binding.Vsi}: MAC {binding.Mac} is not a unicast address";
             }

@@ -19,7 +19,9 @@ public sealed partial class BridgeEngine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool AdmitVsiSource(FrameBuffer frame, PortCounters counters, int port, int vid, MacAddress source, ForwardingPlan plan)
     {
-        if (plan.VsiBindings[port]?.TryGetValue(VidMacKey.Of(vid, source), out int vsi) == true)
+        Dictionary<ulong, int>? bindings = plan.VsiBindings[port];
+        // A VSI whose filter names a VID only (802.1Qbg filter formats 1 and 3) admits any MAC in it.
+        if (bindings is not null && (bindings.TryGetValue(VidMacKey.Of(vid, source), out int vsi) || bindings.TryGetValue(VidMacKey.Of(vid, MacAddress.Zero), out vsi)))
         {
             frame.SourceVsi = (short)vsi;
             plan.VsiCounters[vsi].CountRx(frame.Length);

@@ -57,7 +57,7 @@ public sealed partial class BridgeEngine
     {
         for (int port = 0; previous is not null && port < previous.PortCount; port++)
         {
-            foreach (VsiBinding gone in previous.Config.Ports[port].Vsi.Bindings)
+            foreach (VsiBinding gone in previous.Config.Ports[port].Vsi.Bindings.Where(binding => !binding.IsVlanWide))
             {
                 bool stays = port < next.PortCount && next.VsiBindings[port]?.ContainsKey(VidMacKey.Of(gone.Vid, gone.Mac)) == true;
                 if (!stays && _fdb.Lookup(gone.Vid, gone.Mac) == port && _fdb.KindOf(gone.Vid, gone.Mac) == FdbEntryKind.Static)
@@ -71,6 +71,10 @@ public sealed partial class BridgeEngine
         {
             foreach (VsiBinding binding in next.Config.Ports[port].Vsi.Bindings)
             {
+                if (binding.IsVlanWide)
+                {
+                    continue;   // no MAC to pin: its VMs are learned as usual
+                }
                 if (_fdb.Lookup(binding.Vid, binding.Mac) != port || _fdb.KindOf(binding.Vid, binding.Mac) != FdbEntryKind.Static)
                 {
                     // Replaces a learned entry (the VM sent before it was associated, here or elsewhere).

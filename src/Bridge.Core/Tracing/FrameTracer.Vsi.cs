@@ -13,9 +13,15 @@ internal sealed partial class FrameTracer
     {
         int port = _frame.IngressPort;
         string sender = $"{_frame.Source} in VLAN {_frame.Vid}";
-        if (_plan.VsiBindings[port]?.TryGetValue(VidMacKey.Of(_frame.Vid, _frame.Source), out int vsi) == true)
+        Dictionary<ulong, int>? bindings = _plan.VsiBindings[port];
+        if (bindings?.TryGetValue(VidMacKey.Of(_frame.Vid, _frame.Source), out int vsi) == true)
         {
             _record.Stage("vsi", $"{sender} is VSI {_plan.VsiNames[vsi]}, associated on {Name(port)}");
+            return null;
+        }
+        if (bindings?.TryGetValue(VidMacKey.Of(_frame.Vid, Headers.MacAddress.Zero), out vsi) == true)
+        {
+            _record.Stage("vsi", $"{sender} is in VLAN {_frame.Vid}, which VSI {_plan.VsiNames[vsi]} associated whole (a VID-only filter) on {Name(port)}");
             return null;
         }
         if (!ingress.VsiEnforced)

@@ -42,12 +42,8 @@ public static class QbgOverlay
                 foreach (VsiFilterEntry entry in association.Filter)
                 {
                     vids.Add(entry.Vid);
-                    if (entry.Mac.IsZero)
-                    {
-                        continue;   // a VID-only filter names no MAC to admit or bind a policy to: it only brings its VLAN
-                    }
-                    bindings.Add(new VsiBinding(association.VsiId, entry.Mac, entry.Vid));
-                    if (type is null)
+                    bindings.Add(new VsiBinding(association.VsiId, entry.Mac, entry.Vid));   // a zero MAC (VID-only filter) admits the whole VLAN
+                    if (entry.Mac.IsZero || type is null)
                     {
                         continue;
                     }

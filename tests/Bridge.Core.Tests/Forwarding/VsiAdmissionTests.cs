@@ -364,4 +364,17 @@ public sealed class VsiAdmissionTests
             }
         }
     }
+
+    [Fact]
+    public void AVidOnlyFilterAdmitsAnyMacInItsVlanAndPinsNone()
+    {
+        var harness = new BridgeHarness(Config(new VsiBinding("vlan-wide", MacAddress.Zero, 10)));
+
+        harness.Send([(EvbPort, Frame(VmA, Remote, 10)), (EvbPort, Frame(Stranger, Remote, 10)), (EvbPort, Frame(VmA, Remote, 20))]);
+
+        Assert.Equal(2, harness.DrainEgress().Count);
+        Assert.Equal(1, harness.Engine.Counters(EvbPort).DroppedFor(DropReason.VsiNotAssociated));
+        Assert.Equal(2, harness.Engine.VsiCounters("vlan-wide")!.RxFrames);
+        Assert.All(harness.Engine.Fdb.Snapshot(), entry => Assert.Equal(FdbEntryKind.Learned, entry.Kind));   // its VMs are learned, not pinned
+    }
 }

@@ -81,4 +81,17 @@ public sealed class QbgOverlayTests
 
         Assert.Same(plain.Bridge, QbgOverlay.Apply(plain, new HashSet<string>(), []));
     }
+
+    [Fact]
+    public void AVidOnlyFilterAdmitsItsWholeVlanWithoutBindingAPolicyToAMac()
+    {
+        var vlanWide = new VsiAssociation("hv1", "vid-only", new VsiTypeRef(42, 1), [new VsiFilterEntry(MacAddress.Zero, 10)]);
+
+        BridgeConfig bridge = QbgOverlay.Apply(Config, new HashSet<string>(), [vlanWide]);
+
+        VsiBinding binding = Assert.Single(bridge.Ports[0].Vsi.Bindings);
+        Assert.True(binding.IsVlanWide);
+        Assert.True(bridge.Ports[0].Vlans.Members.Contains(10));
+        Assert.Empty(bridge.VmAcls);
+    }
 }
