@@ -240,8 +240,8 @@ internal sealed partial class QbgPlane
         {
             Log(_names[port], decision);
         }
+        PublishIfChanged(force: _decisions.Count > 0);   // before the answer leaves: the VM's first frame meets its policy
         Send(port);
-        PublishIfChanged(force: _decisions.Count > 0);
     }
 
     private void Send(int port)
