@@ -4,6 +4,7 @@
 // sent and puts in what the station has due.
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qbg;
+using Hairpin.Bridge.Core.Qbg.Ecp;
 using Hairpin.Bridge.Core.Qbg.Lldp;
 using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Host.Transports;
@@ -43,6 +44,12 @@ internal sealed class EvbTestStation
     /// <summary>True: the station sends nothing at all and ignores what it hears, as one powered off.</summary>
     public bool Silent { get; set; }
 
+    /// <summary>How many of the bridge's next ECP acknowledgements are lost on the way, as on a lossy wire.</summary>
+    public int LoseEcpAcks { get; set; }
+
+    /// <summary>How many of the bridge's next ECP requests (its VDP answers) are lost on the way.</summary>
+    public int LoseEcpRequests { get; set; }
+
     /// <summary>Takes what the bridge sent and sends what is due now; the number of frames moved either way.</summary>
     public int Pump()
     {
@@ -58,7 +65,7 @@ internal sealed class EvbTestStation
             {
                 DataFrames.Add(copy);
             }
-            else if (!Silent)
+            else if (!Silent && !Lost(copy))
             {
                 _delivered.Clear();
                 Link.Receive(copy, now, _transmit, _delivered);
@@ -89,6 +96,27 @@ internal sealed class EvbTestStation
         }
         _transmit.Clear();
         return moved;
+    }
+
+    private bool Lost(byte[] frame)
+    {
+        ControlFrame.TryRead(frame, out _, out ushort etherType, out ReadOnlySpan<byte> payload);
+        var ecp = new EcpReader(payload);
+        if (etherType != EtherTypes.Ecp || !ecp.IsValid)
+        {
+            return false;
+        }
+        if (ecp.Header.Operation == EcpOperation.Ack && LoseEcpAcks > 0)
+        {
+            LoseEcpAcks--;
+            return true;
+        }
+        if (ecp.Header.Operation == EcpOperation.Request && LoseEcpRequests > 0)
+        {
+            LoseEcpRequests--;
+            return true;
+        }
+        return false;
     }
 
     /// <summary>A frame from a VM behind the station, into the bridge's port.</summary>

@@ -14,7 +14,7 @@ public sealed class ProtocolTests
             new LinkSetArgs("vm1", new PortFlagChanges { Hairpin = true, McastFlood = false, State = PortAdminState.Blocking }, Save: true));
 
         Assert.Equal(
-            """{"version":1,"command":"link.set","args":{"port":"vm1","changes":{"hairpin":true,"isolated":null,"learning":null,"flood":null,"mcastFlood":false,"bcastFlood":null,"bpduGuard":null,"state":"blocking"},"save":true}}""",
+            """{"version":1,"command":"link.set","args":{"port":"vm1","changes":{"hairpin":true,"hairpinAuto":null,"isolated":null,"learning":null,"flood":null,"mcastFlood":false,"bcastFlood":null,"bpduGuard":null,"state":"blocking"},"save":true}}""",
             JsonSerializer.Serialize(request, ManagementJson.Wire));
     }
 

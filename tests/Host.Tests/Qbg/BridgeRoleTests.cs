@@ -4,8 +4,12 @@
 // ageing undo what an association or a negotiation did, and the CLI's tables show it.
 using System.Text.Json;
 using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Qbg;
 using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Host.Configuration;
+using Hairpin.Host.Management;
+using Hairpin.Host.Metrics;
 using Hairpin.Host.Tests.Infrastructure;
 using Hairpin.Host.Tests.Management;
 using Microsoft.Extensions.Logging;
@@ -226,6 +230,67 @@ public sealed class BridgeRoleTests
             "VSI                                   FORMAT  TYPE  MANAGER  FILTER                PORT  STATE       AGE  KEEPALIVE  IN-FRAMES  IN-BYTES  OUT-FRAMES  OUT-BYTES  DROPS",
             "a1412857-60f7-4ce1-e95a-2164943f53aa  uuid    42/1  mgr1     52:54:00:8e:aa:11@10  hv1   associated  15s  4s ago             2       128           1         64  acl-denied=1",
         ], Lines(lab.Cli("vsi", "show", "dev", "hv1").Output));
+    }
+
+    [Fact]
+    public async Task StatsAndMetricsCountAnEvbPortsLldpEcpAndVdpExchanges()
+    {
+        await using QbgBridgeLab lab = await QbgBridgeLab.StartAsync();
+        using var metrics = new BridgeMetrics(lab.Runtime);
+        await lab.AssociateVmAsync();   // at 1 s: accepted
+        var unknown = VsiId.ParseUuid("a1412857-60f7-4ce1-e95a-2164943f53ac");
+        lab.Station.Vdp.Associate(new VsiRequestSpec(VdpManagerId.FromText("mgr1"), 99, 1, unknown, MacAddress.Parse("52:54:00:8e:aa:13")));
+        await lab.SettleAsync();   // refused: no type 99
+        lab.Station.Vdp.Deassociate(unknown);   // refused, so forgotten at once: no retries later
+        lab.Station.Link.Send([0xFF]);   // a VDPDU cut short: malformed, dropped unanswered
+        lab.Station.Send(ControlFrame.Build(EvbTestStation.Address, EtherTypes.Ecp, [0x20, 0x00, 0x00, 0x01]));   // ECP version 2
+        lab.Station.Send(ControlFrame.Build(EvbTestStation.Address, EtherTypes.Lldp, [0x00, 0x00]));   // End first: no chassis ID
+        await lab.SettleAsync();
+        lab.Station.LoseEcpAcks = 1;       // the keep-alive at 12 s is acknowledged and answered, but both are lost:
+        lab.Station.LoseEcpRequests = 1;   // the station resends its request (a duplicate) and the bridge its answer
+        await lab.AdvanceAsync(TimeSpan.FromSeconds(15));
+
+        BridgeStats stats = await lab.Control.StatsAsync(CancellationToken.None);
+
+        // LLDP: the bridge sent at 0 s and fast from 1 to 5 s; the station at 0 s, fast from 1 to 4 s, and the bad one.
+        // ECP: requests in for the association, the refusal, the malformed VDPDU, the keep-alive and its resend.
+        Assert.Equal(new QbgPortStats(
+            new LldpStats(Tx: 6, Rx: 6, Discarded: 1, UnknownTlvs: 0, AgeOuts: 0),
+            new EcpStats(TxRequests: 3, TxAcks: 5, Retransmissions: 1, GivenUp: 0, RxRequests: 5, RxAcks: 3, Duplicates: 1, UnexpectedAcks: 0,
+                Malformed: 1, UnknownSubtype: 0, QueueOverflows: 0),
+            new VdpStats(Received: 4, Accepted: 1, KeepAlives: 1, Refused: 1, Deassociated: 0, Expired: 0, Malformed: 1, MissingManagerId: 0,
+                AnswersIgnored: 0, Associated: 1)), stats.Ports[0].Qbg);
+        Assert.Null(stats.Ports[1].Qbg);
+        using (JsonDocument json = JsonDocument.Parse(lab.Cli("--json", "stats").Output))
+        {
+            JsonElement ports = json.RootElement.GetProperty("ports");
+            Assert.Equal(1, ports[0].GetProperty("qbg").GetProperty("ecp").GetProperty("retransmissions").GetInt64());
+            Assert.Equal(1, ports[0].GetProperty("qbg").GetProperty("vdp").GetProperty("associated").GetInt32());
+            Assert.Equal(JsonValueKind.Null, ports[1].GetProperty("qbg").ValueKind);
+        }
+        Assert.Equal(
+        [
+            "PORT  LLDP-TX  LLDP-RX  LLDP-DISCARDED  LLDP-UNKNOWN-TLVS  LLDP-AGEOUTS",
+            "hv1         6        6               1                  0             0",
+            "",
+            "PORT  ECP-TX-REQS  ECP-TX-ACKS  ECP-RETRANSMITS  ECP-GIVEN-UP  ECP-RX-REQS  ECP-RX-ACKS  ECP-DUPLICATES  ECP-MALFORMED",
+            "hv1             3            5                1             0            5            3               1              1",
+            "",
+            "PORT  VDP-RX  VDP-ACCEPTED  VDP-KEEP-ALIVES  VDP-REFUSED  VDP-DEASSOCIATED  VDP-EXPIRED  VDP-DROPPED  VSIS",
+            "hv1        4             1                1            1                 0            0            1     1",
+        ], Lines(lab.Cli("stats", "dev", "hv1").Output).SkipWhile(line => !line.StartsWith("PORT  LLDP-TX", StringComparison.Ordinal)));
+        string text = PrometheusText.Collect(BridgeMetrics.MeterName);
+        Assert.Contains("hairpin_qbg_lldp_frames_total{port=\"hv1\",direction=\"tx\"} 6", text, StringComparison.Ordinal);
+        Assert.Contains("hairpin_qbg_lldp_discarded_total{port=\"hv1\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("hairpin_qbg_ecp_frames_total{port=\"hv1\",direction=\"rx\",operation=\"request\"} 5", text, StringComparison.Ordinal);
+        Assert.Contains("hairpin_qbg_ecp_retransmissions_total{port=\"hv1\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("hairpin_qbg_ecp_duplicates_total{port=\"hv1\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("hairpin_qbg_vdp_requests_total{port=\"hv1\",result=\"keep-alive\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("hairpin_qbg_vdp_requests_total{port=\"hv1\",result=\"refused\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("hairpin_qbg_vdp_dropped_total{port=\"hv1\",reason=\"malformed\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE hairpin_qbg_vsis gauge", text, StringComparison.Ordinal);
+        Assert.Contains("hairpin_qbg_vsis{port=\"hv1\"} 1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("port=\"hv2\",direction=\"tx\"", text, StringComparison.Ordinal);
     }
 
     /// <summary>hv1's HAIRPIN column of `link show`.</summary>
