@@ -1,11 +1,12 @@
 // The appliance's 802.1Qbg bridge role through the real runtime, management socket and CLI, with a
 // station built from Bridge.Core's pure pieces on a manual clock (QbgBridgeLab): reloads re-ask every
 // VSI under the new types, `link set` pins or frees an evb: port's hairpin, keep-alive expiry and LLDP
-// ageing undo what an association or a negotiation did, and the CLI's tables show it.
+// ageing undo what an association or a negotiation did, and the CLI's tables, stats and metrics show it.
 using System.Text.Json;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qbg;
+using Hairpin.Bridge.Core.Qbg.Lldp;
 using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
@@ -78,7 +79,7 @@ public sealed class BridgeRoleTests
         Assert.Equal(("off (pinned, station asks on)", false), (HairpinShown(lab), lab.Hv1.Hairpin));
         Assert.Equal(0, lab.Cli("link", "set", "dev", "hv1", "hairpin", "on").Exit);
         Assert.Equal(("on (pinned, station asks on)", true), (HairpinShown(lab), lab.Hv1.Hairpin));
-        lab.Station.Link.Lldp.ReconfigureEvb(new Bridge.Core.Qbg.Lldp.EvbSettings { ReflectiveRelay = false });
+        lab.Station.Link.Lldp.ReconfigureEvb(new EvbSettings { ReflectiveRelay = false });   // RRREQ off
         await lab.AdvanceAsync(TimeSpan.FromSeconds(2));
         Assert.Equal(("on (pinned, station asks off)", true), (HairpinShown(lab), lab.Hv1.Hairpin));
         Assert.Equal(0, lab.Cli("link", "set", "dev", "hv1", "hairpin", "auto").Exit);
