@@ -1,10 +1,12 @@
-// `stats` as up to five aligned tables separated by blank lines: traffic per port, drops per port and
-// reason, link downs of ports that lost their peer, protection events per port and cause, queues
-// with tail drops, policers by color, config reloads. Rows that are all zero are left out where they
-// name nothing the operator configured (drop reasons, link downs, protection events, queue classes,
-// reload counts), and then empty tables: an idle bridge's 8 classes per port would otherwise fill the
-// screen. Per port, RX-FRAMES = FORWARDED + TRAPPED + IN-DROPS once nothing is in flight, and
-// TX-FRAMES + OUT-DROPS are the copies the bridge meant to send out of it (specs/transports.md).
+// `stats` as aligned tables separated by blank lines: traffic per port, drops per port and reason,
+// link downs of ports that lost their peer, protection events per port and cause, queues with tail
+// drops, the 802.1Qbg control plane of each `evb:` port (LLDP, ECP, VDP), policers by color, config
+// reloads. Rows that are all zero are left out where they name nothing the operator configured (drop
+// reasons, link downs, protection events, queue classes, reload counts), and then empty tables: an
+// idle bridge's 8 classes per port would otherwise fill the screen. An `evb:` port keeps its 802.1Qbg
+// rows when idle: zeros there say the station is silent. Per port, RX-FRAMES = FORWARDED + TRAPPED +
+// IN-DROPS once nothing is in flight, and TX-FRAMES + OUT-DROPS are the copies the bridge meant to
+// send out of it (specs/transports.md).
 using Hairpin.Host.Demo;
 using Hairpin.Host.Management;
 
@@ -23,6 +25,14 @@ internal static class StatsPrinter
     private static readonly int[] ProtectionNumbers = [3];
     private static readonly string[] QueueHeader = ["PORT", "CLASS", "TAIL-DROPS", "QUEUED-FRAMES", "QUEUED-BYTES"];
     private static readonly int[] QueueNumbers = [1, 2, 3, 4];
+    private static readonly string[] LldpHeader = ["PORT", "LLDP-TX", "LLDP-RX", "LLDP-DISCARDED", "LLDP-UNKNOWN-TLVS", "LLDP-AGEOUTS"];
+    private static readonly int[] LldpNumbers = [1, 2, 3, 4, 5];
+    private static readonly string[] EcpHeader =
+        ["PORT", "ECP-TX-REQS", "ECP-TX-ACKS", "ECP-RETRANSMITS", "ECP-GIVEN-UP", "ECP-RX-REQS", "ECP-RX-ACKS", "ECP-DUPLICATES", "ECP-MALFORMED"];
+    private static readonly int[] EcpNumbers = [1, 2, 3, 4, 5, 6, 7, 8];
+    private static readonly string[] VdpHeader =
+        ["PORT", "VDP-RX", "VDP-ACCEPTED", "VDP-KEEP-ALIVES", "VDP-REFUSED", "VDP-DEASSOCIATED", "VDP-EXPIRED", "VDP-DROPPED", "VSIS"];
+    private static readonly int[] VdpNumbers = [1, 2, 3, 4, 5, 6, 7, 8];
     private static readonly string[] PolicerHeader =
         ["POLICER", "GREEN-FRAMES", "GREEN-BYTES", "YELLOW-FRAMES", "YELLOW-BYTES", "RED-FRAMES", "RED-BYTES"];
     private static readonly int[] PolicerNumbers = [1, 2, 3, 4, 5, 6];
@@ -36,6 +46,9 @@ internal static class StatsPrinter
         List<string[]> links = [LinkHeader];
         List<string[]> protection = [ProtectionHeader];
         List<string[]> queues = [QueueHeader];
+        List<string[]> lldp = [LldpHeader];
+        List<string[]> ecp = [EcpHeader];
+        List<string[]> vdp = [VdpHeader];
         foreach (PortStats port in stats.Ports)
         {
             traffic.Add(
@@ -54,6 +67,20 @@ internal static class StatsPrinter
             {
                 port.Name, N(queue.TrafficClass), N(queue.TailDrops), N(queue.QueuedFrames), N(queue.QueuedBytes),
             }));
+            if (port.Qbg is { } qbg)
+            {
+                lldp.Add([port.Name, N(qbg.Lldp.Tx), N(qbg.Lldp.Rx), N(qbg.Lldp.Discarded), N(qbg.Lldp.UnknownTlvs), N(qbg.Lldp.AgeOuts)]);
+                ecp.Add(
+                [
+                    port.Name, N(qbg.Ecp.TxRequests), N(qbg.Ecp.TxAcks), N(qbg.Ecp.Retransmissions), N(qbg.Ecp.GivenUp),
+                    N(qbg.Ecp.RxRequests), N(qbg.Ecp.RxAcks), N(qbg.Ecp.Duplicates), N(qbg.Ecp.Malformed),
+                ]);
+                vdp.Add(
+                [
+                    port.Name, N(qbg.Vdp.Received), N(qbg.Vdp.Accepted), N(qbg.Vdp.KeepAlives), N(qbg.Vdp.Refused),
+                    N(qbg.Vdp.Deassociated), N(qbg.Vdp.Expired), N(qbg.Vdp.Malformed + qbg.Vdp.MissingManagerId), N(qbg.Vdp.Associated),
+                ]);
+            }
         }
         List<string[]> policers = [PolicerHeader];
         policers.AddRange(stats.Policers.Select(policer => new[]
@@ -74,6 +101,9 @@ internal static class StatsPrinter
         Append(lines, links, LinkNumbers);
         Append(lines, protection, ProtectionNumbers);
         Append(lines, queues, QueueNumbers);
+        Append(lines, lldp, LldpNumbers);
+        Append(lines, ecp, EcpNumbers);
+        Append(lines, vdp, VdpNumbers);
         Append(lines, policers, PolicerNumbers);
         Append(lines, reloads, ReloadNumbers);
         return lines;

@@ -24,6 +24,7 @@ public sealed record ReloadStats(long Applied, long Refused);
 /// <param name="Queued">Frames the bridge queued to send out of the port (they left, or are a tx-* drop, or wait).</param>
 /// <param name="Link">How often the port's peer came and went.</param>
 /// <param name="Protection">Protection events on this port by event and cause (error-disabled, recovered, mac-move-damped); zero counts left out.</param>
+/// <param name="Qbg">On an `evb:` port, its 802.1Qbg control plane's counters (LLDP, ECP, VDP); else null.</param>
 public sealed record PortStats(
     string Name,
     TrafficCounters Rx,
@@ -36,7 +37,8 @@ public sealed record PortStats(
     IReadOnlyList<QueueStats> Queues,
     TrafficCounters Queued,
     LinkEvents Link,
-    IReadOnlyList<ProtectionCount> Protection);
+    IReadOnlyList<ProtectionCount> Protection,
+    QbgPortStats? Qbg = null);
 
 /// <param name="Ups">Times the link came up (the first time included).</param>
 /// <param name="Downs">Times it went from up to down.</param>

@@ -2,7 +2,8 @@
 // `dotnet-counters monitor -n hairpin --counters Hairpin.Bridge` shows them live, and the Prometheus
 // endpoint formats the very same measurements. Observable: nothing is recorded on the forwarding
 // path; values are read (a batch behind at most) when a listener asks. Traffic and link events come
-// from the host's counters (what crossed the wire), forwarding decisions from the engine's.
+// from the host's counters (what crossed the wire), forwarding decisions from the engine's, 802.1Qbg
+// from each `evb:` port's protocol machines.
 using System.Diagnostics.Metrics;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Host.Management;
@@ -34,6 +35,7 @@ public sealed class BridgeMetrics : IDisposable
         _meter.CreateObservableGauge("hairpin.port.up", () => Each((port, _) => _runtime.Ports[port].IsUp ? 1L : 0L), null, "1 while the port's peer is attached");
         _meter.CreateObservableGauge("hairpin.fdb.entries", () => (long)_runtime.Engine.Fdb.Count, "{entry}", "FDB entries, learned and static");
         _meter.CreateObservableCounter("hairpin.config.reloads", Reloads, "{event}", "Configuration reloads (SIGHUP or config reload), by result: applied or refused");
+        QbgInstruments.Create(_meter, "hairpin", EvbPorts);
     }
 
     public void Dispose() => _meter.Dispose();
@@ -72,6 +74,18 @@ public sealed class BridgeMetrics : IDisposable
             foreach (Measurement<long> drop in LinkInstruments.Drops(name, _runtime.Ports[port].Counters))
             {
                 yield return drop;
+            }
+        }
+    }
+
+    /// <summary>The `evb:` ports with their 802.1Qbg counters, read as the port counters are (whole, perhaps a batch behind).</summary>
+    private IEnumerable<(string Port, QbgPortStats Stats)> EvbPorts()
+    {
+        for (int port = 0; port < _runtime.Ports.Count; port++)
+        {
+            if (_runtime.Qbg.StatsUnsynchronized(port) is QbgPortStats stats)
+            {
+                yield return (_runtime.Ports[port].PortName, stats);
             }
         }
     }

@@ -1,7 +1,8 @@
 // The appliance's 802.1Qbg bridge role: one EvbBridgePort per `evb:` port, fed the frames the engine
 // traps there, ticked on its deadlines, and its outcome (negotiated relay, associations) handed to the
 // runtime as one QbgState to publish through the overlay. Lives on the forwarding thread: every call
-// here comes from it (ForwardingLoop between batches, management through OnForwardingThread).
+// here comes from it (ForwardingLoop between batches, management through OnForwardingThread), but
+// for StatsUnsynchronized, which the metrics call from theirs.
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qbg;
@@ -65,10 +66,18 @@ internal sealed partial class QbgPlane
     public static QbgPlane Without(int ports) => new(ports);
 
     /// <summary>The state last handed to the runtime.</summary>
-    public QbgState Published => _published;
+    public QbgState Published => Volatile.Read(ref _published);
 
     /// <summary>Each port sends from an address of its own (LLDP's chassis and port ID): the bridge's, with the port number folded in.</summary>
     public static MacAddress PortAddress(MacAddress bridge, int port) => new(bridge.Value ^ (ulong)(port + 1));
+
+    /// <summary>
+    /// The counters of an `evb:` port's LLDP agent, ECP endpoint and VDP machine, with its VSIs as last
+    /// published; null for another port. Any thread: each counter has one writer, the forwarding thread,
+    /// and is read whole (64 bits), perhaps a batch behind, as the engine's port counters are.
+    /// </summary>
+    public QbgPortStats? StatsUnsynchronized(int port) =>
+        Port(port) is EvbBridgePort evb ? QbgCounters.Of(evb, Published.Associations.Count(vsi => vsi.Port == _names[port])) : null;
 
     public bool Runs(int port) => (uint)port < (uint)_ports.Length && _ports[port] is not null;
 
@@ -280,7 +289,7 @@ internal sealed partial class QbgPlane
         try
         {
             _publish(next);
-            _published = next;
+            Volatile.Write(ref _published, next);
         }
         catch (InvalidBridgeConfigException error)
         {

@@ -338,7 +338,8 @@ public sealed partial class BridgeControl(
             [.. Enumerable.Range(0, EgressSchedulerConfig.Classes).Select(c => new QueueStats(c, scheduler.TailDrops(c), scheduler.QueuedFrames(c), scheduler.QueuedBytes(c)))],
             new TrafficCounters(counters.TxFrames, counters.TxBytes),
             new LinkEvents(link.LinkUps, link.LinkDowns),
-            ProtectionCounts(counters));
+            ProtectionCounts(counters),
+            runtime.Qbg.StatsUnsynchronized(port));
     }
 
     /// <summary>The port's protection events that happened at least once, by event and cause.</summary>
