@@ -121,7 +121,7 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl
             new TrafficCounters(link.TxFrames, link.TxBytes),
             counters.Forwarded,
             counters.Flooded,
-            Trapped: 0,
+            counters.Trapped,
             ingress,
             egress,
             Queues: [],

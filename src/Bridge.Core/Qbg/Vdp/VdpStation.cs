@@ -88,7 +88,7 @@ public sealed class VdpStation
                 {
                     continue;
                 }
-                if (!NoAnswer(vsi, $"no answer within {ResponseWait.TotalSeconds:0.##} s", resendAt: now))
+                if (!NoAnswer(vsi, now))
                 {
                     (forgotten ??= []).Add(vsi.Spec.Id);
                     continue;
@@ -110,9 +110,11 @@ public sealed class VdpStation
     }
 
     /// <summary>
-    /// ECP gave up on one of our VDPDUs (the bridge never acknowledged it): its VSIs that still wait for
-    /// that request's answer will get none. They show TimedOut at once, but are resent only when the
-    /// response wait would have run out, so that a bridge deaf to ECP is asked no faster than a slow one.
+    /// ECP gave up on one of our VDPDUs (no acknowledgement after R resends): its VSIs that still wait
+    /// for that request's answer show TimedOut at once. They keep waiting to the end of the response
+    /// wait all the same (the request may have arrived and only the ACKs been lost, so a late answer is
+    /// still taken), and are resent then: a bridge deaf to ECP is asked no faster than a silent one. A
+    /// withdrawn VSI is forgotten: the bridge lets it expire anyway.
     /// </summary>
     public void Unacknowledged(ReadOnlySpan<byte> payload)
     {
@@ -122,12 +124,18 @@ public sealed class VdpStation
         }
         foreach (VsiTlv tlv in message.Vsis)
         {
-            if (_vsis.TryGetValue(tlv.VsiId, out StationVsi? vsi) && vsi.Awaiting && vsi.SentType == tlv.Type
-                && !NoAnswer(vsi, "not acknowledged by the bridge (ECP gave up)", resendAt: vsi.SentAt + ResponseWait))
+            if (!_vsis.TryGetValue(tlv.VsiId, out StationVsi? vsi) || !vsi.Awaiting || vsi.SentType != tlv.Type)
+            {
+                continue;
+            }
+            if (vsi.Withdrawn)
             {
                 _vsis.Remove(vsi.Spec.Id);
                 Version++;
+                continue;
             }
+            vsi.Reason = "not acknowledged by the bridge (ECP gave up)";
+            SetState(vsi, StationVsiState.TimedOut);
         }
     }
 
@@ -243,8 +251,8 @@ public sealed class VdpStation
         SetState(vsi, tlv.Type == VdpRequest.Associate ? StationVsiState.Associated : StationVsiState.PreAssociated);
     }
 
-    /// <summary>No answer will come to the request in flight; false when the VSI was withdrawn and is to be forgotten.</summary>
-    private bool NoAnswer(StationVsi vsi, string reason, TimeSpan resendAt)
+    /// <summary>No answer came to the request in flight within the response wait; false when the VSI was withdrawn and is to be forgotten.</summary>
+    private bool NoAnswer(StationVsi vsi, TimeSpan now)
     {
         vsi.Awaiting = false;
         Counters.Timeouts++;
@@ -253,9 +261,9 @@ public sealed class VdpStation
             return false;   // the bridge lets the VSI expire without keep-alives anyway
         }
         vsi.Failures++;
-        vsi.Reason = reason;
+        vsi.Reason = $"no answer within {ResponseWait.TotalSeconds:0.##} s";
         SetState(vsi, StationVsiState.TimedOut);
-        vsi.NextSend = resendAt;
+        vsi.NextSend = now;
         return true;
     }
 

@@ -187,6 +187,24 @@ public class VdpStationTests
     }
 
     [Fact]
+    public void AnswerArrivingAfterEcpGaveUpIsStillTaken()
+    {
+        // The request got through and only the ACKs were lost (or late): the answer counts.
+        var station = new VdpStation();
+        station.Associate(Spec(Uuid1, Mac1));
+        var sent = new List<byte[]>();
+        station.Tick(TimeSpan.Zero, sent);
+        station.Unacknowledged(Assert.Single(sent));
+
+        station.Receive(Answer(VdpRequest.Associate, 10, 0x40), Second);
+
+        StationVsi vsi = Assert.Single(station.Vsis);
+        Assert.Equal(StationVsiState.Associated, vsi.State);
+        Assert.Equal("", vsi.Reason);
+        Assert.Equal(10, vsi.Vid);
+    }
+
+    [Fact]
     public void UnacknowledgedDeAssociateForgetsTheVsi()
     {
         var station = new VdpStation();
