@@ -85,6 +85,21 @@ public sealed class DumbVswitchConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void TheExamplesCommentedVsiAndEvbLoadOnceUncommented()
+    {
+        string example = File.ReadAllText(Example("dumb-vswitch.yaml"))
+            .Replace("  # - name: vm-d", "  - name: vm-d", StringComparison.Ordinal)
+            .Replace("  #   ", "    ", StringComparison.Ordinal)
+            .Replace("# evb: {", "evb: {", StringComparison.Ordinal);
+
+        DumbVswitchConfig config = DumbVswitchConfigLoader.Parse(example, "dumb-vswitch.yaml");
+
+        Assert.Equal(new VsiConfig(42, 1, Guid.Parse("a1412857-60f7-4ce1-e95a-2164943f53aa"), "mgr1"), config.Vms[3].Vsi);
+        Assert.Null(config.Vms[3].Vlan);
+        Assert.Equal(new StationConfig(), config.Evb);
+    }
+
+    [Fact]
     public void MissingUplinkAndVmsAreBothReported() =>
         Assert.Equal(
             [
