@@ -33,6 +33,7 @@ internal sealed class EvbBridgePeer : IAsyncDisposable
     /// <summary>What the vswitch sent up that is not LLDP or ECP: the VMs' traffic.</summary>
     public ConcurrentQueue<byte[]> Data { get; } = new();
     public ConcurrentQueue<VsiDecision> Decisions { get; } = new();
+    /// <summary>Every control frame in and out, "MS in|out HEX" (its first 40 bytes after the addresses), for failure messages.</summary>
     public ConcurrentQueue<string> Trace { get; } = new();
 
     /// <summary>When true, the bridge hears nothing and says nothing (a bridge that went away).</summary>
