@@ -27,8 +27,9 @@ internal static class VswitchCli
 
         A VEPA vswitch for a hypervisor (as Linux macvlan in VEPA mode): every frame from a VM goes to
         the uplink, frames from the uplink go to the VMs. Logs to stderr; stops on SIGTERM or Ctrl-C.
-        `hairpin --socket SOCKET link show` and `stats` work against its management socket
-        (management.socket in the config file).
+        `hairpin --socket SOCKET link show`, `stats`, and with 802.1Qbg (`evb:`, a VM's `vsi:`)
+        `lldp neighbors` and `vsi show` work against its management socket (management.socket in the
+        config file).
 
         """;
 

@@ -1,5 +1,6 @@
 // Loads `dumb-vswitch --config FILE`, with the Host's YAML reading, attach parsing and located errors
-// (FILE:LINE:COLUMN, every problem at once, unknown keys with the nearest known one).
+// (FILE:LINE:COLUMN, every problem at once, unknown keys with the nearest known one). The 802.1Qbg
+// keys (`evb:`, a VM's `vsi:`) are StationConfigReader's.
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Configuration.Yaml;
@@ -41,7 +42,10 @@ public static class DumbVswitchConfigLoader
             diagnostics.Add(rootNode, "the file needs 'uplink:', where frames go to the bridge, e.g. { afpacket: eth1 }");
         }
         List<VmConfig> vms = ReadVms(root, attach, diagnostics);
-        var defaults = new DumbVswitchConfig { SourceFile = diagnostics.File, Uplink = uplink!, Vms = vms };
+        // A VM with `vsi:` needs the uplink to speak 802.1Qbg: `evb:` is implied, with lldpad's timers.
+        StationConfig? evb = root.Get("evb") is YamlNode evbNode ? StationConfigReader.ReadEvb(evbNode, diagnostics)
+            : vms.Any(vm => vm.Vsi is not null) ? new StationConfig() : null;
+        var defaults = new DumbVswitchConfig { SourceFile = diagnostics.File, Uplink = uplink!, Vms = vms, Evb = evb };
         ManagementConfig management = ServiceSettingsReader.Management(root.Map("management", "management"), defaults.Management);
         MetricsConfig metrics = ServiceSettingsReader.Metrics(root.Map("metrics", "metrics"));
         root.RejectUnknownKeys();
@@ -65,6 +69,8 @@ public static class DumbVswitchConfigLoader
         }
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var macs = new Dictionary<(MacAddress, int?), string>();
+        var owners = new Dictionary<MacAddress, VmConfig>();
+        var uuids = new Dictionary<Guid, string>();
         for (int i = 0; i < items.Count; i++)
         {
             if (ReadVm(items[i], i, attach, diagnostics) is not VmConfig vm)
@@ -81,6 +87,19 @@ public static class DumbVswitchConfigLoader
             if (!macs.TryAdd((vm.Mac, vm.Vlan), vm.Name))
             {
                 diagnostics.Add(map.Children[new YamlScalarNode("mac")], $"MAC {vm.Mac} is already VM {macs[(vm.Mac, vm.Vlan)]}'s in the same VLAN");
+                continue;
+            }
+            // The bridge may put a VSI in any VLAN, so its MAC must be unambiguous in all of them.
+            if (owners.TryGetValue(vm.Mac, out VmConfig? owner) && (vm.Vsi is not null || owner.Vsi is not null))
+            {
+                diagnostics.Add(map.Children[new YamlScalarNode("mac")],
+                    $"MAC {vm.Mac} is already VM {owner.Name}'s: a VM with 'vsi:' needs a MAC no other VM has (the bridge may give it any VLAN)");
+                continue;
+            }
+            owners.TryAdd(vm.Mac, vm);
+            if (vm.Vsi is VsiConfig vsi && !uuids.TryAdd(vsi.Uuid, vm.Name))
+            {
+                diagnostics.Add(map.Children[new YamlScalarNode("vsi")], $"VSI {vsi.Uuid} is already VM {uuids[vsi.Uuid]}'s");
                 continue;
             }
             vms.Add(vm);
@@ -104,9 +123,10 @@ public static class DumbVswitchConfigLoader
         AttachSpec? spec = map.Require("attach") is YamlNode attachNode ? attach.Parse(attachNode, what) : null;
         int? vlan = map.Value("vlan", ConfigScalars.VlanId);
         bool antiSpoofing = map.Bool("anti_spoofing") ?? true;
+        VsiConfig? vsi = map.Get("vsi") is YamlNode vsiNode ? StationConfigReader.ReadVsi(vsiNode, what, diagnostics) : null;
         map.RejectUnknownKeys();
         return diagnostics.Count == errorsBefore && name is not null && mac is MacAddress address && spec is not null
-            ? new VmConfig(name, address, spec, vlan, antiSpoofing)
+            ? new VmConfig(name, address, spec, vlan, antiSpoofing, vsi)
             : null;
     }
 }

@@ -1,22 +1,52 @@
 // The management socket's view of the dumb vswitch: `link show` (uplink and VMs with link state and
-// counters) and `stats`. It has no FDB, ACLs, port flags or trace, and its VM list changes only with
-// a restart, so those requests answer "not supported", as IBridgeControl prescribes.
+// counters), `stats`, and the uplink's EVB station (`lldp neighbors`, `vsi show`). It has no FDB, ACLs,
+// port flags or trace, and its VM list changes only with a restart, so those requests answer "not
+// supported", as IBridgeControl prescribes.
 using Hairpin.DumbVswitch.Runtime;
+using Hairpin.DumbVswitch.Station;
 using Hairpin.DumbVswitch.Vepa;
 using Hairpin.Host.Management;
 using Hairpin.Host.Transports;
 
 namespace Hairpin.DumbVswitch.Management;
 
-/// <summary>Reads counters the forwarding thread writes (whole 64-bit values, at most a batch behind); never touches the data path.</summary>
-public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl
+/// <summary>
+/// Reads counters the forwarding thread writes (whole 64-bit values, at most a batch behind) and the
+/// station's published snapshot; never touches the data path or the station itself.
+/// </summary>
+public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl, IQbgControl
 {
     // VEPA never reflects and never learns; group frames are copied to the VLAN's VMs, unknown unicast is not.
     private static readonly PortFlags VepaFlags = new(Hairpin: false, Isolated: false, Learning: false, Flood: false,
         McastFlood: true, BcastFlood: true, BpduGuard: false);
 
-    public Task<IReadOnlyList<PortInfo>> ListPortsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<PortInfo>>([.. Enumerable.Range(-1, runtime.Vms.Count + 1).Select(PortAt)]);
+    public Task<IReadOnlyList<PortInfo>> ListPortsAsync(CancellationToken cancellationToken)
+    {
+        StationSnapshot? station = runtime.Station?.Snapshot;
+        return Task.FromResult<IReadOnlyList<PortInfo>>([.. Enumerable.Range(-1, runtime.Vms.Count + 1).Select(index => PortAt(index, station))]);
+    }
+
+    /// <summary>The bridge heard on the uplink, if the uplink is an EVB station and has heard one.</summary>
+    public Task<IReadOnlyList<LldpNeighborInfo>> LldpNeighborsAsync(CancellationToken cancellationToken)
+    {
+        if (runtime.Station is not UplinkStation station || station.Snapshot.Neighbor is not { } neighbor)
+        {
+            return Task.FromResult<IReadOnlyList<LldpNeighborInfo>>([]);
+        }
+        return Task.FromResult<IReadOnlyList<LldpNeighborInfo>>([StationViews.Neighbor(neighbor, runtime.Uplink.PortName, station.Now)]);
+    }
+
+    /// <summary>Each VM's VSI, on the VM's port name, in configuration order; none without a station.</summary>
+    public Task<IReadOnlyList<VsiInfo>> ShowVsisAsync(CancellationToken cancellationToken)
+    {
+        if (runtime.Station is not UplinkStation station)
+        {
+            return Task.FromResult<IReadOnlyList<VsiInfo>>([]);
+        }
+        TimeSpan now = station.Now;
+        return Task.FromResult<IReadOnlyList<VsiInfo>>(
+            [.. station.Snapshot.Vsis.Select(vsi => StationViews.Vsi(vsi, runtime.Switch.Vms[vsi.Vm], runtime.Vms[vsi.Vm], now))]);
+    }
 
     public Task<PortInfo> SetPortFlagsAsync(string port, PortFlagChanges changes, bool save, CancellationToken cancellationToken)
     {
@@ -62,17 +92,26 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl
         throw ManagementException.UnknownPort(port);
     }
 
-    private PortInfo PortAt(int index)
+    /// <summary>
+    /// A VM with a VSI that is not associated is Blocking, its cause "vsi-STATE" (vsi-pending,
+    /// vsi-refused, ...): it passes nothing. Associated, its VLAN is the VID the bridge gave it.
+    /// </summary>
+    private PortInfo PortAt(int index, StationSnapshot? station)
     {
         bool uplink = index < 0;
         PortQueues queues = uplink ? runtime.Uplink : runtime.Vms[index];
         string attach = (uplink ? runtime.Config.Uplink : runtime.Config.Vms[index].Attach).Describe();
         int? vlan = uplink ? null : runtime.Config.Vms[index].Vlan;
-        string vlans = uplink ? UplinkVlans() : vlan?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        VmVsiStatus? vsi = uplink ? null : station?.ForVm(index);
+        if (vsi is not null)
+        {
+            vlan = vsi.Associated && vsi.Vid != 0 ? vsi.Vid : null;
+        }
+        string vlans = uplink ? UplinkVlans(station) : StationViews.Vid(vlan ?? 0);
         return new PortInfo(
             queues.PortName,
-            PortOperState.Forwarding,
-            ErrorDisableCause: null,
+            vsi is { Associated: false } ? PortOperState.Blocking : PortOperState.Forwarding,
+            ErrorDisableCause: vsi is { Associated: false } ? StationViews.BlockingCause(vsi.State) : null,
             queues.IsUp ? LinkState.Up : LinkState.Down,
             VepaFlags,
             Pvid: vlan ?? 0,
@@ -83,10 +122,12 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl
             new TrafficCounters(queues.Counters.TxFrames, queues.Counters.TxBytes));
     }
 
-    /// <summary>The VLANs the uplink carries tagged, as ranges ("10,20-22").</summary>
-    private string UplinkVlans()
+    /// <summary>The VLANs the uplink carries tagged, as ranges ("10,20-22"): access VLANs, and VIDs associated VSIs were given.</summary>
+    private string UplinkVlans(StationSnapshot? station)
     {
-        int[] vids = [.. runtime.Config.Vms.Where(vm => vm.Vlan is not null).Select(vm => vm.Vlan!.Value).Distinct().Order()];
+        IEnumerable<int> access = runtime.Config.Vms.Where(vm => vm.Vlan is not null && vm.Vsi is null).Select(vm => vm.Vlan!.Value);
+        IEnumerable<int> vsis = station?.Vsis.Where(vsi => vsi.Associated && vsi.Vid != 0).Select(vsi => vsi.Vid) ?? [];
+        int[] vids = [.. access.Concat(vsis).Distinct().Order()];
         var ranges = new List<string>();
         for (int start = 0; start < vids.Length;)
         {
@@ -121,7 +162,7 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl
             new TrafficCounters(link.TxFrames, link.TxBytes),
             counters.Forwarded,
             counters.Flooded,
-            Trapped: 0,
+            counters.Trapped,
             ingress,
             egress,
             Queues: [],

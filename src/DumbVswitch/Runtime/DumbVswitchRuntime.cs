@@ -1,7 +1,9 @@
 // The running dumb vswitch: one PortQueues per port (uplink and each VM), one transport per port on
-// its own task, and the forwarding loop's thread between them. Runs until cancelled (SIGTERM,
-// Ctrl-C), then stops the loop and the transports and returns.
+// its own task, and the forwarding loop's thread between them (with the uplink's EVB station when
+// configured). Runs until cancelled (SIGTERM, Ctrl-C), then stops the loop (the station de-associates
+// and says goodbye while the transports still carry it) and the transports, and returns.
 using Hairpin.DumbVswitch.Configuration;
+using Hairpin.DumbVswitch.Station;
 using Hairpin.DumbVswitch.Vepa;
 using Hairpin.Host.Transports;
 using Microsoft.Extensions.Logging;
@@ -25,9 +27,10 @@ public sealed class DumbVswitchRuntime : IDisposable
 
     /// <param name="createTransport">Makes the transport of one port (TransportFactory.Create in production, doubles in tests).</param>
     /// <param name="slotSize">Largest frame a port carries, tags included.</param>
+    /// <param name="time">The station's clock (TimeProvider.System unless a test drives it).</param>
     /// <exception cref="ArgumentException">A VM list the switch cannot work with (see <see cref="VepaSwitch"/>).</exception>
     public DumbVswitchRuntime(DumbVswitchConfig config, Func<AttachSpec, IPortTransport> createTransport, ILogger logger,
-        int slots = DefaultSlots, int slotSize = VepaSwitch.DefaultMaxFrameSize)
+        int slots = DefaultSlots, int slotSize = VepaSwitch.DefaultMaxFrameSize, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(createTransport);
@@ -35,9 +38,13 @@ public sealed class DumbVswitchRuntime : IDisposable
         Config = config;
         _createTransport = createTransport;
         _logger = logger;
-        Switch = new VepaSwitch(config.Vms, slotSize);
+        Switch = new VepaSwitch(config.Vms, slotSize, evbStation: config.Evb is not null);
         Uplink = new PortQueues(VepaTables.UplinkName, slots, slotSize, _wake, new LinkEventLog(logger, VepaTables.UplinkName, config.Uplink));
         _vms = [.. config.Vms.Select(vm => new PortQueues(vm.Name, slots, slotSize, _wake, new LinkEventLog(logger, vm.Name, vm.Attach)))];
+        if (config.Evb is StationConfig evb)
+        {
+            Station = new UplinkStation(evb, StationMac.Resolve(evb, config.Uplink), config.Vms, Switch, Uplink, _vms, time ?? TimeProvider.System, logger);
+        }
     }
 
     public DumbVswitchConfig Config { get; }
@@ -45,6 +52,8 @@ public sealed class DumbVswitchRuntime : IDisposable
     public VepaSwitch Switch { get; }
     public PortQueues Uplink { get; }
     public IReadOnlyList<PortQueues> Vms => _vms;
+    /// <summary>The uplink's EVB station (`evb:`, or a VM's `vsi:`), or null; the forwarding thread runs it, others read its Snapshot.</summary>
+    public UplinkStation? Station { get; }
 
     /// <summary>
     /// Forwards until <paramref name="cancellation"/> fires, then shuts down cleanly and returns.
@@ -61,7 +70,7 @@ public sealed class DumbVswitchRuntime : IDisposable
         var transports = new List<IPortTransport>(ports.Length);
         var tasks = new List<Task>(ports.Length);
         using var stopTransports = new CancellationTokenSource();
-        var loop = new ForwardingLoop(Switch, Uplink, _vms, _wake);
+        var loop = new ForwardingLoop(Switch, Uplink, _vms, _wake, Station);
         try
         {
             for (int i = 0; i < ports.Length; i++)
@@ -77,13 +86,18 @@ public sealed class DumbVswitchRuntime : IDisposable
                 tasks.Add(Task.Run(() => transport.RunAsync(queues, stopTransports.Token), CancellationToken.None));
             }
             RuntimeLog.Forwarding(_logger, _vms.Length, Config.Uplink.Describe());
+            if (Station is not null)
+            {
+                StationLog.Started(_logger, Station.Mac.ToString(), Config.Vms.Count(vm => vm.Vsi is not null));
+            }
             await SuperviseAsync(ports, tasks, cancellation).ConfigureAwait(false);
         }
         finally
         {
             RuntimeLog.Stopping(_logger);
+            // The loop first: the station's De-Associates and goodbye still need the uplink's transport.
+            await loop.StopAsync().ConfigureAwait(false);
             await stopTransports.CancelAsync().ConfigureAwait(false);
-            loop.StopAndJoin();
             await StopTransportsAsync(ports, transports, tasks).ConfigureAwait(false);
             RuntimeLog.Stopped(_logger, Uplink.Counters.RxFrames, Uplink.Counters.TxFrames,
                 Switch.Uplink.DroppedTotal + Switch.Uplink.EgressDroppedTotal + Switch.Vms.Sum(vm => vm.DroppedTotal + vm.EgressDroppedTotal)

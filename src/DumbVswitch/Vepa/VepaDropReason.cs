@@ -23,6 +23,10 @@ public enum VepaDropReason : byte
     NoVmInVlan,
     /// <summary>Broadcast/multicast from the uplink whose only VM in the VLAN is its sender: the sender's own reflection.</summary>
     OwnReflection,
+    /// <summary>From a VM with a VSI the bridge does not (yet) hold associated, or unicast from the uplink to one.</summary>
+    VsiNotAssociated,
+    /// <summary>A VM's frame to 01-80-C2-00-00-00 while the uplink is an EVB station: only the station speaks LLDP, ECP and VDP there.</summary>
+    NearestBridgeAddress,
 
     // Counted on the port a copy was meant for.
     /// <summary>The port's outbound queue was full.</summary>

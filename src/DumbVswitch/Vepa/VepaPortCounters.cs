@@ -4,7 +4,7 @@
 namespace Hairpin.DumbVswitch.Vepa;
 
 /// <summary>
-/// Frame accounting for one port. Conservation: <c>RxFrames = Forwarded + DroppedTotal</c> for frames
+/// Frame accounting for one port. Conservation: <c>RxFrames = Forwarded + Trapped + DroppedTotal</c> for frames
 /// received here; <c>copies meant for this port = TxFrames + EgressDroppedTotal</c>.
 /// </summary>
 public sealed class VepaPortCounters
@@ -23,6 +23,9 @@ public sealed class VepaPortCounters
     public long Forwarded { get; private set; }
     /// <summary>Group-addressed frames received here and copied to the VMs of their VLAN (uplink only).</summary>
     public long Flooded { get; private set; }
+    /// <summary>Frames received here for the uplink's EVB station (LLDP, ECP to 01-80-C2-00-00-00): neither forwarded nor dropped.</summary>
+    public long Trapped { get; private set; }
+    /// <summary>Copies sent out of this port, and (uplink) the station's own frames.</summary>
     public long TxFrames { get; private set; }
     public long TxBytes { get; private set; }
 
@@ -46,6 +49,12 @@ public sealed class VepaPortCounters
     internal void CountForwarded() => Forwarded++;
 
     internal void CountFlooded() => Flooded++;
+
+    internal void CountTrapped(int size)
+    {
+        CountRx(size);
+        Trapped++;
+    }
 
     internal void CountTx(int size)
     {

@@ -2,7 +2,8 @@
 // and anti-spoofing. Every VM frame goes to the uplink, never straight to a neighbour; what comes back
 // from the uplink goes to the VM owning the destination MAC, or for group addresses to every VM of the
 // VLAN except the one whose MAC is the source (macvlan_broadcast's `vlan->dev == src` skip), which is
-// how a VM never hears its own broadcast that the adjacent bridge reflected.
+// how a VM never hears its own broadcast that the adjacent bridge reflected. A VM with a VSI passes
+// nothing until the uplink's EVB station has it associated, then uses the VID the bridge gave it.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Headers;
@@ -12,7 +13,8 @@ namespace Hairpin.DumbVswitch.Vepa;
 
 /// <summary>
 /// Pure VEPA forwarding: no I/O, no threads, no allocation per frame. Not thread-safe: one forwarding
-/// thread calls <see cref="FromVm"/> and <see cref="FromUplink"/>; other threads may only read counters.
+/// thread calls <see cref="FromVm"/>, <see cref="FromUplink"/> and <see cref="SetVsiAccess"/>; other
+/// threads may only read counters.
 /// </summary>
 public sealed class VepaSwitch
 {
@@ -23,27 +25,53 @@ public sealed class VepaSwitch
     private const ushort MacControl = 0x8808;        // IEEE 802.3 MAC control (PAUSE)
     private const ulong PauseAddress = 0x0180_C200_0001UL;
     private const ushort ReservedVid = 4095;
+    private const ulong NearestCustomerBridge = 0x0180_C200_0000UL;
 
-    private readonly VepaTables _tables;
+    private readonly IReadOnlyList<VmConfig> _vms;
+    private VepaTables _tables;
     private readonly VepaPortCounters[] _vmCounters;
     private readonly byte[] _scratch;   // a frame being tagged or untagged; rewritten every frame
 
     /// <param name="vms">The VMs, in port order: VM i of <see cref="FromVm"/> is vms[i].</param>
     /// <param name="maxFrameSize">Largest frame a port carries (the queue slot size).</param>
-    /// <exception cref="ArgumentException">Duplicate names, group or zero MACs, two VMs with one MAC in one VLAN, VLANs outside 1..4094.</exception>
-    public VepaSwitch(IReadOnlyList<VmConfig> vms, int maxFrameSize = DefaultMaxFrameSize)
+    /// <param name="evbStation">The uplink is an 802.1Qbg station: VMs may not send to its address, 01-80-C2-00-00-00.</param>
+    /// <exception cref="ArgumentException">
+    /// Duplicate names, group or zero MACs, two VMs with one MAC in one VLAN (or anywhere, if one has a
+    /// VSI), VLANs outside 1..4094.
+    /// </exception>
+    public VepaSwitch(IReadOnlyList<VmConfig> vms, int maxFrameSize = DefaultMaxFrameSize, bool evbStation = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFrameSize, 64);
-        _tables = VepaTables.Build(vms);
+        _tables = VepaTables.Build(vms);   // every VSI held until the station says otherwise
+        _vms = vms;
+        EvbStation = evbStation;
         _vmCounters = [.. vms.Select(vm => new VepaPortCounters(vm.Name))];
         _scratch = new byte[maxFrameSize];
         MaxFrameSize = maxFrameSize;
     }
 
     public int MaxFrameSize { get; }
+    public bool EvbStation { get; }
     public int VmCount => _vmCounters.Length;
     public VepaPortCounters Uplink { get; } = new(VepaTables.UplinkName);
     public IReadOnlyList<VepaPortCounters> Vms => _vmCounters;
+
+    /// <summary>
+    /// Where each VM's VSI stands (index = VM; entries of VMs without a VSI are ignored): associated VMs
+    /// pass traffic on the VID given, held ones nothing. Between frames, on the forwarding thread.
+    /// </summary>
+    /// <exception cref="ArgumentException">One entry per VM is needed; VIDs are 0..4094.</exception>
+    public void SetVsiAccess(IReadOnlyList<VsiAccess> access)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        _tables = VepaTables.Build(_vms, access);
+    }
+
+    /// <summary>A frame from the uplink handed to the EVB station instead: counted received and trapped.</summary>
+    internal void CountTrapped(int size) => Uplink.CountTrapped(size);
+
+    /// <summary>A frame the EVB station sent out of the uplink: the port's tx, like the copies it sends.</summary>
+    internal void CountStationSent(int size) => Uplink.CountTx(size);
 
     /// <summary>A frame VM <paramref name="vm"/> sent: to the uplink (tagged with its access VLAN), or dropped and counted.</summary>
     public void FromVm<TEgress>(int vm, ReadOnlySpan<byte> frame, TEgress egress)
@@ -57,6 +85,11 @@ public sealed class VepaSwitch
             counters.CountDrop(VepaDropReason.Malformed);
             return;
         }
+        if (_tables.Held[vm])
+        {
+            counters.CountDrop(VepaDropReason.VsiNotAssociated);
+            return;
+        }
         if (_tables.AntiSpoofing[vm] && ethernet.Source.Value != _tables.Macs[vm])
         {
             counters.CountDrop(VepaDropReason.SpoofedSource);
@@ -65,6 +98,12 @@ public sealed class VepaSwitch
         if (IsPause(ethernet))
         {
             counters.CountDrop(VepaDropReason.PauseFrame);
+            return;
+        }
+        if (EvbStation && ethernet.Destination.Value == NearestCustomerBridge)
+        {
+            // A VM speaking VDP there could de-associate its neighbours: the station alone has that address.
+            counters.CountDrop(VepaDropReason.NearestBridgeAddress);
             return;
         }
 
@@ -109,6 +148,11 @@ public sealed class VepaSwitch
         if (IsPause(ethernet))
         {
             uplink.CountDrop(VepaDropReason.PauseFrame);
+            return;
+        }
+        if (_tables.HeldMacs.Count != 0 && !ethernet.Destination.IsGroup && _tables.HeldMacs.Contains(ethernet.Destination.Value))
+        {
+            uplink.CountDrop(VepaDropReason.VsiNotAssociated);
             return;
         }
 

@@ -33,7 +33,7 @@ internal static class LinkPrinter
     }
 
     private static string State(PortInfo port) =>
-        port.State is PortOperState.ErrorDisabled or PortOperState.Probing && port.ErrorDisableCause is { } cause
+        port.State is PortOperState.ErrorDisabled or PortOperState.Probing or PortOperState.Blocking && port.ErrorDisableCause is { } cause
             ? $"{Names.Of(port.State)} ({cause})"
             : Names.Of(port.State);
 

@@ -22,7 +22,11 @@ public enum LinkState
 
 /// <param name="Name">Port name, as in the config file.</param>
 /// <param name="State">What the port does now (error-disabled wins over the configured state).</param>
-/// <param name="ErrorDisableCause">Kebab-case cause ("bpdu-guard", "port-security", ...) when error-disabled or probing, else null.</param>
+/// <param name="ErrorDisableCause">
+/// Kebab-case cause ("bpdu-guard", "port-security", ...) when error-disabled or probing; why a port is
+/// blocking when a reason other than its configuration holds it (the dumb vswitch: "vsi-pending",
+/// "vsi-refused", ... for a VM whose VSI is not associated); else null.
+/// </param>
 /// <param name="Link">Whether the port's attachment (tap, AF_PACKET socket, ...) has carrier.</param>
 /// <param name="Vlans">Member VIDs as ranges, e.g. "1,10-20"; empty for none.</param>
 /// <param name="Untagged">Member VIDs that leave untagged, same form.</param>

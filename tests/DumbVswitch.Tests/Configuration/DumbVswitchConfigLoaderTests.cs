@@ -85,6 +85,21 @@ public sealed class DumbVswitchConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void TheExamplesCommentedVsiAndEvbLoadOnceUncommented()
+    {
+        string example = File.ReadAllText(Example("dumb-vswitch.yaml"))
+            .Replace("  # - name: vm-d", "  - name: vm-d", StringComparison.Ordinal)
+            .Replace("  #   ", "    ", StringComparison.Ordinal)
+            .Replace("# evb: {", "evb: {", StringComparison.Ordinal);
+
+        DumbVswitchConfig config = DumbVswitchConfigLoader.Parse(example, "dumb-vswitch.yaml");
+
+        Assert.Equal(new VsiConfig(42, 1, Guid.Parse("a1412857-60f7-4ce1-e95a-2164943f53aa"), "mgr1"), config.Vms[3].Vsi);
+        Assert.Null(config.Vms[3].Vlan);
+        Assert.Equal(new StationConfig(), config.Evb);
+    }
+
+    [Fact]
     public void MissingUplinkAndVmsAreBothReported() =>
         Assert.Equal(
             [
@@ -130,6 +145,96 @@ public sealed class DumbVswitchConfigLoaderTests : IDisposable
             + "  - { name: b, mac: \"52:54:00:00:00:0a\", attach: { tap: t2 }, vlan: 10 }\n"));
         Assert.Equal(2, config.Vms.Count);
     }
+
+    private const string VsiExample =
+        """
+        uplink: { afpacket: eth1 }
+        evb: { role: station, max_retries: 5, retransmit_exponent: 10, resource_wait_exponent: 14, keep_alive_exponent: 15, mac: "02:00:00:00:5a:01" }
+        vms:
+          - name: vm-a
+            mac: 52:54:00:00:00:0a
+            attach: { tap: tap-vma }
+            vsi: { type: 42, version: 1, uuid: a1412857-60f7-4ce1-e95a-2164943f53aa, manager: mgr1 }
+          - name: vm-b
+            mac: 52:54:00:00:00:0b
+            attach: { tap: tap-vmb }
+            vlan: 10
+            vsi: { type: 7, uuid: 11111111-2222-3333-4444-555555555555 }
+          - name: vm-c
+            mac: 52:54:00:00:00:0c
+            attach: { tap: tap-vmc }
+        """;
+
+    [Fact]
+    public void EvbAndVsisLoadWithTheirDefaults()
+    {
+        DumbVswitchConfig config = DumbVswitchConfigLoader.Load(Write(VsiExample));
+
+        Assert.Equal(
+            new StationConfig { MaxRetries = 5, RetransmitExponent = 10, ResourceWaitExponent = 14, KeepAliveExponent = 15, Mac = MacAddress.Parse("02:00:00:00:5a:01") },
+            config.Evb);
+        Assert.Equal(new VsiConfig(42, 1, Guid.Parse("a1412857-60f7-4ce1-e95a-2164943f53aa"), "mgr1"), config.Vms[0].Vsi);
+        Assert.Equal(new VsiConfig(7, 0, Guid.Parse("11111111-2222-3333-4444-555555555555"), "hairpin"), config.Vms[1].Vsi);
+        Assert.Equal(10, config.Vms[1].Vlan);
+        Assert.Null(config.Vms[2].Vsi);
+    }
+
+    [Fact]
+    public void AVsiImpliesEvbWithLldpadsTimers()
+    {
+        DumbVswitchConfig config = DumbVswitchConfigLoader.Load(Write(
+            "uplink: { afpacket: eth1 }\nvms:\n  - { name: a, mac: \"52:54:00:00:00:0a\", attach: { tap: t1 }, vsi: { type: 42, uuid: a1412857-60f7-4ce1-e95a-2164943f53aa } }\n"));
+
+        Assert.Equal(new StationConfig(), config.Evb);
+        Assert.Equal((3, 8, 20, 20), (config.Evb!.MaxRetries, config.Evb.RetransmitExponent, config.Evb.ResourceWaitExponent, config.Evb.KeepAliveExponent));
+    }
+
+    [Fact]
+    public void WithoutEvbOrVsiTheUplinkSpeaksNoQbg() => Assert.Null(DumbVswitchConfigLoader.Load(Write(IssueExample)).Evb);
+
+    [Fact]
+    public void EvbStationAloneAsksForRelayWithoutVsis() =>
+        Assert.Equal(new StationConfig(), DumbVswitchConfigLoader.Load(Write("evb: station\n" + IssueExample)).Evb);
+
+    [Fact]
+    public void BadEvbValuesPointAtTheirNodes()
+    {
+        Assert.Equal(["1:6: evb: the dumb vswitch's uplink is a station; 'bridge' is a role of hairpin's ports"], Errors("evb: bridge\n" + IssueExample));
+        Assert.Equal(
+            [
+                "1:21: max_retries: 9 is outside 0..7",
+                "1:24: unknown key 'keep_alive' in evb (did you mean 'keep_alive_exponent'?)",
+            ],
+            Errors("evb: { max_retries: 9, keep_alive: 3 }\n" + IssueExample));
+    }
+
+    [Fact]
+    public void BadVsiValuesPointAtTheirNodes() =>
+        Assert.Equal(
+            [
+                "6:18: type: 16777216 is outside 0..16777215",
+                "6:34: uuid: 'nope' is not a UUID (8-4-4-4-12 hex digits)",
+                "6:49: manager: 'a-manager-id-too-long' is not a VSI manager ID (1 to 16 printable ASCII characters)",
+                "6:72: unknown key 'versoin' in vsi of VM a (did you mean 'version'?)",
+                "10:10: vsi of VM b needs 'type'",
+                "10:10: vsi of VM b needs 'uuid'",
+            ],
+            Errors("uplink: { afpacket: eth1 }\nvms:\n  - name: a\n    mac: 52:54:00:00:00:0a\n    attach: { tap: t1 }\n"
+                + "    vsi: { type: 16777216, uuid: nope, manager: a-manager-id-too-long, versoin: 1 }\n"
+                + "  - name: b\n    mac: 52:54:00:00:00:0b\n    attach: { tap: t2 }\n    vsi: { version: 1 }\n"));
+
+    [Fact]
+    public void AVsisMacMustBeItsOwnInEveryVlanAndItsUuidUnique() =>
+        Assert.Equal(
+            [
+                "8:10: MAC 52:54:00:00:00:0a is already VM a's: a VM with 'vsi:' needs a MAC no other VM has (the bridge may give it any VLAN)",
+                "14:10: VSI a1412857-60f7-4ce1-e95a-2164943f53aa is already VM a's",
+            ],
+            Errors("uplink: { afpacket: eth1 }\nvms:\n  - name: a\n    mac: 52:54:00:00:00:0a\n    attach: { tap: t1 }\n"
+                + "    vsi: { type: 42, uuid: a1412857-60f7-4ce1-e95a-2164943f53aa }\n"
+                + "  - name: b\n    mac: 52:54:00:00:00:0a\n    attach: { tap: t2 }\n    vlan: 10\n"
+                + "  - name: c\n    mac: 52:54:00:00:00:0c\n    attach: { tap: t3 }\n"
+                + "    vsi: { type: 42, uuid: a1412857-60f7-4ce1-e95a-2164943f53aa }\n"));
 
     [Fact]
     public void UnknownTopLevelKeysSuggestTheNearest() =>

@@ -2,7 +2,8 @@
 using Hairpin.DumbVswitch.Configuration;
 using Hairpin.DumbVswitch.Runtime;
 using Hairpin.Host.Transports;
-using Microsoft.Extensions.Logging.Abstractions;
+using Hairpin.Host.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace Hairpin.DumbVswitch.Tests.Infrastructure;
 
@@ -10,15 +11,32 @@ internal sealed class RunningVswitch : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
-    public RunningVswitch(IReadOnlyList<VmConfig> vms, MemoryTransports? transports = null)
+    /// <param name="evb">The uplink's station role; null: none, unless a VM has a VSI (then <see cref="TestStation"/>).</param>
+    public RunningVswitch(IReadOnlyList<VmConfig> vms, MemoryTransports? transports = null, StationConfig? evb = null)
     {
+        Log = new CapturingLogger();
         Transports = transports ?? new MemoryTransports();
-        Config = new DumbVswitchConfig { SourceFile = "test.yaml", Uplink = new StreamAttach("/tmp/uplink.sock", Listen: true), Vms = vms };
-        Runtime = new DumbVswitchRuntime(Config, Transports.Create, NullLogger.Instance, slots: 64);
+        Config = new DumbVswitchConfig
+        {
+            SourceFile = "test.yaml",
+            Uplink = new StreamAttach("/tmp/uplink.sock", Listen: true),
+            Vms = vms,
+            Evb = evb ?? (vms.Any(vm => vm.Vsi is not null) ? TestStation : null),
+        };
+        Runtime = new DumbVswitchRuntime(Config, Transports.Create, Log.Factory.CreateLogger("dumb-vswitch"), slots: 64);
         Run = Runtime.RunAsync(_stop.Token);
     }
 
+    /// <summary>
+    /// lldpad's timers but ECP's acknowledgement timeout (163 ms, not 2.56 ms): a test's bridge is a
+    /// pump polling every few milliseconds on a loaded machine, not a wire.
+    /// </summary>
+    public static StationConfig TestStation { get; } = new() { RetransmitExponent = 14 };
+
     public DumbVswitchConfig Config { get; }
+    /// <summary>Every line the runtime logged.</summary>
+    public CapturingLogger Log { get; }
+    public string LogText => string.Join('\n', Log.Lines.Select(line => line.Message));
     public MemoryTransports Transports { get; }
     public DumbVswitchRuntime Runtime { get; }
     public Task Run { get; }
@@ -53,5 +71,6 @@ internal sealed class RunningVswitch : IAsyncDisposable
         }
         Runtime.Dispose();
         _stop.Dispose();
+        Log.Factory.Dispose();
     }
 }

@@ -21,8 +21,12 @@ internal static class TestVms
     public const int Vm10A = 3;
     public const int Vm10B = 4;
 
-    public static VmConfig Vm(string name, MacAddress mac, int? vlan = null, bool antiSpoofing = true) =>
-        new(name, mac, new StreamAttach($"/tmp/{name}.sock", Listen: true), vlan, antiSpoofing);
+    public static VmConfig Vm(string name, MacAddress mac, int? vlan = null, bool antiSpoofing = true, VsiConfig? vsi = null) =>
+        new(name, mac, new StreamAttach($"/tmp/{name}.sock", Listen: true), vlan, antiSpoofing, vsi);
+
+    /// <summary>A VSI of type <paramref name="type"/> (the test bridge's policy: 42 on VLAN 10, 7 on VLAN 20, others refused).</summary>
+    public static VsiConfig Vsi(int type = 42, string uuid = "a1412857-60f7-4ce1-e95a-2164943f53aa") =>
+        new(type, 1, Guid.Parse(uuid), "mgr1");
 
     public static IReadOnlyList<VmConfig> Standard(bool antiSpoofing = true) =>
     [

@@ -34,6 +34,21 @@ public sealed class LinkCommandTests
     }
 
     [Fact]
+    public void Link_show_says_why_a_blocking_port_is_held_when_the_server_gives_a_cause()
+    {
+        // The dumb vswitch holds a VM whose VSI is not associated: "blocking (vsi-pending)".
+        var flags = new PortFlags(false, false, false, false, true, true, false);
+        var none = new TrafficCounters(0, 0);
+        PortInfo held = new("vm1", PortOperState.Blocking, "vsi-pending", LinkState.Up, flags, 0, "", "", "tap:vm1", none, none);
+        PortInfo blocked = held with { Name = "vm2", ErrorDisableCause = null };
+
+        List<string> lines = Hairpin.Host.Commands.LinkPrinter.Table([held, blocked]);
+
+        Assert.StartsWith("vm1   blocking (vsi-pending)  up", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("vm2   blocking                up", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Link_show_json_prints_the_ports_with_kebab_case_states()
     {
         await using var bridge = ManagementFixture.Start();

@@ -88,18 +88,11 @@ public sealed class VdpStation
                 {
                     continue;
                 }
-                vsi.Awaiting = false;
-                Counters.Timeouts++;
-                if (vsi.Withdrawn)
+                if (!NoAnswer(vsi, now))
                 {
-                    // The bridge will let the VSI expire without keep-alives anyway.
                     (forgotten ??= []).Add(vsi.Spec.Id);
                     continue;
                 }
-                vsi.Failures++;
-                vsi.Reason = $"no answer within {ResponseWait.TotalSeconds:0.##} s";
-                SetState(vsi, StationVsiState.TimedOut);
-                vsi.NextSend = now;
             }
             if (now >= vsi.NextSend)
             {
@@ -112,6 +105,57 @@ public sealed class VdpStation
         foreach (VsiId id in forgotten ?? [])
         {
             _vsis.Remove(id);
+            Version++;
+        }
+    }
+
+    /// <summary>
+    /// ECP gave up on one of our VDPDUs (no acknowledgement after R resends): its VSIs that still wait
+    /// for that request's answer show TimedOut at once. They keep waiting to the end of the response
+    /// wait all the same (the request may have arrived and only the ACKs been lost, so a late answer is
+    /// still taken), and are resent then: a bridge deaf to ECP is asked no faster than a silent one. A
+    /// withdrawn VSI is forgotten: the bridge lets it expire anyway.
+    /// </summary>
+    public void Unacknowledged(ReadOnlySpan<byte> payload)
+    {
+        if (!VdpCodec.TryParse(payload, out VdpMessage message, out _))
+        {
+            return;   // not one of ours: we only ever send what VdpCodec.Encode wrote
+        }
+        foreach (VsiTlv tlv in message.Vsis)
+        {
+            if (!_vsis.TryGetValue(tlv.VsiId, out StationVsi? vsi) || !vsi.Awaiting || vsi.SentType != tlv.Type)
+            {
+                continue;
+            }
+            if (vsi.Withdrawn)
+            {
+                _vsis.Remove(vsi.Spec.Id);
+                Version++;
+                continue;
+            }
+            vsi.Reason = "not acknowledged by the bridge (ECP gave up)";
+            SetState(vsi, StationVsiState.TimedOut);
+        }
+    }
+
+    /// <summary>
+    /// The bridge is gone (its EVB TLV aged out or was withdrawn), and with it whatever it held for us:
+    /// withdrawn VSIs are forgotten, every other one is wanted afresh (Pending, its own VID), to be sent
+    /// when a bridge is heard again.
+    /// </summary>
+    public void Restart()
+    {
+        foreach (StationVsi vsi in _vsis.Values.ToList())
+        {
+            if (vsi.Withdrawn)
+            {
+                _vsis.Remove(vsi.Spec.Id);
+            }
+            else
+            {
+                _vsis[vsi.Spec.Id] = new StationVsi(vsi.Spec) { State = StationVsiState.Pending, NextSend = TimeSpan.Zero };
+            }
             Version++;
         }
     }
@@ -205,6 +249,22 @@ public sealed class VdpStation
             SetVid(vsi, tlv.Filters[0].Vid);
         }
         SetState(vsi, tlv.Type == VdpRequest.Associate ? StationVsiState.Associated : StationVsiState.PreAssociated);
+    }
+
+    /// <summary>No answer came to the request in flight within the response wait; false when the VSI was withdrawn and is to be forgotten.</summary>
+    private bool NoAnswer(StationVsi vsi, TimeSpan now)
+    {
+        vsi.Awaiting = false;
+        Counters.Timeouts++;
+        if (vsi.Withdrawn)
+        {
+            return false;   // the bridge lets the VSI expire without keep-alives anyway
+        }
+        vsi.Failures++;
+        vsi.Reason = $"no answer within {ResponseWait.TotalSeconds:0.##} s";
+        SetState(vsi, StationVsiState.TimedOut);
+        vsi.NextSend = now;
+        return true;
     }
 
     private void DeassociatedByBridge(StationVsi vsi, TimeSpan now, string reason)

@@ -164,6 +164,99 @@ public class VdpStationTests
     }
 
     [Fact]
+    public void UnacknowledgedRequestTimesOutAtOnceButIsResentOnlyWhenTheResponseWaitEnds()
+    {
+        var station = new VdpStation();
+        station.Associate(Spec(Uuid1, Mac1));
+        var sent = new List<byte[]>();
+        station.Tick(TimeSpan.Zero, sent);
+        long version = station.Version;
+
+        station.Unacknowledged(Assert.Single(sent));
+
+        StationVsi vsi = Assert.Single(station.Vsis);
+        Assert.Equal(StationVsiState.TimedOut, vsi.State);
+        Assert.Equal("not acknowledged by the bridge (ECP gave up)", vsi.Reason);
+        Assert.True(station.Version > version);
+        Assert.Equal(station.ResponseWait, station.NextDeadline);
+        var early = new List<byte[]>();
+        station.Tick(station.ResponseWait - TimeSpan.FromTicks(1), early);
+        Assert.Empty(early);
+        Assert.Equal(VdpRequest.Associate, Assert.Single(SendOne(station, station.ResponseWait).Vsis).Type);
+        Assert.Equal(1, station.Counters.Timeouts);
+    }
+
+    [Fact]
+    public void AnswerArrivingAfterEcpGaveUpIsStillTaken()
+    {
+        // The request got through and only the ACKs were lost (or late): the answer counts.
+        var station = new VdpStation();
+        station.Associate(Spec(Uuid1, Mac1));
+        var sent = new List<byte[]>();
+        station.Tick(TimeSpan.Zero, sent);
+        station.Unacknowledged(Assert.Single(sent));
+
+        station.Receive(Answer(VdpRequest.Associate, 10, 0x40), Second);
+
+        StationVsi vsi = Assert.Single(station.Vsis);
+        Assert.Equal(StationVsiState.Associated, vsi.State);
+        Assert.Equal("", vsi.Reason);
+        Assert.Equal(10, vsi.Vid);
+    }
+
+    [Fact]
+    public void UnacknowledgedDeAssociateForgetsTheVsi()
+    {
+        var station = new VdpStation();
+        station.Associate(Spec(Uuid1, Mac1));
+        station.Deassociate(Uuid1);
+        var sent = new List<byte[]>();
+        station.Tick(TimeSpan.Zero, sent);
+
+        station.Unacknowledged(Assert.Single(sent));
+
+        Assert.Empty(station.Vsis);
+    }
+
+    [Fact]
+    public void UnacknowledgedPayloadOfAnotherRequestChangesNothing()
+    {
+        var station = new VdpStation();
+        station.Associate(Spec(Uuid1, Mac1));
+        SendOne(station, TimeSpan.Zero);
+
+        station.Unacknowledged(Payload(Tlv(VdpRequest.DeAssociate, Uuid1, Mac1, 0)));
+        station.Unacknowledged(Payload(Tlv(VdpRequest.Associate, Uuid2, Mac2, 0)));
+        station.Unacknowledged([0x06]);
+
+        Assert.Equal(StationVsiState.Pending, Assert.Single(station.Vsis).State);
+        Assert.Equal(0, station.Counters.Timeouts);
+    }
+
+    [Fact]
+    public void RestartAsksAfreshForWantedVsisAndForgetsWithdrawnOnes()
+    {
+        var station = new VdpStation();
+        station.Associate(Spec(Uuid1, Mac1));
+        station.Associate(Spec(Uuid2, Mac2));
+        var sent = new List<byte[]>();
+        station.Tick(TimeSpan.Zero, sent);
+        station.Receive(Answer(VdpRequest.Associate, 10, 0x40), TimeSpan.Zero);
+        station.Deassociate(Uuid2);
+        long version = station.Version;
+
+        station.Restart();
+
+        StationVsi vsi = Assert.Single(station.Vsis);
+        Assert.Equal(Uuid1, vsi.Spec.Id);
+        Assert.Equal(StationVsiState.Pending, vsi.State);
+        Assert.Equal(0, vsi.Vid);
+        Assert.True(station.Version > version);
+        Assert.Equal(TimeSpan.Zero, station.NextDeadline);
+        Assert.Equal(0, Assert.Single(Assert.Single(SendOne(station, Second).Vsis).Filters).Vid);
+    }
+
+    [Fact]
     public void UnsolicitedDeAssociateFromTheBridgeEndsTheAssociationUntilTheBackoff()
     {
         var station = new VdpStation();
