@@ -13,24 +13,6 @@ namespace Hairpin.DumbVswitch.Management;
 
 internal static class StationViews
 {
-    public static LldpNeighborInfo Neighbor(LldpNeighbor neighbor, string port, TimeSpan now) => new(
-        port,
-        neighbor.Source.ToString(),
-        neighbor.Chassis.ToString(),
-        neighbor.Port.ToString(),
-        neighbor.TtlSeconds,
-        (int)Math.Ceiling(neighbor.TimeLeft(now).TotalSeconds),
-        neighbor.Evb is EvbTlv evb ? Evb(evb) : null);
-
-    /// <summary>`bridge:rrcap,rrctr`, `station:rrreq,rrstat=enabled`, the timers as exponents.</summary>
-    public static EvbTlvInfo Evb(EvbTlv tlv)
-    {
-        string bridge = string.Join(',', new[] { (tlv.Bgid, "bgid"), (tlv.Rrcap, "rrcap"), (tlv.Rrctr, "rrctr") }.Where(f => f.Item1).Select(f => f.Item2));
-        string station = string.Join(',', new[] { (tlv.Sgid, "sgid"), (tlv.Rrreq, "rrreq") }.Where(f => f.Item1).Select(f => f.Item2)
-            .Append($"rrstat={KebabNames.Of(tlv.Rrstat)}"));
-        return new EvbTlvInfo($"bridge:{bridge}", $"station:{station}", tlv.R, tlv.Rte, KebabNames.Of(tlv.Mode), tlv.Rwd, tlv.Rka);
-    }
-
     /// <param name="vm">The VM's switch counters and port, for its traffic and drops.</param>
     public static VsiInfo Vsi(VmVsiStatus status, VepaPortCounters vm, PortQueues port, TimeSpan now)
     {

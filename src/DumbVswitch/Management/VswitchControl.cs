@@ -6,6 +6,7 @@ using Hairpin.DumbVswitch.Runtime;
 using Hairpin.DumbVswitch.Station;
 using Hairpin.DumbVswitch.Vepa;
 using Hairpin.Host.Management;
+using Hairpin.Host.Qbg;
 using Hairpin.Host.Transports;
 
 namespace Hairpin.DumbVswitch.Management;
@@ -33,7 +34,7 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl,
         {
             return Task.FromResult<IReadOnlyList<LldpNeighborInfo>>([]);
         }
-        return Task.FromResult<IReadOnlyList<LldpNeighborInfo>>([StationViews.Neighbor(neighbor, runtime.Uplink.PortName, station.Now)]);
+        return Task.FromResult<IReadOnlyList<LldpNeighborInfo>>([EvbDescriptions.Neighbor(runtime.Uplink.PortName, neighbor, station.Now)]);
     }
 
     /// <summary>Each VM's VSI, on the VM's port name, in configuration order; none without a station.</summary>

@@ -1,5 +1,6 @@
 // The control plane's state in the words `lldp neighbors` and `vsi show` print (lldptool's and
 // vdptool's where they have one), shared by the bridge role and the dumb vswitch's station role.
+using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Qbg.Lldp;
 using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Host.Management;
@@ -15,45 +16,13 @@ public static class EvbDescriptions
             neighbor.TtlSeconds, (int)Math.Ceiling(neighbor.TimeLeft(now).TotalSeconds), neighbor.Evb is EvbTlv evb ? Tlv(evb) : null);
     }
 
-    /// <summary>`bridge:rrcap,rrctr`, `station:rrreq,rrstat=enabled`, as lldptool -V evb prints them.</summary>
+    /// <summary>`bridge:rrcap,rrctr`, `station:rrreq,rrstat=enabled`, the timers as exponents (lldptool -V evb's words).</summary>
     public static EvbTlvInfo Tlv(EvbTlv tlv)
     {
-        var bridge = new List<string>();
-        if (tlv.Bgid)
-        {
-            bridge.Add("bgid");
-        }
-        if (tlv.Rrcap)
-        {
-            bridge.Add("rrcap");
-        }
-        if (tlv.Rrctr)
-        {
-            bridge.Add("rrctr");
-        }
-        var station = new List<string>();
-        if (tlv.Sgid)
-        {
-            station.Add("sgid");
-        }
-        if (tlv.Rrreq)
-        {
-            station.Add("rrreq");
-        }
-        station.Add(tlv.Rrstat switch
-        {
-            ReflectiveRelayStatus.Enabled => "rrstat=enabled",
-            ReflectiveRelayStatus.NotEnabled => "rrstat=off",
-            _ => "rrstat=unknown",
-        });
-        string mode = tlv.Mode switch
-        {
-            EvbMode.Bridge => "bridge",
-            EvbMode.Station => "station",
-            _ => "none",
-        };
-        return new EvbTlvInfo("bridge:" + (bridge.Count == 0 ? "-" : string.Join(",", bridge)), "station:" + string.Join(",", station),
-            tlv.R, tlv.Rte, mode, tlv.Rwd, tlv.Rka);
+        string bridge = string.Join(',', new[] { (tlv.Bgid, "bgid"), (tlv.Rrcap, "rrcap"), (tlv.Rrctr, "rrctr") }.Where(f => f.Item1).Select(f => f.Item2));
+        string station = string.Join(',', new[] { (tlv.Sgid, "sgid"), (tlv.Rrreq, "rrreq") }.Where(f => f.Item1).Select(f => f.Item2)
+            .Append($"rrstat={KebabNames.Of(tlv.Rrstat)}"));
+        return new EvbTlvInfo($"bridge:{bridge}", $"station:{station}", tlv.R, tlv.Rte, KebabNames.Of(tlv.Mode), tlv.Rwd, tlv.Rka);
     }
 
     public static string Format(VsiIdFormat format) => format switch
