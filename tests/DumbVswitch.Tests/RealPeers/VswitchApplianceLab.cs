@@ -9,7 +9,8 @@ using Hairpin.Host.Tests.Infrastructure;
 
 namespace Hairpin.DumbVswitch.Tests.RealPeers;
 
-internal sealed record LabVm(string Name, string Mac, string Address, int? Vlan = null);
+/// <param name="Vsi">The VM's `vsi:` mapping for the station role (e.g. "{ type: 42, version: 1, uuid: ... }"), or null.</param>
+internal sealed record LabVm(string Name, string Mac, string Address, int? Vlan = null, string? Vsi = null);
 
 internal sealed class VswitchApplianceLab : IAsyncDisposable
 {
@@ -35,7 +36,8 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
 
     /// <param name="hv1Settings">Extra YAML lines for the appliance's hv1 (indented 4), e.g. "    hairpin: true".</param>
     /// <param name="hv2Settings">The same for hv2 (host C).</param>
-    public static async Task<VswitchApplianceLab> StartAsync(IReadOnlyList<LabVm> vms, string hv1Settings = "", string hv2Settings = "")
+    /// <param name="bridgeSettings">Extra top-level YAML for the appliance (ACLs, VSI types), unindented.</param>
+    public static async Task<VswitchApplianceLab> StartAsync(IReadOnlyList<LabVm> vms, string hv1Settings = "", string hv2Settings = "", string bridgeSettings = "")
     {
         var lab = new VswitchApplianceLab();
         try
@@ -60,6 +62,10 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
                 {
                     vmYaml.Append(CultureInfo.InvariantCulture, $"    vlan: {vlan}\n");
                 }
+                if (vm.Vsi is string vsi)
+                {
+                    vmYaml.Append(CultureInfo.InvariantCulture, $"    vsi: {vsi}\n");
+                }
             }
 
             lab._appliance = await ManagedProcess.StartApplianceAsync(lab.Bridge.Name, $"""
@@ -70,6 +76,7 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
                   - name: hv2
                     attach: {"{"} afpacket: hv2 {"}"}
                 {hv2Settings}
+                {bridgeSettings}
                 """);
             lab._vswitch = await ManagedProcess.StartVswitchAsync(lab.Hypervisor.Name, $"uplink: {{ afpacket: uplink }}\nvms:\n{vmYaml}");
             Assert.True(await Eventually.HoldsAsync(() => UpCount(lab.Appliance.Cli("link", "show").Output) == 2, 15_000), $"both appliance ports up{lab.Diagnostics()}");
