@@ -9,9 +9,6 @@ namespace Hairpin.DumbVswitch.Configuration;
 
 internal static class StationConfigReader
 {
-    /// <summary>The largest VSI type ID: it is three bytes on the wire.</summary>
-    public const int MaxTypeId = 0xFF_FFFF;
-    private const int ManagerIdSize = 16;
 
     /// <summary>`evb: station` or `evb: { role: station, max_retries, retransmit_exponent, resource_wait_exponent, keep_alive_exponent, mac }`.</summary>
     public static StationConfig? ReadEvb(YamlNode node, ConfigDiagnostics diagnostics)
@@ -30,12 +27,13 @@ internal static class StationConfigReader
         {
             YamlMap.TryParse(role, "role", ParseRole, diagnostics, out _);
         }
+        (int r, int rte, int rwd, int rka) = EvbReader.Timers(map, (defaults.MaxRetries, defaults.RetransmitExponent, defaults.ResourceWaitExponent, defaults.KeepAliveExponent));
         StationConfig evb = defaults with
         {
-            MaxRetries = map.Int("max_retries", 0, 7) ?? defaults.MaxRetries,
-            RetransmitExponent = map.Int("retransmit_exponent", 0, 31) ?? defaults.RetransmitExponent,
-            ResourceWaitExponent = map.Int("resource_wait_exponent", 0, 31) ?? defaults.ResourceWaitExponent,
-            KeepAliveExponent = map.Int("keep_alive_exponent", 0, 31) ?? defaults.KeepAliveExponent,
+            MaxRetries = r,
+            RetransmitExponent = rte,
+            ResourceWaitExponent = rwd,
+            KeepAliveExponent = rka,
             Mac = map.Value("mac", ConfigScalars.UnicastMac),
         };
         map.RejectUnknownKeys();
@@ -52,10 +50,10 @@ internal static class StationConfigReader
         int errorsBefore = diagnostics.Count;
         map.Require("type");
         map.Require("uuid");
-        int? type = map.Int("type", 0, MaxTypeId);
+        int? type = map.Int("type", 0, EvbReader.MaxTypeId);
         int version = map.Int("version", 0, 255) ?? 0;
         Guid? uuid = map.Value("uuid", ParseUuid);
-        string manager = map.Object("manager", ParseManager) ?? VsiConfig.DefaultManager;
+        string manager = map.Object("manager", EvbReader.ParseManager) ?? VsiConfig.DefaultManager;
         map.RejectUnknownKeys();
         return diagnostics.Count == errorsBefore && type is int typeId && uuid is Guid id ? new VsiConfig(typeId, version, id, manager) : null;
     }
@@ -69,10 +67,4 @@ internal static class StationConfigReader
 
     private static Guid ParseUuid(string text) =>
         Guid.TryParseExact(text, "D", out Guid uuid) ? uuid : throw new FormatException($"'{text}' is not a UUID (8-4-4-4-12 hex digits)");
-
-    /// <summary>A VSI Manager ID is 16 bytes on the wire; lldpad's mgrid2 is text, NUL-padded.</summary>
-    private static string ParseManager(string text) =>
-        text.Length is > 0 and <= ManagerIdSize && text.All(c => c is > ' ' and < (char)0x7F)
-            ? text
-            : throw new FormatException($"'{text}' is not a VSI manager ID (1 to 16 printable ASCII characters)");
 }

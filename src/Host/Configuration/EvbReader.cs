@@ -27,16 +27,31 @@ internal static class EvbReader
         {
             YamlMap.TryParse(role, "role", ParseRole, diagnostics, out _);
         }
+        (int r, int rte, int rwd, int rka) = Timers(map, (defaults.MaxRetries, defaults.RetransmitExponent, defaults.ResourceWaitExponent, defaults.KeepAliveExponent));
         EvbPortConfig evb = defaults with
         {
-            MaxRetries = map.Int("max_retries", 0, 7) ?? defaults.MaxRetries,
-            RetransmitExponent = map.Int("retransmit_exponent", 0, 31) ?? defaults.RetransmitExponent,
-            ResourceWaitExponent = map.Int("resource_wait_exponent", 0, 31) ?? defaults.ResourceWaitExponent,
-            KeepAliveExponent = map.Int("keep_alive_exponent", 0, 31) ?? defaults.KeepAliveExponent,
+            MaxRetries = r,
+            RetransmitExponent = rte,
+            ResourceWaitExponent = rwd,
+            KeepAliveExponent = rka,
             MaxVsis = map.Int("max_vsis", 1, 4096) ?? defaults.MaxVsis,
         };
         map.RejectUnknownKeys();
         return diagnostics.Count == errorsBefore ? evb : null;
+    }
+
+    /// <summary>
+    /// The EVB timer keys both roles' `evb:` take (R and the RTE, RWD, RKA exponents of 802.1Qbg
+    /// D.2.13, lldptool's ecpretries/ecprte/vdprwd/vdprka), each absent one at its default.
+    /// </summary>
+    public static (int MaxRetries, int RetransmitExponent, int ResourceWaitExponent, int KeepAliveExponent) Timers(
+        YamlMap map, (int MaxRetries, int RetransmitExponent, int ResourceWaitExponent, int KeepAliveExponent) defaults)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return (map.Int("max_retries", 0, 7) ?? defaults.MaxRetries,
+            map.Int("retransmit_exponent", 0, 31) ?? defaults.RetransmitExponent,
+            map.Int("resource_wait_exponent", 0, 31) ?? defaults.ResourceWaitExponent,
+            map.Int("keep_alive_exponent", 0, 31) ?? defaults.KeepAliveExponent);
     }
 
     /// <summary>`hairpin: true|false|auto` (auto only on an `evb:` port; checked by the caller).</summary>
@@ -112,8 +127,8 @@ internal static class EvbReader
         _ => throw new FormatException($"'{text}' is not an EVB role: use bridge"),
     };
 
-    /// <summary>A VSI manager ID is 16 bytes on the wire; lldpad's mgrid2 is text.</summary>
-    private static string ParseManager(string text) =>
+    /// <summary>A VSI manager ID is 16 bytes on the wire; lldpad's mgrid2 is text, NUL-padded.</summary>
+    public static string ParseManager(string text) =>
         text.Length is > 0 and <= 16 && text.All(c => c is > ' ' and < (char)0x7F)
             ? text
             : throw new FormatException($"'{text}' is not a VSI manager ID (1 to 16 printable ASCII characters)");

@@ -45,8 +45,8 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
             lab.Bridge = await lab.NamespaceAsync();
             lab.Hypervisor = await lab.NamespaceAsync();
             lab.HostC = await lab.NamespaceAsync();
-            await VethAsync(lab.Hypervisor, "uplink", lab.Bridge, "hv1");
-            await VethAsync(lab.HostC, "eth0", lab.Bridge, "hv2");
+            await NetNamespace.VethAsync(lab.Hypervisor, "uplink", lab.Bridge, "hv1");
+            await NetNamespace.VethAsync(lab.HostC, "eth0", lab.Bridge, "hv2");
             await HostAsync(lab.HostC, MacC, AddressC);
             var vmYaml = new System.Text.StringBuilder();
             for (int index = 0; index < vms.Count; index++)
@@ -55,7 +55,7 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
                 NetNamespace ns = await lab.NamespaceAsync();
                 lab._vms[vm.Name] = ns;
                 string port = $"v{index}";
-                await VethAsync(lab.Hypervisor, port, ns, "eth0");
+                await NetNamespace.VethAsync(lab.Hypervisor, port, ns, "eth0");
                 await HostAsync(ns, vm.Mac, vm.Address);
                 vmYaml.Append(CultureInfo.InvariantCulture, $"  - name: {vm.Name}\n    mac: \"{vm.Mac}\"\n    attach: {{ afpacket: {port} }}\n");
                 if (vm.Vlan is int vlan)
@@ -105,20 +105,11 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
 
     private async Task<NetNamespace> NamespaceAsync()
     {
-        NetNamespace ns = await NetNamespace.CreateAsync();
+        NetNamespace ns = await NetNamespace.CreateQuietAsync();
         _namespaces.Add(ns);
-        await ns.ExecAsync(["sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
-        await ns.ExecAsync(["sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1"]);
         return ns;
     }
 
-    /// <summary>A veth created straight inside the two namespaces (names are private to them), both ends up.</summary>
-    private static async Task VethAsync(NetNamespace leftNs, string left, NetNamespace rightNs, string right)
-    {
-        await ProcessRunner.RunAsync("ip", ["link", "add", left, "netns", leftNs.Name, "type", "veth", "peer", "name", right, "netns", rightNs.Name]);
-        await leftNs.IpAsync("link", "set", left, "up");
-        await rightNs.IpAsync("link", "set", right, "up");
-    }
 
     private static async Task HostAsync(NetNamespace ns, string mac, string address)
     {

@@ -101,8 +101,8 @@ public sealed class VswitchWithLldpadBridgeTests
                 lab.BridgeNs = await lab.NamespaceAsync();
                 lab.HypervisorNs = await lab.NamespaceAsync();
                 lab.VmNs = await lab.NamespaceAsync();
-                await VethAsync(lab.HypervisorNs, "uplink", lab.BridgeNs, "up0");
-                await VethAsync(lab.HypervisorNs, "v0", lab.VmNs, "eth0");
+                await NetNamespace.VethAsync(lab.HypervisorNs, "uplink", lab.BridgeNs, "up0");
+                await NetNamespace.VethAsync(lab.HypervisorNs, "v0", lab.VmNs, "eth0");
                 await HostAsync(lab.BridgeNs, "up0", BridgeMac, BridgeAddress);
                 await HostAsync(lab.VmNs, "eth0", VmMac, VmAddress);
                 lab.Lldpad = await LldpadPeer.StartBridgeAsync(lab.BridgeNs.Name, "up0");
@@ -137,19 +137,11 @@ public sealed class VswitchWithLldpadBridgeTests
 
         private async Task<NetNamespace> NamespaceAsync()
         {
-            NetNamespace ns = await NetNamespace.CreateAsync();
+            NetNamespace ns = await NetNamespace.CreateQuietAsync();
             _namespaces.Add(ns);
-            await ns.ExecAsync(["sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
-            await ns.ExecAsync(["sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1"]);
             return ns;
         }
 
-        private static async Task VethAsync(NetNamespace leftNs, string left, NetNamespace rightNs, string right)
-        {
-            await ProcessRunner.RunAsync("ip", ["link", "add", left, "netns", leftNs.Name, "type", "veth", "peer", "name", right, "netns", rightNs.Name]);
-            await leftNs.IpAsync("link", "set", left, "up");
-            await rightNs.IpAsync("link", "set", right, "up");
-        }
 
         private static async Task HostAsync(NetNamespace ns, string device, string mac, string address)
         {

@@ -24,6 +24,25 @@ public sealed class NetNamespace : IAsyncDisposable
         return ns;
     }
 
+    /// <summary>A namespace whose only frames are the test's own: IPv6 off (no router solicitations or MLD in the counters).</summary>
+    public static async Task<NetNamespace> CreateQuietAsync()
+    {
+        NetNamespace ns = await CreateAsync();
+        await ns.ExecAsync(["sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
+        await ns.ExecAsync(["sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1"]);
+        return ns;
+    }
+
+    /// <summary>A veth created straight inside the two namespaces (names are private to them), both ends up.</summary>
+    public static async Task VethAsync(NetNamespace leftNs, string left, NetNamespace rightNs, string right)
+    {
+        ArgumentNullException.ThrowIfNull(leftNs);
+        ArgumentNullException.ThrowIfNull(rightNs);
+        await ProcessRunner.RunAsync("ip", ["link", "add", left, "netns", leftNs.Name, "type", "veth", "peer", "name", right, "netns", rightNs.Name]);
+        await leftNs.IpAsync("link", "set", left, "up");
+        await rightNs.IpAsync("link", "set", right, "up");
+    }
+
     /// <summary>A name of <paramref name="prefix"/> plus 6 hex digits (interface names allow 15 bytes).</summary>
     public static string UniqueName(string prefix) => prefix + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..6];
 
