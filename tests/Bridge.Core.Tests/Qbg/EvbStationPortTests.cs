@@ -266,4 +266,25 @@ public class EvbStationPortTests
         }
         return [];
     }
+
+    [Fact]
+    public void AskingBothEndsForTheirNextDeadlineAllocatesNothing()
+    {
+        // The appliance asks between every two batches of frames, however busy: it must cost no garbage.
+        EvbWire wire = Wire();
+        wire.Station.Vdp.Associate(Spec(Uuid1, Mac1));
+        wire.RunFor(5 * Second);
+        Assert.NotEmpty(wire.Bridge.Vdp.Vsis);
+        TimeSpan sum = TimeSpan.Zero;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            sum += wire.Bridge.NextDeadline + wire.Station.NextDeadline;
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.NotEqual(TimeSpan.Zero, sum);
+    }
 }

@@ -43,7 +43,22 @@ public sealed class VdpBridge
     public IEnumerable<VsiBinding> Bindings => _vsis.Values.Where(v => v.State == VsiState.Associated).SelectMany(v => v.Bindings);
 
     /// <summary>When the next VSI expires unless refreshed; null with an empty table.</summary>
-    public TimeSpan? NextDeadline => _vsis.Count == 0 ? null : _vsis.Values.Min(v => v.LastKeepAlive) + KeepAliveWindow;
+    public TimeSpan? NextDeadline
+    {
+        get
+        {
+            // Asked between every two batches of the forwarding loop: a plain loop, no LINQ enumerator.
+            TimeSpan? oldest = null;
+            foreach (VsiRecord vsi in _vsis.Values)
+            {
+                if (oldest is not TimeSpan known || vsi.LastKeepAlive < known)
+                {
+                    oldest = vsi.LastKeepAlive;
+                }
+            }
+            return oldest + KeepAliveWindow;
+        }
+    }
 
     /// <summary>Set from the negotiated RKA (<see cref="VdpTimers.KeepAliveWindow"/>); applies to the next <see cref="Tick"/>.</summary>
     public void SetKeepAliveWindow(TimeSpan window)

@@ -31,7 +31,23 @@ public sealed class VdpStation
     public bool TryGet(VsiId id, [MaybeNullWhen(false)] out StationVsi vsi) => _vsis.TryGetValue(id, out vsi);
 
     /// <summary>When <see cref="Tick"/> has something to do: a request due or an answer overdue; null when idle.</summary>
-    public TimeSpan? NextDeadline => _vsis.Count == 0 ? null : _vsis.Values.Min(v => v.Awaiting ? v.SentAt + ResponseWait : v.NextSend);
+    public TimeSpan? NextDeadline
+    {
+        get
+        {
+            // Asked on every turn of the vswitch's loop: a plain loop, no LINQ enumerator.
+            TimeSpan? next = null;
+            foreach (StationVsi vsi in _vsis.Values)
+            {
+                TimeSpan due = vsi.Awaiting ? vsi.SentAt + ResponseWait : vsi.NextSend;
+                if (next is not TimeSpan known || due < known)
+                {
+                    next = due;
+                }
+            }
+            return next;
+        }
+    }
 
     public void SetKeepAliveInterval(TimeSpan interval) => KeepAliveInterval = Positive(interval);
     public void SetResponseWait(TimeSpan wait) => ResponseWait = Positive(wait);
