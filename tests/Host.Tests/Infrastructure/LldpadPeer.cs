@@ -92,6 +92,17 @@ public sealed class LldpadPeer : IAsyncDisposable
     public async Task SetAdminStatusAsync(string status) =>
         await NetLab.InAsync(Namespace, ["lldptool", "-L", "-i", Interface, "-g", "ncb", $"adminStatus={status}"], check: false);
 
+    /// <summary>Stops lldpad as its init script would (SIGTERM) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        await ProcessRunner.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], check: false);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>The neighbour's EVB TLV as lldptool prints it (e.g. `bridge:rrcap,rrctr(0x3)`), or the error.</summary>
     public async Task<string> NeighbourEvbAsync() =>
         (await NetLab.InAsync(Namespace, ["lldptool", "-t", "-n", "-i", Interface, "-g", "ncb", "-V", "evb"], check: false)).Output;

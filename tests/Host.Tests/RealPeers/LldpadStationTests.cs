@@ -33,6 +33,21 @@ public sealed class LldpadStationTests
     }
 
     [Fact]
+    public async Task StoppingLldpadTurnsHairpinOffAndTakesItsVsis()
+    {
+        await using LldpadStationLab lab = await LldpadStationLab.StartAsync();
+        await lab.WaitForEvbAsync();
+        VdpAnswer associated = await lab.Station.RequestAsync("assoc", 42, 1, LldpadStationLab.VmUuid, $"0-{LldpadStationLab.VmMac}");
+        Assert.True(associated.Accepted, associated.Output + lab.Diagnostics());
+        await Eventually.TrueAsync(() => Hv1(lab).Hairpin, "hairpin negotiated on", Negotiation);
+
+        await lab.Station.StopAsync();
+
+        await Eventually.TrueAsync(() => !Hv1(lab).Hairpin, "hairpin off once lldpad stopped", Negotiation);
+        await Eventually.TrueAsync(() => Vsis(lab).Count == 0, "its VSI gone with it", Negotiation);
+    }
+
+    [Fact]
     public async Task VdptoolAssociationsGetTheTypesVlanOrAStatedRefusal()
     {
         await using LldpadStationLab lab = await LldpadStationLab.StartAsync();
