@@ -24,6 +24,7 @@ internal sealed partial class QbgPlane
     private readonly List<byte[]> _frames = [];
     private readonly List<VsiDecision> _decisions = [];
     private QbgState _published = QbgState.None;
+    private TimeSpan _lastNow;
 
     /// <param name="config">The running configuration (read at each decision: a reload's types apply at once).</param>
     /// <param name="transmit">Sends a frame out of a port (by index).</param>
@@ -106,6 +107,7 @@ internal sealed partial class QbgPlane
         {
             return;
         }
+        _lastNow = now;
         _frames.Clear();
         _decisions.Clear();
         evb.Receive(frame, now, _frames, _decisions);
@@ -119,6 +121,7 @@ internal sealed partial class QbgPlane
         {
             if (_ports[port] is EvbBridgePort evb && evb.NextDeadline <= now)
             {
+                _lastNow = now;
                 _frames.Clear();
                 _decisions.Clear();
                 evb.Tick(now, _frames, _decisions);
@@ -248,9 +251,38 @@ internal sealed partial class QbgPlane
         foreach (VsiDecision decision in _decisions)
         {
             Log(_names[port], decision);
+            if (decision.Kind is VsiDecisionKind.Associated or VsiDecisionKind.Changed)
+            {
+                LeaveOtherPorts(port, decision.Vsi);
+            }
         }
         PublishIfChanged(force: _decisions.Count > 0);   // before the answer leaves: the VM's first frame meets its policy
         Send(port);
+    }
+
+    /// <summary>
+    /// A VM associated here that another port still holds has moved (live migration between two
+    /// servers on this bridge): the old port lets it go, and its station is told, before the publish,
+    /// so the VM's (MAC, VID) is bound on exactly one port. Its counters go with it (keyed by VSIID).
+    /// </summary>
+    private void LeaveOtherPorts(int port, VsiRecord vsi)
+    {
+        for (int other = 0; other < _ports.Length; other++)
+        {
+            if (other == port || _ports[other] is not EvbBridgePort old || !old.Vdp.TryGet(vsi.Id, out VsiRecord? left))
+            {
+                continue;
+            }
+            old.Vdp.Remove(left.Id);
+            old.Link.Send(VdpBridge.DeassociateNotice(left));
+            LogMoved(vsi.IdText, _names[other], _names[port]);
+            var frames = new List<byte[]>();
+            old.Link.Tick(_lastNow, frames);
+            foreach (byte[] frame in frames)
+            {
+                _transmit(other, frame);
+            }
+        }
     }
 
     private void Send(int port)
@@ -330,6 +362,9 @@ internal sealed partial class QbgPlane
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "port {Port}: VSI {Vsi} refused (type {Type} version {Version}, {Filter}): {Status}: {Reason}")]
     private partial void LogRefused(string port, string vsi, uint type, byte version, string filter, string status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "VSI {Vsi} moved from port {From} to port {To}: its bindings left {From}, its counters go on")]
+    private partial void LogMoved(string vsi, string from, string to);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "the engine refused the 802.1Qbg state; the previous one stays: {Errors}")]
     private partial void LogPublishRefused(string errors);
