@@ -39,12 +39,14 @@ internal static class LinkPrinter
 
     private static string OnOff(bool on) => on ? "on" : "off";
 
+    private static string Hairpin(PortInfo port) => Hairpin(port.Flags.Hairpin, port.Evb);
+
     /// <summary>`on (negotiated)` where 802.1Qbg decides it; `on (pinned, station asks off)` where the operator overrides it.</summary>
-    private static string Hairpin(PortInfo port) => port.Evb switch
+    internal static string Hairpin(bool hairpin, PortEvbInfo? evb) => evb switch
     {
-        null => OnOff(port.Flags.Hairpin),
-        { Hairpin: "auto" } => $"{OnOff(port.Flags.Hairpin)} (negotiated)",
-        { } evb => $"{OnOff(port.Flags.Hairpin)} (pinned, station asks {OnOff(evb.Negotiated)})",
+        null => OnOff(hairpin),
+        { Hairpin: "auto" } => $"{OnOff(hairpin)} (negotiated)",
+        { } => $"{OnOff(hairpin)} (pinned, station asks {OnOff(evb.Negotiated)})",
     };
 
     private static string Dash(string text) => text.Length == 0 ? "-" : text;

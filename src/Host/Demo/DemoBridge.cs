@@ -33,16 +33,6 @@ internal sealed class DemoBridge
 
     public PortCounters Counters(string port) => Engine.Counters(PortIndex(port));
 
-    /// <summary>Like `bridge link set dev PORT hairpin on|off`: publishes a changed configuration, in force from the next batch.</summary>
-    public void SetHairpin(string port, bool on)
-    {
-        int index = PortIndex(port);
-        BridgeConfig config = Engine.Config;
-        PortConfig[] ports = [.. config.Ports];
-        ports[index] = ports[index] with { Hairpin = on };
-        Engine.Publish(config with { Ports = ports });
-    }
-
     /// <summary>Sends one frame in by <paramref name="port"/> as a batch of its own and reports what became of it.</summary>
     public FrameOutcome Send(string port, byte[] frame)
     {
@@ -71,7 +61,7 @@ internal sealed class DemoBridge
             while (ring.TryDequeue(out FrameBuffer? copy))
             {
                 bool modified = !copy.Span.SequenceEqual(frame);
-                deliveries.Add(new Delivery(PortName(egress), egress == ingress, modified));
+                deliveries.Add(new Delivery(PortName(egress), egress == ingress, modified, FrameDescription.Vid(copy.Span)));
                 Pool.Return(copy);
             }
         }

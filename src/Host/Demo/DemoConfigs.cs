@@ -1,56 +1,74 @@
-// The demo's config files: the dumb vswitch (two VMs on afpacket ports behind one afpacket uplink) and
-// the bridge (hv1 towards that uplink, hv2 towards host-c), the latter in two versions: as started, and
-// with the VM isolation policy that the last step loads. The in-process story parses the same text, so
-// both paths show one policy.
+// The demo's config files: the dumb vswitch (two VMs on afpacket ports behind one afpacket uplink, each
+// announced by its VSI) and the bridge (hv1 an 802.1Qbg bridge port towards that uplink, hv2 towards
+// host-c), the latter in two versions: as started (hairpin pinned off, VSI types without policy), and
+// with each type's policy, which the last step loads. The in-process story parses the same text, so
+// both paths show one configuration.
 namespace Hairpin.Host.Demo;
 
 internal static class DemoConfigs
 {
-    public const string VmAPolicy = "vm-a-policy";
-    public const string VmBPolicy = "vm-b-policy";
+    public const string VmAPolicy = "type-42-policy";
+    public const string VmBPolicy = "type-43-policy";
+
+    /// <summary>The VLAN both VSI types put their VMs in, and host-c's access VLAN.</summary>
+    public const int Vlan = 10;
 
     public static string DumbVswitch(string socket) =>
         $"""
-        # written by `hairpin demo`: the hypervisor's VEPA vswitch, every VM frame goes up the uplink
+        # written by `hairpin demo`: the hypervisor's VEPA vswitch, every VM frame goes up the uplink; its
+        # uplink is an 802.1Qbg station (implied by vsi:) that announces each VM to the bridge (VDP)
         uplink: {"{"} afpacket: uplink {"}"}
         vms:
-          - name: {DemoScenario.VmA.Name}
-            mac: "{DemoScenario.VmA.Mac}"
-            attach: {"{"} afpacket: vma {"}"}
-          - name: {DemoScenario.VmB.Name}
-            mac: "{DemoScenario.VmB.Mac}"
-            attach: {"{"} afpacket: vmb {"}"}
-        management:
+        {VmLines(DemoScenario.VsiA, "vma")}{VmLines(DemoScenario.VsiB, "vmb")}management:
           socket: {socket}
 
         """;
 
-    /// <param name="withPolicy">The last step: hv1 keeps hairpin on in the file (a reload applies the file as a whole) and gains the isolation policy.</param>
+    private static string VmLines(DemoVsi vsi, string attach) =>
+        $"""
+          - name: {vsi.Vm.Name}
+            mac: "{vsi.Vm.Mac}"
+            attach: {"{"} afpacket: {attach} {"}"}
+            vsi: {"{"} type: {vsi.Type}, version: {vsi.Version}, uuid: {vsi.Uuid}, manager: {vsi.Manager} {"}"}   # no vlan: the bridge assigns it
+
+        """;
+
+    /// <param name="withPolicy">The last step: each VSI type gains its ACL, and hv1 no longer pins its hairpin (a reload applies the file as a whole).</param>
     public static string Bridge(string socket, bool withPolicy) =>
         $"""
         # written by `hairpin demo`: the appliance between the hypervisor's uplink (hv1) and host-c (hv2)
         ports:
-          - name: {DemoScenario.Uplink}
-            attach: {"{"} afpacket: {DemoScenario.Uplink} {"}"}
-        {(withPolicy ? PolicyPortLines : "")}  - name: {DemoScenario.Server}
+        {UplinkLines(withPolicy)}  - name: {DemoScenario.Server}
             attach: {"{"} afpacket: {DemoScenario.Server} {"}"}
-        {(withPolicy ? PolicyLines : "")}management:
+            vlan: {Vlan}                    # host-c: an access port of VLAN {Vlan}
+        {(withPolicy ? PolicyLines : "")}{VsiTypeLines(withPolicy)}management:
           socket: {socket}
 
         """;
 
-    /// <summary>What the policy adds to hv1: only the two announced VMs may send through it.</summary>
-    public static string PolicyPortLines { get; } =
+    /// <summary>hv1: the 802.1Qbg bridge role; at the start its hairpin is pinned off whatever the station asks.</summary>
+    public static string UplinkLines(bool withPolicy) =>
         $"""
-            hairpin: true
-            port_security: {"{"} max_macs: 2, allowed_macs: ["{DemoScenario.VmA.Mac}", "{DemoScenario.VmB.Mac}"] {"}"}
+          - name: {DemoScenario.Uplink}
+            attach: {"{"} afpacket: {DemoScenario.Uplink} {"}"}
+            evb: bridge                 # LLDP + EVB + ECP + VDP with the dumb vswitch's station
+        {(withPolicy ? "" : "    hairpin: false              # pinned off (without this line: auto, as negotiated)\n")}
+        """;
+
+    /// <summary>The port profiles: the VSI type a station names decides the VM's VLAN and, once loaded, its ACL.</summary>
+    public static string VsiTypeLines(bool withPolicy) =>
+        $"""
+        vsi_types:
+          - {"{"} id: {DemoScenario.VsiA.Type}, version: {DemoScenario.VsiA.Version}, vlan: {Vlan}{(withPolicy ? $", acl: {VmAPolicy}" : "")} {"}"}   # vm-a's type
+          - {"{"} id: {DemoScenario.VsiB.Type}, version: {DemoScenario.VsiB.Version}, vlan: {Vlan}{(withPolicy ? $", acl: {VmBPolicy}" : "")} {"}"}   # vm-b's type
 
         """;
 
     /// <summary>
-    /// The isolation policy: an ACL bound to each VM (by port and MAC) denying the other VM's IP address,
-    /// whatever the destination MAC. A rule on the MAC pair would let vm-a reach vm-b through a frame to
-    /// the broadcast or a multicast MAC carrying vm-b's IP: the reflected copy reaches every VM behind hv1.
+    /// The isolation policy: each type's ACL, bound to every VM of that type, denies the other VM's IP
+    /// address whatever the destination MAC. A rule on the MAC pair would let vm-a reach vm-b through a
+    /// frame to the broadcast or a multicast MAC carrying vm-b's IP: the reflected copy reaches every VM
+    /// behind hv1.
     /// </summary>
     public static string PolicyLines { get; } =
         $"""
@@ -63,9 +81,6 @@ internal static class DemoConfigs
             default: permit
             rules:
               - {"{"} name: not-to-vm-a, action: deny, dst_ip: {DemoScenario.VmA.IpText}/32 {"}"}
-        vm_acls:
-          - {"{"} port: {DemoScenario.Uplink}, mac: "{DemoScenario.VmA.Mac}", acl: {VmAPolicy} {"}"}
-          - {"{"} port: {DemoScenario.Uplink}, mac: "{DemoScenario.VmB.Mac}", acl: {VmBPolicy} {"}"}
 
         """;
 }

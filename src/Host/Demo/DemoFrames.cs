@@ -39,6 +39,22 @@ internal static class DemoFrames
     public static byte[] UdpForged(MacAddress forgedSource, DemoHost source, DemoHost destination) =>
         Udp(forgedSource, destination.Mac, source.Ip, destination.Ip);
 
+    /// <summary>
+    /// <paramref name="frame"/> with an 802.1Q tag of <paramref name="vid"/> after its MACs, as the dumb
+    /// vswitch sends a VM's frame up the uplink once the bridge gave the VM's VSI a VLAN.
+    /// </summary>
+    public static byte[] Tagged(byte[] frame, int vid)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        const int macs = 2 * MacAddress.Size;
+        var tagged = new byte[frame.Length + EthernetReader.TagSize];
+        frame.AsSpan(0, macs).CopyTo(tagged);
+        BinaryPrimitives.WriteUInt16BigEndian(tagged.AsSpan(macs), EtherTypes.CustomerVlan);
+        BinaryPrimitives.WriteUInt16BigEndian(tagged.AsSpan(macs + 2), (ushort)vid);
+        frame.AsSpan(macs).CopyTo(tagged.AsSpan(macs + EthernetReader.TagSize));
+        return tagged;
+    }
+
     private static byte[] Udp(MacAddress sourceMac, MacAddress destinationMac, uint sourceIp, uint destinationIp) =>
         new FrameBuilder().From(sourceMac).To(destinationMac).Ipv4Udp(sourceIp, destinationIp, UdpPort, UdpPort).Build();
 }

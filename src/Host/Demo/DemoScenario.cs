@@ -1,22 +1,28 @@
-// `hairpin demo`: the mission's seed case run through the real engine. Two VMs behind one VEPA
-// uplink cannot reach each other until the bridge reflects frames back out the port they came in on
-// (802.1Qbg reflective relay, Linux `hairpin on`); a host on another port is unaffected.
-using Hairpin.Bridge.Core.Configuration;
+// `hairpin demo --in-process`: the root demo's story with the real pure pieces and no interfaces. The
+// dumb vswitch's 802.1Qbg station announces two VMs to hv1's bridge port (VDP, back to back on a manual
+// clock), whose VSI types give them VLAN 10; the engine then forwards frames under what that decided:
+// hairpin pinned off, hairpin auto (on, as negotiated), and each type's policy loaded by a reload.
 using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Host.Configuration;
+using Hairpin.Host.Qbg;
 
 namespace Hairpin.Host.Demo;
 
-/// <summary>One step of the story and what became of each of its frames.</summary>
-internal sealed record DemoStep(string Title, IReadOnlyList<FrameOutcome> Frames);
+/// <summary>One step of the story: the 802.1Qbg frames exchanged during it, hv1's control plane as it left it, and what became of each data frame.</summary>
+internal sealed record DemoStep(string Title, IReadOnlyList<QbgFrame> Exchange, DemoControlView Control, IReadOnlyList<FrameOutcome> Frames);
 
-/// <summary>A finished run: its steps, and the bridge as it was left (counters, FDB).</summary>
-internal sealed record DemoRun(IReadOnlyList<DemoStep> Steps, DemoBridge Bridge, IReadOnlyList<DemoHost> Hosts, IReadOnlyDictionary<string, string> PortRoles);
+/// <summary>A finished run: the config file it started from, its steps, and the bridge and its control plane as they were left.</summary>
+internal sealed record DemoRun(HostConfig File, IReadOnlyList<DemoStep> Steps, DemoBridge Bridge, DemoQbg Qbg, IReadOnlyList<DemoHost> Hosts, IReadOnlyDictionary<string, string> PortRoles);
 
 internal static class DemoScenario
 {
     public const string Uplink = "hv1";
     public const string Server = "hv2";
+    public const string Manager = "demo";
+
+    /// <summary>How long the story waits (protocol time) for the station to hear the bridge and both VSIs to be answered.</summary>
+    public static readonly TimeSpan AssociationLimit = TimeSpan.FromSeconds(30);
 
     public static DemoHost VmA { get; } = DemoHost.Create("vm-a", "52:54:00:00:00:0a", "169.254.0.10", Uplink);
     public static DemoHost VmB { get; } = DemoHost.Create("vm-b", "52:54:00:00:00:0b", "169.254.0.11", Uplink);
@@ -24,34 +30,77 @@ internal static class DemoScenario
 
     public static IReadOnlyList<DemoHost> Hosts { get; } = [VmA, VmB, HostC];
 
+    /// <summary>vm-a's VSI: type 42 (the bridge's `vsi_types:` decide what that means).</summary>
+    public static DemoVsi VsiA { get; } = new(VmA, 42, 1, "5c3e8f0a-7d2b-4e61-9a14-00000000000a", Manager);
+
+    /// <summary>vm-b's VSI: type 43.</summary>
+    public static DemoVsi VsiB { get; } = new(VmB, 43, 1, "5c3e8f0a-7d2b-4e61-9a14-00000000000b", Manager);
+
+    public static IReadOnlyList<DemoVsi> Vsis { get; } = [VsiA, VsiB];
+
     private static readonly Dictionary<string, string> Roles = new(StringComparer.Ordinal)
     {
-        [Uplink] = "hypervisor uplink in VEPA mode: VM-to-VM frames go through the bridge",
+        [Uplink] = "the hypervisor's VEPA uplink (802.1Qbg bridge port): VM-to-VM frames go through the bridge",
         [Server] = "server",
     };
 
-    /// <summary>Two ports with the Linux defaults for a new port: VLAN 1 untagged, learning and flooding on, hairpin off.</summary>
-    public static BridgeConfig InitialConfig() => new()
+    /// <summary>The bridge's config file as the root demo starts it: parsed, not built by hand.</summary>
+    public static HostConfig InitialConfig() => Parse(withPolicy: false);
+
+    /// <summary>The bridge's config file of the last step (each VSI type's ACL; hv1's hairpin auto).</summary>
+    public static HostConfig PolicyConfig() => Parse(withPolicy: true);
+
+    private static HostConfig Parse(bool withPolicy) =>
+        HostConfigLoader.Parse(DemoConfigs.Bridge("/run/hairpin-demo.sock", withPolicy), "demo-bridge.yaml");
+
+    /// <summary>The engine under the file's settings, and hv1's control plane publishing into it on the same clock.</summary>
+    public static (DemoBridge Bridge, DemoQbg Qbg) Create()
     {
-        Ports = [new PortConfig { Name = Uplink }, new PortConfig { Name = Server }],
-    };
+        HostConfig config = InitialConfig();
+        var bridge = new DemoBridge(config.Bridge);
+        var qbg = new DemoQbg(config, Uplink, bridge.Clock, bridge.Engine.Publish);
+        bridge.Engine.Publish(qbg.EngineConfig());
+        return (bridge, qbg);
+    }
 
-    public static DemoBridge CreateBridge() => new(InitialConfig());
+    /// <summary>The station announces both VMs; runs until both are answered and the station has heard the bridge grant reflective relay.</summary>
+    public static (DemoBridge Bridge, DemoQbg Qbg) CreateAssociated()
+    {
+        (DemoBridge bridge, DemoQbg qbg) = Create();
+        Associate(qbg);
+        return (bridge, qbg);
+    }
 
-    /// <summary>vm-a ARPs for vm-b, vm-b answers, vm-a sends vm-b a datagram: all through hv1.</summary>
-    public static (string Port, byte[] Frame)[] VmToVm() =>
+    private static void Associate(DemoQbg qbg)
+    {
+        foreach (DemoVsi vsi in Vsis)
+        {
+            qbg.Announce(vsi);
+        }
+        if (!qbg.RunUntil(Answered, AssociationLimit))
+        {
+            throw new InvalidOperationException($"the VSIs were not answered within {AssociationLimit.TotalSeconds:0} s of protocol time");
+        }
+    }
+
+    private static bool Answered(DemoQbg qbg) =>
+        qbg.Station.ReflectiveRelay && qbg.Station.Vdp.Vsis.Count == Vsis.Count
+        && qbg.Station.Vdp.Vsis.All(vsi => vsi.State is StationVsiState.Associated or StationVsiState.Refused);
+
+    /// <summary>vm-a ARPs for vm-b, vm-b answers, vm-a sends vm-b a datagram: all up hv1, tagged as the station tags them.</summary>
+    public static (string Port, byte[] Frame)[] VmToVm(DemoQbg qbg) =>
     [
-        (Uplink, DemoFrames.ArpRequest(VmA, VmB)),
-        (Uplink, DemoFrames.ArpReply(VmB, VmA)),
-        (Uplink, DemoFrames.Udp(VmA, VmB)),
+        FromVm(qbg, VmA, DemoFrames.ArpRequest(VmA, VmB)),
+        FromVm(qbg, VmB, DemoFrames.ArpReply(VmB, VmA)),
+        FromVm(qbg, VmA, DemoFrames.Udp(VmA, VmB)),
     ];
 
     /// <summary>host-c ARPs for vm-a (so the bridge learns where host-c is), vm-a answers and sends a datagram.</summary>
-    public static (string Port, byte[] Frame)[] VmToServer() =>
+    public static (string Port, byte[] Frame)[] VmToServer(DemoQbg qbg) =>
     [
         (Server, DemoFrames.ArpRequest(HostC, VmA)),
-        (Uplink, DemoFrames.ArpReply(VmA, HostC)),
-        (Uplink, DemoFrames.Udp(VmA, HostC)),
+        FromVm(qbg, VmA, DemoFrames.ArpReply(VmA, HostC)),
+        FromVm(qbg, VmA, DemoFrames.Udp(VmA, HostC)),
     ];
 
     /// <summary>A multicast MAC every IPv4 host listens to (224.0.0.1, all systems).</summary>
@@ -62,38 +111,53 @@ internal static class DemoScenario
 
     /// <summary>
     /// vm-a tries every way to reach vm-b (ARP, unicast, a broadcast and a multicast frame carrying
-    /// vm-b's IP, a forged source MAC) and then talks to host-c.
+    /// vm-b's IP, a forged source MAC), vm-b tries vm-a, and then vm-a talks to host-c.
     /// </summary>
-    public static (string Port, byte[] Frame)[] IsolationAttempts() =>
+    public static (string Port, byte[] Frame)[] IsolationAttempts(DemoQbg qbg) =>
     [
-        (Uplink, DemoFrames.ArpRequest(VmA, VmB)),
-        (Uplink, DemoFrames.Udp(VmA, VmB)),
-        (Uplink, DemoFrames.UdpVia(VmA, MacAddress.Broadcast, VmB)),
-        (Uplink, DemoFrames.UdpVia(VmA, AllSystemsMulticast, VmB)),
-        (Uplink, DemoFrames.UdpForged(ForgedMac, VmA, VmB)),
-        (Uplink, DemoFrames.Udp(VmA, HostC)),
+        FromVm(qbg, VmA, DemoFrames.ArpRequest(VmA, VmB)),
+        FromVm(qbg, VmA, DemoFrames.Udp(VmA, VmB)),
+        FromVm(qbg, VmA, DemoFrames.UdpVia(VmA, MacAddress.Broadcast, VmB)),
+        FromVm(qbg, VmA, DemoFrames.UdpVia(VmA, AllSystemsMulticast, VmB)),
+        FromVm(qbg, VmA, DemoFrames.UdpForged(ForgedMac, VmA, VmB)),
+        FromVm(qbg, VmB, DemoFrames.Udp(VmB, VmA)),
+        FromVm(qbg, VmA, DemoFrames.Udp(VmA, HostC)),
     ];
 
-    /// <summary>The bridge settings of the root demo's last config file: the same policy on both paths.</summary>
-    public static BridgeConfig IsolationConfig() =>
-        HostConfigLoader.Parse(DemoConfigs.Bridge("/run/hairpin-demo.sock", withPolicy: true), "demo-bridge.yaml").Bridge;
+    /// <summary>A VM's frame as it comes up the uplink: tagged with the VID the bridge gave its VSI (untagged before any).</summary>
+    public static (string Port, byte[] Frame) FromVm(DemoQbg qbg, DemoHost vm, byte[] frame)
+    {
+        ArgumentNullException.ThrowIfNull(qbg);
+        ArgumentNullException.ThrowIfNull(vm);
+        int vid = qbg.Station.Vdp.Vsis.FirstOrDefault(vsi => vsi.Spec.Mac == vm.Mac && vsi.State == StationVsiState.Associated)?.Vid ?? 0;
+        return (Uplink, vid == 0 ? frame : DemoFrames.Tagged(frame, vid));
+    }
 
     /// <summary>Runs the story and returns what happened, printing nothing.</summary>
     public static DemoRun Execute()
     {
-        DemoBridge bridge = CreateBridge();
-        var steps = new List<DemoStep>
+        (DemoBridge bridge, DemoQbg qbg) = Create();
+        HostConfig file = qbg.Config;
+        var steps = new List<DemoStep>();
+        int logged = 0;
+        DemoStep Step(string title, (string Port, byte[] Frame)[] frames)
         {
-            RunStep(bridge, $"step 1: {Uplink} hairpin {HairpinState(bridge)} (the default for a new port)", VmToVm()),
-        };
+            List<FrameOutcome> outcomes = RunFrames(bridge, qbg, frames);
+            DemoStep step = new(title, qbg.Log[logged..], DemoControlView.Of(qbg, bridge), outcomes);
+            logged = qbg.Log.Count;
+            return step;
+        }
 
-        bridge.SetHairpin(Uplink, on: true);
-        steps.Add(RunStep(bridge, $"step 2: bridge link set dev {Uplink} hairpin on   (live: in force from the next batch)", VmToVm()));
-        steps.Add(RunStep(bridge, $"step 3: vm-a and host-c, across the bridge ({Uplink} hairpin {HairpinState(bridge)})", VmToServer()));
+        Associate(qbg);
+        steps.Add(Step($"step 1: the dumb vswitch announces vm-a and vm-b (802.1Qbg VDP); {Uplink} hairpin pinned off (hairpin: false)", VmToVm(qbg)));
 
-        bridge.Engine.Publish(IsolationConfig());
-        steps.Add(RunStep(bridge, $"step 4: vm-a and vm-b isolated: an ACL bound to each VM denies the other's IP; {Uplink} admits only their MACs", IsolationAttempts()));
-        return new DemoRun(steps, bridge, Hosts, Roles);
+        qbg.SetHairpin(HairpinMode.Auto);
+        steps.Add(Step($"step 2: hairpin link set dev {Uplink} hairpin auto   (live: {Uplink} follows the negotiation from the next batch)", VmToVm(qbg)));
+        steps.Add(Step($"step 3: vm-a and host-c, across the bridge (VLAN {DemoConfigs.Vlan}: tagged on {Uplink}, untagged on {Server})", VmToServer(qbg)));
+
+        qbg.Reload(PolicyConfig());
+        steps.Add(Step($"step 4: hairpin config reload: each VSI type's ACL denies the other VM's IP; {Uplink} admits only the associated (MAC, VID)", IsolationAttempts(qbg)));
+        return new DemoRun(file, steps, bridge, qbg, Hosts, Roles);
     }
 
     /// <summary>Runs the story and prints it to <paramref name="output"/>.</summary>
@@ -104,17 +168,15 @@ internal static class DemoScenario
         return run;
     }
 
-    private static DemoStep RunStep(DemoBridge bridge, string title, (string Port, byte[] Frame)[] frames)
+    /// <summary>One frame a second; the control plane runs its timers in between, as the appliance does between batches.</summary>
+    private static List<FrameOutcome> RunFrames(DemoBridge bridge, DemoQbg qbg, (string Port, byte[] Frame)[] frames)
     {
         var outcomes = new List<FrameOutcome>(frames.Length);
         foreach ((string port, byte[] frame) in frames)
         {
-            bridge.Clock.Advance(TimeSpan.FromSeconds(1));
+            qbg.RunFor(TimeSpan.FromSeconds(1));
             outcomes.Add(bridge.Send(port, frame));
         }
-        return new DemoStep(title, outcomes);
+        return outcomes;
     }
-
-    private static string HairpinState(DemoBridge bridge) =>
-        bridge.Engine.Config.Ports[bridge.PortIndex(Uplink)].Hairpin ? "on" : "off";
 }

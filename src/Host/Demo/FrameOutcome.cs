@@ -7,7 +7,8 @@ namespace Hairpin.Host.Demo;
 /// <summary>One copy that left the bridge by <paramref name="Port"/>.</summary>
 /// <param name="Reflected">It left by the port it came in on (reflective relay).</param>
 /// <param name="Modified">Its bytes differ from the frame as received (e.g. a tag pushed or popped).</param>
-internal sealed record Delivery(string Port, bool Reflected, bool Modified);
+/// <param name="Vid">The VID of its 802.1Q tag as it left; 0 untagged.</param>
+internal sealed record Delivery(string Port, bool Reflected, bool Modified, int Vid = 0);
 
 /// <summary>A counter that moved by <paramref name="Count"/> for <paramref name="Reason"/> on <paramref name="Port"/>.</summary>
 internal sealed record Drop(string Port, DropReason Reason, long Count, bool AtEgress)

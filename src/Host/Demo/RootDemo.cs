@@ -1,14 +1,17 @@
 // `hairpin demo` as root: the lab with the real Linux stack. Two VMs (namespaces) behind the
-// dumb vswitch's one uplink, the appliance on the other end of it, host-c on a second bridge port;
-// pings over link-local addresses show hairpin off, hairpin on (toggled live by the CLI) and a VM
-// isolation policy (loaded by `config reload`), with the bridge's own counters after each step. Cleans up on every
-// exit, Ctrl-C and SIGTERM included.
+// dumb vswitch's one uplink, the appliance on the other end of it, host-c on a second bridge port. The
+// two programs speak 802.1Qbg: the vswitch announces each VM (VDP), the bridge gives it the VLAN and
+// policy of its VSI type and negotiates hairpin (reflective relay). Pings over link-local addresses show
+// hairpin pinned off, hairpin auto (on, as negotiated) and each type's policy (loaded by `config
+// reload`), with the CLI's own views after each step. Cleans up on every exit, Ctrl-C and SIGTERM included.
 using System.Runtime.InteropServices;
+using Hairpin.Host.Management;
 
 namespace Hairpin.Host.Demo;
 
 /// <summary>What a root demo run measured, step by step, and the suffix its namespaces carried.</summary>
-internal sealed record RootDemoRun(string Suffix, IReadOnlyList<(string Step, IReadOnlyList<PingResult> Pings)> Steps);
+/// <param name="Negotiated">Whether `link show dev hv1` said `on (negotiated)` once hairpin was auto.</param>
+internal sealed record RootDemoRun(string Suffix, IReadOnlyList<(string Step, IReadOnlyList<PingResult> Pings)> Steps, bool Negotiated);
 
 internal static class RootDemo
 {
@@ -51,16 +54,18 @@ internal static class RootDemo
     public static async Task<RootDemoRun> RunAsync(TextWriter output, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine("hairpin demo: a real lab in network namespaces (root): Linux pings through the dumb vswitch and the bridge");
+        output.WriteLine("hairpin demo: a real lab in network namespaces (root): Linux pings through the dumb vswitch and the bridge, which speak 802.1Qbg");
         output.WriteLine();
         var steps = new List<(string, IReadOnlyList<PingResult>)>();
+        bool negotiated = false;
         RootDemoLab lab = await RootDemoLab.StartAsync(output, cancel).ConfigureAwait(false);
         try
         {
             PrintLab(lab, output);
-            steps.Add(("1 hairpin off", await HairpinOffAsync(lab, output, cancel).ConfigureAwait(false)));
-            steps.Add(("2 hairpin on", await HairpinOnAsync(lab, output, cancel).ConfigureAwait(false)));
-            steps.Add(("3 isolation policy", await IsolationAsync(lab, output, cancel).ConfigureAwait(false)));
+            steps.Add(("1 announced, hairpin pinned off", await AnnouncedAsync(lab, output, cancel).ConfigureAwait(false)));
+            (IReadOnlyList<PingResult> pings, negotiated) = await HairpinAutoAsync(lab, output, cancel).ConfigureAwait(false);
+            steps.Add(("2 hairpin auto", pings));
+            steps.Add(("3 policy by VSI type", await PolicyAsync(lab, output, cancel).ConfigureAwait(false)));
         }
         finally
         {
@@ -68,48 +73,56 @@ internal static class RootDemo
             await lab.DisposeAsync().ConfigureAwait(false);
         }
         PrintSummary(steps, output);
-        return new RootDemoRun(lab.Net.Suffix, steps);
+        return new RootDemoRun(lab.Net.Suffix, steps, negotiated);
     }
 
     private static void PrintLab(RootDemoLab lab, TextWriter output)
     {
         NamespaceLab net = lab.Net;
         Heading(output, $"the lab (every namespace ends in -{net.Suffix}; all removed at the end)");
-        output.WriteLine($"  {DemoScenario.VmA.Name,-7} {DemoScenario.VmA.IpText,-13} {DemoScenario.VmA.Mac}  namespace {net.VmA}: a VM on the dumb vswitch");
-        output.WriteLine($"  {DemoScenario.VmB.Name,-7} {DemoScenario.VmB.IpText,-13} {DemoScenario.VmB.Mac}  namespace {net.VmB}: a VM on the dumb vswitch");
-        output.WriteLine($"  {DemoScenario.HostC.Name,-7} {DemoScenario.HostC.IpText,-13} {DemoScenario.HostC.Mac}  namespace {net.HostC}: a host on bridge port {DemoScenario.Server}");
-        output.WriteLine($"  the dumb vswitch (namespace {net.Hypervisor}) sends every VM frame up its uplink, even to the VM beside it (VEPA)");
-        output.WriteLine($"  the bridge (namespace {net.Bridge}) has port {DemoScenario.Uplink} on that uplink and port {DemoScenario.Server} towards host-c");
+        output.WriteLine($"  {DemoScenario.VmA.Name,-7} {DemoScenario.VmA.IpText,-13} {DemoScenario.VmA.Mac}  namespace {net.VmA}: a VM on the dumb vswitch, VSI type {DemoScenario.VsiA.TypeText}");
+        output.WriteLine($"  {DemoScenario.VmB.Name,-7} {DemoScenario.VmB.IpText,-13} {DemoScenario.VmB.Mac}  namespace {net.VmB}: a VM on the dumb vswitch, VSI type {DemoScenario.VsiB.TypeText}");
+        output.WriteLine($"  {DemoScenario.HostC.Name,-7} {DemoScenario.HostC.IpText,-13} {DemoScenario.HostC.Mac}  namespace {net.HostC}: a host on bridge port {DemoScenario.Server} (access VLAN {DemoConfigs.Vlan})");
+        output.WriteLine($"  the dumb vswitch (namespace {net.Hypervisor}) sends every VM frame up its uplink, even to the VM beside it (VEPA),");
+        output.WriteLine($"  tagged with the VLAN the bridge gave the VM's VSI; its uplink is an 802.1Qbg station that announces each VM (VDP)");
+        output.WriteLine($"  the bridge (namespace {net.Bridge}) has port {DemoScenario.Uplink} (evb: bridge) on that uplink and port {DemoScenario.Server} towards host-c");
         output.WriteLine("  neighbour entries are static, so each ping stands alone (no ARP held back and sent late)");
     }
 
-    private static async Task<IReadOnlyList<PingResult>> HairpinOffAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
+    private static async Task<IReadOnlyList<PingResult>> AnnouncedAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
     {
-        Heading(output, $"step 1: {DemoScenario.Uplink} hairpin off (the default for a new bridge port)");
-        Explain(output, "a bridge never sends a frame back out the port it came in on, so vm-a's frames for vm-b die at hv1");
+        Heading(output, $"step 1: the VMs announced themselves; {DemoScenario.Uplink} hairpin pinned off (hairpin: false)");
+        Explain(output, "the dumb vswitch heard the bridge's EVB TLV, asked for reflective relay and announced each VM (VDP Associate,");
+        Explain(output, $"VID 0: bridge, assign one); the bridge looked up each VSI type and answered VLAN {DemoConfigs.Vlan}. The bridge's view:");
+        lab.Hairpin("vsi", "show");
+        Explain(output, $"the dumb vswitch's view: both VMs associated, their frames tagged {DemoConfigs.Vlan} on the uplink:");
+        lab.Vswitch("vsi", "show");
+        Explain(output, "the station behind hv1 and its EVB TLV: it asks for reflective relay (rrreq), the bridge can and grants it (rrcap,rrctr):");
+        lab.Hairpin("lldp", "neighbors");
+        Explain(output, "but the config file pins hv1's hairpin off, whatever the station asks:");
+        lab.Hairpin("link", "show", "dev", DemoScenario.Uplink);
+        Explain(output, "a bridge that does not reflect never sends a frame back out the port it came in on: vm-a's frames for vm-b die at hv1");
         var pings = new List<PingResult>
         {
             await lab.PingAsync(DemoScenario.VmA, DemoScenario.HostC, cancel).ConfigureAwait(false),
             await lab.PingAsync(DemoScenario.VmB, DemoScenario.HostC, cancel).ConfigureAwait(false),
             await lab.PingAsync(DemoScenario.VmA, DemoScenario.VmB, cancel).ConfigureAwait(false),
         };
-        Explain(output, "the dumb vswitch sent everything from the VMs up its uplink, vm-a's frames for vm-b too:");
-        lab.Vswitch("stats");
-        Explain(output, "the bridge learned both VMs on hv1 and host-c on hv2:");
-        lab.Hairpin("fdb", "show");
-        Explain(output, "vm-a's pings to vm-b were counted as drops, with the reason:");
+        Explain(output, "vm-a's pings to vm-b were counted as drops, with the reason; then hv1's LLDP, ECP and VDP counters (ECP waits");
+        Explain(output, "2.56 ms for an acknowledgement by default; one that comes later over these sockets has the request resent, and");
+        Explain(output, "the receiver only acknowledges the duplicate):");
         lab.Hairpin("stats", "dev", DemoScenario.Uplink);
-        Explain(output, "the ports and their flags:");
-        lab.Hairpin("link", "show");
         return pings;
     }
 
-    private static async Task<IReadOnlyList<PingResult>> HairpinOnAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
+    private static async Task<(IReadOnlyList<PingResult> Pings, bool Negotiated)> HairpinAutoAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
     {
-        Heading(output, $"step 2: hairpin on, live, through the CLI (802.1Qbg reflective relay)");
-        Explain(output, "the bridge may now send a frame back out hv1; the dumb vswitch delivers it to vm-b");
-        lab.Hairpin("link", "set", "dev", DemoScenario.Uplink, "hairpin", "on");
+        Heading(output, "step 2: hairpin auto, live, through the CLI: hv1 follows the 802.1Qbg negotiation (reflective relay)");
+        Explain(output, "the station asked for reflective relay, so the bridge now sends a frame back out hv1; the dumb vswitch delivers it to vm-b");
+        lab.Hairpin("link", "set", "dev", DemoScenario.Uplink, "hairpin", "auto");
         lab.Hairpin("link", "show", "dev", DemoScenario.Uplink);
+        bool negotiated = RootDemoLab.Json<List<PortInfo>>(lab.BridgeSocket, "link", "show", "dev", DemoScenario.Uplink) is [PortInfo hv1]
+            && hv1.Flags.Hairpin && hv1.Evb is { Hairpin: "auto", Negotiated: true };
         var pings = new List<PingResult>
         {
             await lab.PingAsync(DemoScenario.VmA, DemoScenario.VmB, cancel).ConfigureAwait(false),
@@ -117,22 +130,17 @@ internal static class RootDemo
         };
         Explain(output, "a reflected broadcast reaches every VM behind hv1, so vm-b also answers packets for its IP sent to the broadcast MAC:");
         pings.Add(await lab.PingViaAsync(DemoScenario.VmA, DemoScenario.VmB, BroadcastMac, "broadcast", cancel).ConfigureAwait(false));
-        Explain(output, "no new reflective-relay-off drops; tx on hv1 now counts the reflected frames:");
-        lab.Hairpin("stats", "dev", DemoScenario.Uplink);
-        return pings;
+        return (pings, negotiated);
     }
 
-    private static async Task<IReadOnlyList<PingResult>> IsolationAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
+    private static async Task<IReadOnlyList<PingResult>> PolicyAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
     {
-        Heading(output, "step 3: vm-a and vm-b isolated by policy bound to each VM, loaded by `config reload`");
-        Explain(output, "an ACL bound to each VM (port and MAC) denies the other VM's IP whatever the destination MAC (a rule on the");
-        Explain(output, "MAC pair would miss the broadcast trick above); port security admits only the two VMs' MACs on hv1, so a");
-        Explain(output, "forged source MAC escapes no binding (the dumb vswitch refuses forged sources too). The file gains");
-        Explain(output, $"(hairpin: true too: a reload applies the whole file), in {lab.BridgeConfigFile}:");
-        foreach (string line in $"  - name: {DemoScenario.Uplink}\n{DemoConfigs.PolicyPortLines}{DemoConfigs.PolicyLines}".TrimEnd().Split('\n'))
-        {
-            output.WriteLine($"  | {line}");
-        }
+        Heading(output, "step 3: policy by VSI type, loaded by `config reload`");
+        Explain(output, "each VSI type gains an ACL, bound by the bridge to every VM of that type: type 42 denies vm-b's IP, type 43 vm-a's,");
+        Explain(output, "whatever the destination MAC (a rule on the MAC pair would miss the broadcast trick above). No port security or");
+        Explain(output, "per-MAC binding is needed: hv1 admits only the associated (MAC, VID) pairs. hv1 no longer pins its hairpin (auto).");
+        Explain(output, $"The file's ports, ACLs and types now read, in {lab.BridgeConfigFile}:");
+        lab.Listing($"ports:\n{DemoConfigs.UplinkLines(withPolicy: true)}  ...\n{DemoConfigs.PolicyLines}{DemoConfigs.VsiTypeLines(withPolicy: true)}");
         await lab.WriteBridgeConfigAsync(DemoConfigs.Bridge(lab.BridgeSocket, withPolicy: true), cancel).ConfigureAwait(false);
         lab.Hairpin("config", "reload");
         var pings = new List<PingResult>
@@ -142,8 +150,10 @@ internal static class RootDemo
             await lab.PingAsync(DemoScenario.VmB, DemoScenario.VmA, cancel).ConfigureAwait(false),
             await lab.PingAsync(DemoScenario.VmA, DemoScenario.HostC, cancel).ConfigureAwait(false),
         };
-        Explain(output, "each deny rule's hit counter, and the drops they caused (reason acl-denied):");
+        Explain(output, "each deny rule's hit counter:");
         lab.Hairpin("acl", "show");
+        Explain(output, "each VM's own counters, its drops by reason (acl-denied), as the bridge holds its VSI:");
+        lab.Hairpin("vsi", "show");
         lab.Hairpin("stats", "dev", DemoScenario.Uplink);
         return pings;
     }
@@ -175,20 +185,23 @@ internal static class RootDemo
         pings.FirstOrDefault(ping => ping.From == column.From && ping.To == column.To && ping.Via == column.Via);
 
     /// <summary>
-    /// True when the lab did what the story says: A->B none, some, none; the broadcast trick reaches B
-    /// with hairpin on and not under the policy; B->A not under the policy; A->C always.
+    /// True when the lab did what the story says: hairpin negotiated once auto; A->B none, some, none;
+    /// the broadcast trick reaches B with hairpin on and not under the policy; B->A not under the
+    /// policy; A->C always. (Both VSIs were associated, or the lab would not have started.)
     /// </summary>
     private static bool Verdict(RootDemoRun run, TextWriter output)
     {
         bool?[] Reached((string, string, string?) column) => [.. run.Steps.Select(step => Find(step.Pings, column)?.Reached)];
-        bool asTold = Reached(Columns[0]) is [false, true, false]
+        bool asTold = run.Negotiated
+            && Reached(Columns[0]) is [false, true, false]
             && Reached(Columns[1]) is [null, true, false]
             && Reached(Columns[2]) is [null, null, false]
             && Reached(Columns[3]).All(reached => reached == true);
         output.WriteLine();
         output.WriteLine(asTold
-            ? "as told: vm-a reached vm-b only with hairpin on and before the policy (by unicast or the broadcast MAC), and host-c throughout"
-            : "unexpected: the pings above did not go as the story says (see the counters for why)");
+            ? "as told: the bridge put both announced VMs in VLAN 10 by their VSI types; vm-a reached vm-b only once hairpin was negotiated"
+                + " and before the types' policy (by unicast or the broadcast MAC), and host-c throughout"
+            : "unexpected: the story above did not go as told (see the counters for why)");
         return asTold;
     }
 

@@ -2,8 +2,11 @@
 // processes, their config files and management sockets in one temp directory. It runs the commands a
 // newcomer would type (ping in a namespace, `hairpin ...` over the socket) and prints each before its
 // output. Disposal stops the children by PID and removes the namespaces and the directory.
+using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Hairpin.Host.Management;
 
 namespace Hairpin.Host.Demo;
 
@@ -20,6 +23,8 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     public const int PingCount = 3;
 
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
+    /// <summary>How long both ends may take to hold every VM's VSI associated (the station first waits for the bridge's EVB TLV).</summary>
+    private static readonly TimeSpan AssociationLimit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PingLimit = TimeSpan.FromSeconds(10);
 
     private readonly TextWriter _output;
@@ -62,19 +67,99 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
 
     private async Task StartChildrenAsync(string vswitch, CancellationToken cancel)
     {
-        await File.WriteAllTextAsync(VswitchConfigFile, DemoConfigs.DumbVswitch(VswitchSocket), cancel).ConfigureAwait(false);
-        await File.WriteAllTextAsync(BridgeConfigFile, DemoConfigs.Bridge(BridgeSocket, withPolicy: false), cancel).ConfigureAwait(false);
+        string vswitchConfig = DemoConfigs.DumbVswitch(VswitchSocket);
+        string bridgeConfig = DemoConfigs.Bridge(BridgeSocket, withPolicy: false);
+        await File.WriteAllTextAsync(VswitchConfigFile, vswitchConfig, cancel).ConfigureAwait(false);
+        await File.WriteAllTextAsync(BridgeConfigFile, bridgeConfig, cancel).ConfigureAwait(false);
+        _output.WriteLine($"{VswitchConfigFile}: each VM has a VSI (type, uuid) and no VLAN: the bridge will assign one");
+        Listing(vswitchConfig);
+        _output.WriteLine($"{BridgeConfigFile}: hv1 speaks 802.1Qbg (evb: bridge) with its hairpin pinned off; the VSI types give VLAN {DemoConfigs.Vlan}");
+        Listing(bridgeConfig);
 
+        // The bridge first: the station sends its first LLDP as soon as its uplink is up, and the bridge
+        // answers a new neighbour at once (LLDP fast transmission); the other way round, both first PDUs
+        // could be lost and the next ones come 30 s later.
+        _output.WriteLine($"starting the bridge in {Net.Bridge} (ports hv1, hv2), first, so that it hears the station's first LLDP:");
+        _output.WriteLine($"$ ip netns exec {Net.Bridge} dotnet {LabBinaries.Appliance} bridge --config {BridgeConfigFile}");
+        _appliance = LabProcess.Start("the bridge", "ip", ["netns", "exec", Net.Bridge, "dotnet", LabBinaries.Appliance, "bridge", "--config", BridgeConfigFile]);
+        await WaitForPortsAsync(_appliance, BridgeSocket, 2, cancel).ConfigureAwait(false);
         _output.WriteLine($"starting the dumb vswitch in {Net.Hypervisor} (uplink + afpacket ports vma, vmb):");
         _output.WriteLine($"$ ip netns exec {Net.Hypervisor} dotnet {vswitch} --config {VswitchConfigFile}");
         _vswitch = LabProcess.Start("the dumb vswitch", "ip", ["netns", "exec", Net.Hypervisor, "dotnet", vswitch, "--config", VswitchConfigFile]);
-        _output.WriteLine($"starting the bridge in {Net.Bridge} (ports hv1, hv2):");
-        _output.WriteLine($"$ ip netns exec {Net.Bridge} dotnet {LabBinaries.Appliance} bridge --config {BridgeConfigFile}");
-        _appliance = LabProcess.Start("the bridge", "ip", ["netns", "exec", Net.Bridge, "dotnet", LabBinaries.Appliance, "bridge", "--config", BridgeConfigFile]);
-
         await WaitForPortsAsync(_vswitch, VswitchSocket, 3, cancel).ConfigureAwait(false);
-        await WaitForPortsAsync(_appliance, BridgeSocket, 2, cancel).ConfigureAwait(false);
         _output.WriteLine($"both up; the hairpin commands below reach the bridge through its socket: export HAIRPIN_SOCKET={BridgeSocket}");
+        await WaitForAssociationsAsync(DemoScenario.Vsis.Count, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>Prints a file's text indented under a bar, as it was written.</summary>
+    public void Listing(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (string line in text.TrimEnd().Split('\n'))
+        {
+            _output.WriteLine($"  | {line}".TrimEnd());
+        }
+    }
+
+    /// <summary>
+    /// Polls `vsi show` at both ends until each holds <paramref name="count"/> VSIs associated, and `lldp
+    /// neighbors` until the station says it heard reflective relay granted; bounded. The station announces
+    /// only after hearing the bridge's EVB TLV, and reports the grant in its next LLDP PDU (about 1 s later).
+    /// </summary>
+    private async Task WaitForAssociationsAsync(int count, CancellationToken cancel)
+    {
+        _output.WriteLine($"waiting (at most {AssociationLimit.TotalSeconds:0} s) for the dumb vswitch to announce its VMs, the bridge to associate them (VDP) and the EVB negotiation to settle (LLDP)");
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            foreach (LabProcess child in new[] { _vswitch!, _appliance! })
+            {
+                if (child.HasExited)
+                {
+                    throw new InvalidOperationException($"{child.Name} exited while its VSIs were being associated:\n{child.Log}");
+                }
+            }
+            if (Associated(BridgeSocket) >= count && Associated(VswitchSocket) >= count && RelayHeard())
+            {
+                _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"after {clock.Elapsed.TotalSeconds:0.0} s both ends hold {count} VSIs associated, and the station reports reflective relay granted"));
+                return;
+            }
+            if (clock.Elapsed > AssociationLimit)
+            {
+                throw new TimeoutException($"the VSIs were not associated within {AssociationLimit.TotalSeconds:0} s:\n"
+                    + $"{Call(BridgeSocket, "vsi", "show").Output}{Call(VswitchSocket, "vsi", "show").Output}\n{_appliance!.Log}\n{_vswitch!.Log}");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The station's last LLDP PDU, as the bridge heard it, says it knows reflective relay was granted (rrstat=enabled).</summary>
+    private bool RelayHeard() =>
+        Json<List<LldpNeighborInfo>>(BridgeSocket, "lldp", "neighbors") is { } neighbors
+        && neighbors.Any(neighbor => neighbor.Evb?.Station.Contains("rrstat=enabled", StringComparison.Ordinal) == true);
+
+    /// <summary>How many VSIs `vsi show` over <paramref name="socket"/> lists as associated (0 when it cannot say).</summary>
+    private static int Associated(string socket) =>
+        Json<List<VsiInfo>>(socket, "vsi", "show") is { } vsis ? vsis.Count(vsi => vsi.State == "associated") : 0;
+
+    /// <summary>`hairpin --json ARGS...` over <paramref name="socket"/>, read back as the protocol's DTOs; null on failure.</summary>
+    public static T? Json<T>(string socket, params string[] args)
+        where T : class
+    {
+        (int exit, string text) = Call(socket, ["--json", .. args]);
+        if (exit != 0)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, ManagementJson.Answers);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Polls `link show` over the child's socket until <paramref name="ports"/> ports are up; bounded.</summary>

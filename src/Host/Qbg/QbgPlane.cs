@@ -152,13 +152,17 @@ internal sealed partial class QbgPlane
             {
                 continue;
             }
-            foreach (VsiRecord vsi in evb.Vdp.Vsis.Where(vsi => vsi.State == VsiState.Associated))
-            {
-                associations.Add(new VsiAssociation(_names[port], vsi.IdText, new VsiTypeRef((int)vsi.TypeId, vsi.TypeVersion),
-                    [.. vsi.Filters.Select(filter => new VsiFilterEntry(filter.Mac ?? MacAddress.Zero, filter.Vid))]));
-            }
+            associations.AddRange(AssociatedOn(_names[port], evb));
         }
         return associations;
+    }
+
+    /// <summary>The VSIs one bridge port holds associated, as the overlay binds them (also the in-process demo's).</summary>
+    public static IEnumerable<VsiAssociation> AssociatedOn(string port, EvbBridgePort evb)
+    {
+        ArgumentNullException.ThrowIfNull(evb);
+        return evb.Vdp.Vsis.Where(vsi => vsi.State == VsiState.Associated).Select(vsi => new VsiAssociation(port, vsi.IdText,
+            new VsiTypeRef((int)vsi.TypeId, vsi.TypeVersion), [.. vsi.Filters.Select(filter => new VsiFilterEntry(filter.Mac ?? MacAddress.Zero, filter.Vid))]));
     }
 
     public IReadOnlyList<LldpNeighborInfo> Neighbors(TimeSpan now)

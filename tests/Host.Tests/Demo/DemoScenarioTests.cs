@@ -1,10 +1,14 @@
-// `hairpin demo`: the printed story is pinned by a golden file, and the facts it tells are checked
-// here directly against the engine's rings and counters, so a wrong golden file cannot hide them.
+// `hairpin demo --in-process`: the printed story is pinned by a golden file, and the facts it tells are
+// checked here directly against the protocol machines (the station and hv1's bridge port) and the
+// engine's rings and counters, so a wrong golden file cannot hide them.
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Qbg.Vdp;
+using Hairpin.Host.Configuration;
 using Hairpin.Host.Demo;
+using Hairpin.Host.Qbg;
 using Hairpin.Host.Tests.Infrastructure;
 
 namespace Hairpin.Host.Tests.Demo;
@@ -22,151 +26,199 @@ public sealed class DemoScenarioTests
     }
 
     [Fact]
-    public void The_demo_output_matches_the_verified_file() => Golden.Verify(RunDemo());
+    public void TheDemoOutputMatchesTheVerifiedFile() => Golden.Verify(RunDemo());
 
     [Fact]
-    public void The_demo_prints_the_same_thing_every_time() => Assert.Equal(RunDemo(), RunDemo());
+    public void TheDemoPrintsTheSameThingEveryTime() => Assert.Equal(RunDemo(), RunDemo());
 
     [Fact]
-    public void With_hairpin_off_nothing_leaves_by_the_uplink()
+    public void TheStationAnnouncesBothVmsAndTheBridgeGivesEachTheVlanOfItsVsiType()
     {
-        DemoBridge bridge = DemoScenario.CreateBridge();
+        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
 
-        FrameOutcome[] outcomes = [.. DemoScenario.VmToVm().Select(frame => bridge.Send(frame.Port, frame.Frame))];
-
-        Assert.All(outcomes, outcome => Assert.False(outcome.DeliveredTo(Uplink)));
-        Assert.Equal(0, bridge.Counters(Uplink).TxFrames);
-        Assert.Equal(1, bridge.Counters(Server).TxFrames);   // the ARP broadcast, and only that
+        foreach (DemoVsi vsi in DemoScenario.Vsis)
+        {
+            Assert.True(qbg.Station.Vdp.TryGet(vsi.Id, out StationVsi? station));
+            Assert.Equal((StationVsiState.Associated, 0, 10), (station.State, station.Spec.Vid, station.Vid));   // asked VID 0, adopted 10
+            Assert.True(qbg.Bridge.Vdp.TryGet(vsi.Id, out VsiRecord? record));
+            Assert.Equal((VsiState.Associated, (uint)vsi.Type), (record.State, record.TypeId));
+            VdpFilter filter = Assert.Single(record.Filters);
+            Assert.Equal((vsi.Vm.Mac, 10), (filter.Mac, filter.Vid));
+        }
+        // The engine admits exactly the associated (MAC, VID) pairs on hv1, which carries VLAN 10 tagged.
+        PortConfig hv1 = bridge.Engine.Config.Ports[bridge.PortIndex(Uplink)];
+        Assert.True(hv1.Vsi.Enforced);
+        Assert.Equal(
+            [(DemoScenario.VmA.Mac, 10), (DemoScenario.VmB.Mac, 10)],
+            hv1.Vsi.Bindings.OrderBy(binding => binding.Mac.Value).Select(binding => (binding.Mac, binding.Vid)));
+        Assert.True(hv1.Vlans.Members.Contains(10));
+        Assert.False(hv1.Vlans.Untagged.Contains(10));
     }
 
     [Fact]
-    public void With_hairpin_on_the_arp_broadcast_reaches_the_uplink_exactly_once_and_the_server_once()
+    public void AVmIsNotAdmittedBeforeItsVsiIsAssociated()
     {
-        DemoBridge bridge = DemoScenario.CreateBridge();
-        bridge.SetHairpin(Uplink, on: true);
+        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.Create();
 
-        FrameOutcome outcome = bridge.Send(Uplink, DemoFrames.ArpRequest(DemoScenario.VmA, DemoScenario.VmB));
+        (string port, byte[] frame) = DemoScenario.FromVm(qbg, DemoScenario.VmA, DemoFrames.Udp(DemoScenario.VmA, DemoScenario.HostC));
+        FrameOutcome outcome = bridge.Send(port, frame);
 
-        Assert.Equal(1, outcome.CopiesTo(Uplink));
-        Assert.Equal(1, outcome.CopiesTo(Server));
-        Assert.Equal(2, outcome.Deliveries.Count);
-        Assert.True(outcome.Deliveries.Single(delivery => delivery.Port == Uplink).Reflected);
-        Assert.All(outcome.Deliveries, delivery => Assert.False(delivery.Modified));
+        Assert.Empty(outcome.Deliveries);
+        Assert.Equal(DropReason.VsiNotAssociated, Assert.Single(outcome.Drops).Reason);
+    }
+
+    [Fact]
+    public void WithHairpinPinnedOffTheStationIsGrantedRelayYetNothingLeavesByTheUplink()
+    {
+        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+
+        FrameOutcome[] outcomes = [.. DemoScenario.VmToVm(qbg).Select(frame => bridge.Send(frame.Port, frame.Frame))];
+
+        Assert.True(qbg.Bridge.ReflectiveRelay);    // the negotiation granted it (RRCTR) ...
+        Assert.True(qbg.Station.ReflectiveRelay);   // ... and the station heard so
+        Assert.False(bridge.Engine.Config.Ports[bridge.PortIndex(Uplink)].Hairpin);   // but hairpin: false pins it off
+        Assert.Equal("off (pinned, station asks on)", DemoControlView.Of(qbg, bridge).Hairpin);
+        Assert.All(outcomes, outcome => Assert.False(outcome.DeliveredTo(Uplink)));
+        Assert.Equal(0, bridge.Counters(Uplink).TxFrames);
+        Assert.Equal(1, bridge.Counters(Server).TxFrames);   // the ARP broadcast, and only that
+        Assert.Equal(2, bridge.Counters(Uplink).DroppedFor(DropReason.ReflectiveRelayOff));
+    }
+
+    [Fact]
+    public void WithHairpinAutoTheArpBroadcastGoesBackUpTaggedOnceAndToTheServerUntaggedOnce()
+    {
+        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+        qbg.SetHairpin(HairpinMode.Auto);
+
+        (string port, byte[] frame) = DemoScenario.FromVm(qbg, DemoScenario.VmA, DemoFrames.ArpRequest(DemoScenario.VmA, DemoScenario.VmB));
+        FrameOutcome outcome = bridge.Send(port, frame);
+
+        Assert.Equal("on (negotiated)", DemoControlView.Of(qbg, bridge).Hairpin);
+        Assert.Equal(
+            [new Delivery(Uplink, Reflected: true, Modified: false, Vid: 10), new Delivery(Server, Reflected: false, Modified: true, Vid: 0)],
+            outcome.Deliveries);
         Assert.Equal(1, bridge.Counters(Uplink).TxFrames);
         Assert.Empty(outcome.Drops);
     }
 
     [Fact]
-    public void Unicast_from_a_to_b_is_dropped_as_reflective_relay_off_before_and_reflected_after_hairpin_on()
+    public void UnicastFromAToBIsDroppedAsReflectiveRelayOffBeforeAndReflectedAfterHairpinAuto()
     {
-        DemoBridge bridge = DemoScenario.CreateBridge();
-        bridge.Send(Uplink, DemoFrames.ArpReply(DemoScenario.VmB, DemoScenario.VmA));   // the bridge learns B on hv1
-        byte[] aToB = DemoFrames.Udp(DemoScenario.VmA, DemoScenario.VmB);
+        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+        (string port, byte[] aToB) = DemoScenario.FromVm(qbg, DemoScenario.VmA, DemoFrames.Udp(DemoScenario.VmA, DemoScenario.VmB));
         PortCounters uplink = bridge.Counters(Uplink);
-        long relayOffBefore = uplink.DroppedFor(DropReason.ReflectiveRelayOff);
 
-        FrameOutcome before = bridge.Send(Uplink, aToB);
+        FrameOutcome before = bridge.Send(port, aToB);
 
         Assert.Empty(before.Deliveries);
         Drop drop = Assert.Single(before.Drops);
         Assert.Equal((Uplink, DropReason.ReflectiveRelayOff, 1L, false), (drop.Port, drop.Reason, drop.Count, drop.AtEgress));
-        Assert.Equal("reflective-relay-off", drop.ReasonName);
-        Assert.Equal(relayOffBefore + 1, uplink.DroppedFor(DropReason.ReflectiveRelayOff));
         Assert.Equal("dropped: reflective-relay-off", DemoPrinter.Verdict(before));
 
-        bridge.SetHairpin(Uplink, on: true);
-        FrameOutcome after = bridge.Send(Uplink, aToB);
+        qbg.SetHairpin(HairpinMode.Auto);
+        FrameOutcome after = bridge.Send(port, aToB);
 
-        Assert.Equal([new Delivery(Uplink, Reflected: true, Modified: false)], after.Deliveries);
+        Assert.Equal([new Delivery(Uplink, Reflected: true, Modified: false, Vid: 10)], after.Deliveries);
         Assert.Empty(after.Drops);
-        Assert.Equal(relayOffBefore + 1, uplink.DroppedFor(DropReason.ReflectiveRelayOff));
+        Assert.Equal(1, uplink.DroppedFor(DropReason.ReflectiveRelayOff));
         Assert.Equal("-> hv1 (reflected)", DemoPrinter.Verdict(after));
     }
 
     [Fact]
-    public void With_hairpin_on_unicast_from_a_to_c_leaves_by_the_server_port_only()
+    public void HostCsFramesReachTheVmTaggedAndTheVmsReachHostCUntagged()
     {
-        DemoBridge bridge = DemoScenario.CreateBridge();
-        bridge.SetHairpin(Uplink, on: true);
-        bridge.Send(Server, DemoFrames.ArpRequest(DemoScenario.HostC, DemoScenario.VmA));   // the bridge learns C on hv2
+        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
 
-        FrameOutcome outcome = bridge.Send(Uplink, DemoFrames.Udp(DemoScenario.VmA, DemoScenario.HostC));
+        FrameOutcome[] outcomes = [.. DemoScenario.VmToServer(qbg).Select(frame => bridge.Send(frame.Port, frame.Frame))];
 
-        Assert.Equal([new Delivery(Server, Reflected: false, Modified: false)], outcome.Deliveries);
-        Assert.Equal("-> hv2", DemoPrinter.Verdict(outcome));
+        Assert.Equal([new Delivery(Uplink, Reflected: false, Modified: true, Vid: 10)], outcomes[0].Deliveries);
+        Assert.Equal("-> hv1 (tagged 10)", DemoPrinter.Verdict(outcomes[0]));
+        Assert.All(outcomes[1..], outcome => Assert.Equal([new Delivery(Server, Reflected: false, Modified: true, Vid: 0)], outcome.Deliveries));
+        Assert.Equal("-> hv2 (untagged)", DemoPrinter.Verdict(outcomes[2]));
     }
 
     [Fact]
-    public void The_scenario_steps_report_what_the_engine_did()
+    public void TheReloadAsksBothVsisAgainKeepsThemAndBindsEachTypesAcl()
+    {
+        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+
+        var verdicts = qbg.Reload(DemoScenario.PolicyConfig());
+
+        Assert.Equal(2, verdicts.Count);
+        Assert.All(verdicts, verdict => Assert.IsType<TypeVerdict.Accepted>(verdict.Verdict));
+        Assert.Equal(2, qbg.Associations.Count);
+        Assert.Equal(
+            [(DemoScenario.VmA.Mac, DemoConfigs.VmAPolicy, 10), (DemoScenario.VmB.Mac, DemoConfigs.VmBPolicy, 10)],
+            bridge.Engine.Config.VmAcls.OrderBy(binding => binding.Mac.Value).Select(binding => (binding.Mac, binding.Acl, binding.Vid)));
+        Assert.Equal("on (negotiated)", DemoControlView.Of(qbg, bridge).Hairpin);   // the file no longer pins it
+    }
+
+    [Fact]
+    public void TheScenarioStepsReportWhatTheProtocolAndTheEngineDid()
     {
         DemoRun run = DemoScenario.Execute();
 
         Assert.Equal(4, run.Steps.Count);
+        Assert.All(run.Steps[0].Control.Vsis, vsi => Assert.Equal("associated, tags 10", vsi.Station));
+        Assert.Contains(run.Steps[0].Exchange, frame => !frame.FromStation
+            && FrameDescription.Control(frame.Frame, run.Hosts).EndsWith("Associate 42/1 vm-a@10 accepted", StringComparison.Ordinal));
+        Assert.Equal(["off (pinned, station asks on)", "on (negotiated)", "on (negotiated)", "on (negotiated)"], run.Steps.Select(step => step.Control.Hairpin));
         Assert.All(run.Steps[0].Frames, frame => Assert.False(frame.DeliveredTo(Uplink)));
-        Assert.Equal(1, run.Steps[1].Frames[0].CopiesTo(Uplink));
         Assert.All(run.Steps[1].Frames, frame => Assert.Equal(1, frame.CopiesTo(Uplink)));
         Assert.All(run.Steps[2].Frames.Where(frame => frame.IngressPort == Uplink), frame => Assert.False(frame.DeliveredTo(Uplink)));
+        Assert.All(run.Steps[0].Control.Vsis, vsi => Assert.Null(vsi.Acl));
+        Assert.Equal([DemoConfigs.VmAPolicy, DemoConfigs.VmBPolicy], run.Steps[3].Control.Vsis.Select(vsi => vsi.Acl));
         PortCounters uplink = run.Bridge.Counters(Uplink);
-        // Conservation on the uplink: everything received was forwarded or dropped, and only two were dropped.
+        // Conservation on the uplink: everything received was forwarded or dropped.
         Assert.Equal(uplink.RxFrames, uplink.Forwarded + uplink.Trapped + uplink.DroppedTotal);
         Assert.Equal(2, uplink.DroppedFor(DropReason.ReflectiveRelayOff));
-        Assert.Equal(4, uplink.DroppedFor(DropReason.AclDenied));
-        Assert.Equal(1, uplink.DroppedFor(DropReason.PortSecurityViolation));
-        Assert.Equal(7, uplink.DroppedTotal);
+        Assert.Equal(5, uplink.DroppedFor(DropReason.AclDenied));
+        Assert.Equal(1, uplink.DroppedFor(DropReason.VsiNotAssociated));
+        Assert.Equal(8, uplink.DroppedTotal);
     }
 
     [Fact]
-    public void The_isolation_policy_stops_every_way_from_vm_a_to_vm_b_and_lets_vm_a_reach_host_c()
+    public void TheTypesPolicyStopsEveryWayFromVmAToVmBAndLetsVmAReachHostC()
     {
-        DemoBridge bridge = Learned(DemoScenario.CreateBridge());
-        bridge.Engine.Publish(DemoScenario.IsolationConfig());
+        (DemoBridge bridge, DemoQbg qbg) = Learned();
+        qbg.Reload(DemoScenario.PolicyConfig());
 
-        FrameOutcome[] outcomes = [.. DemoScenario.IsolationAttempts().Select(frame => bridge.Send(frame.Port, frame.Frame))];
+        FrameOutcome[] outcomes = [.. DemoScenario.IsolationAttempts(qbg).Select(frame => bridge.Send(frame.Port, frame.Frame))];
 
-        // ARP for B, unicast to B, B's IP behind the broadcast and a multicast MAC: each denied by vm-a's ACL.
+        // ARP for B, unicast to B, B's IP behind the broadcast and a multicast MAC: each denied by type 42's ACL.
         Assert.All(outcomes[..4], outcome =>
         {
             Assert.Empty(outcome.Deliveries);
             Assert.Equal(DropReason.AclDenied, Assert.Single(outcome.Drops).Reason);
         });
-        // A source MAC vm-a does not own escapes vm-a's binding, and port security drops it.
+        // A source MAC no VSI holds is not admitted on an evb: port at all.
         Assert.Empty(outcomes[4].Deliveries);
-        Assert.Equal(DropReason.PortSecurityViolation, Assert.Single(outcomes[4].Drops).Reason);
-        Assert.Equal([new Delivery(Server, Reflected: false, Modified: false)], outcomes[5].Deliveries);
+        Assert.Equal(DropReason.VsiNotAssociated, Assert.Single(outcomes[4].Drops).Reason);
+        // vm-b to vm-a: denied by type 43's ACL.
+        Assert.Equal(DropReason.AclDenied, Assert.Single(outcomes[5].Drops).Reason);
+        Assert.Equal([new Delivery(Server, Reflected: false, Modified: true, Vid: 0)], outcomes[6].Deliveries);
     }
 
     [Fact]
-    public void Under_the_isolation_policy_vm_b_cannot_reach_vm_a_either()
+    public void AMacPairRuleLetsVmAReachVmBThroughTheBroadcastMacWhichIsWhyTheDemoMatchesByIp()
     {
-        DemoBridge bridge = Learned(DemoScenario.CreateBridge());
-        bridge.Engine.Publish(DemoScenario.IsolationConfig());
-
-        FrameOutcome outcome = bridge.Send(Uplink, DemoFrames.UdpVia(DemoScenario.VmB, MacAddress.Broadcast, DemoScenario.VmA));
-
-        Assert.Empty(outcome.Deliveries);
-        Assert.Equal(DropReason.AclDenied, Assert.Single(outcome.Drops).Reason);
-    }
-
-    [Fact]
-    public void A_mac_pair_rule_lets_vm_a_reach_vm_b_through_the_broadcast_mac_which_is_why_the_demo_binds_by_vm_and_ip()
-    {
-        DemoBridge bridge = Learned(DemoScenario.CreateBridge());
-        BridgeConfig isolation = DemoScenario.IsolationConfig();
+        (DemoBridge bridge, DemoQbg qbg) = Learned();
+        BridgeConfig engine = bridge.Engine.Config;
         var macPair = new AccessList
         {
             Name = "mac-pair",
             DefaultVerdict = AclVerdict.Permit,
             Rules = [new AclRule("vm-a-not-vm-b", AclVerdict.Deny, new AclMatch { SourceMac = DemoScenario.VmA.Mac, DestinationMac = DemoScenario.VmB.Mac })],
         };
-        bridge.Engine.Publish(isolation with
+        bridge.Engine.Publish(engine with
         {
             Acls = [macPair],
-            VmAcls = [],
-            Ports = [.. isolation.Ports.Select(port => port.Name == Uplink ? port with { IngressAcl = "mac-pair" } : port)],
+            Ports = [.. engine.Ports.Select(port => port.Name == Uplink ? port with { IngressAcl = "mac-pair" } : port)],
         });
 
-        FrameOutcome unicast = bridge.Send(Uplink, DemoFrames.Udp(DemoScenario.VmA, DemoScenario.VmB));
-        FrameOutcome viaBroadcast = bridge.Send(Uplink, DemoFrames.UdpVia(DemoScenario.VmA, MacAddress.Broadcast, DemoScenario.VmB));
+        FrameOutcome unicast = bridge.Send(Uplink, DemoScenario.FromVm(qbg, DemoScenario.VmA, DemoFrames.Udp(DemoScenario.VmA, DemoScenario.VmB)).Frame);
+        FrameOutcome viaBroadcast = bridge.Send(Uplink,
+            DemoScenario.FromVm(qbg, DemoScenario.VmA, DemoFrames.UdpVia(DemoScenario.VmA, MacAddress.Broadcast, DemoScenario.VmB)).Frame);
 
         Assert.Equal(DropReason.AclDenied, Assert.Single(unicast.Drops).Reason);
         // The reflected broadcast goes back out hv1, where the dumb vswitch hands it to every VM, vm-b included.
@@ -174,27 +226,41 @@ public sealed class DemoScenarioTests
         Assert.Empty(viaBroadcast.Drops);
     }
 
-    /// <summary>The bridge after step 3's traffic: every host learned where it is.</summary>
-    private static DemoBridge Learned(DemoBridge bridge)
+    /// <summary>Both VMs associated, hairpin auto, and every host learned where it is (step 3's traffic).</summary>
+    private static (DemoBridge Bridge, DemoQbg Qbg) Learned()
     {
-        bridge.SetHairpin(Uplink, on: true);
-        foreach ((string port, byte[] frame) in DemoScenario.VmToVm().Concat(DemoScenario.VmToServer()))
+        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+        qbg.SetHairpin(HairpinMode.Auto);
+        foreach ((string port, byte[] frame) in DemoScenario.VmToVm(qbg).Concat(DemoScenario.VmToServer(qbg)))
         {
             bridge.Send(port, frame);
         }
-        return bridge;
+        return (bridge, qbg);
     }
 
     [Fact]
-    public void A_verdict_lists_every_copy_in_port_order_and_marks_reflection()
+    public void AVerdictListsEveryCopyInPortOrderAndMarksReflectionAndTags()
     {
         var outcome = new FrameOutcome(
             Uplink,
             [],
-            [new Delivery(Uplink, Reflected: true, Modified: false), new Delivery(Server, Reflected: false, Modified: false)],
+            [new Delivery(Uplink, Reflected: true, Modified: false, Vid: 10), new Delivery(Server, Reflected: false, Modified: true, Vid: 0)],
             [],
             Trapped: false);
 
-        Assert.Equal("-> hv1 (reflected), hv2", DemoPrinter.Verdict(outcome));
+        Assert.Equal("-> hv1 (reflected), hv2 (untagged)", DemoPrinter.Verdict(outcome));
+    }
+
+    [Fact]
+    public void ControlFramesAreDescribedAsReadOffTheWire()
+    {
+        DemoRun run = DemoScenario.Execute();
+
+        string[] described = [.. run.Steps[0].Exchange.Select(frame => FrameDescription.Control(frame.Frame, run.Hosts))];
+
+        Assert.Contains("LLDP ttl 120, EVB bridge:rrcap,rrctr station:rrreq,rrstat=enabled", described);
+        Assert.Contains("ECP request 1: VDP manager demo, Associate 42/1 vm-a@0", described);
+        Assert.Contains("ECP ack 1", described);
+        Assert.Contains("ECP request 2: VDP manager demo, Associate 43/1 vm-b@10 accepted", described);
     }
 }
