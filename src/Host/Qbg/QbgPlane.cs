@@ -130,6 +130,15 @@ internal sealed partial class QbgPlane
         }
     }
 
+    /// <summary>A port's link came up: its LLDP goes out at once and fast (what it sent while down never left).</summary>
+    public void LinkUp(int port)
+    {
+        if (Runs(port))
+        {
+            _ports[port]!.Link.Lldp.LinkUp();
+        }
+    }
+
     /// <summary>LLDP shutdown frames (TTL 0) out of every `evb:` port, so stations drop relay at once.</summary>
     public void Shutdown()
     {

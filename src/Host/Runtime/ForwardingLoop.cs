@@ -35,12 +35,14 @@ internal sealed partial class ForwardingLoop
     private readonly QbgPlane _qbg;
     private readonly long _start;
     private readonly FrameBuffer[] _batch = new FrameBuffer[BatchSize];
+    private readonly bool[] _linkUp;
     private long _nextSweep;
 
     public ForwardingLoop(BridgeEngine engine, PortQueues[] ports, ForwardingThreadWork work,
         ManualResetEventSlim wake, TimeProvider time, ILogger log, QbgPlane? qbg = null)
     {
         _qbg = qbg ?? QbgPlane.Without(ports.Length);
+        _linkUp = new bool[ports.Length];
         _start = time.GetTimestamp();
         _engine = engine;
         _pool = engine.Pool;
@@ -194,6 +196,15 @@ internal sealed partial class ForwardingLoop
         if (_probes.IsDue(now, frequency))
         {
             _engine.EmitLoopProbes();
+        }
+        for (int port = 0; port < _ports.Length; port++)
+        {
+            bool up = _ports[port].IsUp;
+            if (up && !_linkUp[port])
+            {
+                _qbg.LinkUp(port);   // at start too: the first LLDP may have gone before the socket was open
+            }
+            _linkUp[port] = up;
         }
         _qbg.Tick(Now);
     }

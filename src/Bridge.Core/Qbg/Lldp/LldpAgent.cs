@@ -140,6 +140,12 @@ public sealed class LldpAgent
         Republish();
     }
 
+    /// <summary>
+    /// The port's link came up: what was sent while it was down never left, so the neighbour hears us
+    /// at once and fast (802.1AB's txFast on a new neighbour), not at the next 30 s period.
+    /// </summary>
+    public void LinkUp() => StartFastTransmit();
+
     /// <summary>New local EVB settings; a changed TLV goes out fast. False if the port has no EVB.</summary>
     public bool ReconfigureEvb(EvbSettings settings)
     {

@@ -26,6 +26,19 @@ public class LldpAgentTests
     }
 
     [Fact]
+    public void LinkUpSendsAtOnceAndFastInsteadOfWaitingForThePeriod()
+    {
+        // The first PDU went out while the link was still down (it never left): link up sends again now.
+        LldpAgent bridge = BridgeAgent();
+        Run(bridge, Seconds(1));
+
+        bridge.LinkUp();
+        List<(TimeSpan At, byte[] Pdu)> sent = Run(bridge, Seconds(40), from: Seconds(3));
+
+        Assert.Equal([Seconds(3), Seconds(4), Seconds(5), Seconds(6), Seconds(36)], sent.Select(s => s.At));
+    }
+
+    [Fact]
     public void NewNeighborStartsFourFastPdusThenThePeriodResumes()
     {
         LldpAgent bridge = BridgeAgent();
