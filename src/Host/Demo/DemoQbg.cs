@@ -97,9 +97,7 @@ internal sealed class DemoQbg
         var verdicts = new List<(VsiRecord, TypeVerdict)>();
         foreach (VsiRecord vsi in Bridge.Vdp.Vsis.OrderBy(vsi => vsi.IdText, StringComparer.Ordinal).ToList())
         {
-            var facts = new VsiRequestFacts(Port, vsi.IdText, new VsiTypeRef((int)vsi.TypeId, vsi.TypeVersion), vsi.Manager.ToString(),
-                [.. vsi.Filters.Select(filter => new VsiFilterEntry(filter.Mac ?? MacAddress.Zero, filter.Vid))]);
-            TypeVerdict verdict = VsiTypePolicy.Evaluate(facts, Config, Associations);
+            TypeVerdict verdict = VsiTypePolicy.Evaluate(VsiRequestFacts.Of(Port, vsi), Config, Associations);
             verdicts.Add((vsi, verdict));
             if (verdict is TypeVerdict.Refused)
             {

@@ -16,7 +16,7 @@ internal sealed class PortVsiPolicy(string port, Func<HostConfig> config, Func<I
     {
         ArgumentNullException.ThrowIfNull(request);
         var facts = new VsiRequestFacts(port, request.Id.ToString(), new VsiTypeRef((int)request.TypeId, request.TypeVersion),
-            request.Manager.ToString(), [.. request.Filters.Select(filter => new VsiFilterEntry(filter.Mac ?? MacAddress.Zero, filter.Vid))]);
+            request.Manager.ToString(), VsiFilterEntry.Of(request.Filters));
         switch (VsiTypePolicy.Evaluate(facts, config(), associations()))
         {
             case TypeVerdict.Accepted accepted:

@@ -171,7 +171,7 @@ internal sealed partial class QbgPlane
     {
         ArgumentNullException.ThrowIfNull(evb);
         return evb.Vdp.Vsis.Where(vsi => vsi.State == VsiState.Associated).Select(vsi => new VsiAssociation(port, vsi.IdText,
-            new VsiTypeRef((int)vsi.TypeId, vsi.TypeVersion), [.. vsi.Filters.Select(filter => new VsiFilterEntry(filter.Mac ?? MacAddress.Zero, filter.Vid))]));
+            VsiTypeRef.Of(vsi), VsiFilterEntry.Of(vsi.Filters)));
     }
 
     public IReadOnlyList<LldpNeighborInfo> Neighbors(TimeSpan now)
@@ -223,9 +223,7 @@ internal sealed partial class QbgPlane
             }
             foreach (VsiRecord vsi in evb.Vdp.Vsis.ToList())
             {
-                var facts = new VsiRequestFacts(_names[port], vsi.IdText, new VsiTypeRef((int)vsi.TypeId, vsi.TypeVersion), vsi.Manager.ToString(),
-                    [.. vsi.Filters.Select(filter => new VsiFilterEntry(filter.Mac ?? MacAddress.Zero, filter.Vid))]);
-                if (VsiTypePolicy.Evaluate(facts, config(), Associations()) is TypeVerdict.Refused refused)
+                if (VsiTypePolicy.Evaluate(VsiRequestFacts.Of(_names[port], vsi), config(), Associations()) is TypeVerdict.Refused refused)
                 {
                     evb.Vdp.Remove(vsi.Id);
                     evb.Link.Send(VdpBridge.DeassociateNotice(vsi));

@@ -7,7 +7,12 @@ using Hairpin.Host.Configuration;
 namespace Hairpin.Host.Qbg;
 
 /// <summary>An association request, in the host's terms: VIDs may be 0 ("bridge, assign one").</summary>
-public sealed record VsiRequestFacts(string Port, string VsiId, VsiTypeRef Type, string? Manager, IReadOnlyList<VsiFilterEntry> Filter);
+public sealed record VsiRequestFacts(string Port, string VsiId, VsiTypeRef Type, string? Manager, IReadOnlyList<VsiFilterEntry> Filter)
+{
+    /// <summary>A VSI the port holds, asked again (after a reload changed the types).</summary>
+    public static VsiRequestFacts Of(string port, VsiRecord vsi) =>
+        new(port, vsi.IdText, VsiTypeRef.Of(vsi), vsi.Manager.ToString(), VsiFilterEntry.Of(vsi.Filters));
+}
 
 public abstract record TypeVerdict
 {
