@@ -10,6 +10,7 @@ using Hairpin.Bridge.Core.Qbg.Lldp;
 using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
+using Hairpin.Host.Qbg.Store;
 using Microsoft.Extensions.Logging;
 
 namespace Hairpin.Host.Qbg;
@@ -25,16 +26,26 @@ internal sealed partial class QbgPlane
     private readonly List<VsiDecision> _decisions = [];
     private QbgState _published = QbgState.None;
     private TimeSpan _lastNow;
+    private readonly VsiOwnership? _ownership;
+    private readonly Func<TimeSpan> _now;
 
     /// <param name="config">The running configuration (read at each decision: a reload's types apply at once).</param>
     /// <param name="transmit">Sends a frame out of a port (by index).</param>
     /// <param name="publish">Publishes a changed state through the overlay; may throw if the engine refuses it.</param>
-    public QbgPlane(HostConfig initial, MacAddress bridgeAddress, Func<HostConfig> config, Action<int, byte[]> transmit, Action<QbgState> publish, ILogger log)
+    /// <param name="store">Where VSIs are owned (claims, history, counters); null: no store (unit tests of the plane alone).</param>
+    /// <param name="post">Runs an action on the forwarding thread later (the store's answers come back through it).</param>
+    public QbgPlane(HostConfig initial, MacAddress bridgeAddress, Func<HostConfig> config, Action<int, byte[]> transmit, Action<QbgState> publish, ILogger log,
+        IVsiStore? store = null, Action<Action>? post = null, Func<TimeSpan>? now = null)
     {
         ArgumentNullException.ThrowIfNull(initial);
         _transmit = transmit;
         _publish = publish;
         _log = log;
+        _now = now ?? (() => _lastNow);
+        if (store is not null)
+        {
+            _ownership = new VsiOwnership(store, post ?? throw new ArgumentNullException(nameof(post)), ReplayDeferred) { Lost = DropLostClaim };
+        }
         _names = [.. initial.Bridge.Ports.Select(port => port.Name)];
         _ports = new EvbBridgePort?[_names.Length];
         foreach (EvbPortConfig evb in initial.Evb)
@@ -49,7 +60,7 @@ internal sealed partial class QbgPlane
                 ReflectiveRelay = true,   // RRCAP: a Hairpin port can always reflect; the mode decides whether it does
                 Timers = new EvbTimers(evb.MaxRetries, evb.RetransmitExponent, evb.ResourceWaitExponent, evb.KeepAliveExponent),
             };
-            var policy = new PortVsiPolicy(evb.Port, config, () => Associations());
+            var policy = new PortVsiPolicy(evb.Port, config, () => Associations(), _ownership, _now);
             _ports[index] = new EvbBridgePort(PortAddress(bridgeAddress, index), settings, policy, evb.MaxVsis);
         }
     }
@@ -58,6 +69,7 @@ internal sealed partial class QbgPlane
     {
         _names = [.. Enumerable.Range(0, ports).Select(port => $"port{port}")];
         _ports = new EvbBridgePort?[ports];
+        _now = () => TimeSpan.Zero;
         _transmit = (_, _) => { };
         _publish = _ => { };
         _log = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -117,6 +129,7 @@ internal sealed partial class QbgPlane
     /// <summary>Runs every port's due timers.</summary>
     public void Tick(TimeSpan now)
     {
+        ReconfirmIfDue(now);
         for (int port = 0; port < _ports.Length; port++)
         {
             if (_ports[port] is EvbBridgePort evb && evb.NextDeadline <= now)
@@ -226,6 +239,7 @@ internal sealed partial class QbgPlane
                 if (VsiTypePolicy.Evaluate(VsiRequestFacts.Of(_names[port], vsi), config(), Associations()) is TypeVerdict.Refused refused)
                 {
                     evb.Vdp.Remove(vsi.Id);
+                    _ownership?.Release(vsi.IdText, _names[port], $"refused by the configuration: {refused.Reason}");
                     evb.Link.Send(VdpBridge.DeassociateNotice(vsi));
                     LogRemovedByReload(_names[port], vsi.IdText, refused.Reason);
                     removed = true;
@@ -266,6 +280,7 @@ internal sealed partial class QbgPlane
             {
                 LeaveOtherPorts(port, decision.Vsi);
             }
+            Record(port, decision);
         }
         PublishIfChanged(force: _decisions.Count > 0);   // before the answer leaves: the VM's first frame meets its policy
         Send(port);
@@ -285,7 +300,7 @@ internal sealed partial class QbgPlane
                 continue;
             }
             old.Vdp.Remove(left.Id);
-            old.Link.Send(VdpBridge.DeassociateNotice(left));
+            old.Link.Send(VdpBridge.DeassociateNotice(left));   // ownership moved with the claim the association made
             LogMoved(vsi.IdText, _names[other], _names[port]);
             var frames = new List<byte[]>();
             old.Link.Tick(_lastNow, frames);

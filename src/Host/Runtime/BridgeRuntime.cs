@@ -7,6 +7,7 @@ using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Qbg;
+using Hairpin.Host.Qbg.Store;
 using Hairpin.Host.Transports;
 using Microsoft.Extensions.Logging;
 
@@ -30,7 +31,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     private QbgState _qbg = QbgState.None;
     private int _started;
 
-    private BridgeRuntime(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider time)
+    private BridgeRuntime(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider time, IVsiStore? store)
     {
         _config = config;
         _log = logs.CreateLogger("hairpin.bridge");
@@ -42,7 +43,12 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             new PortQueues(attachment.Port, SlotsPerQueue, SlotSize, _wake, new LinkEventLog(links, attachment.Port, attachment.Attach)))];
         Ports = ports;
         _work = new ForwardingThreadWork(_wake);
-        Qbg = new QbgPlane(config, Engine.BridgeAddress, () => Config, (port, frame) => ports[port].Send(frame), PublishQbg, logs.CreateLogger("hairpin.qbg"));
+        Qbg = new QbgPlane(config, Engine.BridgeAddress, () => Config, (port, frame) => ports[port].Send(frame), PublishQbg, logs.CreateLogger("hairpin.qbg"),
+            store, PostToForwardingThread, () => ControlTime)
+        {
+            LocalCounters = vsi => Engine.VsiCounters(vsi)?.Snapshot(),
+        };
+        VsiStore = store;
         _loop = new ForwardingLoop(Engine, ports, _work, _wake, time, logs.CreateLogger("hairpin.forwarding"), Qbg);
         _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
         _transportTasks = new Task[_transports.Length];
@@ -62,9 +68,9 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     /// <summary>The control plane's time: what every protocol timer is measured in.</summary>
     internal TimeSpan ControlTime => _loop.Now;
 
-    public static BridgeRuntime Start(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider? time = null)
+    public static BridgeRuntime Start(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider? time = null, IVsiStore? store = null)
     {
-        BridgeRuntime runtime = Create(config, logs, transports, time);
+        BridgeRuntime runtime = Create(config, logs, transports, time, store);
         runtime.StartForwarding();
         return runtime;
     }
@@ -74,8 +80,9 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     /// appliance can bring up what may still refuse to start (management socket, metrics endpoint)
     /// before the first frame moves; then <see cref="StartForwarding"/>.
     /// </summary>
-    public static BridgeRuntime Create(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider? time = null) =>
-        new(config, logs, transports, time ?? TimeProvider.System);
+    /// <param name="store">Where the 802.1Qbg plane owns its VSIs and keeps their counters; call <see cref="RestoreFromStoreAsync"/> before forwarding.</param>
+    public static BridgeRuntime Create(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider? time = null, IVsiStore? store = null) =>
+        new(config, logs, transports, time ?? TimeProvider.System, store);
 
     /// <summary>Starts the forwarding thread and every port's transport; once.</summary>
     public void StartForwarding()
@@ -144,6 +151,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             {
                 throw new InvalidOperationException($"{next.SourceFile}: the evb: ports or their settings changed: restart the bridge to apply that (the running configuration is unchanged)");
             }
+            next = WithSharedTypes(next);   // the store's types rule while the appliance shares them
             PublishWith(current, next, prepare?.Invoke(current, next) ?? PreparedChange.None);
         }
         // Associations made under the old types are asked again under the new ones (a type gone or changed).
@@ -220,6 +228,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopStoreAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         _wake.Set();
         if (Volatile.Read(ref _started) != 0)
