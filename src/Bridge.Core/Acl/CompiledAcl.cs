@@ -143,6 +143,9 @@ public sealed class CompiledAcl
         return decided;
     }
 
+    /// <summary>Whether <paramref name="decided"/> (from <see cref="Decide"/>) is a rule, not the default verdict.</summary>
+    internal bool IsRule(int decided) => decided < _verdicts.Length;
+
     internal AclVerdict VerdictOf(int decided) => decided < _verdicts.Length ? _verdicts[decided] : Acl.DefaultVerdict;
 
     internal RuleAction ActionOf(int decided) => _actions[decided];

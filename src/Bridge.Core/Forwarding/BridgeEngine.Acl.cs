@@ -1,7 +1,8 @@
 // ACLs on the forwarding path: a frame from a port with ingress policy is classified once (L2 to L4)
 // and checked against the VM's ACL and the port's; each copy leaving by a port with egress policy is
 // checked against that port's ACL and the destination VM's. Deny drops (`acl-denied`); headers an
-// ACL needs but cannot read drop too (`malformed-headers`): policy never fails open.
+// ACL needs but cannot read drop too (`malformed-headers`): policy never fails open. A rule that
+// decides for a VSI's frame (from it, or a unicast copy to it) is counted to the VSI by its verdict.
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Counters;
@@ -36,9 +37,10 @@ public sealed partial class BridgeEngine
         }
         _vmRuleAction = RuleAction.None;
         _portRuleAction = RuleAction.None;
+        VsiCounters? vsi = frame.SourceVsi >= 0 ? plan.VsiCounters[frame.SourceVsi] : null;
         bool denied = (plan.VmAcls[port]?.TryGetValue(VidMacKey.Of(vid, source), out CompiledAcl? vmAcl) == true
-                && !Permits(vmAcl, frame.Length, ref _vmRuleAction))
-            || (plan.IngressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _portRuleAction));
+                && !Permits(vmAcl, frame.Length, ref _vmRuleAction, vsi, egress: false))
+            || (plan.IngressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _portRuleAction, vsi, egress: false));
         if (denied)
         {
             Drop(frame, counters, DropReason.AclDenied);
@@ -58,9 +60,9 @@ public sealed partial class BridgeEngine
         MacAddress destination = MacAddress.Read(frame.Span);
         _egressPortRuleAction = RuleAction.None;
         _egressVmRuleAction = RuleAction.None;
-        bool denied = (plan.EgressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _egressPortRuleAction))
+        bool denied = (plan.EgressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _egressPortRuleAction, vsi, egress: true))
             || (plan.VmAcls[port]?.TryGetValue(VidMacKey.Of(frame.Vid, destination), out CompiledAcl? vmAcl) == true
-                && !Permits(vmAcl, frame.Length, ref _egressVmRuleAction));
+                && !Permits(vmAcl, frame.Length, ref _egressVmRuleAction, vsi, egress: true));
         _egressActionsPending = !denied && !(_egressPortRuleAction.IsNone && _egressVmRuleAction.IsNone);
         if (denied)
         {
@@ -69,11 +71,26 @@ public sealed partial class BridgeEngine
         return !denied;
     }
 
-    /// <summary>Evaluates one ACL; on permit, <paramref name="action"/> is what the deciding rule does besides.</summary>
-    private bool Permits(CompiledAcl acl, int frameBytes, ref RuleAction action)
+    /// <summary>
+    /// Evaluates one ACL; on permit, <paramref name="action"/> is what the deciding rule does besides.
+    /// A rule's decision (not the default's) is a hit of <paramref name="vsi"/>, when the frame is one's.
+    /// </summary>
+    private bool Permits(CompiledAcl acl, int frameBytes, ref RuleAction action, VsiCounters? vsi, bool egress)
     {
         int decided = acl.Decide(_flowKey, frameBytes);
-        if (acl.VerdictOf(decided) == AclVerdict.Deny)
+        AclVerdict verdict = acl.VerdictOf(decided);
+        if (vsi is not null && acl.IsRule(decided))
+        {
+            if (egress)
+            {
+                vsi.CountEgressAclHit(verdict);
+            }
+            else
+            {
+                vsi.CountAclHit(verdict);
+            }
+        }
+        if (verdict == AclVerdict.Deny)
         {
             return false;
         }

@@ -24,6 +24,35 @@ public sealed partial class BridgeEngine
     public IReadOnlyList<(string Vsi, VsiCounters Counters)> AllVsiCounters() =>
         [.. Volatile.Read(ref _vsiCounters).OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value))];
 
+    /// <summary>
+    /// Adds <paramref name="counts"/> to the counters of VSI <paramref name="vsi"/>: what an appliance
+    /// counted before it restarted (its store's segment), so after restore and traffic
+    /// <c>VsiCounters(vsi).Snapshot()</c> is exactly restored + counted. A VSI the running plan binds
+    /// gets them in the counters that plan counts into; one never bound gets counters now, kept under its
+    /// VSIID, which the next plan that binds it adopts. Counts that fail
+    /// <see cref="VsiCountersSnapshot.Validate"/> throw <see cref="ArgumentException"/> and change nothing.
+    /// Threading: the forwarding thread only, between batches (as <see cref="SweepFdb"/>); an appliance
+    /// restores its segments before forwarding starts.
+    /// </summary>
+    public void RestoreVsiCounters(string vsi, VsiCountersSnapshot counts)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(vsi);
+        ArgumentNullException.ThrowIfNull(counts);
+        if (counts.Validate() is string invalid)
+        {
+            throw new ArgumentException($"VSI {vsi}: cannot restore its counters: {invalid}", nameof(counts));
+        }
+        Dictionary<string, VsiCounters> kept = _vsiCounters;
+        if (!kept.TryGetValue(vsi, out VsiCounters? counters))
+        {
+            // Every VSI of the running plan is in the dictionary (AdoptVsiCounters), so this one is bound
+            // by none yet: copy on write, as AdoptVsiCounters does, for readers on other threads.
+            counters = new VsiCounters();
+            Volatile.Write(ref _vsiCounters, new Dictionary<string, VsiCounters>(kept, StringComparer.Ordinal) { [vsi] = counters });
+        }
+        counters.Add(counts);
+    }
+
     /// <summary>The plan's VSIs get the counters kept under their VSIID; new VSIIDs keep the plan's fresh ones from now on.</summary>
     private void AdoptVsiCounters(ForwardingPlan next)
     {

@@ -196,7 +196,7 @@ public sealed class LoopTests
         }
 
         Assert.Equal(2, lab.FramesOverLinks);   // A to B, B's reflection back to A, where it stops
-        Assert.Equal(1, lab.Engine(a).Counters(lab.Port(a, "up")).DroppedFor(Counters.DropReason.PingPong));
+        Assert.Equal(1, lab.Engine(a).Counters(lab.Port(a, "up")).DroppedFor(Hairpin.Bridge.Core.Counters.DropReason.PingPong));
         Assert.Equal(1, lab.HostReceived[(b, 0)]);
         Assert.False(lab.HostReceived.ContainsKey((a, 0)));   // the sender never hears its own broadcast
         Assert.Equal(lab.Port(a, "host"), lab.Engine(a).Fdb.Lookup(1, sender));   // the bounce taught A nothing

@@ -325,7 +325,7 @@ public sealed class VsiAdmissionTests
         byte[][] frames = [Frame(VmA, Remote, 10), Frame(Stranger, Remote, 10), Frame(VmB, MacAddress.Broadcast, 10), Frame(Remote, VmA, 10)];
         int[] ports = [EvbPort, EvbPort, EvbPort, UplinkPort];
         var batch = new FrameBuffer[frames.Length];
-        RunBatches(harness, frames, ports, batch, 500);   // JIT, tiering and static set-up first
+        harness.SendRecycled(frames, ports, batch, 500);   // JIT, tiering and static set-up first
 
         // Per-frame allocation would show in every window; a one-off of the runtime's (a method's
         // tier-up compiled on this thread) in one at most.
@@ -333,36 +333,12 @@ public sealed class VsiAdmissionTests
         for (int window = 0; window < allocated.Length; window++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            RunBatches(harness, frames, ports, batch, 1_000);
+            harness.SendRecycled(frames, ports, batch, 1_000);
             allocated[window] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
         Assert.True(allocated.Count(bytes => bytes == 0) >= allocated.Length - 1, $"bytes allocated per window of 4,000 frames: {string.Join(", ", allocated)}");
         Assert.Equal(4_500, harness.Engine.VsiCounters("vm-a")!.TxFrames);
-    }
-
-    private static void RunBatches(BridgeHarness harness, byte[][] frames, int[] ports, FrameBuffer[] batch, int count)
-    {
-        for (int round = 0; round < count; round++)
-        {
-            for (int i = 0; i < frames.Length; i++)
-            {
-                if (!harness.Pool.TryRent(out FrameBuffer? buffer) || !buffer.TryCopyFrom(frames[i]))
-                {
-                    throw new InvalidOperationException("test pool exhausted");
-                }
-                buffer.IngressPort = ports[i];
-                batch[i] = buffer;
-            }
-            harness.Engine.ProcessBatch(batch);
-            for (int port = 0; port < 2; port++)
-            {
-                while (harness.Engine.Egress(port).TryDequeue(out FrameBuffer? sent))
-                {
-                    harness.Pool.Return(sent);
-                }
-            }
-        }
     }
 
     [Fact]

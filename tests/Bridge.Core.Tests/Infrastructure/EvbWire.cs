@@ -3,6 +3,7 @@
 // down or the test drops it. The clock jumps from deadline to deadline; the bridge's decisions are kept.
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qbg;
+using Hairpin.Bridge.Core.Qbg.Ecp;
 using Hairpin.Bridge.Core.Qbg.Vdp;
 
 namespace Hairpin.Bridge.Core.Tests.Infrastructure;
@@ -73,6 +74,31 @@ public sealed class EvbWire(EvbStationPort station, EvbBridgePort bridge)
     /// <summary>Frames one side sent (lost or not) of one EtherType.</summary>
     public List<WireFrame> Sent(bool fromStation, ushort etherType) =>
         [.. Log.Where(frame => frame.FromStation == fromStation && frame.EtherType == etherType)];
+
+    /// <summary>The VDPDU of one side's last ECP request (skipping ACKs); empty when it sent none.</summary>
+    public byte[] LastVdp(bool fromStation)
+    {
+        foreach (WireFrame frame in Enumerable.Reverse(Sent(fromStation, EtherTypes.Ecp)))
+        {
+            ControlFrame.TryRead(frame.Frame, out _, out _, out ReadOnlySpan<byte> ecp);
+            var reader = new EcpReader(ecp);
+            if (reader.IsValid && reader.Header.Operation == EcpOperation.Request)
+            {
+                return reader.Body.ToArray();
+            }
+        }
+        return [];
+    }
+
+    /// <summary>The host replays a deferred request on the bridge at <see cref="Now"/>; what follows is delivered.</summary>
+    public bool ReplayAtBridge(VdpMessage request)
+    {
+        var transmit = new List<byte[]>();
+        bool replayed = Bridge.Replay(request, Now, transmit, Decisions);
+        Send(fromStation: false, transmit);
+        Step();
+        return replayed;
+    }
 
     /// <summary>Ticks both sides at <see cref="Now"/> and delivers everything that follows from it.</summary>
     public void Step()

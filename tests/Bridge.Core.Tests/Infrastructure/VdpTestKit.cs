@@ -18,6 +18,29 @@ public sealed class FixedVlanPolicy(int vid) : IVsiPolicy
     }
 }
 
+/// <summary>
+/// A policy that claims each VSI in a distant store first: it defers a VSI until the test grants it
+/// (the claim won), then accepts it on <see cref="Vid"/>; a revoked VSI is deferred again.
+/// </summary>
+public sealed class ClaimingPolicy(int vid) : IVsiPolicy
+{
+    private readonly HashSet<VsiId> _granted = [];
+
+    public int Vid { get; } = vid;
+    public List<VsiRequest> Asked { get; } = [];
+
+    public void Grant(VsiId id) => _granted.Add(id);
+    public void Revoke(VsiId id) => _granted.Remove(id);
+
+    public VsiVerdict Evaluate(VsiRequest request)
+    {
+        Asked.Add(request);
+        return _granted.Contains(request.Id)
+            ? VsiVerdict.AcceptOnVlan(Vid, request.Filters.Count)
+            : VsiVerdict.Defer($"claiming VSI {request.Id} in the store");
+    }
+}
+
 public static class VdpTestKit
 {
     public static readonly VdpManagerId Manager = VdpManagerId.FromText("mgr1");
@@ -38,6 +61,10 @@ public static class VdpTestKit
         new(type, new VdpStatus(status), typeId, 1, id, VdpFilterFormat.MacVid, [VdpFilter.ForMac(mac, vid)]);
 
     public static byte[] Payload(params VsiTlv[] tlvs) => VdpCodec.Encode(new VdpMessage(Manager, tlvs));
+
+    /// <summary>Same TLV, byte for byte (the record's own equality compares filter lists by reference).</summary>
+    public static void AssertSameTlv(VsiTlv expected, VsiTlv actual) =>
+        Assert.Equal(Convert.ToHexString(Payload(expected)), Convert.ToHexString(Payload(actual)));
 
     public static VdpMessage Parse(byte[] payload)
     {

@@ -128,7 +128,7 @@ public class EvbStationPortTests
         Assert.Equal(VsiDecisionKind.Deassociated, wire.Decisions[^1].Kind);
         Assert.Empty(wire.Station.Vdp.Vsis);
         // The De-Associate named the VID the bridge had assigned, as lldpad requires.
-        VdpMessage deassociate = Parse(LastVdpFromStation(wire));
+        VdpMessage deassociate = Parse(wire.LastVdp(fromStation: true));
         Assert.Equal(VdpRequest.DeAssociate, deassociate.Vsis[0].Type);
         Assert.Equal(10, deassociate.Vsis[0].Filters[0].Vid);
     }
@@ -251,21 +251,6 @@ public class EvbStationPortTests
 
     private static bool IsEcp(byte[] frame) =>
         ControlFrame.TryRead(frame, out _, out ushort etherType, out _) && etherType == EtherTypes.Ecp;
-
-    /// <summary>The VDPDU of the station's last ECP request (skipping ACKs).</summary>
-    private static byte[] LastVdpFromStation(EvbWire wire)
-    {
-        foreach (WireFrame frame in Enumerable.Reverse(wire.Sent(fromStation: true, EtherTypes.Ecp)))
-        {
-            ControlFrame.TryRead(frame.Frame, out _, out _, out ReadOnlySpan<byte> ecp);
-            var reader = new EcpReader(ecp);
-            if (reader.IsValid && reader.Header.Operation == EcpOperation.Request)
-            {
-                return reader.Body.ToArray();
-            }
-        }
-        return [];
-    }
 
     [Fact]
     public void AskingBothEndsForTheirNextDeadlineAllocatesNothing()

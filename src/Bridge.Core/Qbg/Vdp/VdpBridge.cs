@@ -1,6 +1,7 @@
 // The bridge side of VDP on one port (802.1Qbg-2012 41.5.5, bridge state machine): a table of the VSIs
 // the station behind the port has (pre-)associated, the answer to each request, and keep-alive expiry.
 // Pure: requests and the current time in; the answer to send over ECP and decisions for the host out.
+// An appliance that restarts puts back the VSIs it held (Restore) for the stations' keep-alives to find.
 using System.Diagnostics.CodeAnalysis;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Headers;
@@ -10,7 +11,8 @@ namespace Hairpin.Bridge.Core.Qbg.Vdp;
 /// <summary>
 /// One port's VDP bridge machine. Every VSI TLV of a request is answered as lldpad requires: the same
 /// Manager ID first, then the same TLV type, type ID, version, VSIID and filter entries with status
-/// 0x40 | error (VIDs filled in where the station sent 0). Not thread-safe: the port's control loop owns it.
+/// 0x40 | error (VIDs filled in where the station sent 0). One the policy defers is answered later, by
+/// <see cref="Replay"/>. Not thread-safe: the port's control loop owns it.
 /// </summary>
 public sealed class VdpBridge
 {
@@ -83,6 +85,24 @@ public sealed class VdpBridge
     {
         ArgumentNullException.ThrowIfNull(request);
         Counters.Received++;
+        return Answer(request, now);
+    }
+
+    /// <summary>
+    /// Answers, now, a request the policy deferred (<see cref="VsiDecision.Request"/> of a
+    /// <see cref="VsiDecisionKind.Deferred"/> decision), exactly as if it had just arrived: the table as
+    /// it stands now decides (a station that sent the same request again meanwhile makes this a
+    /// keep-alive), and the policy is asked again, so it may defer once more. Counted as replayed, not received.
+    /// </summary>
+    public VdpAnswer Replay(VdpMessage request, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Counters.Replayed++;
+        return Answer(request, now);
+    }
+
+    private VdpAnswer Answer(VdpMessage request, TimeSpan now)
+    {
         if (request.ManagerId is not VdpManagerId manager)
         {
             Counters.MissingManagerId++;
@@ -97,7 +117,10 @@ public sealed class VdpBridge
                 Counters.AnswersIgnored++;
                 continue;
             }
-            answers.Add(tlv.Type == VdpRequest.DeAssociate ? Deassociate(tlv, decisions) : Admit(manager, tlv, now, decisions));
+            if ((tlv.Type == VdpRequest.DeAssociate ? Deassociate(tlv, decisions) : Admit(manager, tlv, now, decisions)) is VsiTlv answer)
+            {
+                answers.Add(answer);
+            }
         }
         return new VdpAnswer(answers.Count == 0 ? null : new VdpMessage(manager, answers), decisions);
     }
@@ -123,6 +146,67 @@ public sealed class VdpBridge
             Counters.Expired++;
         }
         return expired;
+    }
+
+    /// <summary>
+    /// Installs a VSI this port held before the appliance restarted (as its store kept it), as if the
+    /// station had just refreshed it: <c>AssociatedAt</c> and <c>LastKeepAlive</c> are
+    /// <paramref name="now"/>. The station's next keep-alive then refreshes it without asking the policy;
+    /// with none within the keep-alive window it expires as usual. False, the table unchanged, for a
+    /// record the table cannot take: see <see cref="Restore(VsiRecord, TimeSpan, out string)"/>.
+    /// </summary>
+    public bool Restore(VsiRecord vsi, TimeSpan now) => Restore(vsi, now, out _);
+
+    /// <summary>
+    /// As <see cref="Restore(VsiRecord, TimeSpan)"/>, saying why a record is refused: the port already
+    /// holds that VSIID (the station was heard first: its state is the newer), it would exceed
+    /// <see cref="MaxVsis"/>, it is not a request a bridge holds (a De-Associate; a malformed VSIID, no
+    /// filter entries, a group MAC, a VID outside 1..4094: a damaged store), or one of its (MAC, VID)
+    /// pairs is bound to another VSI here. No decision is made: the caller binds what it restored.
+    /// </summary>
+    public bool Restore(VsiRecord vsi, TimeSpan now, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(vsi);
+        reason = RestoreError(vsi) ?? "";
+        if (reason.Length > 0)
+        {
+            return false;
+        }
+        _vsis[vsi.Id] = vsi with { AssociatedAt = now, LastKeepAlive = now };
+        Counters.Restored++;
+        return true;
+    }
+
+    private string? RestoreError(VsiRecord vsi)
+    {
+        if (_vsis.ContainsKey(vsi.Id))
+        {
+            return $"the port already holds VSI {vsi.IdText}";
+        }
+        if (_vsis.Count >= MaxVsis)
+        {
+            return $"the port holds {MaxVsis} VSIs, its limit";
+        }
+        if (vsi.State == VsiState.Deassociated)
+        {
+            return "a de-associated VSI is not held";
+        }
+        if (vsi.Filters.Count == 0 || !vsi.Id.IsDefinedFormat || vsi.Id.Value == UInt128.Zero)
+        {
+            return $"VSI {vsi.IdText}: no filter entries, or a VSIID of no defined format or all zeros";
+        }
+        if (FilterError(vsi.Filters) is string filterError)
+        {
+            return filterError;
+        }
+        for (int i = 0; i < vsi.Filters.Count; i++)
+        {
+            if (vsi.Filters[i].Vid is < 1 or > VlanSet.MaxVid)
+            {
+                return $"filter entry {i} ({vsi.Filters[i]}) has no VLAN in 1..{VlanSet.MaxVid}";
+            }
+        }
+        return BindingConflict(vsi.Id, [.. vsi.Filters]);
     }
 
     /// <summary>
@@ -163,7 +247,8 @@ public sealed class VdpBridge
         return Answer(tlv, VdpStatus.Response(VdpError.None), filters);
     }
 
-    private VsiTlv Admit(VdpManagerId manager, VsiTlv tlv, TimeSpan now, List<VsiDecision> decisions)
+    // Null: deferred, no answer for this TLV now.
+    private VsiTlv? Admit(VdpManagerId manager, VsiTlv tlv, TimeSpan now, List<VsiDecision> decisions)
     {
         _vsis.TryGetValue(tlv.VsiId, out VsiRecord? existing);
         if (existing is not null && IsKeepAlive(existing, manager, tlv))
@@ -187,6 +272,11 @@ public sealed class VdpBridge
         }
         var request = new VsiRequest(tlv.Type, manager, tlv.TypeId, tlv.TypeVersion, tlv.VsiId, tlv.Status.Hint, tlv.FilterFormat, tlv.Filters);
         VsiVerdict verdict = _policy.Evaluate(request);
+        if (verdict.Deferred)
+        {
+            Defer(manager, tlv, verdict.Reason, now, decisions);
+            return null;
+        }
         if (!verdict.Accepted)
         {
             return Refuse(manager, tlv, existing, verdict.Error, verdict.Reason, now, decisions);
@@ -307,6 +397,14 @@ public sealed class VdpBridge
         var requested = new VsiRecord(tlv.VsiId, manager, tlv.TypeId, tlv.TypeVersion, tlv.Type, tlv.Status.Hint, tlv.FilterFormat, tlv.Filters, now, now);
         decisions.Add(new VsiDecision(VsiDecisionKind.Refused, requested, error, reason));
         return Answer(tlv, VdpStatus.Response(error, keep: existing is not null), tlv.Filters);
+    }
+
+    // The station hears nothing for now (its response wait runs on); the host replays the TLV alone.
+    private void Defer(VdpManagerId manager, VsiTlv tlv, string reason, TimeSpan now, List<VsiDecision> decisions)
+    {
+        Counters.Deferred++;
+        var requested = new VsiRecord(tlv.VsiId, manager, tlv.TypeId, tlv.TypeVersion, tlv.Type, tlv.Status.Hint, tlv.FilterFormat, tlv.Filters, now, now);
+        decisions.Add(new VsiDecision(VsiDecisionKind.Deferred, requested, Reason: reason) { Request = new VdpMessage(manager, [tlv]) });
     }
 
     private static VsiTlv Answer(VsiTlv request, VdpStatus status, IReadOnlyList<VdpFilter> filters) =>

@@ -1,5 +1,6 @@
 // What a port's VDP bridge machine has seen: every VDPDU is counted once as malformed, dropped for want
-// of a Manager ID, or handled; every VSI TLV of a handled one as accepted, kept alive, refused, ignored.
+// of a Manager ID, or handled; every VSI TLV of a handled one as accepted, kept alive, refused, deferred,
+// ignored. Replays of deferred requests and VSIs restored at start are counted apart from what was received.
 namespace Hairpin.Bridge.Core.Qbg.Vdp;
 
 public sealed class VdpBridgeCounters
@@ -16,10 +17,16 @@ public sealed class VdpBridgeCounters
     public long Accepted { get; internal set; }
     public long KeepAlives { get; internal set; }
     public long Refused { get; internal set; }
+    /// <summary>Requests the policy could not answer yet: left unanswered, for the host to replay.</summary>
+    public long Deferred { get; internal set; }
+    /// <summary>Requests the host replayed (<see cref="VdpBridge.Replay"/>): not counted in <see cref="Received"/>.</summary>
+    public long Replayed { get; internal set; }
+    /// <summary>VSIs installed by <see cref="VdpBridge.Restore(VsiRecord, TimeSpan)"/> (an appliance restarting with its associations).</summary>
+    public long Restored { get; internal set; }
     public long Deassociated { get; internal set; }
     public long Expired { get; internal set; }
 
     public override string ToString() =>
         $"received {Received} malformed {Malformed} no-manager {MissingManagerId} answers-ignored {AnswersIgnored} " +
-        $"accepted {Accepted} keep-alives {KeepAlives} refused {Refused} deassociated {Deassociated} expired {Expired}";
+        $"accepted {Accepted} keep-alives {KeepAlives} refused {Refused} deferred {Deferred} replayed {Replayed} restored {Restored} deassociated {Deassociated} expired {Expired}";
 }

@@ -71,13 +71,26 @@ public enum VsiDecisionKind : byte
     Expired,
     /// <summary>The request was answered with an error; the table is unchanged.</summary>
     Refused,
+    /// <summary>
+    /// The policy could not answer yet: the request is unanswered and the table unchanged. Replay
+    /// <see cref="VsiDecision.Request"/> once the policy can answer.
+    /// </summary>
+    Deferred,
 }
 
-/// <param name="Vsi">The VSI after the decision; for Refused, the VSI as requested (it is not in the table).</param>
+/// <param name="Vsi">The VSI after the decision; for Refused and Deferred, the VSI as requested (it is not in the table).</param>
+/// <param name="Reason">Why it was refused, or what a deferred request waits for.</param>
 public sealed record VsiDecision(VsiDecisionKind Kind, VsiRecord Vsi, VdpError Error = VdpError.None, string Reason = "")
 {
+    /// <summary>
+    /// For <see cref="VsiDecisionKind.Deferred"/>: the request to replay, exactly as the station sent it
+    /// but alone: its Manager ID and this VSI's TLV only (the other TLVs of its VDPDU were answered).
+    /// Null for every other kind.
+    /// </summary>
+    public VdpMessage? Request { get; init; }
+
     public override string ToString() => Error == VdpError.None
-        ? $"{Kind}: {Vsi}"
+        ? Kind == VsiDecisionKind.Deferred ? $"{Kind} ({Reason}): {Vsi}" : $"{Kind}: {Vsi}"
         : $"{Kind} ({VdpStatus.Describe(Error)}: {Reason}): {Vsi}";
 }
 
