@@ -31,9 +31,11 @@ internal sealed partial class QbgPlane
         foreach (OwnedVsi vsi in owned)
         {
             int port = Array.IndexOf(_names, vsi.Port);
-            if (port < 0 || _ports[port] is not EvbBridgePort evb || !evb.Vdp.Restore(vsi.Vsi, now))
+            string reason = $"port {vsi.Port} no longer runs evb:";
+            if (port < 0 || _ports[port] is not EvbBridgePort evb || !evb.Vdp.Restore(vsi.Vsi, now, out reason))
             {
-                _ownership?.Store.Release(vsi.Vsi.IdText, $"not restored: port {vsi.Port} no longer holds it");
+                _ownership?.Store.Release(vsi.Vsi.IdText, "not restored: " + reason);
+                LogNotRestored(vsi.Vsi.IdText, vsi.Port, reason);
                 continue;
             }
             _ownership?.Restore(vsi.Vsi.IdText, vsi.Port);
@@ -166,6 +168,9 @@ internal sealed partial class QbgPlane
 
     [LoggerMessage(Level = LogLevel.Information, Message = "VSI {Vsi} restored on port {Port} from the store (its station's next keep-alive refreshes it)")]
     private partial void LogRestored(string vsi, string port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "VSI {Vsi} not restored on port {Port}: {Reason}")]
+    private partial void LogNotRestored(string vsi, string port, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "VSI {Vsi} left port {Port}: {Reason}")]
     private partial void LogLeft(string vsi, string port, string reason);

@@ -282,7 +282,7 @@ internal sealed partial class QbgPlane
             }
             Record(port, decision);
         }
-        PublishIfChanged(force: _decisions.Count > 0);   // before the answer leaves: the VM's first frame meets its policy
+        PublishIfChanged(force: _decisions.Any(decision => decision.Kind != VsiDecisionKind.Deferred));   // before the answer leaves: the VM's first frame meets its policy
         Send(port);
     }
 
@@ -372,6 +372,10 @@ internal sealed partial class QbgPlane
                 break;
             case VsiDecisionKind.Expired:
                 LogVsi(port, vsi.IdText, "expired: no keep-alive within the window", vsi.TypeId, vsi.TypeVersion, filter);
+                break;
+            case VsiDecisionKind.Deferred:
+                string deferred = "answer deferred: " + decision.Reason;
+                LogVsi(port, vsi.IdText, deferred, vsi.TypeId, vsi.TypeVersion, filter);
                 break;
             default:
                 string what = DecisionWords(decision.Kind);

@@ -83,6 +83,10 @@ public static class VsiStoreJson
             ["tx_bytes"] = counters.TxBytes,
             ["dropped"] = Reasons(counters.Dropped),
             ["egress_dropped"] = Reasons(counters.EgressDropped),
+            ["acl_permit_hits"] = counters.AclPermitHits,
+            ["acl_deny_hits"] = counters.AclDenyHits,
+            ["egress_acl_permit_hits"] = counters.EgressAclPermitHits,
+            ["egress_acl_deny_hits"] = counters.EgressAclDenyHits,
         };
     }
 
@@ -93,7 +97,8 @@ public static class VsiStoreJson
         try
         {
             return new VsiCountersSnapshot(Long(json, "rx_frames"), Long(json, "rx_bytes"), Long(json, "tx_frames"), Long(json, "tx_bytes"),
-                ReadReasons(json["dropped"]), ReadReasons(json["egress_dropped"]));
+                ReadReasons(json["dropped"]), ReadReasons(json["egress_dropped"]),
+                Long(json, "acl_permit_hits"), Long(json, "acl_deny_hits"), Long(json, "egress_acl_permit_hits"), Long(json, "egress_acl_deny_hits"));
         }
         catch (Exception error) when (error is InvalidOperationException or FormatException or KeyNotFoundException)
         {
