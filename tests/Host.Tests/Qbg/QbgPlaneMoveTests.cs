@@ -71,11 +71,17 @@ public sealed class QbgPlaneMoveTests
             for (; _now < end; _now += TimeSpan.FromMilliseconds(10))
             {
                 Plane.Tick(_now);
-                foreach ((int port, byte[] frame) in _fromBridge.ToList())
+                List<(int Port, byte[] Frame)> delivered = [.. _fromBridge];
+                _fromBridge.Clear();
+                foreach ((int port, byte[] frame) in delivered)
                 {
                     Servers[port].Receive(frame, _now, fromStation);
+                    foreach (byte[] reply in fromStation)
+                    {
+                        Plane.Receive(port, reply, _now);   // a station's reply goes back on its own port
+                    }
+                    fromStation.Clear();
                 }
-                _fromBridge.Clear();
                 for (int port = 0; port < Servers.Length; port++)
                 {
                     Servers[port].Tick(_now, fromStation);
