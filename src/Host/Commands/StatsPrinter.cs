@@ -31,8 +31,8 @@ internal static class StatsPrinter
         ["PORT", "ECP-TX-REQS", "ECP-TX-ACKS", "ECP-RETRANSMITS", "ECP-GIVEN-UP", "ECP-RX-REQS", "ECP-RX-ACKS", "ECP-DUPLICATES", "ECP-MALFORMED"];
     private static readonly int[] EcpNumbers = [1, 2, 3, 4, 5, 6, 7, 8];
     private static readonly string[] VdpHeader =
-        ["PORT", "VDP-RX", "VDP-ACCEPTED", "VDP-KEEP-ALIVES", "VDP-REFUSED", "VDP-DEASSOCIATED", "VDP-EXPIRED", "VDP-DROPPED", "VSIS"];
-    private static readonly int[] VdpNumbers = [1, 2, 3, 4, 5, 6, 7, 8];
+        ["PORT", "VDP-RX", "VDP-ACCEPTED", "VDP-KEEP-ALIVES", "VDP-REFUSED", "VDP-DEASSOCIATED", "VDP-EXPIRED", "VDP-DROPPED", "VDP-DEFERRED", "VSIS"];
+    private static readonly int[] VdpNumbers = [1, 2, 3, 4, 5, 6, 7, 8, 9];
     private static readonly string[] PolicerHeader =
         ["POLICER", "GREEN-FRAMES", "GREEN-BYTES", "YELLOW-FRAMES", "YELLOW-BYTES", "RED-FRAMES", "RED-BYTES"];
     private static readonly int[] PolicerNumbers = [1, 2, 3, 4, 5, 6];
@@ -78,7 +78,7 @@ internal static class StatsPrinter
                 vdp.Add(
                 [
                     port.Name, N(qbg.Vdp.Received), N(qbg.Vdp.Accepted), N(qbg.Vdp.KeepAlives), N(qbg.Vdp.Refused),
-                    N(qbg.Vdp.Deassociated), N(qbg.Vdp.Expired), N(qbg.Vdp.Malformed + qbg.Vdp.MissingManagerId), N(qbg.Vdp.Associated),
+                    N(qbg.Vdp.Deassociated), N(qbg.Vdp.Expired), N(qbg.Vdp.Malformed + qbg.Vdp.MissingManagerId), N(qbg.Vdp.Deferred), N(qbg.Vdp.Associated),
                 ]);
             }
         }

@@ -35,7 +35,11 @@ public sealed record VsiInfo(
 public sealed record VsiFilterInfo(string? Mac, int Vid);
 
 /// <summary>The VM's own counters: frames from it (in) and to it (out), and what was dropped of them, by reason.</summary>
-public sealed record VsiTrafficInfo(TrafficCounters In, TrafficCounters Out, IReadOnlyDictionary<string, long> Drops);
+/// <param name="AclHits">ACL rules that decided on its frames, by verdict; null where no ACL runs (the dumb vswitch).</param>
+public sealed record VsiTrafficInfo(TrafficCounters In, TrafficCounters Out, IReadOnlyDictionary<string, long> Drops, VsiAclHits? AclHits = null);
+
+/// <summary>Frames from the VM (in) and unicast copies to it (out) that an ACL rule permitted or denied (default verdicts not counted).</summary>
+public sealed record VsiAclHits(long InPermit, long InDeny, long OutPermit, long OutDeny);
 
 /// <summary>
 /// The 802.1Qbg part of the management surface, offered by a program that runs the control plane.

@@ -48,6 +48,9 @@ public sealed record EcpStats(
 /// <param name="MissingManagerId">VDPDUs without a Manager ID TLV first: dropped unanswered, as lldpad does.</param>
 /// <param name="AnswersIgnored">VSI TLVs with the response bit set (a bridge answers requests, not answers).</param>
 /// <param name="Associated">VSIs associated on the port now (their MACs admitted).</param>
+/// <param name="Deferred">Requests left unanswered while the VSI store settled a claim (answered when it did).</param>
+/// <param name="Replayed">Deferred requests answered once their claim settled.</param>
+/// <param name="Restored">VSIs held again at start, from the VSI store.</param>
 public sealed record VdpStats(
     long Received,
     long Accepted,
@@ -58,4 +61,7 @@ public sealed record VdpStats(
     long Malformed,
     long MissingManagerId,
     long AnswersIgnored,
-    int Associated);
+    int Associated,
+    long Deferred,
+    long Replayed,
+    long Restored);

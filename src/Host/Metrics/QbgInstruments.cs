@@ -37,7 +37,8 @@ public static class QbgInstruments
             Tagged(p.Stats.Vdp.KeepAlives, p.Port, ("result", "keep-alive")),
             Tagged(p.Stats.Vdp.Refused, p.Port, ("result", "refused")),
             Tagged(p.Stats.Vdp.Deassociated, p.Port, ("result", "de-associated")),
-        }), "{request}", "VSI requests (VSI TLVs), each answered, by result");
+            Tagged(p.Stats.Vdp.Deferred, p.Port, ("result", "deferred")),
+        }), "{request}", "VSI requests (VSI TLVs) by result; a deferred one is answered later, when the VSI store settles its claim");
         meter.CreateObservableCounter($"{prefix}.qbg.vdp.dropped", () => ports().SelectMany(p => new[]
         {
             Tagged(p.Stats.Vdp.Malformed, p.Port, ("reason", "malformed")),

@@ -21,6 +21,6 @@ internal static class QbgCounters
             new EcpStats(ecp.TxRequests, ecp.TxAcks, ecp.TxRetransmissions, ecp.TxGivenUp, ecp.RxRequests, ecp.RxAcks, ecp.RxDuplicates,
                 ecp.RxUnexpectedAcks, ecp.RxMalformed, ecp.RxUnknownSubtype, ecp.QueueOverflows),
             new VdpStats(vdp.Received, vdp.Accepted, vdp.KeepAlives, vdp.Refused, vdp.Deassociated, vdp.Expired, vdp.Malformed,
-                vdp.MissingManagerId, vdp.AnswersIgnored, associated));
+                vdp.MissingManagerId, vdp.AnswersIgnored, associated, vdp.Deferred, vdp.Replayed, vdp.Restored));
     }
 }

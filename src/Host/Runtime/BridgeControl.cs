@@ -297,20 +297,8 @@ public sealed partial class BridgeControl(
         await runtime.OnForwardingThread(engine => runtime.Qbg.Vsis(runtime.ControlTime, vsi => TrafficOf(engine, vsi))).ConfigureAwait(false);
 
     /// <summary>A VSI's own counters (frames from the VM in, to it out; drops both ways, by reason).</summary>
-    private static VsiTrafficInfo TrafficOf(BridgeEngine engine, string vsi)
-    {
-        if (engine.VsiCounters(vsi)?.Snapshot() is not VsiCountersSnapshot counts)
-        {
-            return new VsiTrafficInfo(new TrafficCounters(0, 0), new TrafficCounters(0, 0), new Dictionary<string, long>());
-        }
-        var drops = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach ((DropReason reason, long frames) in counts.Dropped.Concat(counts.EgressDropped))
-        {
-            string name = DropReasons.Name(reason);
-            drops[name] = drops.GetValueOrDefault(name) + frames;
-        }
-        return new VsiTrafficInfo(new TrafficCounters(counts.RxFrames, counts.RxBytes), new TrafficCounters(counts.TxFrames, counts.TxBytes), drops);
-    }
+    private static VsiTrafficInfo TrafficOf(BridgeEngine engine, string vsi) =>
+        VsiTraffic.Of(engine.VsiCounters(vsi)?.Snapshot() ?? VsiCountersSnapshot.Empty);
 
     private PortStats StatsOf(BridgeEngine engine, int port)
     {

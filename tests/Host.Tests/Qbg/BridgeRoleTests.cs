@@ -260,7 +260,7 @@ public sealed class BridgeRoleTests
             new EcpStats(TxRequests: 3, TxAcks: 5, Retransmissions: 1, GivenUp: 0, RxRequests: 5, RxAcks: 3, Duplicates: 1, UnexpectedAcks: 0,
                 Malformed: 1, UnknownSubtype: 0, QueueOverflows: 0),
             new VdpStats(Received: 4, Accepted: 1, KeepAlives: 1, Refused: 1, Deassociated: 0, Expired: 0, Malformed: 1, MissingManagerId: 0,
-                AnswersIgnored: 0, Associated: 1)), stats.Ports[0].Qbg);
+                AnswersIgnored: 0, Associated: 1, Deferred: 0, Replayed: 0, Restored: 0)), stats.Ports[0].Qbg);
         Assert.Null(stats.Ports[1].Qbg);
         using (JsonDocument json = JsonDocument.Parse(lab.Cli("--json", "stats").Output))
         {
@@ -277,8 +277,8 @@ public sealed class BridgeRoleTests
             "PORT  ECP-TX-REQS  ECP-TX-ACKS  ECP-RETRANSMITS  ECP-GIVEN-UP  ECP-RX-REQS  ECP-RX-ACKS  ECP-DUPLICATES  ECP-MALFORMED",
             "hv1             3            5                1             0            5            3               1              1",
             "",
-            "PORT  VDP-RX  VDP-ACCEPTED  VDP-KEEP-ALIVES  VDP-REFUSED  VDP-DEASSOCIATED  VDP-EXPIRED  VDP-DROPPED  VSIS",
-            "hv1        4             1                1            1                 0            0            1     1",
+            "PORT  VDP-RX  VDP-ACCEPTED  VDP-KEEP-ALIVES  VDP-REFUSED  VDP-DEASSOCIATED  VDP-EXPIRED  VDP-DROPPED  VDP-DEFERRED  VSIS",
+            "hv1        4             1                1            1                 0            0            1             0     1",
         ], Lines(lab.Cli("stats", "dev", "hv1").Output).SkipWhile(line => !line.StartsWith("PORT  LLDP-TX", StringComparison.Ordinal)));
         string text = PrometheusText.Collect(BridgeMetrics.MeterName);
         Assert.Contains("hairpin_qbg_lldp_frames_total{port=\"hv1\",direction=\"tx\"} 6", text, StringComparison.Ordinal);
