@@ -144,6 +144,10 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             {
                 throw new InvalidOperationException($"{next.SourceFile}: the evb: ports or their settings changed: restart the bridge to apply that (the running configuration is unchanged)");
             }
+            if (!Equals(current.Store, next.Store))
+            {
+                throw new InvalidOperationException($"{next.SourceFile}: store: changed (from {current.Store.Describe()} to {next.Store.Describe()}): restart the bridge to apply that (the running configuration is unchanged)");
+            }
             PublishWith(current, next, prepare?.Invoke(current, next) ?? PreparedChange.None);
         }
         // Associations made under the old types are asked again under the new ones (a type gone or changed).
