@@ -7,6 +7,7 @@ using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Qbg;
+using Hairpin.Host.Qbg.Store;
 using Hairpin.Host.Transports;
 using Microsoft.Extensions.Logging;
 
@@ -59,6 +60,8 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     public long ControlPlaneFrames => _loop.ControlPlaneFrames;
     /// <summary>The 802.1Qbg bridge role of the `evb:` ports. Forwarding thread only (<see cref="OnForwardingThread"/>).</summary>
     internal QbgPlane Qbg { get; }
+    /// <summary>Where VSI state outlives ports and restarts (`store:`); null until the appliance opens one.</summary>
+    internal IVsiStore? VsiStore { get; set; }
     /// <summary>The control plane's time: what every protocol timer is measured in.</summary>
     internal TimeSpan ControlTime => _loop.Now;
 
