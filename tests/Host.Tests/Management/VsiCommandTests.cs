@@ -1,7 +1,10 @@
 // `hairpin vsi history ID` and the store-aware `vsi show`, end to end: the CLI through the real socket
 // to a running bridge's BridgeControl, whose VSI store is an EmbeddedVsiStore; and the tables alone.
 using System.Text.Json;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qbg.Vdp;
+using Hairpin.Host.Qbg;
 using Hairpin.Host.Commands;
 using Hairpin.Host.Management;
 using Hairpin.Host.Qbg.Store;
@@ -118,5 +121,44 @@ public sealed class VsiCommandTests
         Assert.Contains("  FILTER                APPLIANCE  PORT  ", mixed[0], StringComparison.Ordinal);
         Assert.Contains("52:54:00:8e:aa:11@10  -          vm1   associated", mixed[1], StringComparison.Ordinal);
         Assert.Contains("52:54:00:8e:aa:11@10  rack2      vm1   associated", mixed[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VsiShowAddsTheVsisAnotherApplianceHoldsWithTheStoresCounters()
+    {
+        await using QbgBridgeLab lab = await QbgBridgeLab.StartAsync();
+        var elsewhere = new StoredVsi("52:54:00:00:00:0b", "rack2", "hv7", "associated", new VsiTypeRef(42, 1), [new VsiFilterEntry(MacAddress.Parse("52:54:00:00:00:0b"), 10)],
+            DateTimeOffset.UtcNow, new VsiCountersSnapshot(5, 320, 4, 256, new Dictionary<DropReason, long>(), new Dictionary<DropReason, long>()));
+        var released = elsewhere with { VsiId = "52:54:00:00:00:0c", State = "de-associated" };
+        lab.Runtime.VsiStore = new ListingStore("app1", [elsewhere, released]);
+        await lab.AssociateVmAsync();
+
+        IReadOnlyList<VsiInfo> shown = await lab.Control.ShowVsisAsync(CancellationToken.None);
+
+        Assert.Equal([(VmIdText, "app1", "hv1"), ("52:54:00:00:00:0b", "rack2", "hv7")], shown.Select(vsi => (vsi.VsiId, vsi.Appliance, vsi.Port)));
+        Assert.Equal(("mac", 5L, 4L), (shown[1].Format, shown[1].Counters.In.Frames, shown[1].Counters.Out.Frames));
+    }
+
+    /// <summary>A store that only lists: what another appliance's claims look like to this one.</summary>
+    private sealed class ListingStore(string appliance, IReadOnlyList<StoredVsi> vsis) : IVsiStore
+    {
+        public string Appliance => appliance;
+        public StoreHealth Health => StoreHealth.Connected;
+
+        public event EventHandler<VsiStoreEvent>? Changed
+        {
+            add { }
+            remove { }
+        }
+
+        public string Describe() => "listing";
+        public Task<StoreStartup> OpenAsync(CancellationToken cancel) => Task.FromResult(new StoreStartup([], [], null));
+        public Task<ClaimOutcome> ClaimAsync(VsiClaim claim, CancellationToken cancel) => Task.FromResult<ClaimOutcome>(new ClaimOutcome.Won(null));
+        public void Update(string port, VsiRecord vsi) { }
+        public void Release(string vsiId, string reason) { }
+        public void PublishCounters(IReadOnlyList<VsiSegment> segments) { }
+        public Task<IReadOnlyList<StoredVsi>> ListAsync(CancellationToken cancel) => Task.FromResult(vsis);
+        public Task<IReadOnlyList<VsiMove>> HistoryAsync(string vsiId, CancellationToken cancel) => Task.FromResult<IReadOnlyList<VsiMove>>([]);
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
