@@ -49,6 +49,10 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl,
             [.. station.Snapshot.Vsis.Select(vsi => StationViews.Vsi(vsi, runtime.Switch.Vms[vsi.Vm], runtime.Vms[vsi.Vm], now))]);
     }
 
+    /// <summary>The station sees its VMs associate and leave, never where they went: moves are the bridge's to record.</summary>
+    public Task<IReadOnlyList<VsiMoveInfo>> VsiHistoryAsync(string vsiId, CancellationToken cancellationToken) =>
+        throw new ManagementException($"the dumb vswitch's station keeps no VSI history (VSI {vsiId}): ask the bridge, whose VSI store records every move");
+
     public Task<PortInfo> SetPortFlagsAsync(string port, PortFlagChanges changes, bool save, CancellationToken cancellationToken)
     {
         _ = IndexOf(port);

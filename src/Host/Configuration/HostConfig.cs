@@ -7,6 +7,8 @@ namespace Hairpin.Host.Configuration;
 
 public sealed record HostConfig
 {
+    private readonly StoreConfig? _store;
+
     /// <summary>The file it was loaded from (named in errors and by `config reload`).</summary>
     public required string SourceFile { get; init; }
     public required BridgeConfig Bridge { get; init; }
@@ -18,6 +20,15 @@ public sealed record HostConfig
     public IReadOnlyList<EvbPortConfig> Evb { get; init; } = [];
     /// <summary>The VSI types (port profiles) stations may associate VMs with.</summary>
     public IReadOnlyList<VsiTypeConfig> VsiTypes { get; init; } = [];
+    /// <summary>
+    /// Where VSI state is kept (`store:`): the embedded file by default, or etcd. Fixed until restart.
+    /// A configuration built in code without one gets the embedded store at its default path.
+    /// </summary>
+    public StoreConfig Store
+    {
+        get => _store ?? new StoreConfig.Embedded(EmbeddedStorePath.Default(SourceFile));
+        init => _store = value;
+    }
     /// <summary>Things worth a look that do not stop the bridge, e.g. ACL rules that can never match.</summary>
     public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 }

@@ -63,6 +63,7 @@ public static class HostConfigLoader
             bridge.Meters.Select(meter => meter.Name).ToHashSet(StringComparer.Ordinal), sources, diagnostics, rootNode);
         ManagementConfig management = ServiceSettingsReader.Management(root.Map("management", "management"), new ManagementConfig());
         MetricsConfig metrics = ServiceSettingsReader.Metrics(root.Map("metrics", "metrics"));
+        StoreConfig store = StoreReader.Read(root.Map("store", "store"), diagnostics.File);
         root.RejectUnknownKeys();
         diagnostics.ThrowIfAny();
 
@@ -77,6 +78,7 @@ public static class HostConfigLoader
             Metrics = metrics,
             Evb = evb,
             VsiTypes = vsiTypes,
+            Store = store,
             Warnings = warnings,
         };
     }

@@ -15,6 +15,7 @@ public static class ManagementCommands
     public const string Trace = "trace";
     public const string LldpNeighbors = "lldp.neighbors";
     public const string VsiShow = "vsi.show";
+    public const string VsiHistory = "vsi.history";
 }
 
 /// <summary>`link.show` and `stats`: one port, or all when <paramref name="Port"/> is null.</summary>
@@ -28,6 +29,9 @@ public sealed record AclSelector(string? Name = null);
 
 /// <summary>`trace`: the frame's description as the operator typed it, word by word.</summary>
 public sealed record TraceArgs(string Port, IReadOnlyList<string> Spec);
+
+/// <summary>`vsi.history`: one VSI, by its VSIID as `vsi show` prints it.</summary>
+public sealed record VsiSelector(string VsiId);
 
 /// <summary>The result of commands that only succeed or fail (`fdb.add`, `fdb.del`).</summary>
 public sealed record Done(bool Ok = true);

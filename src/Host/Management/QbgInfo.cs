@@ -17,6 +17,7 @@ public sealed record EvbTlvInfo(string Bridge, string Station, int Retries, int 
 /// <param name="Reason">Why it was refused or is not yet associated; null when associated.</param>
 /// <param name="Age">Seconds since it was associated (or first asked for).</param>
 /// <param name="LastKeepAlive">Seconds since its last keep-alive, or null before the first.</param>
+/// <param name="Appliance">The appliance it is on, as the VSI store names it; null where no store is kept (the dumb vswitch's station).</param>
 public sealed record VsiInfo(
     string VsiId,
     string Format,
@@ -29,10 +30,17 @@ public sealed record VsiInfo(
     string? Reason,
     double Age,
     double? LastKeepAlive,
-    VsiTrafficInfo Counters);
+    VsiTrafficInfo Counters,
+    string? Appliance = null);
 
 /// <param name="Mac">The VM's MAC, or null for a VID-only filter.</param>
 public sealed record VsiFilterInfo(string? Mac, int Vid);
+
+/// <summary>One move of a VSI, as the VSI store recorded it (`vsi history`).</summary>
+/// <param name="From">"appliance/port" it left; null when it was new.</param>
+/// <param name="To">"appliance/port" it went to; "-" when it was released.</param>
+/// <param name="Request">What asked for it: the VDP request and hint, "expired", "taken by ...".</param>
+public sealed record VsiMoveInfo(DateTimeOffset At, string? From, string To, string Request);
 
 /// <summary>The VM's own counters: frames from it (in) and to it (out), and what was dropped of them, by reason.</summary>
 /// <param name="AclHits">ACL rules that decided on its frames, by verdict; null where no ACL runs (the dumb vswitch).</param>
@@ -52,4 +60,10 @@ public interface IQbgControl
 
     /// <summary>Every VSI known on an `evb:` port (`vsi show`).</summary>
     Task<IReadOnlyList<VsiInfo>> ShowVsisAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A VSI's moves, oldest first (`vsi history`); empty for a VSI that never moved here. A program that
+    /// keeps no history says so with a <see cref="ManagementException"/>.
+    /// </summary>
+    Task<IReadOnlyList<VsiMoveInfo>> VsiHistoryAsync(string vsiId, CancellationToken cancellationToken);
 }

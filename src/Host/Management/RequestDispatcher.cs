@@ -121,6 +121,15 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
                 IReadOnlyList<VsiInfo> vsis = await Qbg().ShowVsisAsync(token).ConfigureAwait(false);
                 return ManagementResponse.Success(await FilterAsync(vsis, selector.Port, vsi => vsi.Port, token).ConfigureAwait(false));
             }
+            case ManagementCommands.VsiHistory:
+            {
+                VsiSelector selector = Args<VsiSelector>(request, null);
+                if (string.IsNullOrWhiteSpace(selector.VsiId))
+                {
+                    return Malformed("vsi.history needs a VSIID");
+                }
+                return ManagementResponse.Success(await Qbg().VsiHistoryAsync(selector.VsiId.Trim(), token).ConfigureAwait(false));
+            }
             default:
                 return Malformed($"unknown command '{request.Command}'");
         }

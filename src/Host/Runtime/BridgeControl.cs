@@ -12,6 +12,7 @@ using Hairpin.Bridge.Core.Qos;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
 using Hairpin.Host.Qbg;
+using Hairpin.Host.Qbg.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Hairpin.Host.Transports;
@@ -293,12 +294,65 @@ public sealed partial class BridgeControl(
     public async Task<IReadOnlyList<LldpNeighborInfo>> LldpNeighborsAsync(CancellationToken cancellationToken) =>
         await runtime.OnForwardingThread(_ => runtime.Qbg.Neighbors(runtime.ControlTime)).ConfigureAwait(false);
 
-    public async Task<IReadOnlyList<VsiInfo>> ShowVsisAsync(CancellationToken cancellationToken) =>
-        await runtime.OnForwardingThread(engine => runtime.Qbg.Vsis(runtime.ControlTime, vsi => TrafficOf(engine, vsi))).ConfigureAwait(false);
+    /// <summary>
+    /// The VSIs on this bridge's ports, with the appliance the store knows this one as; then, from the
+    /// store, those another appliance holds, with the counters the store totals for them.
+    /// </summary>
+    public async Task<IReadOnlyList<VsiInfo>> ShowVsisAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<VsiInfo> here = await runtime.OnForwardingThread(engine => runtime.Qbg.Vsis(runtime.ControlTime, vsi => TrafficOf(engine, vsi))).ConfigureAwait(false);
+        if (runtime.VsiStore is not IVsiStore store)
+        {
+            return here;
+        }
+        List<VsiInfo> vsis = [.. here.Select(vsi => vsi with { Appliance = store.Appliance })];
+        IReadOnlyList<StoredVsi> stored;
+        try
+        {
+            stored = await store.ListAsync(cancellationToken).WaitAsync(StoreListPatience, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return vsis;   // the store is slow or away: this bridge's own VSIs are still worth showing
+        }
+        HashSet<string> local = [.. here.Select(vsi => vsi.VsiId)];
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        vsis.AddRange(stored
+            .Where(vsi => vsi.Appliance != store.Appliance && vsi.State != "de-associated" && !local.Contains(vsi.VsiId))
+            .Select(vsi => new VsiInfo(vsi.VsiId, VsiIdFormatOf(vsi.VsiId), vsi.Type.Id, vsi.Type.Version, null,
+                [.. vsi.Filter.Select(entry => new VsiFilterInfo(entry.Mac.IsZero ? null : entry.Mac.ToString(), entry.Vid))],
+                vsi.Port, vsi.State, null, Math.Max(0, (now - vsi.Since).TotalSeconds), null, Traffic(vsi.Counters), vsi.Appliance)));
+        return vsis;
+    }
+
+    /// <summary>The VSI's moves from the store; a bridge running without one has none to show.</summary>
+    public async Task<IReadOnlyList<VsiMoveInfo>> VsiHistoryAsync(string vsiId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(vsiId);
+        IVsiStore store = runtime.VsiStore
+            ?? throw new ManagementException("this bridge has no VSI store open (store: in its config): it keeps no VSI history");
+        IReadOnlyList<VsiMove> moves = await store.HistoryAsync(VsiIdText(vsiId), cancellationToken).ConfigureAwait(false);
+        return [.. moves.Select(move => new VsiMoveInfo(move.At, move.From, move.To, move.Request))];
+    }
+
+    private static readonly TimeSpan StoreListPatience = TimeSpan.FromSeconds(3);
+
+    /// <summary>A VSIID as `vsi show` prints it: a UUID in lower case with dashes, the rest lower case.</summary>
+    private static string VsiIdText(string typed) =>
+        Guid.TryParseExact(typed, "D", out Guid uuid) ? uuid.ToString("D") : typed.ToLowerInvariant();
+
+    /// <summary>The VSIID format its printed form shows (VsiId.ToString writes each format its own way).</summary>
+    private static string VsiIdFormatOf(string vsiId) =>
+        Guid.TryParseExact(vsiId, "D", out _) ? "uuid"
+        : MacAddress.TryParse(vsiId, out _) && vsiId.Length == 17 ? "mac"
+        : System.Net.IPAddress.TryParse(vsiId, out System.Net.IPAddress? address) && vsiId.Contains('.', StringComparison.Ordinal) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? "ipv4"
+        : vsiId.Contains(':', StringComparison.Ordinal) && System.Net.IPAddress.TryParse(vsiId, out _) ? "ipv6"
+        : "local";
 
     /// <summary>A VSI's own counters (frames from the VM in, to it out; drops both ways, by reason).</summary>
-    private static VsiTrafficInfo TrafficOf(BridgeEngine engine, string vsi) =>
-        VsiTraffic.Of(engine.VsiCounters(vsi)?.Snapshot() ?? VsiCountersSnapshot.Empty);
+    private static VsiTrafficInfo TrafficOf(BridgeEngine engine, string vsi) => Traffic(engine.VsiCounters(vsi)?.Snapshot());
+
+    private static VsiTrafficInfo Traffic(VsiCountersSnapshot? counts) => VsiTraffic.Of(counts ?? VsiCountersSnapshot.Empty);
 
     private PortStats StatsOf(BridgeEngine engine, int port)
     {

@@ -13,7 +13,7 @@ public sealed partial class BridgeRuntime
     private IReadOnlyList<VsiTypeConfig>? _sharedTypes;
     private VsiCounterPublisher? _counterPublisher;
 
-    /// <summary>The VSI store the 802.1Qbg plane owns its VSIs in; null without one.</summary>
+    /// <summary>Where VSI state outlives ports and restarts (`store:`), the 802.1Qbg plane's owner of VSIs; null without one.</summary>
     internal IVsiStore? VsiStore { get; }
 
     /// <summary>

@@ -68,9 +68,9 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     /// <summary>The control plane's time: what every protocol timer is measured in.</summary>
     internal TimeSpan ControlTime => _loop.Now;
 
-    public static BridgeRuntime Start(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider? time = null, IVsiStore? store = null)
+    public static BridgeRuntime Start(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider? time = null)
     {
-        BridgeRuntime runtime = Create(config, logs, transports, time, store);
+        BridgeRuntime runtime = Create(config, logs, transports, time);
         runtime.StartForwarding();
         return runtime;
     }
@@ -150,6 +150,10 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             if (!current.Evb.Select(evb => evb with { Hairpin = HairpinMode.Auto }).SequenceEqual(next.Evb.Select(evb => evb with { Hairpin = HairpinMode.Auto })))
             {
                 throw new InvalidOperationException($"{next.SourceFile}: the evb: ports or their settings changed: restart the bridge to apply that (the running configuration is unchanged)");
+            }
+            if (!Equals(current.Store, next.Store))
+            {
+                throw new InvalidOperationException($"{next.SourceFile}: store: changed (from {current.Store.Describe()} to {next.Store.Describe()}): restart the bridge to apply that (the running configuration is unchanged)");
             }
             next = WithSharedTypes(next);   // the store's types rule while the appliance shares them
             PublishWith(current, next, prepare?.Invoke(current, next) ?? PreparedChange.None);

@@ -60,4 +60,16 @@ public sealed class VswitchQbgControlTests
         Assert.Empty(await control.ShowVsisAsync(CancellationToken.None));
         Assert.All(await control.ListPortsAsync(CancellationToken.None), port => Assert.Null(port.ErrorDisableCause));
     }
+
+    [Fact]
+    public async Task VsiHistoryIsRefusedWithTheReasonTheStationKeepsNone()
+    {
+        await using var vswitch = new RunningVswitch([Vm("vm1", Mac1, vsi: Vsi())]);
+        var control = new VswitchControl(vswitch.Runtime);
+
+        var refused = await Assert.ThrowsAsync<ManagementException>(() => control.VsiHistoryAsync("a1412857-60f7-4ce1-e95a-2164943f53aa", CancellationToken.None));
+
+        Assert.Equal("the dumb vswitch's station keeps no VSI history (VSI a1412857-60f7-4ce1-e95a-2164943f53aa): ask the bridge, whose VSI store records every move", refused.Message);
+        Assert.All(await control.ShowVsisAsync(CancellationToken.None), vsi => Assert.Null(vsi.Appliance));
+    }
 }

@@ -10,6 +10,7 @@ using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Bridge.Core.Time;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
+using Hairpin.Host.Qbg.Store;
 using Hairpin.Host.Runtime;
 using Hairpin.Host.Tests.Management;
 using Hairpin.Host.Transports;
@@ -55,19 +56,22 @@ internal sealed class QbgBridgeLab : IAsyncDisposable
 
     /// <param name="types">The `vsi_types:` entries.</param>
     /// <param name="evb">hv1's lines after its attach (its `evb:`, and its `hairpin:` or `vlan:` if any).</param>
-    public static async Task<QbgBridgeLab> StartAsync(string types = DefaultType, string evb = DefaultEvb)
+    /// <param name="store">The VSI store the bridge opens and restores from before it forwards; none by default.</param>
+    public static async Task<QbgBridgeLab> StartAsync(string types = DefaultType, string evb = DefaultEvb, Func<QbgBridgeLab, IVsiStore>? store = null)
     {
         var lab = new QbgBridgeLab(ManagementFixture.NewDirectory());
         try
         {
             lab.WriteFile(types, evb);
             HostConfig config = HostConfigLoader.Load(lab.File);
-            lab.Runtime = BridgeRuntime.Start(config, lab.Log.Factory, attach =>
+            lab.Runtime = BridgeRuntime.Create(config, lab.Log.Factory, attach =>
             {
                 var peer = new InMemoryTransport(attach);
                 lab._peers[config.Attachments.Single(a => a.Attach == attach).Port] = peer;
                 return peer;
-            }, lab.Clock);
+            }, lab.Clock, store?.Invoke(lab));
+            await lab.Runtime.RestoreFromStoreAsync(CancellationToken.None);
+            lab.Runtime.StartForwarding();
             lab.Control = new BridgeControl(lab.Runtime, HostConfigLoader.Load, (_, _, _) => throw new NotSupportedException("no trace here"),
                 PortSave.Prepare, log: lab.Log.Factory.CreateLogger("hairpin.config"));
             lab._server = ManagementServer.Start(lab.Control, config.Management);

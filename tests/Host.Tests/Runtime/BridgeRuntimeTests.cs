@@ -121,6 +121,23 @@ public sealed class BridgeRuntimeTests
     }
 
     [Fact]
+    public async Task AReloadThatChangesTheStoreIsRefusedAndTheRunningConfigStays()
+    {
+        var (runtime, _) = Start(Config() with { Store = new StoreConfig.Embedded("/nonexistent/a.vsi.json") });
+        await using (runtime)
+        {
+            HostConfig running = runtime.Config;
+            HostConfig toEtcd = running with { Store = new StoreConfig.Etcd(["http://127.0.0.1:2379"], "/hairpin", "a", 10) };
+
+            var error = Assert.Throws<InvalidOperationException>(() => runtime.Apply(toEtcd));
+
+            Assert.Contains("store: changed (from embedded (/nonexistent/a.vsi.json) to etcd (http://127.0.0.1:2379) /hairpin as a): restart the bridge", error.Message, StringComparison.Ordinal);
+            Assert.Same(running, runtime.Config);
+            runtime.Apply(running with { Store = new StoreConfig.Embedded("/nonexistent/a.vsi.json") });   // the same store: applied
+        }
+    }
+
+    [Fact]
     public async Task FramesForAPortWhosePeerIsAwayAreCountedNotQueued()
     {
         var (runtime, peers) = Start(Config());
