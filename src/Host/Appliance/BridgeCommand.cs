@@ -9,6 +9,7 @@ using Hairpin.Host.Tracing;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
 using Hairpin.Host.Metrics;
+using Hairpin.Host.Qbg.Store;
 using Hairpin.Host.Runtime;
 using Hairpin.Host.Transports;
 using Microsoft.Extensions.Logging;
@@ -78,7 +79,9 @@ internal static partial class BridgeCommand
         // Whatever may still refuse to start (metrics port taken, socket served by another bridge) does so
         // before the first frame moves: a start that fails must not have said it was forwarding.
         await using ApplianceServices services = ApplianceServices.Start(config, BridgeMetrics.MeterName);
-        await using BridgeRuntime runtime = BridgeRuntime.Create(config, logs, TransportFactory.Create);
+        await using IVsiStore? store = VsiStoreFactory.Create(config, logs);
+        await using BridgeRuntime runtime = BridgeRuntime.Create(config, logs, TransportFactory.Create, store: store);
+        await runtime.RestoreFromStoreAsync(stop.Token).ConfigureAwait(false);   // its VSIs held again, its counters continued, before the first frame
         using var metrics = new BridgeMetrics(runtime);
         var control = new BridgeControl(runtime, HostConfigLoader.Load, Trace, PortSave.Prepare, services, logs.CreateLogger("hairpin.config"));
         // Signals before the socket: its appearing tells scripts (and tests) the bridge is ready, and a

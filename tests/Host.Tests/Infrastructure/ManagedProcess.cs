@@ -68,6 +68,7 @@ public sealed class ManagedProcess : IAsyncDisposable
         string config = Path.Combine(directory, $"{name}.yaml");
         await File.WriteAllTextAsync(config, yaml(directory));
         var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.Environment["STATE_DIRECTORY"] = directory;   // the embedded VSI store's file goes with the test's directory, not into /var/lib/hairpin
         foreach (string word in (string[])["netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, dll), .. before, config, .. after])
         {
             start.ArgumentList.Add(word);
