@@ -185,6 +185,10 @@ internal sealed class QbgBridgeLab : IAsyncDisposable
         if (Runtime is not null)
         {
             await Runtime.DisposeAsync();
+            if (Runtime.VsiStore is IVsiStore store)
+            {
+                await store.DisposeAsync();   // after the runtime, which publishes its last counts into it
+            }
         }
         System.IO.Directory.Delete(Directory, recursive: true);
     }

@@ -32,7 +32,7 @@ public sealed class VsiCommandTests
     public async Task VsiHistoryPrintsEveryMoveTheStoreRecordedOldestFirst()
     {
         await using QbgBridgeLab lab = await StartWithStoreAsync();
-        await using EmbeddedVsiStore store = StoreOf(lab);
+        EmbeddedVsiStore store = StoreOf(lab);
         await store.ClaimAsync(new VsiClaim("hv1", Vm(), "associate"), CancellationToken.None);
         lab.Clock.Advance(TimeSpan.FromSeconds(65));
         await store.ClaimAsync(new VsiClaim("hv2", Vm(VdpRequest.PreAssociateWithReservation), "pre-associate-rr (M)"), CancellationToken.None);
@@ -55,7 +55,7 @@ public sealed class VsiCommandTests
     public async Task VsiHistoryJsonCarriesTheMovesAndAVsiThatNeverMovedHasNone()
     {
         await using QbgBridgeLab lab = await StartWithStoreAsync();
-        await using EmbeddedVsiStore store = StoreOf(lab);
+        EmbeddedVsiStore store = StoreOf(lab);
         await store.ClaimAsync(new VsiClaim("hv1", Vm(), "associate"), CancellationToken.None);
 
         (int exit, string json, _) = lab.Cli("vsi", "history", VmIdText, "--json");
@@ -94,7 +94,7 @@ public sealed class VsiCommandTests
     public async Task VsiShowNamesTheApplianceWhenTheBridgeKeepsAStore()
     {
         await using QbgBridgeLab lab = await StartWithStoreAsync();
-        await using EmbeddedVsiStore store = StoreOf(lab);
+        EmbeddedVsiStore store = StoreOf(lab);
         await lab.AssociateVmAsync();
 
         string[] lines = Lines(lab.Cli("vsi", "show").Output);
