@@ -41,8 +41,9 @@ internal sealed class EtcdLease(EtcdConnection connection, TimeSpan ttl)
                 }
                 await RenewUntilFailureAsync(interval, lost, cancel).ConfigureAwait(false);
             }
-            catch (RpcException)
+            catch (Exception error) when (error is RpcException or IOException or HttpRequestException)
             {
+                // The stream broke (etcd gone); opened again after a pause.
                 connection.Unanswered();
             }
             catch (OperationCanceledException) when (!cancel.IsCancellationRequested)

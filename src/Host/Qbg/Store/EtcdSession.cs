@@ -95,6 +95,10 @@ internal sealed class EtcdSession(
         bool reported = false;
         while (!stop.IsCancellationRequested)
         {
+            if (connection.Health == StoreHealth.Connected)
+            {
+                reported = false;
+            }
             using var watchStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
             lock (_watchLock)
             {
@@ -106,10 +110,19 @@ internal sealed class EtcdSession(
                 {
                     await SyncAsync(opening: false, watchStop.Token).ConfigureAwait(false);
                 }
-                reported = false;
                 long compacted = await _watch.RunAsync(Volatile.Read(ref _nextRevision), OnEventsAsync, watchStop.Token).ConfigureAwait(false);
                 EtcdStoreLog.Compacted(logger, compacted);
                 _synced = false;
+            }
+            catch (Exception error) when (error is IOException or HttpRequestException)
+            {
+                connection.Unanswered();
+                if (!reported)
+                {
+                    EtcdStoreLog.Unreachable(logger, error.Message);
+                    reported = true;
+                }
+                await Task.Delay(RetryDelay, stop).ConfigureAwait(false);
             }
             catch (RpcException error)
             {

@@ -31,6 +31,7 @@ public sealed class EtcdVsiStore : IVsiStore
     private readonly SemaphoreSlim _recordGate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _background = [];
+    private int _disposed;
 
     public EtcdVsiStore(EtcdVsiStoreOptions options)
     {
@@ -199,6 +200,10 @@ public sealed class EtcdVsiStore : IVsiStore
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         DateTime deadline = DateTime.UtcNow + _options.RequestDeadline;
         while (_background.Count > 0 && _pending.Count > 0 && _connection.Health == StoreHealth.Connected && DateTime.UtcNow < deadline)
         {

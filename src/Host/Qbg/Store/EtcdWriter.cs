@@ -25,7 +25,7 @@ internal sealed class EtcdWriter(
                 await WriteAsync(write, stop).ConfigureAwait(false);
                 pending.Remove(write);
             }
-            catch (Grpc.Core.RpcException)
+            catch (Exception error) when (error is Grpc.Core.RpcException or IOException or HttpRequestException)
             {
                 // Kept in the queue; written when etcd answers again.
                 connection.Unanswered();
