@@ -73,7 +73,7 @@ internal sealed class EtcdSession(
         }
         foreach ((string id, (_, EtcdVsiEntry entry)) in snapshot.Records)
         {
-            if (entry.IsHeld && entry.Appliance != appliance && !snapshot.Owners.ContainsKey(id))
+            if (entry.IsHeld && !Held.ContainsKey(id) && !snapshot.Owners.ContainsKey(id))
             {
                 await transactions.MarkLostIfOrphanedAsync(id, cancel).ConfigureAwait(false);
             }
