@@ -79,15 +79,22 @@ public sealed class EtcdStoreLab : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (EtcdVsiStore store in _stores)
+        try
         {
-            await store.DisposeAsync();
+            foreach (EtcdVsiStore store in _stores)
+            {
+                await store.DisposeAsync();
+            }
+            foreach (TcpRelay relay in _relays)
+            {
+                await relay.DisposeAsync();
+            }
         }
-        foreach (TcpRelay relay in _relays)
+        finally
         {
-            await relay.DisposeAsync();
+            // etcd goes whatever happened above: a test run leaves no server behind.
+            await Etcd.DisposeAsync();
+            Log.Dispose();
         }
-        await Etcd.DisposeAsync();
-        Log.Dispose();
     }
 }
