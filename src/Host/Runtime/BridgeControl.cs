@@ -300,7 +300,13 @@ public sealed partial class BridgeControl(
     /// </summary>
     public async Task<IReadOnlyList<VsiInfo>> ShowVsisAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<VsiInfo> here = await runtime.OnForwardingThread(engine => runtime.Qbg.Vsis(runtime.ControlTime, vsi => TrafficOf(engine, vsi))).ConfigureAwait(false);
+        var live = new Dictionary<string, VsiCountersSnapshot>(StringComparer.Ordinal);
+        IReadOnlyList<VsiInfo> here = await runtime.OnForwardingThread(engine => runtime.Qbg.Vsis(runtime.ControlTime, vsi =>
+        {
+            VsiCountersSnapshot counts = engine.VsiCounters(vsi)?.Snapshot() ?? VsiCountersSnapshot.Empty;
+            live[vsi] = counts;
+            return Traffic(counts);
+        })).ConfigureAwait(false);
         if (runtime.VsiStore is not IVsiStore store)
         {
             return here;
@@ -311,9 +317,20 @@ public sealed partial class BridgeControl(
         {
             stored = await store.ListAsync(cancellationToken).WaitAsync(StoreListPatience, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception error) when (error is TimeoutException or Grpc.Core.RpcException)
         {
             return vsis;   // the store is slow or away: this bridge's own VSIs are still worth showing
+        }
+        // A VSI that came here from another appliance counts on: what the others counted of it, plus this engine's live counts.
+        Dictionary<string, StoredVsi> byId = stored.ToDictionary(vsi => vsi.VsiId, StringComparer.Ordinal);
+        for (int i = 0; i < vsis.Count; i++)
+        {
+            if (byId.TryGetValue(vsis[i].VsiId, out StoredVsi? entry) && live.TryGetValue(vsis[i].VsiId, out VsiCountersSnapshot? counts))
+            {
+                VsiCountersSnapshot total = entry.Segments.Where(segment => segment.Key != store.Appliance)
+                    .Aggregate(counts, (sum, segment) => sum.Plus(segment.Value));
+                vsis[i] = vsis[i] with { Counters = Traffic(total) };
+            }
         }
         HashSet<string> local = [.. here.Select(vsi => vsi.VsiId)];
         DateTimeOffset now = DateTimeOffset.UtcNow;

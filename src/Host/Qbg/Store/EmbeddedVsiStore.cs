@@ -176,7 +176,10 @@ public sealed partial class EmbeddedVsiStore : IVsiStore
                 .Select(pair => new StoredVsi(pair.Key, Appliance, pair.Value.Port,
                     pair.Value.Held ? EmbeddedStoreFile.StateOf(pair.Value.Vsi) : "de-associated",
                     VsiTypeRef.Of(pair.Value.Vsi), VsiFilterEntry.Of(pair.Value.Vsi.Filters), pair.Value.Since,
-                    _segments.GetValueOrDefault(pair.Key, NoCounts)))]);
+                    _segments.GetValueOrDefault(pair.Key, NoCounts))
+                {
+                    Segments = _segments.TryGetValue(pair.Key, out VsiCountersSnapshot? own) ? new Dictionary<string, VsiCountersSnapshot> { [Appliance] = own } : [],
+                })]);
         }
     }
 

@@ -66,6 +66,7 @@ public sealed class EtcdVsiStore : IVsiStore
         StoreStartup startup;
         try
         {
+            await SeedTypesAsync(cancel).ConfigureAwait(false);
             EtcdSnapshot snapshot = await _session.SyncAsync(opening: true, cancel).ConfigureAwait(false);
             startup = new StoreStartup(
                 [.. _session.Held.Select(held => new OwnedVsi(held.Value.Port, snapshot.Records[held.Key].Entry.Vsi))],
@@ -78,12 +79,25 @@ public sealed class EtcdVsiStore : IVsiStore
             _connection.Unanswered();
             EtcdStoreLog.Unreachable(_options.Logger, error.Status.Detail);
             _session.Held.Clear();
-            startup = new StoreStartup([], [], []);
+            startup = new StoreStartup([], [], null);   // the YAML's types rule until the store's arrive (TypesChanged)
         }
         _background.Add(Task.Run(() => _session.RunAsync(_stop.Token), CancellationToken.None));
         _background.Add(Task.Run(() => _lease.KeepAliveAsync(_session.LeaseLost, _stop.Token), CancellationToken.None));
         _background.Add(Task.Run(() => _writer.RunAsync(_stop.Token), CancellationToken.None));
         return startup;
+    }
+
+    /// <summary>Puts each of the YAML's types the store lacks (a transaction per type: absent, then put), so the first appliance defines them.</summary>
+    private async Task SeedTypesAsync(CancellationToken cancel)
+    {
+        foreach (Hairpin.Host.Configuration.VsiTypeConfig type in _options.SeedTypes)
+        {
+            string key = _keys.Type(type.Id, type.Version);
+            var txn = new TxnRequest();
+            txn.Compare.Add(new Compare { Key = EtcdKeys.Bytes(key), Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
+            txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = EtcdKeys.Bytes(key), Value = EtcdKeys.Bytes(VsiStoreJson.Text(VsiStoreJson.Write(type))) } });
+            await _connection.TxnAsync(txn, cancel).ConfigureAwait(false);
+        }
     }
 
     public async Task<ClaimOutcome> ClaimAsync(VsiClaim claim, CancellationToken cancel)
@@ -155,12 +169,16 @@ public sealed class EtcdVsiStore : IVsiStore
     {
         RangeResponse records = await _connection.PrefixAsync(_keys.Vsis, 0, cancel).ConfigureAwait(false);
         RangeResponse segments = await _connection.PrefixAsync(_keys.Counters, records.Header.Revision, cancel).ConfigureAwait(false);
-        var totals = new Dictionary<string, VsiCountersSnapshot>(StringComparer.Ordinal);
+        var bySegment = new Dictionary<string, Dictionary<string, VsiCountersSnapshot>>(StringComparer.Ordinal);
         foreach (KeyValue kv in segments.Kvs)
         {
-            if (_keys.TrySplitSegment(kv.Key.ToStringUtf8(), out string vsiId, out _) && ReadCounters(kv) is { } counters)
+            if (_keys.TrySplitSegment(kv.Key.ToStringUtf8(), out string vsiId, out string appliance) && ReadCounters(kv) is { } counters)
             {
-                totals[vsiId] = VsiCountersSum.Add(totals.GetValueOrDefault(vsiId, VsiCountersSum.Zero), counters);
+                if (!bySegment.TryGetValue(vsiId, out Dictionary<string, VsiCountersSnapshot>? ofVsi))
+                {
+                    bySegment[vsiId] = ofVsi = new Dictionary<string, VsiCountersSnapshot>(StringComparer.Ordinal);
+                }
+                ofVsi[appliance] = counters;
             }
         }
         var list = new List<StoredVsi>();
@@ -169,8 +187,9 @@ public sealed class EtcdVsiStore : IVsiStore
             if (_transactions.TryEntry(kv) is { } entry)
             {
                 string id = kv.Key.ToStringUtf8()[_keys.Vsis.Length..];
+                IReadOnlyDictionary<string, VsiCountersSnapshot> ofVsi = bySegment.GetValueOrDefault(id) ?? [];
                 list.Add(new StoredVsi(id, entry.Appliance, entry.Port, entry.State, VsiTypeRef.Of(entry.Vsi), VsiFilterEntry.Of(entry.Vsi.Filters),
-                    entry.Since, totals.GetValueOrDefault(id, VsiCountersSum.Zero)));
+                    entry.Since, ofVsi.Values.Aggregate(VsiCountersSnapshot.Empty, (sum, segment) => sum.Plus(segment))) { Segments = ofVsi });
             }
         }
         return list;

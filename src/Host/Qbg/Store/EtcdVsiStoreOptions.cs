@@ -19,4 +19,10 @@ public sealed record EtcdVsiStoreOptions(IReadOnlyList<string> Endpoints, string
 
     /// <summary>The plane's clock: the times a restored VsiRecord carries (AssociatedAt, LastKeepAlive).</summary>
     public Func<TimeSpan> Clock { get; init; } = () => TimeSpan.FromMilliseconds(Environment.TickCount64);
+
+    /// <summary>
+    /// This appliance's YAML `vsi_types:`: each is put into the store at open unless the store has that
+    /// type and version already (the store's definition wins: types are defined once, for every appliance).
+    /// </summary>
+    public IReadOnlyList<Hairpin.Host.Configuration.VsiTypeConfig> SeedTypes { get; init; } = [];
 }

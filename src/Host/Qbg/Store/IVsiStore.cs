@@ -113,7 +113,11 @@ public sealed record StoredVsi(
     VsiTypeRef Type,
     IReadOnlyList<VsiFilterEntry> Filter,
     DateTimeOffset Since,
-    VsiCountersSnapshot Counters);
+    VsiCountersSnapshot Counters)
+{
+    /// <summary>Each appliance's segment, by appliance name: <see cref="Counters"/> is their sum.</summary>
+    public IReadOnlyDictionary<string, VsiCountersSnapshot> Segments { get; init; } = new Dictionary<string, VsiCountersSnapshot>();
+}
 
 /// <param name="From">"appliance/port" it left; null when it was new.</param>
 /// <param name="To">"appliance/port" it went to; "-" when it was released.</param>

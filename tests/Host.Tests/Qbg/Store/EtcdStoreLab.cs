@@ -75,7 +75,7 @@ public sealed class EtcdStoreLab : IAsyncDisposable
     }
 
     public static VsiCountersSnapshot Counters(long frames) =>
-        new(frames, frames * 100, frames * 2, frames * 200, new Dictionary<DropReason, long> { [DropReason.MalformedRunt] = frames }, new Dictionary<DropReason, long>());
+        new(frames, frames * 100, frames * 2, frames * 200, new Dictionary<DropReason, long> { [DropReason.MalformedRunt] = frames }, new Dictionary<DropReason, long>(), frames, 1, 0, 0);
 
     public async ValueTask DisposeAsync()
     {
