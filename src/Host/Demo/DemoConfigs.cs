@@ -1,8 +1,9 @@
 // The demo's config files: the dumb vswitch (two VMs on afpacket ports behind one afpacket uplink, each
-// announced by its VSI) and the bridge (hv1 an 802.1Qbg bridge port towards that uplink, hv2 towards
-// host-c), the latter in two versions: as started (hairpin pinned off, VSI types without policy), and
-// with each type's policy, which the last step loads. The in-process story parses the same text, so
-// both paths show one configuration.
+// announced by its VSI), the move's destination hypervisor (a second dumb vswitch with vm-a's copy, same
+// VSI) and the bridge (hv1 an 802.1Qbg bridge port towards the first uplink, hv2 towards host-c, hv3
+// towards the second uplink), the latter in two versions: as started (hairpin pinned off, VSI types
+// without policy), and with each type's policy, which the third step loads. The in-process story parses
+// the same bridge text (without hv3: it has no second hypervisor), so both paths show one configuration.
 namespace Hairpin.Host.Demo;
 
 internal static class DemoConfigs
@@ -13,6 +14,9 @@ internal static class DemoConfigs
     /// <summary>The VLAN both VSI types put their VMs in, and host-c's access VLAN.</summary>
     public const int Vlan = 10;
 
+    /// <summary>The bridge port of the move's destination hypervisor (root lab only).</summary>
+    public const string DestinationUplink = "hv3";
+
     public static string DumbVswitch(string socket) =>
         $"""
         # written by `hairpin demo`: the hypervisor's VEPA vswitch, every VM frame goes up the uplink; its
@@ -20,6 +24,21 @@ internal static class DemoConfigs
         uplink: {"{"} afpacket: uplink {"}"}
         vms:
         {VmLines(DemoScenario.VsiA, "vma")}{VmLines(DemoScenario.VsiB, "vmb")}management:
+          socket: {socket}
+
+        """;
+
+    /// <summary>
+    /// The move's destination: vm-a configured with the same VSI (UUID, type) and MAC as on the first
+    /// hypervisor, as a migration recreates it; announced only once its port comes up.
+    /// </summary>
+    public static string DestinationVswitch(string socket) =>
+        $"""
+        # written by `hairpin demo`: the migration's destination hypervisor; vm-a's port is down until the
+        # VM arrives, and its station announces vm-a (the same VSI) only while that port is up
+        uplink: {"{"} afpacket: uplink {"}"}
+        vms:
+        {VmLines(DemoScenario.VsiA, "vma")}management:
           socket: {socket}
 
         """;
@@ -33,15 +52,16 @@ internal static class DemoConfigs
 
         """;
 
-    /// <param name="withPolicy">The last step: each VSI type gains its ACL, and hv1 no longer pins its hairpin (a reload applies the file as a whole).</param>
-    public static string Bridge(string socket, bool withPolicy) =>
+    /// <param name="withPolicy">The third step: each VSI type gains its ACL, and hv1 no longer pins its hairpin (a reload applies the file as a whole).</param>
+    /// <param name="withDestination">The root lab: hv3 towards the move's destination hypervisor.</param>
+    public static string Bridge(string socket, bool withPolicy, bool withDestination = false) =>
         $"""
         # written by `hairpin demo`: the appliance between the hypervisor's uplink (hv1) and host-c (hv2)
         ports:
         {UplinkLines(withPolicy)}  - name: {DemoScenario.Server}
             attach: {"{"} afpacket: {DemoScenario.Server} {"}"}
             vlan: {Vlan}                    # host-c: an access port of VLAN {Vlan}
-        {(withPolicy ? PolicyLines : "")}{VsiTypeLines(withPolicy)}management:
+        {(withDestination ? DestinationLines : "")}{(withPolicy ? PolicyLines : "")}{VsiTypeLines(withPolicy)}management:
           socket: {socket}
 
         """;
@@ -53,6 +73,15 @@ internal static class DemoConfigs
             attach: {"{"} afpacket: {DemoScenario.Uplink} {"}"}
             evb: bridge                 # LLDP + EVB + ECP + VDP with the dumb vswitch's station
         {(withPolicy ? "" : "    hairpin: false              # pinned off (without this line: auto, as negotiated)\n")}
+        """;
+
+    /// <summary>hv3: the second hypervisor's uplink, an 802.1Qbg bridge port too (hairpin auto).</summary>
+    public static string DestinationLines { get; } =
+        $"""
+          - name: {DestinationUplink}
+            attach: {"{"} afpacket: {DestinationUplink} {"}"}
+            evb: bridge                 # the move's destination hypervisor: vm-a arrives here
+
         """;
 
     /// <summary>The port profiles: the VSI type a station names decides the VM's VLAN and, once loaded, its ACL.</summary>

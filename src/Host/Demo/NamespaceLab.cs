@@ -1,10 +1,12 @@
-// The root demo's network: five namespaces named with a random suffix (vm-a, vm-b, hv, br, host-c),
-// veth pairs between them, link-local addresses and fixed MACs, static neighbour entries. Everything
-// it made is removed on dispose, also after a failure half way (../shared/ENVIRONMENT.md).
+// The root demo's network: seven namespaces named with a random suffix (vm-a, vm-b, hv, br, host-c, and
+// the move's destination: vm-a-dest, hv-dest), veth pairs between them, link-local addresses and fixed
+// MACs, static neighbour entries. Everything it made is removed on dispose, also after a failure half
+// way (../shared/ENVIRONMENT.md).
 //
 //   vm-a:eth0 --- hv:vma \                                 / br:hv1 --- hv:uplink (the VEPA uplink)
-//                         dumb-vswitch (hv) -- hv:uplink --  hairpin bridge (br)
-//   vm-b:eth0 --- hv:vmb /                                 \ br:hv2 --- host-c:eth0
+//                         dumb-vswitch (hv) -- hv:uplink --  hairpin bridge (br) -- br:hv2 --- host-c:eth0
+//   vm-b:eth0 --- hv:vmb /                                 \ br:hv3 --- hv-dest:uplink
+//   vm-a-dest:eth0 --- hv-dest:vma (down until the move)  dumb-vswitch (hv-dest)
 namespace Hairpin.Host.Demo;
 
 internal sealed class NamespaceLab : IAsyncDisposable
@@ -21,6 +23,8 @@ internal sealed class NamespaceLab : IAsyncDisposable
         Hypervisor = $"hv-{suffix}";
         Bridge = $"br-{suffix}";
         HostC = $"host-c-{suffix}";
+        VmADestination = $"vm-a-dest-{suffix}";
+        Destination = $"hv-dest-{suffix}";
     }
 
     /// <summary>Six hex digits shared by every namespace of this run.</summary>
@@ -30,6 +34,13 @@ internal sealed class NamespaceLab : IAsyncDisposable
     public string Hypervisor { get; }
     public string Bridge { get; }
     public string HostC { get; }
+    /// <summary>vm-a's copy on the move's destination hypervisor: the same MAC and IP as vm-a.</summary>
+    public string VmADestination { get; }
+    /// <summary>The move's destination hypervisor (its uplink on the bridge's hv3).</summary>
+    public string Destination { get; }
+
+    /// <summary>Where vm-a runs: its source namespace until <see cref="VmAMoved"/>, then its destination copy.</summary>
+    public bool VmAMoved { get; set; }
 
     /// <summary>The namespaces this lab made, in creation order.</summary>
     public IReadOnlyList<string> Namespaces => _created;
@@ -38,7 +49,7 @@ internal sealed class NamespaceLab : IAsyncDisposable
     public string NamespaceOf(DemoHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
-        return host == DemoScenario.VmA ? VmA : host == DemoScenario.VmB ? VmB : HostC;
+        return host == DemoScenario.VmA ? (VmAMoved ? VmADestination : VmA) : host == DemoScenario.VmB ? VmB : HostC;
     }
 
     /// <summary>Builds the network for DemoScenario's three hosts; on failure removes what it made and rethrows.</summary>
@@ -63,7 +74,7 @@ internal sealed class NamespaceLab : IAsyncDisposable
 
     private async Task BuildAsync(CancellationToken cancel)
     {
-        foreach (string ns in new[] { VmA, VmB, Hypervisor, Bridge, HostC })
+        foreach (string ns in new[] { VmA, VmB, Hypervisor, Bridge, HostC, VmADestination, Destination })
         {
             await Ip(cancel, "netns", "add", ns).ConfigureAwait(false);
             _created.Add(ns);
@@ -76,21 +87,36 @@ internal sealed class NamespaceLab : IAsyncDisposable
         await VethAsync(VmB, "eth0", Hypervisor, "vmb", cancel).ConfigureAwait(false);
         await VethAsync(Hypervisor, "uplink", Bridge, DemoScenario.Uplink, cancel).ConfigureAwait(false);
         await VethAsync(HostC, "eth0", Bridge, DemoScenario.Server, cancel).ConfigureAwait(false);
+        await VethAsync(VmADestination, "eth0", Destination, "vma", cancel).ConfigureAwait(false);
+        await VethAsync(Destination, "uplink", Bridge, DemoConfigs.DestinationUplink, cancel).ConfigureAwait(false);
         foreach (DemoHost host in DemoScenario.Hosts)
         {
-            string ns = NamespaceOf(host);
-            await Ip(cancel, "-n", ns, "link", "set", "eth0", "down").ConfigureAwait(false);
-            await Ip(cancel, "-n", ns, "link", "set", "eth0", "address", host.Mac.ToString()).ConfigureAwait(false);
-            await Ip(cancel, "-n", ns, "addr", "add", $"{host.IpText}/16", "dev", "eth0").ConfigureAwait(false);
-            await Ip(cancel, "-n", ns, "link", "set", "eth0", "up").ConfigureAwait(false);
-            // Static neighbours: with ARP pending the kernel holds pings and sends them late, which
-            // would blur "before" and "after" a toggle; this way each ping stands alone.
-            foreach (DemoHost other in DemoScenario.Hosts.Where(other => other != host))
-            {
-                await SetNeighbourAsync(host, other, other.Mac.ToString(), cancel).ConfigureAwait(false);
-            }
+            await AddressAsync(NamespaceOf(host), host, cancel).ConfigureAwait(false);
+        }
+        await AddressAsync(VmADestination, DemoScenario.VmA, cancel).ConfigureAwait(false);
+        // No VM on the destination yet: its port there is down, so that dumb vswitch asks nothing for vm-a
+        // (its station follows the port's state, as the hypervisor's tap comes and goes with the VM).
+        await SetLinkAsync(Destination, "vma", up: false, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>The host's MAC and address on eth0 in <paramref name="ns"/>, and static neighbour entries for the others.</summary>
+    private static async Task AddressAsync(string ns, DemoHost host, CancellationToken cancel)
+    {
+        await Ip(cancel, "-n", ns, "link", "set", "eth0", "down").ConfigureAwait(false);
+        await Ip(cancel, "-n", ns, "link", "set", "eth0", "address", host.Mac.ToString()).ConfigureAwait(false);
+        await Ip(cancel, "-n", ns, "addr", "add", $"{host.IpText}/16", "dev", "eth0").ConfigureAwait(false);
+        await Ip(cancel, "-n", ns, "link", "set", "eth0", "up").ConfigureAwait(false);
+        // Static neighbours: with ARP pending the kernel holds pings and sends them late, which
+        // would blur "before" and "after" a toggle; this way each ping stands alone.
+        foreach (DemoHost other in DemoScenario.Hosts.Where(other => other != host))
+        {
+            await Ip(cancel, "-n", ns, "neigh", "replace", other.IpText, "lladdr", other.Mac.ToString(), "dev", "eth0", "nud", "permanent").ConfigureAwait(false);
         }
     }
+
+    /// <summary>`ip -n NS link set DEVICE up|down`.</summary>
+    public static Task SetLinkAsync(string ns, string device, bool up, CancellationToken cancel) =>
+        Ip(cancel, "-n", ns, "link", "set", device, up ? "up" : "down");
 
     /// <summary>`ip neigh replace` in <paramref name="host"/>'s namespace: its frames for <paramref name="other"/>'s IP go to <paramref name="mac"/>.</summary>
     public Task SetNeighbourAsync(DemoHost host, DemoHost other, string mac, CancellationToken cancel) =>

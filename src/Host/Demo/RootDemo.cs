@@ -2,8 +2,11 @@
 // dumb vswitch's one uplink, the appliance on the other end of it, host-c on a second bridge port. The
 // two programs speak 802.1Qbg: the vswitch announces each VM (VDP), the bridge gives it the VLAN and
 // policy of its VSI type and negotiates hairpin (reflective relay). Pings over link-local addresses show
-// hairpin pinned off, hairpin auto (on, as negotiated) and each type's policy (loaded by `config
-// reload`), with the CLI's own views after each step. Cleans up on every exit, Ctrl-C and SIGTERM included.
+// hairpin pinned off, hairpin auto (on, as negotiated), each type's policy (loaded by `config reload`)
+// and a move (vm-a migrates to a second hypervisor behind hv3, a ping running across it; its policy and
+// counters follow), with the CLI's own views after each step. Cleans up on every exit, Ctrl-C and
+// SIGTERM included.
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Hairpin.Host.Management;
 
@@ -11,7 +14,24 @@ namespace Hairpin.Host.Demo;
 
 /// <summary>What a root demo run measured, step by step, and the suffix its namespaces carried.</summary>
 /// <param name="Negotiated">Whether `link show dev hv1` said `on (negotiated)` once hairpin was auto.</param>
-internal sealed record RootDemoRun(string Suffix, IReadOnlyList<(string Step, IReadOnlyList<PingResult> Pings)> Steps, bool Negotiated);
+/// <param name="Move">What the move measured; null when the run ended before it.</param>
+internal sealed record RootDemoRun(string Suffix, IReadOnlyList<(string Step, IReadOnlyList<PingResult> Pings)> Steps, bool Negotiated, MoveResult? Move);
+
+/// <summary>vm-a's move as the bridge and the ping across it saw it.</summary>
+/// <param name="Port">The port the bridge held vm-a's VSI on after the move.</param>
+/// <param name="InBefore">Frames from vm-a the bridge had counted for its VSI just before the move.</param>
+/// <param name="InAfter">The same counter after the move: continued if it is at least InBefore plus every echo reply of the ping across.</param>
+/// <param name="Across">host-c's ping to vm-a, started before the move and ended after it.</param>
+/// <param name="Logged">The appliance logged "VSI ... moved from port hv1 to port hv3".</param>
+internal sealed record MoveResult(string Port, long InBefore, long InAfter, PingResult Across, bool Logged)
+{
+    /// <summary>Most pings (0.1 s apart) the move may cost: the destination's port coming up is noticed within about a second.</summary>
+    public const int MaxLost = 10;
+
+    public int Lost => Across.Sent - Across.Received;
+    public bool CountersContinued => InAfter >= InBefore + Across.Received;
+    public bool AsTold => Port == DemoConfigs.DestinationUplink && CountersContinued && Lost <= MaxLost && Logged;
+}
 
 internal static class RootDemo
 {
@@ -58,6 +78,7 @@ internal static class RootDemo
         output.WriteLine();
         var steps = new List<(string, IReadOnlyList<PingResult>)>();
         bool negotiated = false;
+        MoveResult? move = null;
         RootDemoLab lab = await RootDemoLab.StartAsync(output, cancel).ConfigureAwait(false);
         try
         {
@@ -66,14 +87,16 @@ internal static class RootDemo
             (IReadOnlyList<PingResult> pings, negotiated) = await HairpinAutoAsync(lab, output, cancel).ConfigureAwait(false);
             steps.Add(("2 hairpin auto", pings));
             steps.Add(("3 policy by VSI type", await PolicyAsync(lab, output, cancel).ConfigureAwait(false)));
+            (pings, move) = await MoveAsync(lab, output, cancel).ConfigureAwait(false);
+            steps.Add(("4 vm-a moved to hv3", pings));
         }
         finally
         {
-            Heading(output, "step 4: cleanup");
+            Heading(output, "step 5: cleanup");
             await lab.DisposeAsync().ConfigureAwait(false);
         }
         PrintSummary(steps, output);
-        return new RootDemoRun(lab.Net.Suffix, steps, negotiated);
+        return new RootDemoRun(lab.Net.Suffix, steps, negotiated, move);
     }
 
     private static void PrintLab(RootDemoLab lab, TextWriter output)
@@ -86,6 +109,8 @@ internal static class RootDemo
         output.WriteLine($"  the dumb vswitch (namespace {net.Hypervisor}) sends every VM frame up its uplink, even to the VM beside it (VEPA),");
         output.WriteLine($"  tagged with the VLAN the bridge gave the VM's VSI; its uplink is an 802.1Qbg station that announces each VM (VDP)");
         output.WriteLine($"  the bridge (namespace {net.Bridge}) has port {DemoScenario.Uplink} (evb: bridge) on that uplink and port {DemoScenario.Server} towards host-c");
+        output.WriteLine($"  a second hypervisor (namespace {net.Destination}, its uplink on bridge port {DemoConfigs.DestinationUplink}, evb: bridge) is where vm-a will move:");
+        output.WriteLine($"  vm-a's copy there (namespace {net.VmADestination}, the same MAC and IP) has its port down until the move");
         output.WriteLine("  neighbour entries are static, so each ping stands alone (no ARP held back and sent late)");
     }
 
@@ -141,7 +166,7 @@ internal static class RootDemo
         Explain(output, "per-MAC binding is needed: hv1 admits only the associated (MAC, VID) pairs. hv1 no longer pins its hairpin (auto).");
         Explain(output, $"The file's ports, ACLs and types now read, in {lab.BridgeConfigFile}:");
         lab.Listing($"ports:\n{DemoConfigs.UplinkLines(withPolicy: true)}  ...\n{DemoConfigs.PolicyLines}{DemoConfigs.VsiTypeLines(withPolicy: true)}");
-        await lab.WriteBridgeConfigAsync(DemoConfigs.Bridge(lab.BridgeSocket, withPolicy: true), cancel).ConfigureAwait(false);
+        await lab.WriteBridgeConfigAsync(DemoConfigs.Bridge(lab.BridgeSocket, withPolicy: true, withDestination: true), cancel).ConfigureAwait(false);
         lab.Hairpin("config", "reload");
         var pings = new List<PingResult>
         {
@@ -158,6 +183,76 @@ internal static class RootDemo
         return pings;
     }
 
+    /// <summary>How long the move may take, from the destination's port up to vm-a's VSI associated on hv3.</summary>
+    private static readonly TimeSpan MoveLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>host-c's ping across the move: 0.1 s apart, long enough to outlast it (about 1 s) with pings on either side.</summary>
+    private const int AcrossCount = 50;
+
+    private static async Task<(IReadOnlyList<PingResult> Pings, MoveResult Move)> MoveAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
+    {
+        NamespaceLab net = lab.Net;
+        string from = DemoScenario.Uplink;
+        string to = DemoConfigs.DestinationUplink;
+        Heading(output, $"step 4: a move: vm-a migrates to the hypervisor behind {to}; its policy and counters go with it");
+        Explain(output, $"vm-a's VSI (the same UUID and type 42) is configured on the second hypervisor too, whose port for it is down: that");
+        Explain(output, $"station asks nothing yet. The bridge holds vm-a on {from}, with these counters:");
+        VsiInfo before = lab.BridgeVsi(DemoScenario.VsiA) ?? throw new InvalidOperationException("the bridge holds no VSI for vm-a before the move");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  => vm-a's VSI on {before.Port}: in-frames {before.Counters.In.Frames}, out-frames {before.Counters.Out.Frames}"));
+        Explain(output, "host-c pings vm-a every 0.1 s, across the move:");
+        RootDemoLab.RunningPing across = lab.StartPing(DemoScenario.HostC, DemoScenario.VmA, AcrossCount, "0.1", TimeSpan.FromSeconds(20), cancel);
+        await Task.Delay(TimeSpan.FromSeconds(1), cancel).ConfigureAwait(false);
+
+        // The order of a live migration (libvirt with lldpad): the destination takes over first (the VM
+        // resumes there and its hypervisor associates the VSI), then the source's copy, stopped, goes
+        // (its hypervisor de-associates). The bridge makes the destination's Associate the move: it
+        // binds vm-a on hv3 and tells hv1's station the VSI left, so the two copies are never both
+        // admitted. The demo switches the hypervisors' ends of the VMs' veths, as a hypervisor's tap comes
+        // and goes with its VM: the dumb vswitch follows its ports' admin state (AF_PACKET reports a port
+        // going down, not its peer losing carrier), so a VM's own `ip link set eth0 down` would go unseen.
+        Explain(output, $"the destination hypervisor attaches vm-a's copy (the VM resumes there); its station announces vm-a on {to} (VDP Associate):");
+        output.WriteLine($"$ ip -n {net.Destination} link set vma up");
+        await NamespaceLab.SetLinkAsync(net.Destination, "vma", up: true, cancel).ConfigureAwait(false);
+        TimeSpan took = await lab.WaitForVsiOnAsync(DemoScenario.VsiA, to, MoveLimit, cancel).ConfigureAwait(false);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  => {took.TotalSeconds:0.0} s later the bridge holds vm-a on {to}; it told {from}'s station the VSI left (De-Associate)"));
+        Explain(output, "then the source hypervisor lets its stopped copy go:");
+        output.WriteLine($"$ ip -n {net.Hypervisor} link set vma down");
+        await NamespaceLab.SetLinkAsync(net.Hypervisor, "vma", up: false, cancel).ConfigureAwait(false);
+        net.VmAMoved = true;
+        PingResult ping = await across.FinishAsync().ConfigureAwait(false);
+        string which = across.Unanswered.Count == 0 ? "" : $" (icmp_seq {string.Join(',', across.Unanswered)})";
+        output.WriteLine($"  => {ping.Sent - ping.Received} of {ping.Sent} pings lost across the move{which}");
+
+        Explain(output, "the appliance's log says so:");
+        string moved = $"moved from port {from} to port {to}";
+        string[] logged = [.. lab.ApplianceLog.Split('\n').Select(line => line.TrimEnd()).Where(line => line.Contains(moved, StringComparison.Ordinal))];
+        foreach (string line in logged)
+        {
+            output.WriteLine($"  {line.Trim()}");
+        }
+        Explain(output, $"the bridge's view: vm-a on {to}, its counters went on from where they were (keyed by its VSIID, not by port):");
+        lab.Hairpin("vsi", "show");
+        VsiInfo after = lab.BridgeVsi(DemoScenario.VsiA) ?? throw new InvalidOperationException("the bridge holds no VSI for vm-a after the move");
+        var move = new MoveResult(after.Port, before.Counters.In.Frames, after.Counters.In.Frames, ping, logged.Length > 0);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  => vm-a's VSI on {after.Port} (was {before.Port}): in-frames {move.InBefore} before the move + {ping.Received} echo replies during it,"
+            + $" {move.InAfter} now: {(move.CountersContinued ? "continued" : "restarted")}"));
+        Explain(output, "both stations' views: the destination holds vm-a associated in VLAN 10; the source no longer (its port is down):");
+        lab.Destination("vsi", "show");
+        lab.Vswitch("vsi", "show");
+        Explain(output, $"vm-a's policy came with it: type 42's ACL now runs on {to}: vm-a -> vm-b is denied, vm-a -> host-c answers");
+        var pings = new List<PingResult>
+        {
+            ping,
+            await lab.PingAsync(DemoScenario.VmA, DemoScenario.VmB, cancel).ConfigureAwait(false),
+            await lab.PingAsync(DemoScenario.VmA, DemoScenario.HostC, cancel).ConfigureAwait(false),
+        };
+        lab.Hairpin("stats", "dev", to);
+        return (pings, move);
+    }
+
     /// <summary>The summary's columns: who pings whom, and through which destination MAC.</summary>
     private static readonly (string From, string To, string? Via)[] Columns =
     [
@@ -165,6 +260,7 @@ internal static class RootDemo
         (DemoScenario.VmA.Name, DemoScenario.VmB.Name, "broadcast"),
         (DemoScenario.VmB.Name, DemoScenario.VmA.Name, null),
         (DemoScenario.VmA.Name, DemoScenario.HostC.Name, null),
+        (DemoScenario.HostC.Name, DemoScenario.VmA.Name, null),
     ];
 
     private static void PrintSummary(List<(string Step, IReadOnlyList<PingResult> Pings)> steps, TextWriter output)
@@ -175,7 +271,7 @@ internal static class RootDemo
         {
             rows.Add([step, .. Columns.Select(column => Find(pings, column) is PingResult ping ? $"{ping.Received}/{ping.Sent}" : "-")]);
         }
-        foreach (string line in TextTable.Format(rows, "  ", 1, 2, 3, 4))
+        foreach (string line in TextTable.Format(rows, "  ", 1, 2, 3, 4, 5))
         {
             output.WriteLine(line);
         }
@@ -185,22 +281,25 @@ internal static class RootDemo
         pings.FirstOrDefault(ping => ping.From == column.From && ping.To == column.To && ping.Via == column.Via);
 
     /// <summary>
-    /// True when the lab did what the story says: hairpin negotiated once auto; A->B none, some, none;
-    /// the broadcast trick reaches B with hairpin on and not under the policy; B->A not under the
-    /// policy; A->C always. (Both VSIs were associated, or the lab would not have started.)
+    /// True when the lab did what the story says: hairpin negotiated once auto; A->B none, some, none,
+    /// none (moved); the broadcast trick reaches B with hairpin on and not under the policy; B->A not
+    /// under the policy; A->C always; the move put A on hv3 with its counters continued, logged, losing
+    /// at most <see cref="MoveResult.MaxLost"/> pings. (Both VSIs were associated, or the lab would not have started.)
     /// </summary>
     private static bool Verdict(RootDemoRun run, TextWriter output)
     {
         bool?[] Reached((string, string, string?) column) => [.. run.Steps.Select(step => Find(step.Pings, column)?.Reached)];
         bool asTold = run.Negotiated
-            && Reached(Columns[0]) is [false, true, false]
-            && Reached(Columns[1]) is [null, true, false]
-            && Reached(Columns[2]) is [null, null, false]
-            && Reached(Columns[3]).All(reached => reached == true);
+            && Reached(Columns[0]) is [false, true, false, false]
+            && Reached(Columns[1]) is [null, true, false, null]
+            && Reached(Columns[2]) is [null, null, false, null]
+            && Reached(Columns[3]).All(reached => reached == true)
+            && run.Move is { AsTold: true };
         output.WriteLine();
         output.WriteLine(asTold
             ? "as told: the bridge put both announced VMs in VLAN 10 by their VSI types; vm-a reached vm-b only once hairpin was negotiated"
-                + " and before the types' policy (by unicast or the broadcast MAC), and host-c throughout"
+                + " and before the types' policy (by unicast or the broadcast MAC), and host-c throughout;"
+                + $" vm-a moved to {DemoConfigs.DestinationUplink} with its policy and counters, {run.Move!.Lost} of {run.Move.Across.Sent} pings lost"
             : "unexpected: the story above did not go as told (see the counters for why)");
         return asTold;
     }

@@ -1,5 +1,5 @@
-// The root demo's running lab: the namespaces, the dumb vswitch in hv and the appliance in br as child
-// processes, their config files and management sockets in one temp directory. It runs the commands a
+// The root demo's running lab: the namespaces, the dumb vswitches in hv and hv-dest (the move's
+// destination) and the appliance in br as child processes, their config files and management sockets in one temp directory. It runs the commands a
 // newcomer would type (ping in a namespace, `hairpin ...` over the socket) and prints each before its
 // output. Disposal stops the children by PID and removes the namespaces and the directory.
 using System.Diagnostics;
@@ -29,6 +29,7 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
 
     private readonly TextWriter _output;
     private LabProcess? _vswitch;
+    private LabProcess? _destination;
     private LabProcess? _appliance;
 
     private RootDemoLab(NamespaceLab net, string directory, TextWriter output)
@@ -44,6 +45,11 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     public string BridgeSocket => Path.Combine(Directory, "bridge.sock");
     public string VswitchConfigFile => Path.Combine(Directory, "dumb-vswitch.yaml");
     public string VswitchSocket => Path.Combine(Directory, "dumb-vswitch.sock");
+    public string DestinationConfigFile => Path.Combine(Directory, "dumb-vswitch-dest.yaml");
+    public string DestinationSocket => Path.Combine(Directory, "dumb-vswitch-dest.sock");
+
+    /// <summary>What the appliance logged so far (its stdout and stderr).</summary>
+    public string ApplianceLog => _appliance?.Log ?? "";
 
     /// <summary>Builds the namespaces, starts the dumb vswitch and the appliance, and waits until their ports are up.</summary>
     public static async Task<RootDemoLab> StartAsync(TextWriter output, CancellationToken cancel)
@@ -68,26 +74,34 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     private async Task StartChildrenAsync(string vswitch, CancellationToken cancel)
     {
         string vswitchConfig = DemoConfigs.DumbVswitch(VswitchSocket);
-        string bridgeConfig = DemoConfigs.Bridge(BridgeSocket, withPolicy: false);
+        string destinationConfig = DemoConfigs.DestinationVswitch(DestinationSocket);
+        string bridgeConfig = DemoConfigs.Bridge(BridgeSocket, withPolicy: false, withDestination: true);
         await File.WriteAllTextAsync(VswitchConfigFile, vswitchConfig, cancel).ConfigureAwait(false);
+        await File.WriteAllTextAsync(DestinationConfigFile, destinationConfig, cancel).ConfigureAwait(false);
         await File.WriteAllTextAsync(BridgeConfigFile, bridgeConfig, cancel).ConfigureAwait(false);
         _output.WriteLine($"{VswitchConfigFile}: each VM has a VSI (type, uuid) and no VLAN: the bridge will assign one");
         Listing(vswitchConfig);
-        _output.WriteLine($"{BridgeConfigFile}: hv1 speaks 802.1Qbg (evb: bridge) with its hairpin pinned off; the VSI types give VLAN {DemoConfigs.Vlan}");
+        _output.WriteLine($"{DestinationConfigFile}: the second hypervisor, where vm-a will move: the same VSI, its port down for now");
+        Listing(destinationConfig);
+        _output.WriteLine($"{BridgeConfigFile}: hv1 and {DemoConfigs.DestinationUplink} speak 802.1Qbg (evb: bridge), hv1 with its hairpin pinned off; the VSI types give VLAN {DemoConfigs.Vlan}");
         Listing(bridgeConfig);
 
         // The bridge first: the station sends its first LLDP as soon as its uplink is up, and the bridge
         // answers a new neighbour at once (LLDP fast transmission); the other way round, both first PDUs
         // could be lost and the next ones come 30 s later.
-        _output.WriteLine($"starting the bridge in {Net.Bridge} (ports hv1, hv2), first, so that it hears the station's first LLDP:");
+        _output.WriteLine($"starting the bridge in {Net.Bridge} (ports hv1, hv2, {DemoConfigs.DestinationUplink}), first, so that it hears the stations' first LLDP:");
         _output.WriteLine($"$ ip netns exec {Net.Bridge} dotnet {LabBinaries.Appliance} bridge --config {BridgeConfigFile}");
         _appliance = LabProcess.Start("the bridge", "ip", ["netns", "exec", Net.Bridge, "dotnet", LabBinaries.Appliance, "bridge", "--config", BridgeConfigFile]);
-        await WaitForPortsAsync(_appliance, BridgeSocket, 2, cancel).ConfigureAwait(false);
+        await WaitForPortsAsync(_appliance, BridgeSocket, 3, cancel).ConfigureAwait(false);
         _output.WriteLine($"starting the dumb vswitch in {Net.Hypervisor} (uplink + afpacket ports vma, vmb):");
         _output.WriteLine($"$ ip netns exec {Net.Hypervisor} dotnet {vswitch} --config {VswitchConfigFile}");
         _vswitch = LabProcess.Start("the dumb vswitch", "ip", ["netns", "exec", Net.Hypervisor, "dotnet", vswitch, "--config", VswitchConfigFile]);
+        _output.WriteLine($"starting the destination's dumb vswitch in {Net.Destination} (uplink up, afpacket port vma down: no VM there yet):");
+        _output.WriteLine($"$ ip netns exec {Net.Destination} dotnet {vswitch} --config {DestinationConfigFile}");
+        _destination = LabProcess.Start("the destination's dumb vswitch", "ip", ["netns", "exec", Net.Destination, "dotnet", vswitch, "--config", DestinationConfigFile]);
         await WaitForPortsAsync(_vswitch, VswitchSocket, 3, cancel).ConfigureAwait(false);
-        _output.WriteLine($"both up; the hairpin commands below reach the bridge through its socket: export HAIRPIN_SOCKET={BridgeSocket}");
+        await WaitForPortsAsync(_destination, DestinationSocket, 1, cancel).ConfigureAwait(false);
+        _output.WriteLine($"all three up; the hairpin commands below reach the bridge through its socket: export HAIRPIN_SOCKET={BridgeSocket}");
         await WaitForAssociationsAsync(DemoScenario.Vsis.Count, cancel).ConfigureAwait(false);
     }
 
@@ -112,7 +126,7 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            foreach (LabProcess child in new[] { _vswitch!, _appliance! })
+            foreach (LabProcess child in new[] { _vswitch!, _destination!, _appliance! })
             {
                 if (child.HasExited)
                 {
@@ -122,7 +136,7 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
             if (Associated(BridgeSocket) >= count && Associated(VswitchSocket) >= count && RelayHeard())
             {
                 _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"after {clock.Elapsed.TotalSeconds:0.0} s both ends hold {count} VSIs associated, and the station reports reflective relay granted"));
+                    $"after {clock.Elapsed.TotalSeconds:0.0} s both ends hold {count} VSIs associated, and both stations report reflective relay granted"));
                 return;
             }
             if (clock.Elapsed > AssociationLimit)
@@ -134,10 +148,15 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
         }
     }
 
-    /// <summary>The station's last LLDP PDU, as the bridge heard it, says it knows reflective relay was granted (rrstat=enabled).</summary>
+    /// <summary>
+    /// Each station's last LLDP PDU, as the bridge heard it on hv1 and hv3, says it knows reflective relay
+    /// was granted (rrstat=enabled): both have heard the bridge, so the destination's station can announce
+    /// vm-a the moment its port comes up.
+    /// </summary>
     private bool RelayHeard() =>
         Json<List<LldpNeighborInfo>>(BridgeSocket, "lldp", "neighbors") is { } neighbors
-        && neighbors.Any(neighbor => neighbor.Evb?.Station.Contains("rrstat=enabled", StringComparison.Ordinal) == true);
+        && new[] { DemoScenario.Uplink, DemoConfigs.DestinationUplink }.All(port => neighbors.Any(neighbor =>
+            neighbor.Port == port && neighbor.Evb?.Station.Contains("rrstat=enabled", StringComparison.Ordinal) == true));
 
     /// <summary>How many VSIs `vsi show` over <paramref name="socket"/> lists as associated (0 when it cannot say).</summary>
     private static int Associated(string socket) =>
@@ -187,26 +206,61 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     /// <summary>`ping -c 3 -i 0.2 -W 1` from one host's namespace to another's address; prints the command and ping's summary.</summary>
     public Task<PingResult> PingAsync(DemoHost from, DemoHost to, CancellationToken cancel) => PingAsync(from, to, via: null, cancel);
 
-    private async Task<PingResult> PingAsync(DemoHost from, DemoHost to, string? via, CancellationToken cancel)
+    private Task<PingResult> PingAsync(DemoHost from, DemoHost to, string? via, CancellationToken cancel) =>
+        StartPing(from, to, PingCount, "0.2", PingLimit, cancel).FinishAsync(via);
+
+    /// <summary>
+    /// Starts `ping -c COUNT -i INTERVAL -W 1` from one host's namespace and prints the command; the
+    /// caller goes on (a ping running across a move) and prints the result with <see cref="RunningPing.FinishAsync"/>.
+    /// </summary>
+    public RunningPing StartPing(DemoHost from, DemoHost to, int count, string interval, TimeSpan limit, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
         string ns = Net.NamespaceOf(from);
-        string[] ping = ["ping", "-n", "-c", PingCount.ToString(CultureInfo.InvariantCulture), "-i", "0.2", "-W", "1", to.IpText];
+        string[] ping = ["ping", "-n", "-c", count.ToString(CultureInfo.InvariantCulture), "-i", interval, "-W", "1", to.IpText];
         _output.WriteLine($"$ ip netns exec {ns} {string.Join(' ', ping)}      # {from.Name} -> {to.Name}");
-        LabProcess.Result result = await NamespaceLab.InAsync(ns, ping, PingLimit, cancel).ConfigureAwait(false);
-        Match summary = PingSummary().Match(result.Output);
-        if (!summary.Success)
+        return new RunningPing(this, from, to, NamespaceLab.InAsync(ns, ping, limit, cancel));
+    }
+
+    /// <summary>A ping started by <see cref="StartPing"/>: its result is read, and printed, once it is awaited.</summary>
+    public sealed class RunningPing
+    {
+        private readonly RootDemoLab _lab;
+        private readonly DemoHost _from;
+        private readonly DemoHost _to;
+        private readonly Task<LabProcess.Result> _run;
+
+        internal RunningPing(RootDemoLab lab, DemoHost from, DemoHost to, Task<LabProcess.Result> run)
         {
-            throw new InvalidOperationException($"ping printed no summary (exit {result.ExitCode}): {result.Output}{result.Error}");
+            _lab = lab;
+            _from = from;
+            _to = to;
+            _run = run;
         }
-        _output.WriteLine($"  {summary.Value.Trim()}");
-        var measured = new PingResult(from.Name, to.Name,
-            int.Parse(summary.Groups["sent"].Value, CultureInfo.InvariantCulture),
-            int.Parse(summary.Groups["received"].Value, CultureInfo.InvariantCulture), via);
-        string path = via is null ? "" : $" via {via}";
-        _output.WriteLine($"  => {measured.From} -> {measured.To}{path}: {measured.Received} of {measured.Sent} answered ({(measured.Reached ? "reachable" : "unreachable")})");
-        return measured;
+
+        /// <summary>The icmp_seq numbers that went unanswered, once finished (ping numbers them from 1).</summary>
+        public IReadOnlyList<int> Unanswered { get; private set; } = [];
+
+        /// <summary>Waits for ping to end, prints its summary and the verdict line; <paramref name="via"/> as in <see cref="PingResult"/>.</summary>
+        public async Task<PingResult> FinishAsync(string? via = null)
+        {
+            LabProcess.Result result = await _run.ConfigureAwait(false);
+            Match summary = PingSummary().Match(result.Output);
+            if (!summary.Success)
+            {
+                throw new InvalidOperationException($"ping printed no summary (exit {result.ExitCode}): {result.Output}{result.Error}");
+            }
+            _lab._output.WriteLine($"  {summary.Value.Trim()}");
+            var measured = new PingResult(_from.Name, _to.Name,
+                int.Parse(summary.Groups["sent"].Value, CultureInfo.InvariantCulture),
+                int.Parse(summary.Groups["received"].Value, CultureInfo.InvariantCulture), via);
+            var answered = PingReply().Matches(result.Output).Select(reply => int.Parse(reply.Groups["seq"].Value, CultureInfo.InvariantCulture)).ToHashSet();
+            Unanswered = [.. Enumerable.Range(1, measured.Sent).Where(seq => !answered.Contains(seq))];
+            string path = via is null ? "" : $" via {via}";
+            _lab._output.WriteLine($"  => {measured.From} -> {measured.To}{path}: {measured.Received} of {measured.Sent} answered ({(measured.Reached ? "reachable" : "unreachable")})");
+            return measured;
+        }
     }
 
     /// <summary>
@@ -235,6 +289,32 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
 
     /// <summary>`hairpin --socket VSWITCH ARGS...`: the same CLI against the dumb vswitch.</summary>
     public int Vswitch(params string[] args) => Show(VswitchSocket, $"hairpin --socket {VswitchSocket} {string.Join(' ', args)}", args);
+
+    /// <summary>`hairpin --socket DESTINATION ARGS...`: the same CLI against the move's destination dumb vswitch.</summary>
+    public int Destination(params string[] args) => Show(DestinationSocket, $"hairpin --socket {DestinationSocket} {string.Join(' ', args)}", args);
+
+    /// <summary>The bridge's record of one VSI (`vsi show`), or null when it holds none or cannot say.</summary>
+    public VsiInfo? BridgeVsi(DemoVsi vsi)
+    {
+        ArgumentNullException.ThrowIfNull(vsi);
+        return Json<List<VsiInfo>>(BridgeSocket, "vsi", "show")?.FirstOrDefault(info => string.Equals(info.VsiId, vsi.Uuid, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Polls the bridge's `vsi show` until <paramref name="vsi"/> is associated on <paramref name="port"/>; bounded. Returns how long it took.</summary>
+    public async Task<TimeSpan> WaitForVsiOnAsync(DemoVsi vsi, string port, TimeSpan limit, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        while (BridgeVsi(vsi) is not { State: "associated" } info || info.Port != port)
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"VSI {vsi.Uuid} was not associated on {port} within {limit.TotalSeconds:0} s:\n"
+                    + $"{Call(BridgeSocket, "vsi", "show").Output}{Call(DestinationSocket, "vsi", "show").Output}\n{_appliance!.Log}\n{_destination!.Log}");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancel).ConfigureAwait(false);
+        }
+        return clock.Elapsed;
+    }
 
     private int Show(string socket, string typed, string[] args)
     {
@@ -267,7 +347,7 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     /// <summary>Stops both children (SIGTERM, then SIGKILL), deletes the namespaces and the directory; prints each step.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (LabProcess? child in new[] { _appliance, _vswitch })
+        foreach (LabProcess? child in new[] { _appliance, _vswitch, _destination })
         {
             if (child is not null)
             {
@@ -275,7 +355,7 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
                 await child.DisposeAsync().ConfigureAwait(false);
             }
         }
-        _appliance = _vswitch = null;
+        _appliance = _vswitch = _destination = null;
         string namespaces = string.Join(' ', Net.Namespaces);
         await Net.DisposeAsync().ConfigureAwait(false);
         _output.WriteLine($"deleted namespaces {namespaces}");
@@ -288,6 +368,9 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
 
     [GeneratedRegex(@"^\s*(?<sent>\d+) packets transmitted, (?<received>\d+) received.*$", RegexOptions.Multiline)]
     private static partial Regex PingSummary();
+
+    [GeneratedRegex(@"^\d+ bytes from \S+ icmp_seq=(?<seq>\d+) ", RegexOptions.Multiline)]
+    private static partial Regex PingReply();
 
     [GeneratedRegex(@"\bup\b")]
     private static partial Regex UpPort();

@@ -1,7 +1,7 @@
-// `hairpin demo` as root, end to end: the namespace lab with the real dumb vswitch and appliance,
+// `hairpin demo` as root, end to end: the namespace lab with the real dumb vswitches and appliance,
 // judged only by what it prints (both ends' VSI tables, the EVB neighbour, link show's hairpin, the
-// pings' answers, the ACL and VSI counters) and by what it leaves behind (no namespace with its
-// suffix). Root only, as CI runs; serial with the other namespace tests.
+// pings' answers, the ACL and VSI counters, the move's ping, counters and log line) and by what it
+// leaves behind (no namespace with its suffix). Root only, as CI runs; serial with the other namespace tests.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -17,7 +17,7 @@ public sealed partial class RootDemoTests
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task VmsAreAssociatedByVdpAndReachEachOtherOnlyOnceHairpinIsNegotiatedAndBeforeTheirTypesPolicyAndTheLabIsRemoved()
+    public async Task VmsAreAssociatedByVdpAndReachEachOtherOnlyOnceHairpinIsNegotiatedAndBeforeTheirTypesPolicyThenAVmMovesWithItsPolicyAndCountersAndTheLabIsRemoved()
     {
         Assert.True(Environment.IsPrivilegedProcess, "the root demo needs root (CI runs as root)");
         var clock = Stopwatch.StartNew();
@@ -33,8 +33,9 @@ public sealed partial class RootDemoTests
         Assert.True(exit == 0, $"exit {exit}: {error}\n{output}");
         Assert.True(clock.Elapsed < Limit, $"the demo took {clock.Elapsed.TotalSeconds:0} s");
         Assert.StartsWith("hairpin demo: a real lab in network namespaces", output, StringComparison.Ordinal);
-        Assert.EndsWith("\nas told: the bridge put both announced VMs in VLAN 10 by their VSI types; vm-a reached vm-b only once hairpin was negotiated"
-            + " and before the types' policy (by unicast or the broadcast MAC), and host-c throughout\n", output, StringComparison.Ordinal);
+        Assert.Matches(@"\nas told: the bridge put both announced VMs in VLAN 10 by their VSI types; vm-a reached vm-b only once hairpin was negotiated"
+            + @" and before the types' policy \(by unicast or the broadcast MAC\), and host-c throughout; vm-a moved to hv3 with its policy and counters,"
+            + @" \d+ of \d+ pings lost\n\z", output);
         Assert.DoesNotMatch(@"(?m)^  \|\s+vlan:", Section(output, "dumb-vswitch.yaml: ", "bridge.yaml: "));   // no VLAN typed in for the VMs
 
         // Step 1: each VM announced by the dumb vswitch (VID 0) and associated by the bridge in its type's VLAN 10, at both ends.
@@ -55,17 +56,18 @@ public sealed partial class RootDemoTests
         Assert.Single(Regex.Matches(output, @"\$ hairpin link set "));
 
         int[] aToB = Answered(output, "vm-a", "vm-b", via: "");
-        Assert.True(aToB is [0, > 0, 0], $"vm-a -> vm-b answered {string.Join(", ", aToB)} (expected none, some, none):\n{output}");
+        Assert.True(aToB is [0, > 0, 0, 0], $"vm-a -> vm-b answered {string.Join(", ", aToB)} (expected none, some, none, none once moved):\n{output}");
         // The broadcast-MAC trick that beat a MAC-pair rule: it works with hairpin on, and the types' policy stops it.
         int[] aToBViaBroadcast = Answered(output, "vm-a", "vm-b", via: " via broadcast");
         Assert.True(aToBViaBroadcast is [> 0, 0], $"vm-a -> vm-b via broadcast answered {string.Join(", ", aToBViaBroadcast)} (expected some, none):\n{output}");
         int[] bToA = Answered(output, "vm-b", "vm-a", via: "");
         Assert.True(bToA is [0], $"vm-b -> vm-a answered {string.Join(", ", bToA)} under the policy:\n{output}");
         int[] aToC = Answered(output, "vm-a", "host-c", via: "");
-        Assert.True(aToC.Length == 3 && aToC.All(answered => answered > 0), $"vm-a -> host-c answered {string.Join(", ", aToC)}:\n{output}");
+        Assert.True(aToC.Length == 4 && aToC.All(answered => answered > 0), $"vm-a -> host-c answered {string.Join(", ", aToC)}:\n{output}");
 
         // Step 3: the types' ACLs, reloaded, hit; each VM's own counters show its acl-denied drops.
         string policy = Section(output, "== step 3:", "== step 4:");
+        long inFramesAtPolicy = InFramesOf(DemoScenario.VsiA, "hv1", policy);
         Assert.Contains("$ hairpin config reload", policy, StringComparison.Ordinal);
         foreach (string ruleName in new[] { "not-to-vm-b", "not-to-vm-a" })
         {
@@ -78,6 +80,39 @@ public sealed partial class RootDemoTests
             Assert.Matches($@"(?m)^  {vsi.Uuid}\s.*\sassociated\s.*acl-denied=[1-9]", policy);
         }
         Assert.Matches(@"hv1\s+ingress\s+acl-denied\s+[1-9]", policy);
+
+        // Step 4: vm-a moves to the hypervisor behind hv3: the destination takes over, then the source goes.
+        string move = Section(output, "== step 4:", "== step 5:");
+        Assert.True(move.IndexOf("link set vma up", StringComparison.Ordinal) < move.IndexOf("link set vma down", StringComparison.Ordinal),
+            $"the destination's port must come up before the source's goes down:\n{move}");
+        string vmA = DemoScenario.VsiA.Uuid;
+        Assert.Matches($@"VSI {vmA} moved from port hv1 to port hv3", move);
+        // The bridge holds vm-a on hv3 only, in its type's VLAN; the destination's station holds it associated, the source's no longer.
+        Assert.Matches($@"(?m)^  {vmA}\s+uuid\s+42/1\s+demo\s+52:54:00:00:00:0a@10\s+hv3\s+associated\s", move);
+        Assert.DoesNotMatch($@"(?m)^  {vmA}\s.*\shv1\s", move[move.IndexOf("$ hairpin vsi show", StringComparison.Ordinal)..]);
+        Assert.Matches($@"(?m)^  {vmA}\s+uuid\s+42/1\s+demo\s+52:54:00:00:00:0a@10\s+vm-a\s+associated\s", move);
+        Assert.Matches($@"(?m)^  {vmA}\s+uuid\s+42/1\s+demo\s+52:54:00:00:00:0a@0\s+vm-a\s+inactive\s", move);
+        // The ping across the move: its loss printed, matching ping's own summary, and bounded.
+        int[] cToA = Answered(output, "host-c", "vm-a", via: "");
+        Match across = Regex.Match(move, @"(?m)^  (?<sent>\d+) packets transmitted, (?<received>\d+) received");
+        Match loss = Regex.Match(move, @"=> (?<lost>\d+) of (?<sent>\d+) pings lost across the move");
+        Assert.True(across.Success && loss.Success && cToA.Length == 1, $"no ping across the move:\n{move}");
+        int sent = Number(across, "sent");
+        int lost = Number(loss, "lost");
+        Assert.Equal(sent - Number(across, "received"), lost);
+        Assert.Equal(sent, Number(loss, "sent"));
+        Assert.True(lost <= MoveResult.MaxLost, $"{lost} of {sent} pings lost across the move:\n{move}");
+        // Counters keyed by VSIID go on: after the move they hold what hv1 counted plus every echo reply of the ping across.
+        Match counters = Regex.Match(move,
+            @"=> vm-a's VSI on hv3 \(was hv1\): in-frames (?<before>\d+) before the move \+ (?<replies>\d+) echo replies during it, (?<now>\d+) now: continued");
+        Assert.True(counters.Success, $"no counters line after the move:\n{move}");
+        Assert.Equal(sent - lost, Number(counters, "replies"));
+        Assert.True(Number(counters, "before") >= inFramesAtPolicy && inFramesAtPolicy > 0, counters.Value);
+        long inFramesAfter = InFramesOf(DemoScenario.VsiA, "hv3", move);
+        Assert.Equal(Number(counters, "now"), inFramesAfter);
+        Assert.True(inFramesAfter >= Number(counters, "before") + Number(counters, "replies"), counters.Value);
+        // The policy came with it: type 42's ACL denies vm-b on hv3 (checked by aToB's last 0 above), counted there.
+        Assert.Matches(@"hv3\s+ingress\s+acl-denied\s+[1-9]", move);
 
         string suffix = SuffixLine().Match(output).Groups["suffix"].Value;
         Assert.Matches("^[0-9a-f]{6}$", suffix);
@@ -122,6 +157,17 @@ public sealed partial class RootDemoTests
         Assert.Equal("", stdout.ToString());
         Assert.Contains("--fast", stderr.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>IN-FRAMES of the VSI's row on <paramref name="port"/> in the last `hairpin vsi show` of <paramref name="section"/>.</summary>
+    private static long InFramesOf(DemoVsi vsi, string port, string section)
+    {
+        MatchCollection rows = Regex.Matches(section,
+            $@"(?m)^  {vsi.Uuid}\s+uuid\s+\S+\s+\S+\s+\S+\s+{port}\s+associated\s+\S+\s+\S+ ago\s+(?<in>\d+)\s");
+        Assert.True(rows.Count > 0, $"no vsi show row for {vsi.Vm.Name} on {port}:\n{section}");
+        return long.Parse(rows[^1].Groups["in"].Value, CultureInfo.InvariantCulture);
+    }
+
+    private static int Number(Match match, string group) => int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
 
     private static int[] Answered(string output, string from, string to, string via) =>
         [.. PingLine().Matches(output)
