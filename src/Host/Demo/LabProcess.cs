@@ -75,9 +75,15 @@ internal sealed class LabProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a long-running child; stdout and stderr go to <see cref="Log"/>.</summary>
-    public static LabProcess Start(string name, string program, IReadOnlyList<string> arguments)
+    /// <param name="stateDirectory">Where the program keeps its state (its VSI store's file): the lab's own directory, removed with it.</param>
+    public static LabProcess Start(string name, string program, IReadOnlyList<string> arguments, string? stateDirectory = null)
     {
-        Process process = Process.Start(StartInfo(program, arguments)) ?? throw new InvalidOperationException($"could not start {name}");
+        ProcessStartInfo start = StartInfo(program, arguments);
+        if (stateDirectory is not null)
+        {
+            start.Environment["STATE_DIRECTORY"] = stateDirectory;
+        }
+        Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {name}");
         var child = new LabProcess(process, name);
         process.OutputDataReceived += (_, line) => child.Append(line.Data);
         process.ErrorDataReceived += (_, line) => child.Append(line.Data);

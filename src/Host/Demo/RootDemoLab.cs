@@ -91,7 +91,7 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
         // could be lost and the next ones come 30 s later.
         _output.WriteLine($"starting the bridge in {Net.Bridge} (ports hv1, hv2, {DemoConfigs.DestinationUplink}), first, so that it hears the stations' first LLDP:");
         _output.WriteLine($"$ ip netns exec {Net.Bridge} dotnet {LabBinaries.Appliance} bridge --config {BridgeConfigFile}");
-        _appliance = LabProcess.Start("the bridge", "ip", ["netns", "exec", Net.Bridge, "dotnet", LabBinaries.Appliance, "bridge", "--config", BridgeConfigFile]);
+        _appliance = LabProcess.Start("the bridge", "ip", ["netns", "exec", Net.Bridge, "dotnet", LabBinaries.Appliance, "bridge", "--config", BridgeConfigFile], Directory);
         await WaitForPortsAsync(_appliance, BridgeSocket, 3, cancel).ConfigureAwait(false);
         _output.WriteLine($"starting the dumb vswitch in {Net.Hypervisor} (uplink + afpacket ports vma, vmb):");
         _output.WriteLine($"$ ip netns exec {Net.Hypervisor} dotnet {vswitch} --config {VswitchConfigFile}");
