@@ -1,7 +1,8 @@
 // A real etcd (Debian's etcd-server) for the VSI store's tests: one member on loopback with free client
 // and peer ports and a data directory of its own; it can be killed by its PID and started again on the
 // same ports and data (a restart, as an operator's or a crash), and is removed with everything when
-// the test ends. Missing etcd fails the test with what to install: nothing is skipped.
+// the test ends. Missing etcd fails the test with what to install: nothing is skipped. It may run in a
+// network namespace, on an address there (appliances in other namespaces reach it over veths).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -20,16 +21,21 @@ public sealed class EtcdServer : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    private EtcdServer(ScratchDirectory directory, int clientPort, int peerPort)
+    private EtcdServer(ScratchDirectory directory, int clientPort, int peerPort, string? ns, string address)
     {
         _directory = directory;
         ClientPort = clientPort;
         PeerPort = peerPort;
+        Namespace = ns;
+        Address = address;
     }
 
     public int ClientPort { get; }
     public int PeerPort { get; }
-    public string Endpoint => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ClientPort}");
+    /// <summary>The network namespace etcd runs in; null: the test's own.</summary>
+    public string? Namespace { get; }
+    public string Address { get; }
+    public string Endpoint => string.Create(CultureInfo.InvariantCulture, $"http://{Address}:{ClientPort}");
 
     public string Log
     {
@@ -42,13 +48,14 @@ public sealed class EtcdServer : IAsyncDisposable
         }
     }
 
-    public static async Task<EtcdServer> StartAsync()
+    /// <param name="ns">A network namespace to run it in (it must exist and have <paramref name="address"/>); null: this one.</param>
+    public static async Task<EtcdServer> StartAsync(string? ns = null, string address = "127.0.0.1")
     {
         if (!File.Exists(Program) || !File.Exists(Control))
         {
             throw new InvalidOperationException($"etcd is not installed ({Program}, {Control}): install Debian's etcd-server and etcd-client (tests/run-all.sh does, as root)");
         }
-        var server = new EtcdServer(ScratchDirectory.Create(), FreePort(), FreePort());
+        var server = new EtcdServer(ScratchDirectory.Create(), FreePort(), FreePort(), ns, address);
         try
         {
             await server.StartAgainAsync();
@@ -68,9 +75,10 @@ public sealed class EtcdServer : IAsyncDisposable
         {
             throw new InvalidOperationException("etcd is running already");
         }
-        string peer = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{PeerPort}");
-        var start = new ProcessStartInfo(Program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string word in (string[])["--name", "hp", "--data-dir", _directory.File("data"), "--listen-client-urls", Endpoint, "--advertise-client-urls", Endpoint,
+        string peer = string.Create(CultureInfo.InvariantCulture, $"http://{Address}:{PeerPort}");
+        var start = new ProcessStartInfo(Namespace is null ? Program : "ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        string[] inNamespace = Namespace is null ? [] : ["netns", "exec", Namespace, Program];   // `ip netns exec` execs in place: the PID is etcd's
+        foreach (string word in (string[])[.. inNamespace, "--name", "hp", "--data-dir", _directory.File("data"), "--listen-client-urls", Endpoint, "--advertise-client-urls", Endpoint,
             "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", $"hp={peer}", "--logger", "zap", "--log-level", "warn"])
         {
             start.ArgumentList.Add(word);
@@ -111,8 +119,9 @@ public sealed class EtcdServer : IAsyncDisposable
     /// <summary>`etcdctl --endpoints ENDPOINT ARGS...`; throws when it fails.</summary>
     public Task<ProcessRunner.Result> CtlAsync(params string[] args) => CtlAsync(check: true, args);
 
-    public Task<ProcessRunner.Result> CtlAsync(bool check, params string[] args) =>
-        ProcessRunner.RunAsync(Control, ["--endpoints", Endpoint, "--dial-timeout", "1s", "--command-timeout", "2s", .. args], check);
+    public Task<ProcessRunner.Result> CtlAsync(bool check, params string[] args) => Namespace is null
+        ? ProcessRunner.RunAsync(Control, ["--endpoints", Endpoint, "--dial-timeout", "1s", "--command-timeout", "2s", .. args], check)
+        : ProcessRunner.RunAsync("ip", ["netns", "exec", Namespace, Control, "--endpoints", Endpoint, "--dial-timeout", "1s", "--command-timeout", "2s", .. args], check);
 
     /// <summary>etcd's current revision (from `etcdctl endpoint status`).</summary>
     public async Task<long> RevisionAsync()
