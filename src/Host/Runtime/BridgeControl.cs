@@ -311,7 +311,7 @@ public sealed partial class BridgeControl(
         {
             return here;
         }
-        List<VsiInfo> vsis = [.. here.Select(vsi => vsi with { Appliance = store.Appliance })];
+        List<VsiInfo> vsis = [.. here.Select(vsi => store.SharedBySite ? vsi with { Appliance = store.Appliance } : vsi)];
         IReadOnlyList<StoredVsi> stored;
         try
         {

@@ -11,6 +11,7 @@ internal sealed class ScriptedVsiStore : IVsiStore
     private readonly Queue<TaskCompletionSource<ClaimOutcome>> _pending = new();
 
     public string Appliance { get; init; } = "a1";
+    public bool SharedBySite => true;
     public StoreHealth Health { get; set; } = StoreHealth.Connected;
 
     /// <summary>The answer to the next claims; null: they stay pending until <see cref="Settle"/>.</summary>

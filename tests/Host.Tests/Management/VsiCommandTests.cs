@@ -91,18 +91,18 @@ public sealed class VsiCommandTests
     }
 
     [Fact]
-    public async Task VsiShowNamesTheApplianceWhenTheBridgeKeepsAStore()
+    public async Task VsiShowNamesNoApplianceWhenTheStoreIsThisAppliancesAlone()
     {
+        // The embedded store serves one appliance: an APPLIANCE column would repeat the host name on every row.
         await using QbgBridgeLab lab = await StartWithStoreAsync();
-        EmbeddedVsiStore store = StoreOf(lab);
         await lab.AssociateVmAsync();
 
         string[] lines = Lines(lab.Cli("vsi", "show").Output);
         VsiInfo shown = Assert.Single(await lab.Control.ShowVsisAsync(CancellationToken.None));
 
-        Assert.Equal("app1", shown.Appliance);
-        Assert.StartsWith("VSI                                   FORMAT  TYPE  MANAGER  FILTER                APPLIANCE  PORT  STATE", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith($"{VmIdText}  uuid    42/1  mgr1     52:54:00:8e:aa:11@10  app1       hv1   associated", lines[1], StringComparison.Ordinal);
+        Assert.Null(shown.Appliance);
+        Assert.StartsWith("VSI                                   FORMAT  TYPE  MANAGER  FILTER                PORT  STATE", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{VmIdText}  uuid    42/1  mgr1     52:54:00:8e:aa:11@10  hv1   associated", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -139,6 +139,7 @@ public sealed class VsiCommandTests
     private sealed class ListingStore(string appliance, IReadOnlyList<StoredVsi> vsis) : IVsiStore
     {
         public string Appliance => appliance;
+        public bool SharedBySite => true;
         public StoreHealth Health => StoreHealth.Connected;
 
         public event EventHandler<VsiStoreEvent>? Changed

@@ -50,6 +50,9 @@ public sealed partial class EmbeddedVsiStore : IVsiStore
 
     public string Appliance { get; }
 
+    /// <summary>One appliance's own: `vsi show` has no appliance to tell apart.</summary>
+    public bool SharedBySite => false;
+
     /// <summary>The file this store keeps.</summary>
     public string File => _file;
 

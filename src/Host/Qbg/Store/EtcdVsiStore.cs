@@ -51,6 +51,8 @@ public sealed class EtcdVsiStore : IVsiStore
 
     public string Appliance => _options.Appliance;
 
+    public bool SharedBySite => true;
+
     public StoreHealth Health => _connection.Health;
 
     public event EventHandler<VsiStoreEvent>? Changed;

@@ -14,6 +14,9 @@ public interface IVsiStore : IAsyncDisposable
     /// <summary>This appliance's name in the store: owner of its VSIs and of its counter segments.</summary>
     string Appliance { get; }
 
+    /// <summary>Shared by several appliances (etcd): `vsi show` then says which appliance holds each VSI.</summary>
+    bool SharedBySite { get; }
+
     /// <summary>Embedded, or the etcd endpoints, for `vsi show` and the log.</summary>
     string Describe();
 
