@@ -28,7 +28,7 @@ public sealed class QbgPlaneMoveTests
     [Fact]
     public void AVmAssociatedOnAnotherPortMovesThereAndTheOldStationIsTold()
     {
-        var lab = new TwoServers();
+        var lab = new TwoStationPlane(Config);
         lab.Servers[0].Vdp.Associate(new VsiRequestSpec(VdpManagerId.FromText("mgr1"), 42, 1, VmId, Vm));
         lab.RunFor(TimeSpan.FromSeconds(5));
         Assert.Equal(["hv1"], lab.Plane.Associations().Select(vsi => vsi.Port));
@@ -43,55 +43,5 @@ public sealed class QbgPlaneMoveTests
         Assert.NotEqual(StationVsiState.Associated, lab.Servers[0].Vdp.Vsis.Single().State);   // told by a De-Associate
         Assert.Contains(lab.Log.Lines, line => line.Message.Contains($"VSI {VmId} moved from port hv1 to port hv2", StringComparison.Ordinal));
         Assert.DoesNotContain(lab.Log.Lines, line => line.Message.Contains("refused the 802.1Qbg state", StringComparison.Ordinal));
-    }
-
-    /// <summary>The plane between two stations (two servers' uplinks on hv1 and hv2), on a manual clock.</summary>
-    private sealed class TwoServers
-    {
-        private readonly List<(int Port, byte[] Frame)> _fromBridge = [];
-        private TimeSpan _now;
-
-        public TwoServers()
-        {
-            Plane = new QbgPlane(Config, MacAddress.Parse("02:00:00:00:b0:00"), () => Config,
-                (port, frame) => _fromBridge.Add((port, frame)), state => Published = state, Log.CreateLogger("hairpin.qbg"));
-            Servers = [new EvbStationPort(MacAddress.Parse("02:00:00:00:5a:01"), new EvbSettings()),
-                       new EvbStationPort(MacAddress.Parse("02:00:00:00:5a:02"), new EvbSettings())];
-        }
-
-        public QbgPlane Plane { get; }
-        public EvbStationPort[] Servers { get; }
-        public QbgState? Published { get; private set; }
-        public CapturingLogger Log { get; } = new();
-
-        public void RunFor(TimeSpan span)
-        {
-            TimeSpan end = _now + span;
-            var fromStation = new List<byte[]>();
-            for (; _now < end; _now += TimeSpan.FromMilliseconds(10))
-            {
-                Plane.Tick(_now);
-                List<(int Port, byte[] Frame)> delivered = [.. _fromBridge];
-                _fromBridge.Clear();
-                foreach ((int port, byte[] frame) in delivered)
-                {
-                    Servers[port].Receive(frame, _now, fromStation);
-                    foreach (byte[] reply in fromStation)
-                    {
-                        Plane.Receive(port, reply, _now);   // a station's reply goes back on its own port
-                    }
-                    fromStation.Clear();
-                }
-                for (int port = 0; port < Servers.Length; port++)
-                {
-                    Servers[port].Tick(_now, fromStation);
-                    foreach (byte[] frame in fromStation)
-                    {
-                        Plane.Receive(port, frame, _now);
-                    }
-                    fromStation.Clear();
-                }
-            }
-        }
     }
 }

@@ -32,32 +32,32 @@ public sealed class QbgPlaneStoreTests
     [Fact]
     public void AnAssociateWaitsForItsClaimAndIsAnsweredWhenTheStoreSaysItIsOurs()
     {
-        var lab = new Lab(new ScriptedVsiStore { Answer = null });
+        var lab = new TwoStationPlane(Config, new ScriptedVsiStore { Answer = null });
         lab.Servers[0].Vdp.Associate(Request);
         lab.RunFor(TimeSpan.FromSeconds(3));
 
-        VsiClaim claim = Assert.Single(lab.Store.Claims);
+        VsiClaim claim = Assert.Single(lab.Store!.Claims);
         Assert.Equal(("hv1", VmId.ToString(), "associate"), (claim.Port, claim.Vsi.IdText, claim.Request));
         Assert.Empty(lab.Plane.Associations());   // nothing bound while the claim is in flight
         Assert.NotEqual(StationVsiState.Associated, lab.Servers[0].Vdp.Vsis.Single().State);
 
-        lab.Store.Settle(new ClaimOutcome.Won(null));
+        lab.Store!.Settle(new ClaimOutcome.Won(null));
         lab.RunFor(TimeSpan.FromSeconds(1));
 
         Assert.Equal(["hv1"], lab.Plane.Associations().Select(vsi => vsi.Port));
         Assert.Equal(["hv1"], lab.Published!.Associations.Select(vsi => vsi.Port));
         Assert.Equal(StationVsiState.Associated, lab.Servers[0].Vdp.Vsis.Single().State);
         Assert.Equal(10, lab.Servers[0].Vdp.Vsis.Single().Vid);
-        Assert.Single(lab.Store.Claims);   // keep-alives never ask the store again
+        Assert.Single(lab.Store!.Claims);   // keep-alives never ask the store again
     }
 
     [Fact]
     public void ALostClaimIsRefusedWithItsReason()
     {
-        var lab = new Lab(new ScriptedVsiStore { Answer = null });
+        var lab = new TwoStationPlane(Config, new ScriptedVsiStore { Answer = null });
         lab.Servers[0].Vdp.Associate(Request);
         lab.RunFor(TimeSpan.FromSeconds(1));
-        lab.Store.Settle(new ClaimOutcome.Lost("a2", "VSI was claimed by a2 at the same moment"));
+        lab.Store!.Settle(new ClaimOutcome.Lost("a2", "VSI was claimed by a2 at the same moment"));
         lab.RunFor(TimeSpan.FromSeconds(1));
 
         Assert.Empty(lab.Plane.Associations());
@@ -70,7 +70,7 @@ public sealed class QbgPlaneStoreTests
     [Fact]
     public void AVsiAnotherApplianceTookLeavesAtOnceAndItsSegmentIsPublished()
     {
-        var lab = new Lab(new ScriptedVsiStore());
+        var lab = new TwoStationPlane(Config, new ScriptedVsiStore());
         lab.Servers[0].Vdp.Associate(Request);
         lab.RunFor(TimeSpan.FromSeconds(2));
         Assert.Single(lab.Plane.Associations());
@@ -81,27 +81,27 @@ public sealed class QbgPlaneStoreTests
         Assert.Empty(lab.Plane.Associations());
         Assert.Empty(lab.Published!.Associations);
         Assert.NotEqual(StationVsiState.Associated, lab.Servers[0].Vdp.Vsis.Single().State);   // its station was told
-        Assert.Contains(lab.Store.Segments, segment => segment.VsiId == VmId.ToString());
-        Assert.Empty(lab.Store.Releases);   // it is a2's now: releasing would undo a2's record
+        Assert.Contains(lab.Store!.Segments, segment => segment.VsiId == VmId.ToString());
+        Assert.Empty(lab.Store!.Releases);   // it is a2's now: releasing would undo a2's record
 
         // The source station's keep-alive still in flight is not a move back: refused, not claimed.
-        int claims = lab.Store.Claims.Count;
+        int claims = lab.Store!.Claims.Count;
         lab.Servers[0].Vdp.Associate(Request);
         lab.RunFor(TimeSpan.FromMilliseconds(500));
-        Assert.Equal(claims, lab.Store.Claims.Count);
+        Assert.Equal(claims, lab.Store!.Claims.Count);
         Assert.Empty(lab.Plane.Associations());
     }
 
     [Fact]
     public void AcceptedWhileTheStoreIsAwayThenDroppedWhenTheReturningStoreSaysItIsElsewhere()
     {
-        var lab = new Lab(new ScriptedVsiStore { Answer = new ClaimOutcome.Unavailable("etcd: connection refused"), Health = StoreHealth.Unreachable });
+        var lab = new TwoStationPlane(Config, new ScriptedVsiStore { Answer = new ClaimOutcome.Unavailable("etcd: connection refused"), Health = StoreHealth.Unreachable });
         lab.Servers[0].Vdp.Associate(Request);
         lab.RunFor(TimeSpan.FromSeconds(2));
         Assert.Single(lab.Plane.Associations());   // forwarding and associations go on without the store
 
-        lab.Store.Health = StoreHealth.Connected;
-        lab.Store.Answer = new ClaimOutcome.Lost("a2", "VSI is a2's");
+        lab.Store!.Health = StoreHealth.Connected;
+        lab.Store!.Answer = new ClaimOutcome.Lost("a2", "VSI is a2's");
         lab.RunFor(TimeSpan.FromSeconds(2));
 
         Assert.Empty(lab.Plane.Associations());
@@ -111,13 +111,13 @@ public sealed class QbgPlaneStoreTests
     [Fact]
     public void DeassociationAndExpiryReleaseTheVsiInTheStore()
     {
-        var lab = new Lab(new ScriptedVsiStore());
+        var lab = new TwoStationPlane(Config, new ScriptedVsiStore());
         lab.Servers[0].Vdp.Associate(Request);
         lab.RunFor(TimeSpan.FromSeconds(2));
         lab.Servers[0].Vdp.Deassociate(VmId);
         lab.RunFor(TimeSpan.FromSeconds(2));
 
-        (string id, string reason) = Assert.Single(lab.Store.Releases);
+        (string id, string reason) = Assert.Single(lab.Store!.Releases);
         Assert.Equal(VmId.ToString(), id);
         Assert.Contains("de-associated", reason, StringComparison.Ordinal);
     }
@@ -125,95 +125,18 @@ public sealed class QbgPlaneStoreTests
     [Fact]
     public void OwnedVsisAreHeldAgainAtStartBeforeTheirStationSpeaks()
     {
-        var lab = new Lab(new ScriptedVsiStore());
+        var lab = new TwoStationPlane(Config, new ScriptedVsiStore());
         var record = new VsiRecord(VmId, VdpManagerId.FromText("mgr1"), 42, 1, VdpRequest.Associate, VsiHint.None, VdpFilterFormat.MacVid,
             [VdpFilter.ForMac(Vm, 10)], TimeSpan.Zero, TimeSpan.Zero);
         lab.Plane.Restore([new OwnedVsi("hv2", record)], TimeSpan.Zero);
 
         VsiAssociation restored = Assert.Single(lab.Published!.Associations);
         Assert.Equal(("hv2", 10), (restored.Port, restored.Filter[0].Vid));
-        Assert.Empty(lab.Store.Claims);
+        Assert.Empty(lab.Store!.Claims);
 
         lab.Servers[1].Vdp.Associate(Request);   // the station's keep-alive after the restart
         lab.RunFor(TimeSpan.FromSeconds(3));
         Assert.True(StationVsiState.Associated == lab.Servers[1].Vdp.Vsis.Single().State, string.Join("\n", lab.Log.Lines.Select(line => line.Message)));
-        Assert.Empty(lab.Store.Claims);   // held on this port already: no claim
-    }
-
-    /// <summary>The plane between two stations, with a scripted store, on a manual clock; posted work runs each step.</summary>
-    private sealed class Lab
-    {
-        private readonly List<(int Port, byte[] Frame)> _fromBridge = [];
-        private readonly Queue<Action> _posted = new();
-        private TimeSpan _now;
-
-        public Lab(ScriptedVsiStore store)
-        {
-            Store = store;
-            Plane = new QbgPlane(Config, MacAddress.Parse("02:00:00:00:b0:00"), () => Config,
-                (port, frame) => _fromBridge.Add((port, frame)), state => Published = state, Log.CreateLogger("hairpin.qbg"),
-                store, Post, () => _now)
-            {
-                LocalCounters = _ => VsiCountersSnapshot.Empty,
-            };
-            Servers = [new EvbStationPort(MacAddress.Parse("02:00:00:00:5a:01"), new EvbSettings()),
-                       new EvbStationPort(MacAddress.Parse("02:00:00:00:5a:02"), new EvbSettings())];
-        }
-
-        public ScriptedVsiStore Store { get; }
-        public QbgPlane Plane { get; }
-        public EvbStationPort[] Servers { get; }
-        public QbgState? Published { get; private set; }
-        public CapturingLogger Log { get; } = new();
-
-        public void Post(Action action)
-        {
-            lock (_posted)
-            {
-                _posted.Enqueue(action);
-            }
-        }
-
-        public void RunFor(TimeSpan span)
-        {
-            TimeSpan end = _now + span;
-            var fromStation = new List<byte[]>();
-            for (; _now < end; _now += TimeSpan.FromMilliseconds(10))
-            {
-                while (TryTakePosted(out Action? action))
-                {
-                    action!();
-                }
-                Plane.Tick(_now);
-                List<(int Port, byte[] Frame)> delivered = [.. _fromBridge];
-                _fromBridge.Clear();
-                foreach ((int port, byte[] frame) in delivered)
-                {
-                    Servers[port].Receive(frame, _now, fromStation);
-                    foreach (byte[] reply in fromStation)
-                    {
-                        Plane.Receive(port, reply, _now);   // a station's reply goes back on its own port
-                    }
-                    fromStation.Clear();
-                }
-                for (int port = 0; port < Servers.Length; port++)
-                {
-                    Servers[port].Tick(_now, fromStation);
-                    foreach (byte[] frame in fromStation)
-                    {
-                        Plane.Receive(port, frame, _now);
-                    }
-                    fromStation.Clear();
-                }
-            }
-        }
-
-        private bool TryTakePosted(out Action? action)
-        {
-            lock (_posted)
-            {
-                return _posted.TryDequeue(out action);
-            }
-        }
+        Assert.Empty(lab.Store!.Claims);   // held on this port already: no claim
     }
 }
