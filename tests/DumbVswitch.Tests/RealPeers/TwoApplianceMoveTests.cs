@@ -13,7 +13,10 @@ namespace Hairpin.DumbVswitch.Tests.RealPeers;
 [Collection(RealPeerTestGroup.Name)]
 public sealed class TwoApplianceMoveTests(ITestOutputHelper output)
 {
-    /// <summary>VM A's type: VLAN 10, and host C's second address denied (a recognisable ACL verdict).</summary>
+    /// <summary>
+    /// VM A's type: VLAN 10, and host C's second address denied (a recognisable ACL verdict). ACL not-c
+    /// (host C's first address denied) is for a type changed in the store to name it.
+    /// </summary>
     internal const string Policy =
         $"""
         acls:
@@ -21,6 +24,10 @@ public sealed class TwoApplianceMoveTests(ITestOutputHelper output)
             default: permit
             rules:
               - {"{"} name: deny-c2, action: deny, dst_ip: {TwoApplianceLab.AddressC2}/32 {"}"}
+          - name: not-c
+            default: permit
+            rules:
+              - {"{"} name: deny-c, action: deny, dst_ip: {TwoApplianceLab.AddressC}/32 {"}"}
         vsi_types:
           - {"{"} id: 42, version: 1, vlan: 10, acl: not-c2 {"}"}
         """;
