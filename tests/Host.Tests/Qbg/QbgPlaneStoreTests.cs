@@ -139,4 +139,30 @@ public sealed class QbgPlaneStoreTests
         Assert.True(StationVsiState.Associated == lab.Servers[1].Vdp.Vsis.Single().State, string.Join("\n", lab.Log.Lines.Select(line => line.Message)));
         Assert.Empty(lab.Store!.Claims);   // held on this port already: no claim
     }
+
+    [Fact]
+    public void APreAssociateWithReservationAtTheDestinationHoldsThePolicyReadyAndBindsNothingUntilTheAssociate()
+    {
+        var lab = new TwoStationPlane(Config, new ScriptedVsiStore());
+        lab.Servers[0].Vdp.Associate(Request);
+        lab.RunFor(TimeSpan.FromSeconds(2));
+
+        // The destination server announces the migration: Pre-Associate with reservation, M hint.
+        lab.Servers[1].Vdp.Associate(Request with { Mode = VdpRequest.PreAssociateWithReservation, Hint = VsiHint.MigratingTo });
+        lab.RunFor(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(StationVsiState.PreAssociated, lab.Servers[1].Vdp.Vsis.Single().State);   // the type was checked: VLAN 10 settled
+        Assert.Equal(10, lab.Servers[1].Vdp.Vsis.Single().Vid);
+        Assert.Equal(["hv1"], lab.Published!.Associations.Select(vsi => vsi.Port));   // the VM still runs at its source: bound there only
+        Assert.Equal(StationVsiState.Associated, lab.Servers[0].Vdp.Vsis.Single().State);
+        Assert.Single(lab.Store!.Claims);   // the source's association only: a Pre-Associate never claims
+
+        lab.Servers[1].Vdp.Associate(Request with { Hint = VsiHint.MigratingTo });
+        lab.RunFor(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(["hv2"], lab.Published!.Associations.Select(vsi => vsi.Port));
+        Assert.Equal(StationVsiState.Associated, lab.Servers[1].Vdp.Vsis.Single().State);
+        Assert.NotEqual(StationVsiState.Associated, lab.Servers[0].Vdp.Vsis.Single().State);
+        Assert.Equal(("hv2", "associate (M)"), (lab.Store.Claims[^1].Port, lab.Store.Claims[^1].Request));
+    }
 }
