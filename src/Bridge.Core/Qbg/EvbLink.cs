@@ -20,7 +20,7 @@ public sealed class EvbLink
         PortMac = portMac;
         Evb = new EvbNegotiation(role, settings);
         Lldp = new LldpAgent(portMac, lldp ?? new LldpSettings(), Evb);
-        Ecp = new EcpEndpoint(EcpSubtype.Vdp);
+        Ecp = new EcpEndpoint(EcpSubtype.Vdp, requestSpacing: EcpEndpoint.LldpadRequestSpacing);   // the peer may well be lldpad
         ApplyOperationalTimers();
     }
 

@@ -55,7 +55,7 @@ public sealed class BridgeRoleTests
 
         lab.WriteFile(types);
         (int exit, _, string error) = lab.Cli("config", "reload");
-        await lab.SettleAsync();
+        await lab.AdvanceAsync(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(10));   // ECP paces its requests (EcpEndpoint.LldpadRequestSpacing): the notice follows the last answer 10 ms later
 
         Assert.Equal((0, ""), (exit, error));
         Assert.Equal((StationVsiState.Deassociated, 1L), (vsi.State, lab.Station.Vdp.Counters.BridgeDeassociations));
@@ -241,7 +241,7 @@ public sealed class BridgeRoleTests
         await lab.AssociateVmAsync();   // at 1 s: accepted
         var unknown = VsiId.ParseUuid("a1412857-60f7-4ce1-e95a-2164943f53ac");
         lab.Station.Vdp.Associate(new VsiRequestSpec(VdpManagerId.FromText("mgr1"), 99, 1, unknown, MacAddress.Parse("52:54:00:8e:aa:13")));
-        await lab.SettleAsync();   // refused: no type 99
+        await lab.AdvanceAsync(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(10));   // refused: no type 99 (the answer paced 10 ms behind the last, EcpEndpoint.LldpadRequestSpacing)
         lab.Station.Vdp.Deassociate(unknown);   // refused, so forgotten at once: no retries later
         lab.Station.Link.Send([0xFF]);   // a VDPDU cut short: malformed, dropped unanswered
         lab.Station.Send(ControlFrame.Build(EvbTestStation.Address, EtherTypes.Ecp, [0x20, 0x00, 0x00, 0x01]));   // ECP version 2

@@ -6,7 +6,8 @@ namespace Hairpin.Bridge.Core.Qbg.Ecp;
 /// <summary>
 /// Transmit: upper-layer PDUs queue (bounded) and go one at a time, each under a new sequence number
 /// (never 0), resent with the same number every ack timeout (10 us x 2^RTE) up to R times, then given
-/// up. Receive: every request is acknowledged; it is delivered unless its sequence number is the one
+/// up; the next one leaves no sooner than <see cref="RequestSpacing"/> after the last transmission.
+/// Receive: every request is acknowledged; it is delivered unless its sequence number is the one
 /// delivered last. Not thread-safe: one owner calls every member.
 /// </summary>
 public sealed class EcpEndpoint
@@ -18,6 +19,14 @@ public sealed class EcpEndpoint
     /// <summary>R and RTE are 3- and 5-bit fields of the EVB TLV.</summary>
     public const int MaxRetriesLimit = 7;
     public const int RteExponentLimit = 31;
+    /// <summary>
+    /// lldpad hands what ECP delivered to VDP 2 ms later, from one buffer per port: a second request
+    /// delivered within those 2 ms overwrites the first, whose VDP response is lost (its vdptool never
+    /// hears an answer). A request leaves at least this long after the previous one went out: five
+    /// times lldpad's delay, for a loaded host whose timers fire late; VDP's rate needs no more than
+    /// a hundred PDUs a second per port.
+    /// </summary>
+    public static readonly TimeSpan LldpadRequestSpacing = TimeSpan.FromMilliseconds(10);
 
     private readonly Queue<byte[]> _queue = new();
     private readonly int _queueCapacity;
@@ -30,14 +39,18 @@ public sealed class EcpEndpoint
     private int _retransmissions;
     private TimeSpan _ackDeadline;
 
+    private TimeSpan? _lastTransmission;
+
     private bool _hasDelivered;
     private ushort _lastDelivered;
 
     /// <param name="subtype">The upper layer served; payloads of other subtypes are counted and ignored.</param>
     /// <param name="firstSequence">The first request's sequence number (1 to 65535).</param>
     /// <param name="queueCapacity">Upper-layer PDUs that may wait behind the one in flight.</param>
-    public EcpEndpoint(EcpSubtype subtype = EcpSubtype.Vdp, ushort firstSequence = 1, int queueCapacity = DefaultQueueCapacity)
+    /// <param name="requestSpacing">The least time between a request's last transmission and the next request (zero: none).</param>
+    public EcpEndpoint(EcpSubtype subtype = EcpSubtype.Vdp, ushort firstSequence = 1, int queueCapacity = DefaultQueueCapacity, TimeSpan requestSpacing = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(requestSpacing, TimeSpan.Zero);
         if ((ushort)subtype > EcpHeader.MaxSubtype)
         {
             throw new ArgumentOutOfRangeException(nameof(subtype), subtype, "An ECP subtype has 10 bits.");
@@ -47,7 +60,11 @@ public sealed class EcpEndpoint
         Subtype = subtype;
         _nextSequence = firstSequence;
         _queueCapacity = queueCapacity;
+        RequestSpacing = requestSpacing;
     }
+
+    /// <summary>The least time between one request's last transmission and the next request.</summary>
+    public TimeSpan RequestSpacing { get; }
 
     public EcpSubtype Subtype { get; }
     public EcpCounters Counters { get; } = new();
@@ -63,13 +80,16 @@ public sealed class EcpEndpoint
     public ushort? OutstandingSequence => _outstandingBody is null ? null : _outstandingSequence;
 
     /// <summary>
-    /// When Tick next has work: the ack timer of the request in flight; <see cref="TimeSpan.Zero"/> (due
-    /// at once) when PDUs wait and none is in flight; <see cref="TimeSpan.MaxValue"/> when idle.
+    /// When Tick next has work: the ack timer of the request in flight; when PDUs wait and none is in
+    /// flight, the end of the request spacing (<see cref="TimeSpan.Zero"/>, due at once, without one);
+    /// <see cref="TimeSpan.MaxValue"/> when idle.
     /// </summary>
     public TimeSpan NextDeadline =>
         _outstandingBody is not null ? _ackDeadline
-        : _queue.Count > 0 ? TimeSpan.Zero
+        : _queue.Count > 0 ? SpacingEnd
         : TimeSpan.MaxValue;
+
+    private TimeSpan SpacingEnd => RequestSpacing > TimeSpan.Zero && _lastTransmission is TimeSpan last ? last + RequestSpacing : TimeSpan.Zero;
 
     /// <summary>10 us x 2^<paramref name="rteExponent"/>: 2.56 ms for the default 8.</summary>
     public static TimeSpan AckTimeoutFor(int rteExponent)
@@ -156,6 +176,7 @@ public sealed class EcpEndpoint
                 _retransmissions++;
                 Counters.TxRetransmissions++;
                 transmit.Add(_outstandingPayload);
+                _lastTransmission = now;
                 _ackDeadline = now + AckTimeout;
             }
             else
@@ -213,7 +234,7 @@ public sealed class EcpEndpoint
 
     private void SendNextIfIdle(TimeSpan now, List<byte[]> transmit)
     {
-        if (_outstandingBody is not null || !_queue.TryDequeue(out byte[]? body))
+        if (_outstandingBody is not null || _queue.Count == 0 || now < SpacingEnd || !_queue.TryDequeue(out byte[]? body))
         {
             return;
         }
@@ -223,6 +244,7 @@ public sealed class EcpEndpoint
         _nextSequence = _nextSequence == ushort.MaxValue ? (ushort)1 : (ushort)(_nextSequence + 1);
         _retransmissions = 0;
         _ackDeadline = now + AckTimeout;
+        _lastTransmission = now;
         Counters.TxRequests++;
         transmit.Add(_outstandingPayload);
     }

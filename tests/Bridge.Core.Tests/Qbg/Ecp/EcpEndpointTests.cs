@@ -327,6 +327,33 @@ public class EcpEndpointTests
         Assert.Equal(T0 + OneTick + DefaultAckTimeout, station.NextDeadline);
     }
 
+    [Fact]
+    public void WithRequestSpacingTheNextQueuedWaitsThatLongAfterThePreviousTransmissionSoLldpadsOneInputBufferHoldsEachInTurn()
+    {
+        TimeSpan spacing = EcpEndpoint.LldpadRequestSpacing;
+        var bridge = new EcpEndpoint(requestSpacing: spacing);
+        bridge.Enqueue([0x0A, 0x10, 1]);
+        bridge.Enqueue([0x0A, 0x10, 2]);
+        Tick(bridge, T0);
+        var early = new List<byte[]>();
+        bridge.Receive(EcpHeader.Ack(EcpSubtype.Vdp, 1), T0 + OneTick, early, []);
+        Assert.Empty(early);
+        Assert.Equal(T0 + spacing, bridge.NextDeadline);
+        var stillEarly = new List<byte[]>();
+        bridge.Tick(T0 + spacing - OneTick, stillEarly);
+        Assert.Empty(stillEarly);
+
+        var due = new List<byte[]>();
+        bridge.Tick(T0 + spacing, due);
+
+        Assert.Equal(new EcpHeader(EcpOperation.Request, EcpSubtype.Vdp, 2), new EcpReader(Assert.Single(due)).Header);
+        Assert.Equal(T0 + spacing + DefaultAckTimeout, bridge.NextDeadline);
+    }
+
+    [Fact]
+    public void EveryEvbLinkSpacesItsRequestsForLldpad() =>
+        Assert.Equal(EcpEndpoint.LldpadRequestSpacing, new EvbLink(new MacAddress(0x020000000001), Hairpin.Bridge.Core.Qbg.Lldp.EvbMode.Bridge, new Hairpin.Bridge.Core.Qbg.Lldp.EvbSettings()).Ecp.RequestSpacing);
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
