@@ -1,7 +1,7 @@
 // The management socket's view of the dumb vswitch: `link show` (uplink and VMs with link state and
 // counters), `stats`, and the uplink's EVB station (`lldp neighbors`, `vsi show`). It has no FDB, ACLs,
-// port flags or trace, and its VM list changes only with a restart, so those requests answer "not
-// supported", as IBridgeControl prescribes.
+// port flags, trace or VSI history, and reads its configuration at start only: it offers none of
+// those capabilities, and the server answers their commands "not supported by this server".
 using Hairpin.DumbVswitch.Runtime;
 using Hairpin.DumbVswitch.Station;
 using Hairpin.DumbVswitch.Vepa;
@@ -49,36 +49,8 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl,
             [.. station.Snapshot.Vsis.Select(vsi => StationViews.Vsi(vsi, runtime.Switch.Vms[vsi.Vm], runtime.Vms[vsi.Vm], now))]);
     }
 
-    /// <summary>The station sees its VMs associate and leave, never where they went: moves are the bridge's to record.</summary>
-    public Task<IReadOnlyList<VsiMoveInfo>> VsiHistoryAsync(string vsiId, CancellationToken cancellationToken) =>
-        throw new ManagementException($"the dumb vswitch's station keeps no VSI history (VSI {vsiId}): ask the bridge, whose VSI store records every move");
-
-    public Task<PortInfo> SetPortFlagsAsync(string port, PortFlagChanges changes, bool save, CancellationToken cancellationToken)
-    {
-        _ = IndexOf(port);
-        throw new NotSupportedException("the dumb vswitch has no port flags: it forwards as VEPA (macvlan) does, always");
-    }
-
-    public Task<IReadOnlyList<FdbEntryInfo>> ShowFdbAsync(FdbFilter filter, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the dumb vswitch has no FDB: each VM's MAC is configured");
-
-    public Task AddFdbAsync(FdbEntryChange entry, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the dumb vswitch has no FDB: each VM's MAC is configured");
-
-    public Task DeleteFdbAsync(FdbEntryChange entry, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the dumb vswitch has no FDB: each VM's MAC is configured");
-
     public Task<BridgeStats> StatsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new BridgeStats([Stats(runtime.Switch.Uplink, runtime.Uplink), .. runtime.Switch.Vms.Select((vm, i) => Stats(vm, runtime.Vms[i]))], []));
-
-    public Task<IReadOnlyList<AclInfo>> ShowAclsAsync(CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the dumb vswitch has no ACLs");
-
-    public Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the dumb vswitch reads its configuration at start only: restart it");
-
-    public Task<TraceResult> TraceAsync(string port, IReadOnlyList<string> frameSpec, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the dumb vswitch has no trace");
 
     /// <summary>-1 for the uplink, else the VM's index.</summary>
     private int IndexOf(string port)

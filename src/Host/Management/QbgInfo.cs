@@ -60,10 +60,14 @@ public interface IQbgControl
 
     /// <summary>Every VSI known on an `evb:` port (`vsi show`).</summary>
     Task<IReadOnlyList<VsiInfo>> ShowVsisAsync(CancellationToken cancellationToken);
+}
 
+/// <summary>`vsi history`: a program that records where its VSIs went (the bridge, in its VSI store; a station does not).</summary>
+public interface IVsiHistoryControl
+{
     /// <summary>
-    /// A VSI's moves, oldest first (`vsi history`); empty for a VSI that never moved here. A program that
-    /// keeps no history says so with a <see cref="ManagementException"/>.
+    /// A VSI's moves, oldest first; empty for a VSI that never moved here. A bridge that runs without a
+    /// store says so with a <see cref="ManagementException"/>.
     /// </summary>
     Task<IReadOnlyList<VsiMoveInfo>> VsiHistoryAsync(string vsiId, CancellationToken cancellationToken);
 }

@@ -38,7 +38,7 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
         {
             return ManagementResponse.Failure(ManagementErrorKind.Operation, e.Message, e.Details);
         }
-        catch (NotSupportedException)
+        catch (UnsupportedCommand)
         {
             return ManagementResponse.Failure(ManagementErrorKind.Unsupported, $"'{request.Command}' is not supported by this server");
         }
@@ -72,19 +72,19 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
                 {
                     return Malformed("link.set without any change");
                 }
-                return ManagementResponse.Success(await control.SetPortFlagsAsync(args.Port, args.Changes, args.Save, token).ConfigureAwait(false));
+                return ManagementResponse.Success(await Capability<IPortFlagControl>().SetPortFlagsAsync(args.Port, args.Changes, args.Save, token).ConfigureAwait(false));
             }
             case ManagementCommands.FdbShow:
             {
                 FdbFilter filter = Args<FdbFilter>(request, new FdbFilter());
                 CheckVid(filter.Vid);
-                return ManagementResponse.Success(await control.ShowFdbAsync(filter, token).ConfigureAwait(false));
+                return ManagementResponse.Success(await Capability<IFdbControl>().ShowFdbAsync(filter, token).ConfigureAwait(false));
             }
             case ManagementCommands.FdbAdd:
-                await control.AddFdbAsync(Checked(Args<FdbEntryChange>(request, null)), token).ConfigureAwait(false);
+                await Capability<IFdbControl>().AddFdbAsync(Checked(Args<FdbEntryChange>(request, null)), token).ConfigureAwait(false);
                 return ManagementResponse.Success(new Done());
             case ManagementCommands.FdbDel:
-                await control.DeleteFdbAsync(Checked(Args<FdbEntryChange>(request, null)), token).ConfigureAwait(false);
+                await Capability<IFdbControl>().DeleteFdbAsync(Checked(Args<FdbEntryChange>(request, null)), token).ConfigureAwait(false);
                 return ManagementResponse.Success(new Done());
             case ManagementCommands.Stats:
             {
@@ -95,7 +95,7 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
             case ManagementCommands.AclShow:
             {
                 AclSelector selector = Args<AclSelector>(request, new AclSelector());
-                IReadOnlyList<AclInfo> acls = await control.ShowAclsAsync(token).ConfigureAwait(false);
+                IReadOnlyList<AclInfo> acls = await Capability<IAclControl>().ShowAclsAsync(token).ConfigureAwait(false);
                 if (selector.Name is not null && !acls.Any(acl => acl.Name == selector.Name))
                 {
                     throw new ManagementException($"cannot find acl \"{selector.Name}\"");
@@ -103,22 +103,22 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
                 return ManagementResponse.Success(acls.Where(acl => selector.Name is null || acl.Name == selector.Name).ToList());
             }
             case ManagementCommands.ConfigReload:
-                return ManagementResponse.Success(await control.ReloadAsync(token).ConfigureAwait(false));
+                return ManagementResponse.Success(await Capability<IReloadControl>().ReloadAsync(token).ConfigureAwait(false));
             case ManagementCommands.Trace:
             {
                 TraceArgs args = Args<TraceArgs>(request, null);
-                return ManagementResponse.Success(await control.TraceAsync(args.Port, args.Spec, token).ConfigureAwait(false));
+                return ManagementResponse.Success(await Capability<ITraceControl>().TraceAsync(args.Port, args.Spec, token).ConfigureAwait(false));
             }
             case ManagementCommands.LldpNeighbors:
             {
                 PortSelector selector = Args<PortSelector>(request, new PortSelector());
-                IReadOnlyList<LldpNeighborInfo> neighbors = await Qbg().LldpNeighborsAsync(token).ConfigureAwait(false);
+                IReadOnlyList<LldpNeighborInfo> neighbors = await Capability<IQbgControl>().LldpNeighborsAsync(token).ConfigureAwait(false);
                 return ManagementResponse.Success(await FilterAsync(neighbors, selector.Port, neighbor => neighbor.Port, token).ConfigureAwait(false));
             }
             case ManagementCommands.VsiShow:
             {
                 PortSelector selector = Args<PortSelector>(request, new PortSelector());
-                IReadOnlyList<VsiInfo> vsis = await Qbg().ShowVsisAsync(token).ConfigureAwait(false);
+                IReadOnlyList<VsiInfo> vsis = await Capability<IQbgControl>().ShowVsisAsync(token).ConfigureAwait(false);
                 return ManagementResponse.Success(await FilterAsync(vsis, selector.Port, vsi => vsi.Port, token).ConfigureAwait(false));
             }
             case ManagementCommands.VsiHistory:
@@ -128,15 +128,19 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
                 {
                     return Malformed("vsi.history needs a VSIID");
                 }
-                return ManagementResponse.Success(await Qbg().VsiHistoryAsync(selector.VsiId.Trim(), token).ConfigureAwait(false));
+                return ManagementResponse.Success(await Capability<IVsiHistoryControl>().VsiHistoryAsync(selector.VsiId.Trim(), token).ConfigureAwait(false));
             }
             default:
                 return Malformed($"unknown command '{request.Command}'");
         }
     }
 
-    /// <summary>The 802.1Qbg surface, when this program runs the control plane.</summary>
-    private IQbgControl Qbg() => control as IQbgControl ?? throw new NotSupportedException();
+    /// <summary>The capability a command needs, when this program has it; else the command is unsupported here.</summary>
+    private T Capability<T>()
+        where T : class => control as T ?? throw new UnsupportedCommand();
+
+    /// <summary>Raised inside the dispatcher only: the program lacks the capability a command needs.</summary>
+    private sealed class UnsupportedCommand : Exception;
 
     /// <summary>Rows of one port (an unknown port is an error, a port with none is not), or all.</summary>
     private async Task<List<T>> FilterAsync<T>(IReadOnlyList<T> items, string? port, Func<T, string> portOf, CancellationToken token)

@@ -1,4 +1,7 @@
 // How the management commands fail: one line on stderr, and an exit code a script can branch on.
+using Hairpin.Host.Configuration;
+using Hairpin.Host.Management;
+
 namespace Hairpin.Host.Tests.Management;
 
 public sealed class CommandErrorTests : IDisposable
@@ -34,10 +37,11 @@ public sealed class CommandErrorTests : IDisposable
     [Fact]
     public async Task A_command_the_server_does_not_support_exits_1()
     {
-        await using var bridge = ManagementFixture.Start();
-        bridge.Control.Failure = new NotSupportedException();
+        // A program without an FDB (as the dumb vswitch): it offers link show and stats only.
+        string directory = ManagementFixture.NewDirectory();
+        await using ManagementServer server = ManagementServer.Start(new PortsAndStatsOnly(), new ManagementConfig { Socket = Path.Combine(directory, "bridge.sock") });
 
-        (int exit, _, string error) = bridge.Run("fdb", "show");
+        (int exit, _, string error) = ManagementFixture.RunCli(["--socket", server.SocketPath, "fdb", "show"]);
 
         Assert.Equal(1, exit);
         Assert.Equal("hairpin fdb: 'fdb.show' is not supported by this server", ErrorLine.Single(error));
@@ -95,5 +99,13 @@ public sealed class CommandErrorTests : IDisposable
         }
         Assert.Equal(0, demo);
         Assert.StartsWith("hairpin demo:", story, StringComparison.Ordinal);
+    }
+
+    /// <summary>The surface every program has, and no capability beyond it.</summary>
+    private sealed class PortsAndStatsOnly : IBridgeControl
+    {
+        public Task<IReadOnlyList<PortInfo>> ListPortsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<PortInfo>>([]);
+
+        public Task<BridgeStats> StatsAsync(CancellationToken cancellationToken) => Task.FromResult(new BridgeStats([], []));
     }
 }

@@ -4,7 +4,7 @@ using Hairpin.Host.Management;
 
 namespace Hairpin.Host.Tests.Management;
 
-internal sealed class FakeBridgeControl : IBridgeControl
+internal sealed class FakeBridgeControl : IBridgeControl, IPortFlagControl, IFdbControl, IAclControl, IReloadControl, ITraceControl
 {
     public List<PortInfo> Ports { get; } =
     [
