@@ -10,12 +10,14 @@ namespace Hairpin.Benchmarks;
 internal sealed class BenchBridge
 {
     public const int BatchSize = 256;
+    public const int PoolSize = 4 * BatchSize * BridgeConfig.MaxPorts / 8;
+    public const int EgressQueueCapacity = 2 * BatchSize;
 
     public BenchBridge(BridgeConfig config, int fdbCapacity = 65_536)
     {
-        Pool = new FramePool(4 * BatchSize * BridgeConfig.MaxPorts / 8);
+        Pool = new FramePool(PoolSize);
         Engine = new BridgeEngine(config with { MaxLearned = fdbCapacity }, Pool, TimeProvider.System,
-            new BridgeEngineOptions { FdbCapacity = fdbCapacity, EgressQueueCapacity = 2 * BatchSize });
+            new BridgeEngineOptions { FdbCapacity = fdbCapacity, EgressQueueCapacity = EgressQueueCapacity });
     }
 
     public FramePool Pool { get; }
@@ -39,16 +41,19 @@ internal sealed class BenchBridge
     }
 
     /// <summary>Fills the batch with 64-byte frames made by <paramref name="frameOf"/>, all arriving on <paramref name="ingressPort"/>.</summary>
-    public void FillBatch(int ingressPort, Func<int, byte[]> frameOf)
+    public void FillBatch(int ingressPort, Func<int, byte[]> frameOf) => FillBatch(Pool, Batch, ingressPort, frameOf);
+
+    /// <summary>The same for any bridge on <paramref name="pool"/> (the reference bridge's fixture shares it).</summary>
+    public static void FillBatch(FramePool pool, FrameBuffer[] batch, int ingressPort, Func<int, byte[]> frameOf)
     {
-        for (int i = 0; i < BatchSize; i++)
+        for (int i = 0; i < batch.Length; i++)
         {
-            if (!Pool.TryRent(out FrameBuffer? buffer) || !buffer.TryCopyFrom(frameOf(i)))
+            if (!pool.TryRent(out FrameBuffer? buffer) || !buffer.TryCopyFrom(frameOf(i)))
             {
                 throw new InvalidOperationException("benchmark pool too small");
             }
             buffer.IngressPort = ingressPort;
-            Batch[i] = buffer;
+            batch[i] = buffer;
         }
     }
 

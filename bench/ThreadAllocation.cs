@@ -3,7 +3,6 @@
 // GC.GetAllocatedBytesForCurrentThread. BenchmarkDotNet's GC statistics are process-wide, so any
 // background thread of the runtime or of BenchmarkDotNet itself that allocates during its measured run
 // (seen here: a few hundred bytes, depending on what else the machine does) was charged to the engine.
-using System.Reflection;
 using BenchmarkDotNet.Running;
 
 namespace Hairpin.Benchmarks;
@@ -16,23 +15,8 @@ internal static class ThreadAllocation
     /// <summary>Allocated bytes per operation (frame) of <paramref name="benchmark"/> on the calling thread.</summary>
     public static double PerOperation(BenchmarkCase benchmark)
     {
-        Type type = benchmark.Descriptor.Type;
-        object instance = Activator.CreateInstance(type)!;
-        foreach (var parameter in benchmark.Parameters.Items)
-        {
-            MemberInfo? member = type.GetMember(parameter.Name, BindingFlags.Public | BindingFlags.Instance).FirstOrDefault();
-            switch (member)
-            {
-                case PropertyInfo property:
-                    property.SetValue(instance, parameter.Value);
-                    break;
-                case FieldInfo field:
-                    field.SetValue(instance, parameter.Value);
-                    break;
-            }
-        }
-        benchmark.Descriptor.GlobalSetupMethod?.Invoke(instance, null);
-        var workload = (Action)Delegate.CreateDelegate(typeof(Action), instance, benchmark.Descriptor.WorkloadMethod);
+        using var instance = new BenchmarkInstance(benchmark);
+        Action workload = instance.Workload;
         for (int i = 0; i < WarmupInvocations; i++)
         {
             workload();
@@ -43,7 +27,6 @@ internal static class ThreadAllocation
             workload();
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        benchmark.Descriptor.GlobalCleanupMethod?.Invoke(instance, null);
-        return (double)allocated / ((long)MeasuredInvocations * benchmark.Descriptor.OperationsPerInvoke);
+        return (double)allocated / ((long)MeasuredInvocations * instance.OperationsPerInvoke);
     }
 }
