@@ -55,11 +55,7 @@ internal sealed class AfPacketSocket : FrameDevice
     /// <exception cref="DeviceUnavailableException">No such interface, it is down, or no CAP_NET_RAW.</exception>
     public static AfPacketSocket Open(string interfaceName)
     {
-        uint index = LinuxNative.InterfaceIndex(interfaceName);
-        if (index == 0)
-        {
-            throw new DeviceUnavailableException($"no interface {interfaceName}");
-        }
+        uint index = PacketSocketBinding.IndexOf(interfaceName);
         // Protocol 0: the socket hears nothing until bind names both the protocol and this one interface,
         // so no frame of another interface slips in between socket() and bind().
         int fd = LinuxNative.socket(LinuxNative.AF_PACKET, LinuxNative.SOCK_RAW | LinuxNative.SOCK_CLOEXEC | LinuxNative.SOCK_NONBLOCK, 0);
@@ -69,7 +65,7 @@ internal sealed class AfPacketSocket : FrameDevice
         }
         try
         {
-            SetOption(fd, LinuxNative.PACKET_AUXDATA, 1, "PACKET_AUXDATA", interfaceName);
+            PacketSocketBinding.SetOption(fd, LinuxNative.PACKET_AUXDATA, 1, "PACKET_AUXDATA", interfaceName);
             // The default receive buffer (~200 KiB) overflows within a millisecond of a burst while the
             // receive thread is descheduled; 4 MiB rides it out. FORCE passes rmem_max (we are root);
             // without CAP_NET_ADMIN the plain option gets what rmem_max allows.
@@ -83,29 +79,7 @@ internal sealed class AfPacketSocket : FrameDevice
             byte[] one = [1, 0, 0, 0];
             _ = LinuxNative.setsockopt(fd, LinuxNative.SOL_PACKET, LinuxNative.PACKET_IGNORE_OUTGOING, ref one[0], 4);
 
-            byte[] address = new byte[SockaddrLlSize];
-            BinaryPrimitives.WriteUInt16LittleEndian(address, LinuxNative.AF_PACKET);
-            BinaryPrimitives.WriteUInt16BigEndian(address.AsSpan(2), LinuxNative.ETH_P_ALL);
-            BinaryPrimitives.WriteInt32LittleEndian(address.AsSpan(4), (int)index);
-            if (LinuxNative.bind(fd, ref address[0], SockaddrLlSize) != 0)
-            {
-                throw Unavailable("bind to", interfaceName);
-            }
-
-            byte[] membership = new byte[16];   // struct packet_mreq
-            BinaryPrimitives.WriteInt32LittleEndian(membership, (int)index);
-            BinaryPrimitives.WriteUInt16LittleEndian(membership.AsSpan(4), LinuxNative.PACKET_MR_PROMISC);
-            if (LinuxNative.setsockopt(fd, LinuxNative.SOL_PACKET, LinuxNative.PACKET_ADD_MEMBERSHIP, ref membership[0], 16) != 0)
-            {
-                throw Unavailable("make promiscuous", interfaceName);
-            }
-
-            // Bound to a down interface the socket would only report ENETDOWN: call that unavailable, not up.
-            short? flags = InterfaceRequest.ReadFlags(fd, interfaceName);
-            if (flags is null || (flags & LinuxNative.IFF_UP) == 0)
-            {
-                throw new DeviceUnavailableException(flags is null ? $"no interface {interfaceName}" : $"{interfaceName} is down");
-            }
+            PacketSocketBinding.BindPromiscuous(fd, index, interfaceName);
             return new AfPacketSocket(fd, interfaceName);
         }
         catch
@@ -238,17 +212,4 @@ internal sealed class AfPacketSocket : FrameDevice
     }
 
     public override void Dispose() => LinuxNative.Close(_fd);
-
-    private static void SetOption(int fd, int option, int value, string optionName, string interfaceName)
-    {
-        byte[] bytes = new byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
-        if (LinuxNative.setsockopt(fd, LinuxNative.SOL_PACKET, option, ref bytes[0], 4) != 0)
-        {
-            throw Unavailable($"set {optionName} on", interfaceName);
-        }
-    }
-
-    private static DeviceUnavailableException Unavailable(string what, string interfaceName) =>
-        new($"cannot {what} {interfaceName}: {LinuxNative.Describe(LinuxNative.LastError)}");
 }
