@@ -79,7 +79,7 @@ internal sealed class BenchBridge
                 }
                 else
                 {
-                    Pool.Return(frame);
+                    Pool.Release(frame);
                 }
             }
         }

@@ -50,7 +50,7 @@ public sealed partial class BridgeEngine
         bool egressPolicy = plan.Ports[port].HasEgressPolicy;
         if (egressPolicy && !AdmitEgressPolicy(frame, port, plan, vsi))
         {
-            _pool.Return(frame);
+            _pool.Release(frame);
             return;
         }
         bool wantTag = (plan.VlanUntagged[frame.Vid] & (1UL << port)) == 0;
@@ -170,7 +170,7 @@ public sealed partial class BridgeEngine
     private void EgressDrop(FrameBuffer frame, int port, DropReason reason, VsiCounters? vsi)
     {
         CountEgressDrop(port, reason, vsi);
-        _pool.Return(frame);
+        _pool.Release(frame);
     }
 
     /// <summary>A copy meant for <paramref name="port"/> (and for the VSI <paramref name="vsi"/> behind it, if any) was dropped.</summary>

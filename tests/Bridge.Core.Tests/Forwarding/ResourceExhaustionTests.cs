@@ -60,7 +60,7 @@ public sealed class ResourceExhaustionTests
         Assert.True(pool.TryRent(out FrameBuffer? only));
         Assert.False(pool.TryRent(out FrameBuffer? none));
         Assert.Null(none);
-        pool.Return(only);
-        Assert.Throws<InvalidOperationException>(() => pool.Return(only));
+        pool.Release(only);
+        Assert.Throws<InvalidOperationException>(() => pool.Release(only));
     }
 }
