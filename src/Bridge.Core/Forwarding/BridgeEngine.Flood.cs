@@ -23,6 +23,11 @@ public sealed partial class BridgeEngine
             return;
         }
         ulong untaggedPorts = plan.VlanUntagged[frame.Vid];
+        if ((targets & plan.PerCopyWorkPorts) == 0)
+        {
+            FloodPlain(frame, targets, untaggedPorts, plan, kind);
+            return;
+        }
         if ((targets & plan.EgressPolicyPorts) != 0)
         {
             TryFlowKey(frame, frame.Vid);   // egress ACLs match the frame as received, so take its key before it is retagged
@@ -68,6 +73,57 @@ public sealed partial class BridgeEngine
         }
         ReleaseIfMade(otherForm);
         _pool.Release(frame);   // the flood's own reference; the queues that took the frame hold theirs
+    }
+
+    /// <summary>
+    /// The common flood: no target port has an egress ACL or VSIs, so every copy is a reference and a
+    /// queue entry. The last port takes the flood's own reference instead of sharing and releasing it.
+    /// </summary>
+    private void FloodPlain(FrameBuffer frame, ulong targets, ulong untaggedPorts, ForwardingPlan plan, FrameKind kind)
+    {
+        PutInSharedForm(frame, targets, untaggedPorts);
+        ulong otherFormPorts = targets & (frame.HasCustomerTag ? untaggedPorts : ~untaggedPorts);
+        FrameBuffer? otherForm = null;
+        while (true)
+        {
+            int port = BitOperations.TrailingZeroCount(targets);
+            targets &= targets - 1;
+            FrameBuffer shared = frame;
+            if ((otherFormPorts & (1UL << port)) != 0)
+            {
+                if (targets == 0 && !frame.IsShared)
+                {
+                    Transmit(frame, port, plan, kind, vsi: null);   // nobody holds the original: retag it in place
+                    ReleaseIfMade(otherForm);
+                    return;
+                }
+                if (otherForm is null && !TryCopyInForm(frame, wantTag: frame.HasCustomerTag is false, out otherForm))
+                {
+                    CountEgressDrop(port, DropReason.PoolExhausted, vsi: null);
+                    if (targets == 0)
+                    {
+                        _pool.Release(frame);
+                        return;
+                    }
+                    continue;
+                }
+                shared = otherForm;
+            }
+            else if (targets == 0)
+            {
+                Enqueue(frame, port, kind, vsi: null);   // the flood's own reference goes with the last copy
+                ReleaseIfMade(otherForm);
+                return;
+            }
+            FramePool.Share(shared);
+            Enqueue(shared, port, kind, vsi: null);
+            if (targets == 0)
+            {
+                ReleaseIfMade(otherForm);
+                _pool.Release(frame);
+                return;
+            }
+        }
     }
 
     /// <summary>
