@@ -84,7 +84,7 @@ internal sealed class BenchBridge
                 }
                 else
                 {
-                    Pool.Return(frame);
+                    Pool.Release(frame);
                 }
             }
         }

@@ -1,8 +1,7 @@
-// The egress half: fan-out to eligible ports and the egress VLAN rule (tag or untag per the egress
-// port's membership). As in Linux (br_flood), every eligible port but the last gets a copy and the
-// last gets the original, so a frame with one destination is never copied.
+// The egress half for one destination: the egress VLAN rule (tag or untag per the egress port's
+// membership) applied to the frame in place, egress ACLs, and the port's queues. Fan-out to several
+// ports, sharing buffers among the copies, is BridgeEngine.Flood.cs.
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Frames;
@@ -14,17 +13,6 @@ public sealed partial class BridgeEngine
 {
     private const int AddressesSize = 12;
     private const int TagSize = 4;
-
-    private void Flood(FrameBuffer frame, ulong targets, ForwardingPlan plan, FrameKind kind)
-    {
-        while ((targets & (targets - 1)) != 0)
-        {
-            int port = BitOperations.TrailingZeroCount(targets);
-            targets &= targets - 1;
-            TransmitCopy(frame, port, plan, kind);
-        }
-        Transmit(frame, BitOperations.TrailingZeroCount(targets), plan, kind);
-    }
 
     /// <summary>Sends the frame itself, retagging it in place for the egress port.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -50,7 +38,7 @@ public sealed partial class BridgeEngine
         bool egressPolicy = plan.Ports[port].HasEgressPolicy;
         if (egressPolicy && !AdmitEgressPolicy(frame, port, plan, vsi))
         {
-            _pool.Return(frame);
+            _pool.Release(frame);
             return;
         }
         bool wantTag = (plan.VlanUntagged[frame.Vid] & (1UL << port)) == 0;
@@ -84,61 +72,6 @@ public sealed partial class BridgeEngine
         Enqueue(frame, port, kind, vsi);
     }
 
-    /// <summary>Writes a copy straight into the egress port's tag form (one copy, no tag shuffling).</summary>
-    private void TransmitCopy(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind)
-    {
-        if (plan.Ports[port].HasVsiBindings)
-        {
-            TransmitCopyToVsiPort(frame, port, plan, kind);
-            return;
-        }
-        TransmitCopy(frame, port, plan, kind, vsi: null);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TransmitCopyToVsiPort(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind) =>
-        TransmitCopy(frame, port, plan, kind, DestinationVsi(frame, port, plan, kind));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void TransmitCopy(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind, VsiCounters? vsi)
-    {
-        bool egressPolicy = plan.Ports[port].HasEgressPolicy;
-        if (egressPolicy && !AdmitEgressPolicy(frame, port, plan, vsi))
-        {
-            return;
-        }
-        if (!_pool.TryRent(out FrameBuffer? copy))
-        {
-            CountEgressDrop(port, DropReason.PoolExhausted, vsi);
-            return;
-        }
-        bool wantTag = (plan.VlanUntagged[frame.Vid] & (1UL << port)) == 0;
-        ReadOnlySpan<byte> source = frame.Span;
-        ReadOnlySpan<byte> payload = source[(frame.HasCustomerTag ? AddressesSize + TagSize : AddressesSize)..];
-        Span<byte> target = copy.WritableSpan;
-        source[..AddressesSize].CopyTo(target);
-        int length = AddressesSize;
-        if (wantTag)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(target[length..], EtherTypes.CustomerVlan);
-            BinaryPrimitives.WriteUInt16BigEndian(target[(length + 2)..], (ushort)(frame.PriorityBits | frame.Vid));
-            length += TagSize;
-        }
-        payload.CopyTo(target[length..]);
-        copy.SetLength(length + payload.Length);
-        copy.IngressPort = frame.IngressPort;
-        copy.Vid = frame.Vid;
-        copy.PriorityBits = frame.PriorityBits;
-        copy.HasCustomerTag = wantTag;
-        copy.TrafficClass = frame.TrafficClass;
-        if (egressPolicy && _egressActionsPending && !ApplyEgressActions(copy, plan))
-        {
-            EgressDrop(copy, port, DropReason.Policed, vsi);
-            return;
-        }
-        Enqueue(copy, port, kind, vsi);
-    }
-
     /// <summary>Queues a copy on its port; <paramref name="vsi"/> is the VSI it is unicast to (null: none, or not a VSI port).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Enqueue(FrameBuffer frame, int port, FrameKind kind, VsiCounters? vsi)
@@ -170,7 +103,7 @@ public sealed partial class BridgeEngine
     private void EgressDrop(FrameBuffer frame, int port, DropReason reason, VsiCounters? vsi)
     {
         CountEgressDrop(port, reason, vsi);
-        _pool.Return(frame);
+        _pool.Release(frame);
     }
 
     /// <summary>A copy meant for <paramref name="port"/> (and for the VSI <paramref name="vsi"/> behind it, if any) was dropped.</summary>

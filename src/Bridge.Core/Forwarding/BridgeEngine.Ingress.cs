@@ -23,7 +23,7 @@ public sealed partial class BridgeEngine
         if ((uint)port >= (uint)plan.PortCount)
         {
             UnknownIngressPortFrames++;
-            _pool.Return(frame);
+            _pool.Release(frame);
             return;
         }
         PortCounters counters = _counters[port];
@@ -272,7 +272,7 @@ public sealed partial class BridgeEngine
         {
             _plan.VsiCounters[frame.SourceVsi].CountDrop(reason);   // a VM's frame, dropped after its port admitted it
         }
-        _pool.Return(frame);
+        _pool.Release(frame);
     }
 
     private static DropReason MalformedReason(EthernetCheck check) => check switch

@@ -164,7 +164,7 @@ public sealed partial class BridgeEngine
         {
             if (copy is not null)
             {
-                _pool.Return(copy);
+                _pool.Release(copy);
             }
             _counters[port].CountEgressDrop(DropReason.PoolExhausted);
             return;

@@ -55,6 +55,10 @@ internal sealed class ForwardingPlan
     public ulong BroadcastFloodPorts { get; private set; }
     /// <summary>Hairpin ports with the ping-pong guard on: floods from other ports out of them are remembered.</summary>
     public ulong PingPongGuardedPorts { get; private set; }
+    /// <summary>Ports that check copies against an egress ACL (port's or a VM's) before they leave.</summary>
+    public ulong EgressPolicyPorts { get; private set; }
+    /// <summary>Ports where a flooded copy needs more than its queue: an egress ACL, or VSIs to count it to.</summary>
+    public ulong PerCopyWorkPorts { get; private set; }
     public int MaxFrameSize => Config.MaxFrameSize;
     public int MaxLearned => Config.MaxLearned;
     public bool MoveDampingEnabled => Config.MacMoveDamping.Enabled;
@@ -180,6 +184,8 @@ internal sealed class ForwardingPlan
             plan.MulticastFloodPorts |= port.MulticastFlood ? bit : 0;
             plan.BroadcastFloodPorts |= port.BroadcastFlood ? bit : 0;
             plan.PingPongGuardedPorts |= plan.Ports[i].GuardsPingPong ? bit : 0;
+            plan.EgressPolicyPorts |= plan.Ports[i].HasEgressPolicy ? bit : 0;
+            plan.PerCopyWorkPorts |= plan.Ports[i].HasEgressPolicy || plan.Ports[i].HasVsiBindings ? bit : 0;
         }
         return plan;
     }

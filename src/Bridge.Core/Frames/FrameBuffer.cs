@@ -1,5 +1,7 @@
 // One frame in a pooled buffer. The frame starts after some headroom, so pushing or popping a VLAN
-// tag moves the start offset and 12 bytes of addresses instead of the whole frame.
+// tag moves the start offset and 12 bytes of addresses instead of the whole frame. A flood shares one
+// buffer among the copies that leave with the same bytes, so the buffer counts its holders (as an
+// skb_clone shares the data of a Linux sk_buff).
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
@@ -7,7 +9,10 @@ namespace Hairpin.Bridge.Core.Frames;
 
 /// <summary>
 /// A reusable frame buffer with headroom and per-frame metadata the engine fills in as it classifies.
-/// Owned by one party at a time: whoever holds it either hands it on or returns it to its pool.
+/// Each holder (the receiver, the engine, an egress queue a flood put it on) owns one reference and
+/// either hands it on or releases it to the pool (<see cref="FramePool.Release"/>); the buffer goes
+/// back when the last reference is released. A buffer with more than one reference is read-only:
+/// whoever needs different bytes takes a copy.
 /// </summary>
 public sealed class FrameBuffer
 {
@@ -18,7 +23,7 @@ public sealed class FrameBuffer
     private readonly byte[] _storage;   // this buffer's own array, or a slab shared by a whole pool
     private readonly int _start;        // where this buffer's slice of the storage begins
     private readonly int _size;         // headroom + capacity
-    private readonly int _headroom;
+    private readonly ushort _headroom;  // 16 bits, with the reference count beside it, keep the object at 56 bytes
 
     public FrameBuffer(int capacity, int headroom = DefaultHeadroom)
         : this(new byte[headroom + capacity], 0, capacity, headroom)
@@ -30,11 +35,12 @@ public sealed class FrameBuffer
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 64);
         ArgumentOutOfRangeException.ThrowIfNegative(headroom);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(headroom, ushort.MaxValue);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(start + headroom + capacity, slab.Length);
         _storage = slab;
         _start = start;
         _size = headroom + capacity;
-        _headroom = headroom;
+        _headroom = (ushort)headroom;
         Reset();
     }
 
@@ -54,6 +60,10 @@ public sealed class FrameBuffer
     internal bool HasCustomerTag;      // a C-tag currently sits at offset 12
     internal byte TrafficClass;        // egress queue 0..7
     internal short SourceVsi;          // the sending VSI's counters in the plan (ForwardingPlan.VsiCounters), -1: none; 16 bits keep the object at 56 bytes
+    internal ushort References;        // holders of this buffer: 1 when rented, one more per queue a flood shares it with; kept by the pool, not by Reset
+
+    /// <summary>True while more than one holder shares the bytes (then nobody may change them).</summary>
+    public bool IsShared => References > 1;
 
     public Span<byte> Span
     {

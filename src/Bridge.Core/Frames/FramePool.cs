@@ -1,5 +1,7 @@
 // The fixed set of frame buffers a bridge runs on. Everything is allocated up front: an empty pool
-// answers "no" (the caller counts a drop) instead of allocating on the forwarding path.
+// answers "no" (the caller counts a drop) instead of allocating on the forwarding path. Buffers are
+// reference counted so a flood can put one buffer on several egress queues: each holder releases
+// its reference, and the buffer is free again when the last one does.
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
@@ -48,18 +50,43 @@ public sealed class FramePool
         }
         _count = count - 1;
         buffer = _free[count - 1];
+        buffer.References = 1;
         return true;
     }
 
-    /// <summary>Gives a buffer back. A buffer beyond the pool's size (returned twice) is refused loudly.</summary>
+    /// <summary>
+    /// Another holder of <paramref name="buffer"/> (an egress queue sharing a flooded frame); it releases
+    /// its reference like any other. Only a rented buffer can be shared.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Return(FrameBuffer buffer)
+    public static void Share(FrameBuffer buffer)
     {
+        if (buffer.References == 0)
+        {
+            ThrowNotRented();
+        }
+        buffer.References++;
+    }
+
+    /// <summary>
+    /// Drops one reference to a buffer; the last one gives it back. Releasing a buffer nobody holds
+    /// (released twice) is refused loudly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Release(FrameBuffer buffer)
+    {
+        int references = buffer.References;
+        if (references > 1)
+        {
+            buffer.References = (ushort)(references - 1);
+            return;
+        }
         int count = _count;
-        if ((uint)count >= (uint)_free.Length)
+        if (references == 0 || (uint)count >= (uint)_free.Length)
         {
             ThrowOverfull();
         }
+        buffer.References = 0;
         _policy.Return(buffer);
         _free[count] = buffer;
         _count = count + 1;
@@ -67,5 +94,9 @@ public sealed class FramePool
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowOverfull() =>
-        throw new InvalidOperationException("More buffers returned than the pool owns: a frame buffer was returned twice.");
+        throw new InvalidOperationException("A frame buffer was released more often than it was held (released twice, or not from this pool).");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotRented() =>
+        throw new InvalidOperationException("Only a buffer rented from a pool can be shared.");
 }

@@ -55,6 +55,12 @@ internal sealed partial class FrameTracer
         {
             _record.Stage("ping-pong", $"the copies to hairpin ports {DescribePorts(facingReflectors)} are remembered, to catch them if a neighbour sends them back");
         }
+        if ((eligible & (eligible - 1)) != 0)
+        {
+            // BridgeEngine.PutInSharedForm: the original takes the other form when no port wants the one it has.
+            ulong sameForm = _frame.HasCustomerTag ? ~_plan.VlanUntagged[vid] : _plan.VlanUntagged[vid];
+            _sharedOriginalTagged = (eligible & sameForm) != 0 ? _frame.HasCustomerTag : !_frame.HasCustomerTag;
+        }
         while (eligible != 0)
         {
             int next = BitOperations.TrailingZeroCount(eligible);
@@ -137,7 +143,11 @@ internal sealed partial class FrameTracer
         return string.Join(", ", names);
     }
 
-    /// <summary>One copy (the original when <paramref name="last"/>), as BridgeEngine.Transmit and TransmitCopy would send it.</summary>
+    /// <summary>
+    /// One copy, as BridgeEngine.Transmit and Flood would send it: the last port takes the original
+    /// when no earlier queue shares it; others share the original or the one copy in the other tag
+    /// form; a copy an egress ACL rule acts on takes a buffer of its own.
+    /// </summary>
     private void Egress(int port, bool last)
     {
         ushort priorityBits = _frame.PriorityBits;
@@ -151,13 +161,21 @@ internal sealed partial class FrameTracer
         {
             drop = EgressAcls(port, out portAction, out vmAction);
         }
-        if (drop is null && !last)
+        bool inPlace = last && !_originalShared;
+        bool ownCopy = !inPlace && !(portAction.IsNone && vmAction.IsNone);
+        bool sharesOriginal = !inPlace && !ownCopy && wantTag == _sharedOriginalTagged;
+        bool needsBuffer = ownCopy || (!inPlace && !sharesOriginal && !_otherFormMade);
+        if (drop is null && needsBuffer)
         {
             if (_poolLeft == 0)
             {
                 drop = DropReason.PoolExhausted;
             }
-            _poolLeft = Math.Max(0, _poolLeft - 1);
+            else
+            {
+                _poolLeft--;
+                _otherFormMade |= !ownCopy;
+            }
         }
         if (drop is null)
         {
@@ -170,6 +188,7 @@ internal sealed partial class FrameTracer
         {
             drop = DropReason.EgressQueueFull;
         }
+        _originalShared |= drop is null && sharesOriginal;
         _record.EgressStage(port, "egress", drop is DropReason reason
             ? $"copy dropped ({DropReasons.Name(reason)})"
             : $"{tag}, class {_frame.TrafficClass}");

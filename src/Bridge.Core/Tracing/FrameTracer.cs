@@ -20,6 +20,11 @@ internal sealed partial class FrameTracer
     private readonly TraceFrame _frame;
     private readonly ulong _down;
     private int _poolLeft;
+    // How a flood shares buffers (BridgeEngine.Flood): the form the original leaves in, whether a queue
+    // already holds it, and whether the copy in the other form is made.
+    private bool _sharedOriginalTagged;
+    private bool _originalShared;
+    private bool _otherFormMade;
 
     private FrameTracer(ITraceState state, int port, byte[] bytes)
     {

@@ -48,7 +48,7 @@ internal sealed class DemoBridge
         }
         if (!buffer.TryCopyFrom(frame))
         {
-            Pool.Return(buffer);
+            Pool.Release(buffer);
             throw new InvalidOperationException($"a frame of {frame.Length} bytes does not fit a buffer");
         }
         buffer.IngressPort = ingress;
@@ -62,12 +62,12 @@ internal sealed class DemoBridge
             {
                 bool modified = !copy.Span.SequenceEqual(frame);
                 deliveries.Add(new Delivery(PortName(egress), egress == ingress, modified, FrameDescription.Vid(copy.Span)));
-                Pool.Return(copy);
+                Pool.Release(copy);
             }
         }
         while (Engine.ControlPlane.TryDequeue(out FrameBuffer? trapped))
         {
-            Pool.Return(trapped);
+            Pool.Release(trapped);
         }
 
         var drops = new List<Drop>();

@@ -111,7 +111,7 @@ internal sealed partial class ForwardingLoop
                     }
                     else if (!buffer.TryCopyFrom(frame))
                     {
-                        _pool.Return(buffer);
+                        _pool.Release(buffer);
                         _ports[port].Counters.CountDrop(LinkDropReason.RxTooBig);   // a slot larger than a pool buffer
                     }
                     else
@@ -148,7 +148,7 @@ internal sealed partial class ForwardingLoop
                     break;
                 }
                 queues.Send(frame.Span);   // sent, queued, or counted as lost by reason (link down, queue full, refused)
-                _pool.Return(frame);
+                _pool.Release(frame);
             }
         }
         return backlog;
@@ -168,7 +168,7 @@ internal sealed partial class ForwardingLoop
             {
                 ControlPlaneIgnored++;
             }
-            _pool.Return(frame);
+            _pool.Release(frame);
         }
     }
 

@@ -1,4 +1,5 @@
 // When buffers or queue space run out, the engine drops and counts; it never allocates, blocks or throws.
+using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Frames;
@@ -19,8 +20,18 @@ public sealed class ResourceExhaustionTests
     [Fact]
     public void AFloodWithTooFewBuffersDeliversWhatItCanAndCountsEachMissingCopy()
     {
-        // 8 ports: a broadcast from p0 needs 6 copies plus the original. Leave the pool 2 spare buffers.
-        var harness = new BridgeHarness(Ports(8), poolSize: 3);
+        // 8 ports, each counting what leaves by an egress ACL rule, so every copy needs a buffer of its
+        // own (copies that leave alike share one): a broadcast from p0 needs 6 copies plus the original.
+        // Leave the pool 2 spare buffers.
+        var counted = new AccessList
+        {
+            Name = "count-all",
+            DefaultVerdict = AclVerdict.Permit,
+            Rules = [new AclRule("all", AclVerdict.Permit, new AclMatch()) { Actions = new AclActions { Count = "out" } }],
+        };
+        BridgeConfig config = Ports(8);
+        config = config with { Acls = [counted], Ports = [.. config.Ports.Select(port => port with { EgressAcl = "count-all" })] };
+        var harness = new BridgeHarness(config, poolSize: 3);
         harness.Send(0, Broadcast);
         List<Delivered> delivered = harness.DrainEgress();
 
@@ -60,7 +71,7 @@ public sealed class ResourceExhaustionTests
         Assert.True(pool.TryRent(out FrameBuffer? only));
         Assert.False(pool.TryRent(out FrameBuffer? none));
         Assert.Null(none);
-        pool.Return(only);
-        Assert.Throws<InvalidOperationException>(() => pool.Return(only));
+        pool.Release(only);
+        Assert.Throws<InvalidOperationException>(() => pool.Release(only));
     }
 }

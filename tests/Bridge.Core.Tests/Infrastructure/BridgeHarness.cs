@@ -81,7 +81,7 @@ public sealed class BridgeHarness
             {
                 while (Engine.Egress(port).TryDequeue(out FrameBuffer? sent))
                 {
-                    Pool.Return(sent);
+                    Pool.Release(sent);
                 }
             }
         }
@@ -110,7 +110,7 @@ public sealed class BridgeHarness
                 }
                 int trafficClass = ClassLeft(scheduler, depths);
                 delivered.Add(new Delivered(port, frame.Span.ToArray(), frame.IngressPort, frame.Vid, trafficClass));
-                Pool.Return(frame);
+                Pool.Release(frame);
             }
         }
         return delivered;
@@ -134,7 +134,7 @@ public sealed class BridgeHarness
         while (Engine.ControlPlane.TryDequeue(out FrameBuffer? frame))
         {
             trapped.Add(new Delivered(frame.IngressPort, frame.Span.ToArray()));
-            Pool.Return(frame);
+            Pool.Release(frame);
         }
         return trapped;
     }

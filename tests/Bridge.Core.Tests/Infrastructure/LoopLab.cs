@@ -83,12 +83,12 @@ public sealed class LoopLab
                     {
                         HostReceived[(b, port)] = HostReceived.GetValueOrDefault((b, port)) + 1;
                     }
-                    pool.Return(frame);
+                    pool.Release(frame);
                 }
             }
             while (engine.ControlPlane.TryDequeue(out FrameBuffer? trapped))
             {
-                pool.Return(trapped);
+                pool.Release(trapped);
             }
         }
         FramesOverLinks += crossed;

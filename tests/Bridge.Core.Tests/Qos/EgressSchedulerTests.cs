@@ -31,7 +31,7 @@ public sealed class EgressSchedulerTests
         while (scheduler.TryDequeue(0, out FrameBuffer? frame))
         {
             order.Add(frame.Length);
-            _pool.Return(frame);
+            _pool.Release(frame);
         }
         Assert.Equal(Enumerable.Repeat(200, 10).Concat(Enumerable.Repeat(100, 10)), order);
     }
@@ -56,7 +56,7 @@ public sealed class EgressSchedulerTests
             }
             Assert.True(scheduler.TryDequeue(0, out FrameBuffer? sent));
             served[sent.IngressPort] += sent.Length;
-            _pool.Return(sent);
+            _pool.Release(sent);
         }
         double ratio = (double)served[0] / served[1];
         Assert.InRange(ratio, 3 * 0.95, 3 * 1.05);
@@ -77,7 +77,7 @@ public sealed class EgressSchedulerTests
             while (scheduler.TryDequeue(tick, out FrameBuffer? frame))
             {
                 sent += frame.Length;
-                _pool.Return(frame);
+                _pool.Release(frame);
             }
         }
         long expected = 3_000 + rate;   // the initial burst plus one second at the rate

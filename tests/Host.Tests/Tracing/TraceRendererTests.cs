@@ -50,7 +50,7 @@ public sealed class TraceRendererTests
         {
             while (engine.Egress(port).TryDequeue(out FrameBuffer? frame))
             {
-                pool.Return(frame);
+                pool.Release(frame);
             }
         }
         return engine;
