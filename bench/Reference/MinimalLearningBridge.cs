@@ -63,7 +63,7 @@ internal sealed class MinimalLearningBridge
         PortTally[] tallies = _tallies;
         if ((uint)port >= (uint)tallies.Length)
         {
-            _pool.Return(frame);   // no port to count it on: the caller handed in a frame from nowhere
+            _pool.Release(frame);   // no port to count it on: the caller handed in a frame from nowhere
             return;
         }
         ReadOnlySpan<byte> bytes = frame.Span;
@@ -97,6 +97,6 @@ internal sealed class MinimalLearningBridge
     private void Drop(FrameBuffer frame, ref PortTally ingress)
     {
         ingress.Dropped++;
-        _pool.Return(frame);
+        _pool.Release(frame);
     }
 }

@@ -55,7 +55,7 @@ internal sealed class ReferenceBench
                 }
                 else
                 {
-                    Pool.Return(frame);
+                    Pool.Release(frame);
                 }
             }
         }
