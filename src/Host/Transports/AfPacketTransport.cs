@@ -18,13 +18,11 @@ public sealed class AfPacketTransport : PortTransport
     public override AttachSpec Attach => _attach;
 
     /// <summary>
-    /// HAIRPIN_AFPACKET=ring: receive through a TPACKET_V3 ring (PacketRingDevice), no recvmsg per
-    /// frame. Not yet the default: the kernel hands a ring's block over when it is full or its retire
-    /// timer fires (1 ms), so a lone frame waits up to that long, and each ring's timer runs even while
-    /// the port is idle (32 idle ports cost measurable CPU). Otherwise one recvmsg per frame (AfPacketSocket).
+    /// Receive through a TPACKET_V3 ring (PacketRingDevice), the default; HAIRPIN_AFPACKET=recvmsg goes
+    /// back to one recvmsg per frame (AfPacketSocket), to compare the two on one build.
     /// </summary>
     internal static bool RingsEnabled { get; } =
-        string.Equals(Environment.GetEnvironmentVariable("HAIRPIN_AFPACKET"), "ring", StringComparison.Ordinal);
+        !string.Equals(Environment.GetEnvironmentVariable("HAIRPIN_AFPACKET"), "recvmsg", StringComparison.Ordinal);
 
     protected override Task RunUntilCancelledAsync(PortQueues queues, CancellationToken cancellation) =>
         DeviceTransportLoop.RunAsync(queues, Open, cancellation);
