@@ -1,6 +1,6 @@
 // A port on an existing Linux interface (veth, NIC, macvtap lower device) through a promiscuous AF_PACKET
-// socket, read through a mapped receive ring (PacketRingDevice) or with recvmsg (AfPacketSocket). If the
-// interface goes away or down, the port is down until it is back; the transport looks for it about every second.
+// socket (see AfPacketSocket). If the interface goes away or down, the port is down until it is back;
+// the transport looks for it about every second.
 namespace Hairpin.Host.Transports;
 
 public sealed class AfPacketTransport : PortTransport
@@ -17,15 +17,6 @@ public sealed class AfPacketTransport : PortTransport
 
     public override AttachSpec Attach => _attach;
 
-    /// <summary>
-    /// Receive through a TPACKET_V3 ring (PacketRingDevice), the default; HAIRPIN_AFPACKET=recvmsg goes
-    /// back to one recvmsg per frame (AfPacketSocket), to compare the two on one build.
-    /// </summary>
-    internal static bool RingsEnabled { get; } =
-        !string.Equals(Environment.GetEnvironmentVariable("HAIRPIN_AFPACKET"), "recvmsg", StringComparison.Ordinal);
-
     protected override Task RunUntilCancelledAsync(PortQueues queues, CancellationToken cancellation) =>
-        DeviceTransportLoop.RunAsync(queues, Open, cancellation);
-
-    private FrameDevice Open() => RingsEnabled ? PacketRingDevice.Open(_attach.Interface) : AfPacketSocket.Open(_attach.Interface);
+        DeviceTransportLoop.RunAsync(queues, () => AfPacketSocket.Open(_attach.Interface), cancellation);
 }

@@ -154,11 +154,6 @@ internal sealed class DevicePoller
     /// <summary>Up to a burst of frames from one ready device; the loop is woken once for all of them.</summary>
     private void Serve(Watch watch)
     {
-        if (watch.Device is PacketRingDevice ring)
-        {
-            ServeRing(watch, ring);
-            return;
-        }
         FrameDevice device = watch.Device;
         PortQueues queues = watch.Queues;
         bool delivered = false;
@@ -206,43 +201,6 @@ internal sealed class DevicePoller
         if (delivered)
         {
             queues.WakeForwarding.Set();
-        }
-        if (gone is not null)
-        {
-            End(watch, gone);
-        }
-    }
-
-    /// <summary>A burst from a packet ring: no syscall per frame; when the ring is empty, the socket's error says whether the interface went.</summary>
-    private void ServeRing(Watch watch, PacketRingDevice ring)
-    {
-        string? gone = null;
-        int handed = 0;
-        try
-        {
-            handed = ring.ReceiveBurst(watch.Queues, Burst);
-            if (handed < 0)
-            {
-                gone = ring.GoneReason ?? "device gone";
-            }
-            else
-            {
-                watch.SinceDropsRead += handed;
-                if ((handed < Burst && watch.SinceDropsRead > 0) || watch.SinceDropsRead >= DropsReadEvery)
-                {
-                    ReadDrops(watch);
-                }
-            }
-        }
-#pragma warning disable CA1031 // as in Serve: one device's failure takes down its own port only
-        catch (Exception error)
-#pragma warning restore CA1031
-        {
-            gone = $"receiving failed: {error.Message}";
-        }
-        if (handed > 0)
-        {
-            watch.Queues.WakeForwarding.Set();
         }
         if (gone is not null)
         {

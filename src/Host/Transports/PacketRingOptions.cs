@@ -1,7 +1,5 @@
 // The shape of a TPACKET_V3 receive ring: how much memory a port maps, and how long a partly filled
 // block waits before the kernel hands it over anyway (the latency a lone frame pays on a quiet link).
-// The default, 8 blocks of 256 KiB (2 MiB of kernel memory per port), holds about 13,000 small frames,
-// more than the 4 MiB socket buffer it replaces (an skb costs ~768 bytes there), and a 64 KiB GSO frame.
 namespace Hairpin.Host.Transports;
 
 /// <param name="BlockSize">Bytes per block; a multiple of the page size, large enough for the largest frame (veth hands GSO frames of up to 64 KiB).</param>
@@ -9,13 +7,13 @@ namespace Hairpin.Host.Transports;
 /// <param name="FrameSize">The nominal frame size the kernel checks the geometry with; in TPACKET_V3 frames are packed, so it does not limit their size.</param>
 /// <param name="RetireTimeoutMilliseconds">A block that is not full is handed to user space this long after its first frame.</param>
 internal readonly record struct PacketRingOptions(
-    int BlockSize = 256 << 10,
+    int BlockSize = 1 << 20,
     int BlockCount = 8,
     int FrameSize = 2048,
     int RetireTimeoutMilliseconds = 1)
 {
     public PacketRingOptions()
-        : this(256 << 10)
+        : this(1 << 20)
     {
     }
 
