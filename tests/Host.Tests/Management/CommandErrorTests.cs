@@ -39,12 +39,19 @@ public sealed class CommandErrorTests : IDisposable
     {
         // A program without an FDB (as the dumb vswitch): it offers link show and stats only.
         string directory = ManagementFixture.NewDirectory();
-        await using ManagementServer server = ManagementServer.Start(new PortsAndStatsOnly(), new ManagementConfig { Socket = Path.Combine(directory, "bridge.sock") });
+        try
+        {
+            await using ManagementServer server = ManagementServer.Start(new PortsAndStatsOnly(), new ManagementConfig { Socket = Path.Combine(directory, "bridge.sock") });
 
-        (int exit, _, string error) = ManagementFixture.RunCli(["--socket", server.SocketPath, "fdb", "show"]);
+            (int exit, _, string error) = ManagementFixture.RunCli(["--socket", server.SocketPath, "fdb", "show"]);
 
-        Assert.Equal(1, exit);
-        Assert.Equal("hairpin fdb: 'fdb.show' is not supported by this server", ErrorLine.Single(error));
+            Assert.Equal(1, exit);
+            Assert.Equal("hairpin fdb: 'fdb.show' is not supported by this server", ErrorLine.Single(error));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);   // a test removes what it made (tests/run-all.sh checks)
+        }
     }
 
     [Fact]
