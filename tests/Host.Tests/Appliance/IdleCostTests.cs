@@ -31,9 +31,17 @@ public sealed class IdleCostTests
             "all 32 ports up", TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(2));   // start-up work (JIT, first probes) settles
 
-        TimeSpan before = CpuTime(bridge.ProcessId);
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        TimeSpan idle = CpuTime(bridge.ProcessId) - before;
+        // Two windows of 3 s, the quieter one counts: on a machine busy with the rest of the suite the
+        // runtime's start-up work (tiered JIT, first timers) can spill into the first window; a per-port
+        // cost is paid in every window, so the bound still catches it.
+        TimeSpan idle = TimeSpan.MaxValue;
+        for (int window = 0; window < 2; window++)
+        {
+            TimeSpan before = CpuTime(bridge.ProcessId);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            TimeSpan used = CpuTime(bridge.ProcessId) - before;
+            idle = used < idle ? used : idle;
+        }
         int threads = Threads(bridge.ProcessId);
 
         // Per-port threads polling every 100 ms cost ~145 ms of CPU in 3 s here, with ~76 threads.
