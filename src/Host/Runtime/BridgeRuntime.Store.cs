@@ -70,7 +70,7 @@ public sealed partial class BridgeRuntime
             Qbg.Revalidate(_loop.Now, () => Config);
             return true;
         });
-        _wake.Set();
+        _readiness.Wake();
     }
 
     private HostConfig WithSharedTypes(HostConfig next) => _sharedTypes is { } shared ? next with { VsiTypes = shared } : next;

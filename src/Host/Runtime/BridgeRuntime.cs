@@ -19,7 +19,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     private const int SlotSize = 2048;
 
     private readonly CancellationTokenSource _stop = new();
-    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly PortReadiness _readiness = PortReadiness.Create();
     private readonly ForwardingThreadWork _work;
     private readonly ForwardingLoop _loop;
     private readonly Thread _thread;
@@ -40,16 +40,20 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             new BridgeEngineOptions { BridgeAddress = BridgeIdentity.AddressFor(config.SourceFile) });
         ILogger links = logs.CreateLogger("hairpin.link");
         PortQueues[] ports = [.. config.Attachments.Select(attachment =>
-            new PortQueues(attachment.Port, SlotsPerQueue, SlotSize, _wake, new LinkEventLog(links, attachment.Port, attachment.Attach)))];
+            new PortQueues(attachment.Port, SlotsPerQueue, SlotSize, _readiness.Wake, new LinkEventLog(links, attachment.Port, attachment.Attach)))];
         Ports = ports;
-        _work = new ForwardingThreadWork(_wake);
+        _work = new ForwardingThreadWork(_readiness.Wake);
         Qbg = new QbgPlane(config, Engine.BridgeAddress, () => Config, (port, frame) => ports[port].Send(frame), PublishQbg, logs.CreateLogger("hairpin.qbg"),
             store, PostToForwardingThread, () => ControlTime)
         {
             LocalCounters = vsi => Engine.VsiCounters(vsi)?.Snapshot(),
         };
         VsiStore = store;
-        _loop = new ForwardingLoop(Engine, ports, _work, _wake, time, logs.CreateLogger("hairpin.forwarding"), Qbg);
+        _loop = new ForwardingLoop(Engine, ports, _work, _readiness, time, logs.CreateLogger("hairpin.forwarding"), Qbg);
+        foreach (PortQueues queues in ports)
+        {
+            queues.DeviceHost = _loop;   // the forwarding thread reads and writes device ports itself
+        }
         _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
         _transportTasks = new Task[_transports.Length];
         _thread = new Thread(() => _loop.Run(_stop.Token)) { IsBackground = true, Name = "hairpin-forwarding" };
@@ -128,7 +132,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             HostConfig next = current with { Bridge = current.Bridge with { Ports = ports } };
             PublishWith(current, next, prepare?.Invoke(next) ?? PreparedChange.None);
         }
-        _wake.Set();
+        _readiness.Wake();
     }
 
     /// <summary>
@@ -164,7 +168,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             Qbg.Revalidate(_loop.Now, () => Config);
             return true;
         });
-        _wake.Set();
+        _readiness.Wake();
     }
 
     /// <summary>
@@ -189,7 +193,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             HostConfig next = current with { Evb = evbPorts, Bridge = current.Bridge with { Ports = ports } };
             PublishWith(current, next, prepare?.Invoke(next) ?? PreparedChange.None);
         }
-        _wake.Set();
+        _readiness.Wake();
     }
 
     /// <summary>
@@ -234,7 +238,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     {
         await StopStoreAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
-        _wake.Set();
+        _readiness.Wake();
         if (Volatile.Read(ref _started) != 0)
         {
             _thread.Join();
@@ -258,7 +262,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         {
             queues.Dispose();
         }
-        _wake.Dispose();
+        _readiness.Dispose();
         _stop.Dispose();
     }
 

@@ -1,10 +1,13 @@
-// The forwarding thread: gathers received frames from every port's inbound queue into pooled
-// buffers, runs them through the engine as one batch, and hands what the engine queued for each port
-// to the port (device ports send at once; a stream port's backlog stays in the engine's egress
+// The forwarding thread: reads every device port itself (packet rings, taps: see
+// ForwardingLoop.Devices.cs) and every stream port's inbound queue into pooled buffers, runs them
+// through the engine as one batch, and hands what the engine queued for each port to the port (device
+// ports: one batched send per port per batch; a stream port's backlog stays in the engine's egress
 // scheduler, so its classes are served in order when a link is slower than the bridge). Before every
 // batch, however busy: protection timers, a bounded share of management work, FDB ageing, jittered
 // loop probes and the protection log, so a storm cannot silence the very things that stop it. Idle,
-// it sleeps until a frame or request arrives or the next timer is due. Nothing here allocates per frame.
+// it sleeps in one epoll over every device and an eventfd (PortReadiness) until a frame or request
+// arrives or the next timer is due: no wake-up per frame, no thread per port. Nothing here allocates
+// per frame.
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Host.Qbg;
@@ -13,7 +16,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Hairpin.Host.Runtime;
 
-internal sealed partial class ForwardingLoop
+internal sealed partial class ForwardingLoop : IDeviceHost
 {
     public const int BatchSize = 256;
     /// <summary>Management requests served between two batches: enough to drain a burst quickly, few enough that forwarding keeps going.</summary>
@@ -22,12 +25,14 @@ internal sealed partial class ForwardingLoop
     /// <summary>How often an idle loop looks at protection holds, so a port comes back at its time (one cheap wake-up).</summary>
     private static readonly TimeSpan ProtectionTick = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan BacklogWait = TimeSpan.FromMilliseconds(1);
+    /// <summary>While busy, the loop reads rings without asking epoll; it still looks this often (turns) for ready taps and wake-ups.</summary>
+    private const int PollEveryBusyTurns = 8;
 
     private readonly BridgeEngine _engine;
     private readonly FramePool _pool;
     private readonly PortQueues[] _ports;
     private readonly ForwardingThreadWork _work;
-    private readonly ManualResetEventSlim _wake;
+    private readonly PortReadiness _readiness;
     private readonly TimeProvider _time;
     private readonly LoopProbeTimer _probes;
     private readonly ILogger _log;
@@ -37,10 +42,13 @@ internal sealed partial class ForwardingLoop
     private readonly FrameBuffer[] _batch = new FrameBuffer[BatchSize];
     private readonly bool[] _linkUp;
     private long _nextSweep;
+    private int _gathered;   // frames in _batch during Gather
 
+    /// <param name="readiness">Where the loop sleeps; its Wake is what ports and management work call. Disposed by the caller after Run returns.</param>
     public ForwardingLoop(BridgeEngine engine, PortQueues[] ports, ForwardingThreadWork work,
-        ManualResetEventSlim wake, TimeProvider time, ILogger log, QbgPlane? qbg = null)
+        PortReadiness readiness, TimeProvider time, ILogger log, QbgPlane? qbg = null)
     {
+        _devices = new HostedDevice?[ports.Length];
         _qbg = qbg ?? QbgPlane.Without(ports.Length);
         _linkUp = new bool[ports.Length];
         _start = time.GetTimestamp();
@@ -48,7 +56,7 @@ internal sealed partial class ForwardingLoop
         _pool = engine.Pool;
         _ports = ports;
         _work = work;
-        _wake = wake;
+        _readiness = readiness;
         _time = time;
         _log = log;
         _probes = new LoopProbeTimer(TimeSpan.FromSeconds(5), new Random());
@@ -67,65 +75,88 @@ internal sealed partial class ForwardingLoop
     public void Run(CancellationToken cancellation)
     {
         LogStarted(_ports.Length);
-        bool backlog = false;
-        while (!cancellation.IsCancellationRequested)
+        using (cancellation.UnsafeRegister(_ => _readiness.Wake(), null))
         {
-            _wake.Wait(backlog ? BacklogWait : UntilNextTimer(), CancellationToken.None);   // cancellation sets the event
-            _wake.Reset();   // before draining: a frame arriving from here on sets it again
-            int gathered;
-            do
+            bool busy = false;
+            bool backlog = false;
+            int busyTurns = 0;
+            while (!cancellation.IsCancellationRequested)
             {
+                if (!busy || ++busyTurns >= PollEveryBusyTurns)
+                {
+                    busyTurns = 0;
+                    NoteReady(_readiness.WaitForWork(busy ? TimeSpan.Zero : backlog ? BacklogWait : UntilNextTimer()));
+                }
                 ServeControl();
-                gathered = Gather();
+                int gathered = Gather();
                 if (gathered > 0)
                 {
                     _engine.ProcessBatch(_batch.AsSpan(0, gathered));
                 }
                 backlog = Transmit();
                 ReleaseControlPlane();
+                busy = gathered > 0;
             }
-            while (gathered == BatchSize && !cancellation.IsCancellationRequested);
         }
         _qbg.Shutdown();   // stations hear TTL 0 and drop relay at once, rather than in 120 s
         Transmit();
+        ReleaseDevices();
         LogStopped();
     }
 
     /// <summary>Up to a batch of frames, taken round-robin a few at a time so one busy port cannot starve the others.</summary>
     private int Gather()
     {
-        int count = 0;
+        _gathered = 0;
         int share = Math.Max(16, BatchSize / Math.Max(1, _ports.Length));
         bool took;
         do
         {
             took = false;
-            for (int port = 0; port < _ports.Length && count < BatchSize; port++)
+            for (int port = 0; port < _ports.Length && _gathered < BatchSize; port++)
             {
-                FrameSlots inbound = _ports[port].Inbound;
-                for (int taken = 0; taken < share && count < BatchSize && inbound.TryPeek(out ReadOnlySpan<byte> frame); taken++)
+                if (_devices[port] is HostedDevice device)
                 {
-                    if (!_pool.TryRent(out FrameBuffer? buffer))
-                    {
-                        _ports[port].Counters.CountDrop(LinkDropReason.RxNoBuffer);
-                    }
-                    else if (!buffer.TryCopyFrom(frame))
-                    {
-                        _pool.Release(buffer);
-                        _ports[port].Counters.CountDrop(LinkDropReason.RxTooBig);   // a slot larger than a pool buffer
-                    }
-                    else
-                    {
-                        buffer.IngressPort = port;
-                        _batch[count++] = buffer;
-                    }
-                    inbound.Release();
-                    took = true;
+                    took |= ReadDevice(device, Math.Min(share, BatchSize - _gathered));
                 }
+                took |= GatherInbound(port, share);
             }
         }
-        while (took && count < BatchSize);
-        return count;
+        while (took && _gathered < BatchSize);
+        return _gathered;
+    }
+
+    /// <summary>Frames a stream port's transport (or the DevicePoller) queued in Inbound: copied into pooled buffers.</summary>
+    private bool GatherInbound(int port, int share)
+    {
+        FrameSlots inbound = _ports[port].Inbound;
+        bool took = false;
+        for (int taken = 0; taken < share && _gathered < BatchSize && inbound.TryPeek(out ReadOnlySpan<byte> frame); taken++)
+        {
+            TakeFrame(port, frame);
+            inbound.Release();
+            took = true;
+        }
+        return took;
+    }
+
+    /// <summary>One received frame into a pooled buffer of the batch (the one copy), or counted as lost.</summary>
+    private void TakeFrame(int port, ReadOnlySpan<byte> frame)
+    {
+        if (!_pool.TryRent(out FrameBuffer? buffer))
+        {
+            _ports[port].Counters.CountDrop(LinkDropReason.RxNoBuffer);
+        }
+        else if (!buffer.TryCopyFrom(frame))
+        {
+            _pool.Release(buffer);
+            _ports[port].Counters.CountDrop(LinkDropReason.RxTooBig);   // a slot larger than a pool buffer
+        }
+        else
+        {
+            buffer.IngressPort = port;
+            _batch[_gathered++] = buffer;
+        }
     }
 
     /// <summary>Hands queued frames to each port; true when some remain because a stream port is backed up.</summary>
@@ -136,6 +167,15 @@ internal sealed partial class ForwardingLoop
         {
             PortQueues queues = _ports[port];
             var egress = _engine.Egress(port);
+            if (egress.IsEmpty)
+            {
+                continue;
+            }
+            if (_devices[port] is HostedDevice device)
+            {
+                SendToDevice(device, egress);
+                continue;
+            }
             while (!egress.IsEmpty)
             {
                 if (queues.IsBackedUp)
@@ -180,11 +220,12 @@ internal sealed partial class ForwardingLoop
     /// </summary>
     private void ServeControl()
     {
+        ServeDeviceCommands();
         _engine.RunProtectionTimers();
         _events.Drain(_engine);   // before management answers: what `link show` reports is already logged
         if (_work.RunPending(_engine, WorkPerBatch))
         {
-            _wake.Set();
+            _readiness.Wake();
         }
         long now = _time.GetTimestamp();
         long frequency = _time.TimestampFrequency;
@@ -192,6 +233,7 @@ internal sealed partial class ForwardingLoop
         {
             _nextSweep = now + (long)(SweepInterval.TotalSeconds * frequency);
             _engine.SweepFdb();
+            ReadDeviceDrops();
         }
         if (_probes.IsDue(now, frequency))
         {

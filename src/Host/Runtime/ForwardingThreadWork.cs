@@ -9,9 +9,10 @@ namespace Hairpin.Host.Runtime;
 internal sealed class ForwardingThreadWork
 {
     private readonly ConcurrentQueue<Action<BridgeEngine>> _queue = new();
-    private readonly ManualResetEventSlim _wake;
+    private readonly Action _wake;
 
-    public ForwardingThreadWork(ManualResetEventSlim wake) => _wake = wake;
+    /// <param name="wake">Wakes the forwarding thread (PortReadiness.Wake).</param>
+    public ForwardingThreadWork(Action wake) => _wake = wake;
 
     /// <summary>Runs <paramref name="work"/> on the forwarding thread and returns its result.</summary>
     public Task<T> Run<T>(Func<BridgeEngine, T> work)
@@ -30,7 +31,7 @@ internal sealed class ForwardingThreadWork
                 done.SetException(error);
             }
         });
-        _wake.Set();
+        _wake();
         return done.Task;
     }
 

@@ -1,6 +1,8 @@
 // A port on an existing Linux interface (veth, NIC, macvtap lower device) through a promiscuous AF_PACKET
-// socket (see AfPacketSocket). If the interface goes away or down, the port is down until it is back;
-// the transport looks for it about every second.
+// socket, read through a mapped TPACKET_V2 ring and written with batched sends (PacketRingDevice), or
+// with one recvmsg and one send per frame (AfPacketSocket) when HAIRPIN_AFPACKET=recvmsg, to compare the
+// two on one build. If the interface goes away or down, the port is down until it is back; the transport
+// looks for it about every second.
 namespace Hairpin.Host.Transports;
 
 public sealed class AfPacketTransport : PortTransport
@@ -17,6 +19,12 @@ public sealed class AfPacketTransport : PortTransport
 
     public override AttachSpec Attach => _attach;
 
+    /// <summary>Rings unless HAIRPIN_AFPACKET=recvmsg.</summary>
+    internal static bool RingsEnabled { get; } =
+        !string.Equals(Environment.GetEnvironmentVariable("HAIRPIN_AFPACKET"), "recvmsg", StringComparison.Ordinal);
+
     protected override Task RunUntilCancelledAsync(PortQueues queues, CancellationToken cancellation) =>
-        DeviceTransportLoop.RunAsync(queues, () => AfPacketSocket.Open(_attach.Interface), cancellation);
+        DeviceTransportLoop.RunAsync(queues, Open, cancellation);
+
+    private FrameDevice Open() => RingsEnabled ? PacketRingDevice.Open(_attach.Interface) : AfPacketSocket.Open(_attach.Interface);
 }

@@ -1,4 +1,5 @@
-// One thread receives for every device port (afpacket, tap) of the process: it sleeps in epoll_wait
+// In a program whose forwarding thread does not serve devices itself (IDeviceHost), one thread
+// receives for every device port (afpacket, tap) of the process: it sleeps in epoll_wait
 // over all their descriptors and one eventfd, and moves what arrives into each port's Inbound. An idle
 // port costs nothing (no timer, no thread of its own) and the thread count does not grow with ports,
 // as .NET serves its own sockets from one epoll thread (SocketAsyncEngine). Level-triggered, at most
@@ -10,11 +11,11 @@ using System.Runtime.InteropServices;
 namespace Hairpin.Host.Transports;
 
 /// <summary>
-/// Threading: <see cref="ReceiveUntilGoneAsync"/> may be called from any thread. Everything else runs on
+/// Threading: <see cref="ServeUntilGoneAsync"/> may be called from any thread. Everything else runs on
 /// the poller's thread, which is the only reader of a watched device and the only writer of its port's
 /// Inbound (and receive counters) while it is watched.
 /// </summary>
-internal sealed class DevicePoller
+internal sealed class DevicePoller : IDeviceHost
 {
     /// <summary>Frames taken from one device before the next ready one gets its turn.</summary>
     private const int Burst = 64;
@@ -70,7 +71,7 @@ internal sealed class DevicePoller
     /// (returns why) or <paramref name="cancellation"/> fires (returns "stopped"). Once the task is
     /// complete the poller has let go of the device, and its last drop count is in: the caller may close it.
     /// </summary>
-    public async Task<string> ReceiveUntilGoneAsync(FrameDevice device, PortQueues queues, CancellationToken cancellation)
+    public async Task<string> ServeUntilGoneAsync(FrameDevice device, PortQueues queues, CancellationToken cancellation)
     {
         var watch = new Watch(device, queues);
         Post(() => Start(watch));
@@ -200,7 +201,7 @@ internal sealed class DevicePoller
         }
         if (delivered)
         {
-            queues.WakeForwarding.Set();
+            queues.WakeForwarding();
         }
         if (gone is not null)
         {

@@ -1,6 +1,7 @@
-// The life of a device-backed port (afpacket, tap): open the device, let the process's DevicePoller
-// receive from it while the forwarding thread sends straight into it, mark the port down when it goes,
-// and try to open it again about every second. A port whose device is up and quiet never wakes.
+// The life of a device-backed port (afpacket, tap): open the device, hand it to the port's IDeviceHost
+// (the forwarding thread, which reads and writes it; or the process's DevicePoller, which receives while
+// the forwarding thread sends straight into it), mark the port down when it goes, and try to open it
+// again about every second. A port whose device is up and quiet never wakes.
 namespace Hairpin.Host.Transports;
 
 internal static class DeviceTransportLoop
@@ -14,10 +15,10 @@ internal static class DeviceTransportLoop
         while (true)
         {
             FrameDevice device;
-            DevicePoller poller;
+            IDeviceHost host;
             try
             {
-                poller = DevicePoller.Shared;
+                host = queues.DeviceHost ?? DevicePoller.Shared;
                 device = open();
             }
             catch (DeviceUnavailableException e)
@@ -30,7 +31,7 @@ internal static class DeviceTransportLoop
             try
             {
                 queues.AttachDevice(device);
-                reason = await poller.ReceiveUntilGoneAsync(device, queues, cancellation).ConfigureAwait(false);
+                reason = await host.ServeUntilGoneAsync(device, queues, cancellation).ConfigureAwait(false);
             }
             finally
             {

@@ -1,4 +1,4 @@
-// The libc calls and kernel layouts behind PacketRing and PacketBatchSender: PACKET_MMAP (TPACKET_V3)
+// The libc calls and kernel layouts behind PacketRing and PacketBatchSender: PACKET_MMAP (TPACKET_V2)
 // receive rings, mmap, sendmmsg and poll. Offsets are those of <linux/if_packet.h> on LP64 Linux; the
 // ring itself is read through spans over the mapping (see PacketRing), never through marshalled structs.
 using System.Runtime.InteropServices;
@@ -10,11 +10,12 @@ internal static partial class LinuxNative
     public const int PACKET_RX_RING = 5;
     public const int PACKET_VERSION = 10;
     public const int PACKET_QDISC_BYPASS = 20;
-    public const int TPACKET_V3 = 2;
+    public const int TPACKET_V2 = 1;
     public const int SO_ERROR = 4;
 
     public const uint TP_STATUS_KERNEL = 0;
     public const uint TP_STATUS_USER = 1;
+    public const uint TP_STATUS_LOSING = 4;
 
     public const int PROT_READ = 1;
     public const int PROT_WRITE = 2;
@@ -25,32 +26,23 @@ internal static partial class LinuxNative
 
     public const short POLLIN = 0x1;
 
-    /// <summary>sizeof(struct tpacket_req3): seven unsigned ints.</summary>
-    public const int TpacketReq3Size = 28;
-    /// <summary>sizeof(struct tpacket_stats_v3): tp_packets, tp_drops, tp_freeze_q_cnt.</summary>
-    public const int TpacketStatsV3Size = 12;
+    /// <summary>sizeof(struct tpacket_req): block size, block count, frame size, frame count.</summary>
+    public const int TpacketReqSize = 16;
+    /// <summary>sizeof(struct tpacket_stats): tp_packets, tp_drops.</summary>
+    public const int TpacketStatsSize = 8;
 
-    /// <summary>struct tpacket_block_desc: version, offset_to_priv, then tpacket_hdr_v1.</summary>
-    public static class BlockDescriptor
+    /// <summary>struct tpacket2_hdr, at the start of every frame slot of a TPACKET_V2 ring.</summary>
+    public static class Tpacket2Header
     {
-        public const int BlockStatus = 8;
-        public const int PacketCount = 12;
-        public const int FirstPacketOffset = 16;
-    }
-
-    /// <summary>struct tpacket3_hdr, one per frame in a block; tpacket_hdr_variant1 follows at 28.</summary>
-    public static class Tpacket3Header
-    {
-        public const int NextOffset = 0;
-        public const int SnapLength = 12;
-        public const int Length = 16;
-        public const int Status = 20;
-        public const int MacOffset = 24;
-        public const int VlanTci = 32;
-        public const int VlanTpid = 36;
-        /// <summary>TPACKET_ALIGN(sizeof(struct tpacket3_hdr)): the sockaddr_ll the kernel writes after the header starts here.</summary>
-        public const int AddressOffset = 48;
-        /// <summary>TPACKET3_HDRLEN: header plus sockaddr_ll; a frame's bytes never start before this.</summary>
+        public const int Status = 0;
+        public const int Length = 4;
+        public const int SnapLength = 8;
+        public const int MacOffset = 12;
+        public const int VlanTci = 24;
+        public const int VlanTpid = 26;
+        /// <summary>TPACKET_ALIGN(sizeof(struct tpacket2_hdr)): the sockaddr_ll the kernel writes after the header starts here.</summary>
+        public const int AddressOffset = 32;
+        /// <summary>TPACKET2_HDRLEN: header plus sockaddr_ll; a frame's bytes never start before this.</summary>
         public const int SizeWithAddress = AddressOffset + 20;
     }
 

@@ -25,6 +25,7 @@ internal sealed class PacketBatchSender
     private readonly LinuxNative.IoVector[] _vectors;
     private readonly LinuxNative.MultiMessageHeader[] _messages;
     private int _queued;
+    private long _sentBytes;
 
     public PacketBatchSender(int fd, int capacity = DefaultCapacity, int slotSize = DefaultSlotSize)
     {
@@ -46,6 +47,14 @@ internal sealed class PacketBatchSender
 
     /// <summary>Frames waiting for the next <see cref="Flush"/>.</summary>
     public int Queued => _queued;
+
+    /// <summary>Bytes of the frames the kernel took since the last call (for the port's counters).</summary>
+    public long TakeSentBytes()
+    {
+        long bytes = _sentBytes;
+        _sentBytes = 0;
+        return bytes;
+    }
 
     /// <summary>
     /// Queues a copy of <paramref name="frame"/>; a full batch is flushed first, and what that flush
@@ -85,6 +94,10 @@ internal sealed class PacketBatchSender
             int taken = LinuxNative.sendmmsg(_fd, ref _messages[next], (uint)(_queued - next), LinuxNative.MSG_DONTWAIT);
             if (taken > 0)
             {
+                for (int i = next; i < next + taken; i++)
+                {
+                    _sentBytes += (long)_vectors[i].Length;
+                }
                 sent += taken;
                 next += taken;
                 continue;
@@ -109,7 +122,12 @@ internal sealed class PacketBatchSender
     private SendOutcome SendAlone(ReadOnlySpan<byte> frame)
     {
         long result = LinuxNative.send(_fd, ref MemoryMarshal.GetReference(frame), (nuint)frame.Length, LinuxNative.MSG_DONTWAIT);
-        return result >= 0 ? new SendOutcome(1, 0, Gone: false) : new SendOutcome(0, 1, IsGone(LinuxNative.LastError));
+        if (result < 0)
+        {
+            return new SendOutcome(0, 1, IsGone(LinuxNative.LastError));
+        }
+        _sentBytes += frame.Length;
+        return new SendOutcome(1, 0, Gone: false);
     }
 
     private static bool IsGone(int errno) => errno is LinuxNative.ENETDOWN or LinuxNative.ENXIO or LinuxNative.ENODEV;

@@ -1,12 +1,20 @@
-// A packet socket bound to one interface whose received frames the kernel writes into a TPACKET_V3
-// ring mapped into this process (PACKET_MMAP): no recvmsg and no copy per frame. The kernel fills a
-// block with frames back to back and hands it over (TP_STATUS_USER) when it is full or its retire
-// timeout ends; the reader walks the block's frames, then gives the block back (TP_STATUS_KERNEL).
-// While every block is held by user space the kernel drops what arrives and counts it
-// (PACKET_STATISTICS). As with AfPacketSocket, the kernel's VLAN offload leaves the 802.1Q/802.1ad tag
-// beside the frame (tp_vlan_tci, tp_vlan_tpid), and it is put back in place, in the room the kernel
-// leaves before the frame, so a tagged frame is handed on tagged. Sending uses the same socket
-// (PacketBatchSender).
+// A packet socket bound to one interface whose received frames the kernel writes into a TPACKET_V2
+// ring mapped into this process (PACKET_MMAP): no recvmsg per frame, and the frame is read where the
+// kernel put it. Each frame has its own slot and status word: the kernel hands a slot over
+// (TP_STATUS_USER) as soon as the frame is in it and wakes a waiting poll; the reader copies the frame
+// out and gives the slot back (TP_STATUS_KERNEL). Slots are used in order, so the reader only ever looks
+// at the next one. While every slot holds an unread frame the kernel drops what arrives and counts it
+// (PACKET_STATISTICS).
+//
+// Why V2 and not TPACKET_V3 (frames packed in blocks): a V3 block is handed over when it is full or its
+// retire timer fires, so a lone frame waits up to the timer, every ring's timer costs CPU while idle,
+// and readiness is only as good as the kernel's block bookkeeping. A V3 ring under the DevicePoller lost
+// the tail of bursts now and then (the last, partly filled block not handed over in time, see git
+// 9129a1d); V2 has no timer and no partial block: a frame is readable the moment it is written.
+//
+// As with AfPacketSocket, the kernel's VLAN offload leaves the 802.1Q/802.1ad tag beside the frame
+// (tp_vlan_tci, tp_vlan_tpid); it is put back in place, in the room the kernel leaves before the frame,
+// so a tagged frame is handed on tagged. Sending uses the same socket (PacketBatchSender).
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -22,19 +30,17 @@ internal sealed class PacketRing : IDisposable
     private const int TagSize = 4;
     private const int AddressesSize = 12;
     private const ushort Ieee8021QTpid = 0x8100;
-    private const int PacketTypeOffset = LinuxNative.Tpacket3Header.AddressOffset + 10;   // sockaddr_ll.sll_pkttype
+    private const int PacketTypeOffset = LinuxNative.Tpacket2Header.AddressOffset + 10;   // sockaddr_ll.sll_pkttype
     private const int TpDropsOffset = 4;
 
     private readonly int _fd;
     private readonly nint _ring;
     private readonly PacketRingOptions _options;
     private readonly string _interface;
-    private readonly byte[] _statistics = new byte[LinuxNative.TpacketStatsV3Size];
+    private readonly byte[] _statistics = new byte[LinuxNative.TpacketStatsSize];
     private byte[]? _retagged;      // only when the kernel left no room before a tagged frame (never seen with Ethernet)
-    private int _block;             // the block the reader is in or waits for; blocks are handed over in order
-    private int _framesLeft;        // frames of _block not yet read, once it is user space's
-    private int _frameOffset;       // where the next frame's tpacket3_hdr starts in _block
-    private bool _holdingBlock;
+    private int _next;              // the slot the next frame will be in; the kernel fills slots in order
+    private bool _losing;           // a frame read since the last TakeLosing said the kernel has dropped some
     private int _disposed;
 
     private PacketRing(int fd, nint ring, PacketRingOptions options, string interfaceName)
@@ -45,7 +51,7 @@ internal sealed class PacketRing : IDisposable
         _interface = interfaceName;
     }
 
-    /// <summary>The socket's descriptor: readable while a block is user space's, in error when the interface goes.</summary>
+    /// <summary>The socket's descriptor: readable while a frame waits in the ring, in error when the interface goes.</summary>
     public int Descriptor => _fd;
 
     public string InterfaceName => _interface;
@@ -53,7 +59,7 @@ internal sealed class PacketRing : IDisposable
     /// <summary>Frames handed to a sink since the ring was opened.</summary>
     public long FramesRead { get; private set; }
 
-    /// <summary>Frames cut short because they did not fit in a block (handed to the sink as TakeTooBig).</summary>
+    /// <summary>Frames cut short because they did not fit in a slot (handed to the sink as TakeTooBig).</summary>
     public long FramesTooBig { get; private set; }
 
     /// <exception cref="DeviceUnavailableException">No such interface, it is down, no CAP_NET_RAW, or the kernel refused the ring.</exception>
@@ -70,7 +76,7 @@ internal sealed class PacketRing : IDisposable
         nint ring = LinuxNative.MapFailed;
         try
         {
-            PacketSocketBinding.SetOption(fd, LinuxNative.PACKET_VERSION, LinuxNative.TPACKET_V3, "TPACKET_V3", interfaceName);
+            PacketSocketBinding.SetOption(fd, LinuxNative.PACKET_VERSION, LinuxNative.TPACKET_V2, "TPACKET_V2", interfaceName);
             SetReceiveRing(fd, options, interfaceName);
             // Populated now, so the first frames do not pay page faults on the forwarding thread.
             ring = LinuxNative.mmap(0, (nuint)options.RingSize, LinuxNative.PROT_READ | LinuxNative.PROT_WRITE,
@@ -100,24 +106,32 @@ internal sealed class PacketRing : IDisposable
 
     private static void SetReceiveRing(int fd, PacketRingOptions options, string interfaceName)
     {
-        Span<byte> request = stackalloc byte[LinuxNative.TpacketReq3Size];
-        request.Clear();   // tp_sizeof_priv and tp_feature_req_word stay 0
+        Span<byte> request = stackalloc byte[LinuxNative.TpacketReqSize];
         BinaryPrimitives.WriteInt32LittleEndian(request, options.BlockSize);
         BinaryPrimitives.WriteInt32LittleEndian(request[4..], options.BlockCount);
         BinaryPrimitives.WriteInt32LittleEndian(request[8..], options.FrameSize);
-        BinaryPrimitives.WriteInt32LittleEndian(request[12..], options.BlockSize / options.FrameSize * options.BlockCount);
-        BinaryPrimitives.WriteInt32LittleEndian(request[16..], options.RetireTimeoutMilliseconds);
-        if (LinuxNative.setsockopt(fd, LinuxNative.SOL_PACKET, LinuxNative.PACKET_RX_RING, ref MemoryMarshal.GetReference(request), LinuxNative.TpacketReq3Size) != 0)
+        BinaryPrimitives.WriteInt32LittleEndian(request[12..], options.FrameCount);
+        if (LinuxNative.setsockopt(fd, LinuxNative.SOL_PACKET, LinuxNative.PACKET_RX_RING, ref MemoryMarshal.GetReference(request), LinuxNative.TpacketReqSize) != 0)
         {
             throw PacketSocketBinding.Unavailable("set up a receive ring on", interfaceName);
         }
     }
 
     /// <summary>
+    /// True when a frame read since the last call carried TP_STATUS_LOSING: the kernel has dropped
+    /// frames since its count was last read, so <see cref="TakeKernelDrops"/> has something to say.
+    /// </summary>
+    public bool TakeLosing()
+    {
+        bool losing = _losing;
+        _losing = false;
+        return losing;
+    }
+
+    /// <summary>
     /// Hands up to <paramref name="budget"/> frames, in the order the kernel received them, to
-    /// <paramref name="sink"/>, giving each block back once all its frames are read; returns how many
-    /// frames (and too-big frames) it handed on. A block left part-read is resumed by the next call.
-    /// Never blocks: 0 means nothing waits.
+    /// <paramref name="sink"/>, giving each slot back once its frame is handed on; returns how many
+    /// frames (and too-big frames) it handed on. Never blocks: 0 means nothing waits.
     /// </summary>
     public int Read<TSink>(ref TSink sink, int budget)
         where TSink : IRingFrameSink, allows ref struct
@@ -125,31 +139,27 @@ internal sealed class PacketRing : IDisposable
         int handed = 0;
         while (handed < budget)
         {
-            if (!_holdingBlock && !TryTakeBlock())
+            Span<byte> slot = Slot(_next);
+            ref uint status = ref StatusOf(slot);
+            // Acquire: the kernel publishes the status after the frame's bytes; reading it first orders those reads after.
+            uint current = Volatile.Read(ref status);
+            if ((current & LinuxNative.TP_STATUS_USER) == 0)
             {
                 break;
             }
-            Span<byte> block = Block(_block);
-            while (_framesLeft > 0 && handed < budget)
-            {
-                Span<byte> header = block[_frameOffset..];
-                int next = (int)BinaryPrimitives.ReadUInt32LittleEndian(header[LinuxNative.Tpacket3Header.NextOffset..]);
-                HandOn(block, _frameOffset, ref sink, ref handed);
-                _frameOffset += next;   // 0 after the last frame, which ends the block anyway
-                _framesLeft--;
-            }
-            if (_framesLeft == 0)
-            {
-                GiveBack();
-            }
+            _losing |= (current & LinuxNative.TP_STATUS_LOSING) != 0;
+            HandOn(slot, current, ref sink, ref handed);
+            // Release: every read of the frame (and our writes restoring its tag) completes before the kernel may reuse the slot.
+            Volatile.Write(ref status, LinuxNative.TP_STATUS_KERNEL);
+            _next = _next + 1 == _options.FrameCount ? 0 : _next + 1;
         }
         return handed;
     }
 
-    /// <summary>Frames the kernel dropped because every block was ours, since the last call (it resets on read).</summary>
+    /// <summary>Frames the kernel dropped because every slot was ours, since the last call (it resets on read).</summary>
     public long TakeKernelDrops()
     {
-        uint size = LinuxNative.TpacketStatsV3Size;
+        uint size = LinuxNative.TpacketStatsSize;
         if (LinuxNative.getsockopt(_fd, LinuxNative.SOL_PACKET, LinuxNative.PACKET_STATISTICS, ref _statistics[0], ref size) != 0 || size < TpDropsOffset + 4)
         {
             return 0;
@@ -183,57 +193,32 @@ internal sealed class PacketRing : IDisposable
         _ = LinuxNative.munmap(_ring, (nuint)_options.RingSize);
     }
 
-    private bool TryTakeBlock()
-    {
-        Span<byte> block = Block(_block);
-        // Acquire: the kernel publishes the status after the block's frames; reading it first orders those reads after.
-        uint status = Volatile.Read(ref StatusOf(block));
-        if ((status & LinuxNative.TP_STATUS_USER) == 0)
-        {
-            return false;
-        }
-        _framesLeft = (int)BinaryPrimitives.ReadUInt32LittleEndian(block[LinuxNative.BlockDescriptor.PacketCount..]);
-        _frameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(block[LinuxNative.BlockDescriptor.FirstPacketOffset..]);
-        _holdingBlock = true;
-        return true;
-    }
-
-    private void GiveBack()
-    {
-        // Release: every read of the block's frames (and our writes restoring tags) completes before the kernel may reuse it.
-        Volatile.Write(ref StatusOf(Block(_block)), LinuxNative.TP_STATUS_KERNEL);
-        _holdingBlock = false;
-        _block = _block + 1 == _options.BlockCount ? 0 : _block + 1;
-    }
-
-    private void HandOn<TSink>(Span<byte> block, int offset, ref TSink sink, ref int handed)
+    private void HandOn<TSink>(Span<byte> header, uint status, ref TSink sink, ref int handed)
         where TSink : IRingFrameSink, allows ref struct
     {
-        Span<byte> header = block[offset..];
         if (header[PacketTypeOffset] == LinuxNative.PACKET_OUTGOING)
         {
             return;   // our own transmission, on a kernel without PACKET_IGNORE_OUTGOING
         }
-        int snapLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(header[LinuxNative.Tpacket3Header.SnapLength..]);
-        int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(header[LinuxNative.Tpacket3Header.Length..]);
+        int snapLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(header[LinuxNative.Tpacket2Header.SnapLength..]);
+        int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(header[LinuxNative.Tpacket2Header.Length..]);
+        int mac = BinaryPrimitives.ReadUInt16LittleEndian(header[LinuxNative.Tpacket2Header.MacOffset..]);
         handed++;
-        if (length > snapLength)
+        if (length > snapLength || mac + snapLength > header.Length)
         {
             FramesTooBig++;
             sink.TakeTooBig(length);
             return;
         }
-        int mac = BinaryPrimitives.ReadUInt16LittleEndian(header[LinuxNative.Tpacket3Header.MacOffset..]);
-        uint status = BinaryPrimitives.ReadUInt32LittleEndian(header[LinuxNative.Tpacket3Header.Status..]);
         FramesRead++;
         if ((status & LinuxNative.TP_STATUS_VLAN_VALID) == 0 || snapLength < AddressesSize)
         {
             sink.Take(header.Slice(mac, snapLength));   // a runt goes on too: the engine counts it as malformed
             return;
         }
-        ushort tci = (ushort)BinaryPrimitives.ReadUInt32LittleEndian(header[LinuxNative.Tpacket3Header.VlanTci..]);
+        ushort tci = BinaryPrimitives.ReadUInt16LittleEndian(header[LinuxNative.Tpacket2Header.VlanTci..]);
         ushort tpid = (status & LinuxNative.TP_STATUS_VLAN_TPID_VALID) != 0
-            ? BinaryPrimitives.ReadUInt16LittleEndian(header[LinuxNative.Tpacket3Header.VlanTpid..])
+            ? BinaryPrimitives.ReadUInt16LittleEndian(header[LinuxNative.Tpacket2Header.VlanTpid..])
             : Ieee8021QTpid;
         sink.Take(WithTag(header, mac, snapLength, tpid, tci));
     }
@@ -242,7 +227,7 @@ internal sealed class PacketRing : IDisposable
     private Span<byte> WithTag(Span<byte> header, int mac, int snapLength, ushort tpid, ushort tci)
     {
         Span<byte> tagged;
-        if (mac - TagSize >= LinuxNative.Tpacket3Header.SizeWithAddress)
+        if (mac - TagSize >= LinuxNative.Tpacket2Header.SizeWithAddress)
         {
             tagged = header.Slice(mac - TagSize, snapLength + TagSize);
             header.Slice(mac, AddressesSize).CopyTo(tagged);
@@ -259,15 +244,15 @@ internal sealed class PacketRing : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private byte[] RetagBuffer() => _retagged ??= new byte[_options.BlockSize + TagSize];
+    private byte[] RetagBuffer() => _retagged ??= new byte[_options.FrameSize + TagSize];
 
     /// <summary>
-    /// One block of the mapping as a span. The Host builds without unsafe blocks, so the mapping's
-    /// address becomes a reference by offsetting a null one: exactly a pointer, bounded by the block.
+    /// One frame slot of the mapping as a span. The Host builds without unsafe blocks, so the mapping's
+    /// address becomes a reference by offsetting a null one: exactly a pointer, bounded by the slot.
     /// </summary>
-    private Span<byte> Block(int block) =>
-        MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _ring + ((nint)block * _options.BlockSize)), _options.BlockSize);
+    private Span<byte> Slot(int frame) =>
+        MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _ring + ((nint)frame * _options.FrameSize)), _options.FrameSize);
 
-    private static ref uint StatusOf(Span<byte> block) =>
-        ref Unsafe.As<byte, uint>(ref block[LinuxNative.BlockDescriptor.BlockStatus]);
+    private static ref uint StatusOf(Span<byte> slot) =>
+        ref Unsafe.As<byte, uint>(ref slot[LinuxNative.Tpacket2Header.Status]);
 }

@@ -18,6 +18,13 @@ public sealed class PortQueues : IDisposable
     /// <param name="wakeForwarding">Set when frames arrive; the forwarding loop waits on it.</param>
     /// <param name="events">Where the link's ups and downs are logged; null logs nothing.</param>
     public PortQueues(string portName, int slots, int slotSize, ManualResetEventSlim wakeForwarding, LinkEventLog? events = null)
+        : this(portName, slots, slotSize, (wakeForwarding ?? throw new ArgumentNullException(nameof(wakeForwarding))).Set, events)
+    {
+    }
+
+    /// <param name="wakeForwarding">Called when frames arrive in Inbound; wakes the forwarding loop (cheap when it is awake already).</param>
+    /// <param name="events">Where the link's ups and downs are logged; null logs nothing.</param>
+    public PortQueues(string portName, int slots, int slotSize, Action wakeForwarding, LinkEventLog? events = null)
     {
         PortName = portName;
         Inbound = new FrameSlots(slots, slotSize);
@@ -31,7 +38,13 @@ public sealed class PortQueues : IDisposable
     public FrameSlots Inbound { get; }
     /// <summary>Frames the bridge sends, waiting for a stream port's send pump (device ports send directly).</summary>
     public FrameSlots Outbound { get; }
-    public ManualResetEventSlim WakeForwarding { get; }
+    public Action WakeForwarding { get; }
+
+    /// <summary>
+    /// Who serves this port's device once its transport opened one: the forwarding thread in a program
+    /// whose loop reads devices itself; null for the process's DevicePoller. Set before the transport starts.
+    /// </summary>
+    internal IDeviceHost? DeviceHost { get; set; }
     /// <summary>What crossed this port and what was lost on the way, by reason; link ups and downs.</summary>
     public LinkCounters Counters { get; } = new();
 
@@ -51,7 +64,7 @@ public sealed class PortQueues : IDisposable
     public bool Receive(ReadOnlySpan<byte> frame)
     {
         bool queued = Deliver(frame);
-        WakeForwarding.Set();
+        WakeForwarding();
         return queued;
     }
 

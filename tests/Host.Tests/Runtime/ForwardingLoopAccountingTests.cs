@@ -29,9 +29,9 @@ public sealed class ForwardingLoopAccountingTests
             LoopDetection = new LoopDetection { Enabled = false },
         };
         var engine = new BridgeEngine(config, new FramePool(4, frameCapacity: 2048), TimeProvider.System);
-        using var wake = new ManualResetEventSlim();
-        using var p0 = new PortQueues("p0", 64, 4096, wake);
-        using var p1 = new PortQueues("p1", 64, 4096, wake);
+        using var readiness = PortReadiness.Create();
+        using var p0 = new PortQueues("p0", 64, 4096, readiness.Wake);
+        using var p1 = new PortQueues("p1", 64, 4096, readiness.Wake);
         p1.SendStraightToDevice();
         using var device = new FakeFrameDevice();
         p1.AttachDevice(device);
@@ -41,7 +41,7 @@ public sealed class ForwardingLoopAccountingTests
             Assert.True(p0.Receive(Broadcast()));
         }
 
-        var loop = new ForwardingLoop(engine, [p0, p1], new ForwardingThreadWork(wake), wake, TimeProvider.System, NullLogger.Instance);
+        var loop = new ForwardingLoop(engine, [p0, p1], new ForwardingThreadWork(readiness.Wake), readiness, TimeProvider.System, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var thread = new Thread(() => loop.Run(stop.Token)) { IsBackground = true };
         thread.Start();
@@ -51,8 +51,7 @@ public sealed class ForwardingLoopAccountingTests
         }
         finally
         {
-            await stop.CancelAsync();
-            wake.Set();
+            await stop.CancelAsync();   // wakes the loop
             thread.Join();
         }
 

@@ -79,10 +79,10 @@ public sealed class PortReadinessTests
         while (sink.Frames < accepted)
         {
             busyRing.Read(ref sink, 64);
-            _ = Wait(readiness, TimeSpan.FromMilliseconds(50));   // the rest of a burst may come in a later block
+            _ = Wait(readiness, TimeSpan.FromMilliseconds(50));   // the rest of a burst may still be on its way
         }
         Assert.Equal(accepted, sink.Frames);
-        Assert.True(readiness.WaitForWork(TimeSpan.FromMilliseconds(50)).IsIdle);   // every block given back: nothing to report
+        Assert.True(readiness.WaitForWork(TimeSpan.FromMilliseconds(50)).IsIdle);   // every slot given back: nothing to report
     }
 
     [Fact(Timeout = 120_000)]

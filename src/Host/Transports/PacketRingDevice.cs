@@ -1,0 +1,116 @@
+// An afpacket port's device when it is read through a mapped receive ring (PacketRing, TPACKET_V2) and
+// written with batched sendmmsg (PacketBatchSender, PACKET_QDISC_BYPASS) on the same socket. The
+// forwarding thread reads the ring itself and copies each frame once, into a pooled FrameBuffer
+// (ForwardingLoop). TryReceive and Send serve a program without such a loop (the DevicePoller's
+// thread receives into Inbound; sends go one by one).
+using System.Runtime.InteropServices;
+
+namespace Hairpin.Host.Transports;
+
+/// <summary>
+/// Threading: as <see cref="FrameDevice"/>. <see cref="Ring"/> and <see cref="Sender"/> are used by one
+/// thread at a time: the one that serves the device (the forwarding thread, or the DevicePoller's).
+/// </summary>
+internal sealed class PacketRingDevice : FrameDevice
+{
+    private readonly byte[] _copy = new byte[PacketBatchSender.DefaultSlotSize + 4];
+    private int _copyLength;
+
+    private PacketRingDevice(PacketRing ring)
+    {
+        Ring = ring;
+        Sender = new PacketBatchSender(ring.Descriptor);
+    }
+
+    public PacketRing Ring { get; }
+
+    public PacketBatchSender Sender { get; }
+
+    public string InterfaceName => Ring.InterfaceName;
+
+    /// <exception cref="DeviceUnavailableException">No such interface, it is down, or the kernel refused the ring.</exception>
+    public static PacketRingDevice Open(string interfaceName) => Open(interfaceName, new PacketRingOptions());
+
+    /// <exception cref="DeviceUnavailableException">No such interface, it is down, or the kernel refused the ring.</exception>
+    public static PacketRingDevice Open(string interfaceName, PacketRingOptions options) => new(PacketRing.Open(interfaceName, options));
+
+    public override int Descriptor => Ring.Descriptor;
+
+    /// <summary>One frame, copied out of the ring (the ring's slot goes back at once); Gone once the ring is drained and the socket reports an error.</summary>
+    public override Received TryReceive(out ReadOnlySpan<byte> frame)
+    {
+        frame = default;
+        var sink = new OneFrame(this);
+        if (Ring.Read(ref sink, 1) == 0)
+        {
+            return TakeGone() ? Received.Gone : Received.Idle;
+        }
+        if (_copyLength < 0)
+        {
+            return Received.TooBig;
+        }
+        frame = _copy.AsSpan(0, _copyLength);
+        return Received.Frame;
+    }
+
+    /// <summary>True (with <see cref="FrameDevice.GoneReason"/>) when the socket reports an error: the interface went down or away.</summary>
+    public bool TakeGone()
+    {
+        int error = Ring.TakeSocketError();
+        if (error == 0)
+        {
+            return false;
+        }
+        GoneReason = error == LinuxNative.ENETDOWN
+            ? $"{Ring.InterfaceName} went down or was removed"
+            : $"receiving on {Ring.InterfaceName}: {LinuxNative.Describe(error)}";
+        return true;
+    }
+
+    /// <summary>Marks the device gone after a send reported the interface gone.</summary>
+    public void SendFoundGone() => GoneReason ??= $"{Ring.InterfaceName} went down or was removed";
+
+    public override long TakeKernelDrops() => Ring.TakeKernelDrops();
+
+    public override Sent Send(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length < 14)
+        {
+            return Sent.Refused;
+        }
+        long sent = LinuxNative.send(Ring.Descriptor, ref MemoryMarshal.GetReference(frame), (nuint)frame.Length, LinuxNative.MSG_DONTWAIT);
+        if (sent >= 0)
+        {
+            return Sent.Sent;
+        }
+        if (LinuxNative.LastError is LinuxNative.ENETDOWN or LinuxNative.ENXIO or LinuxNative.ENODEV)
+        {
+            SendFoundGone();
+            return Sent.Gone;
+        }
+        return Sent.Refused;
+    }
+
+    public override void Dispose() => Ring.Dispose();
+
+    /// <summary>Copies the one frame TryReceive takes out of the ring, so the slot goes back before the caller looks.</summary>
+    private readonly struct OneFrame(PacketRingDevice device) : IRingFrameSink
+    {
+        public void Take(ReadOnlySpan<byte> frame)
+        {
+            if (frame.Length > device._copy.Length)
+            {
+                TakeTooBig(frame.Length);
+                return;
+            }
+            frame.CopyTo(device._copy);
+            device._copyLength = frame.Length;
+        }
+
+        public void TakeTooBig(int size)
+        {
+            device.TooBigSize = size;
+            device._copyLength = -1;
+        }
+    }
+}
