@@ -49,6 +49,22 @@ internal static class PacketSocketBinding
         }
     }
 
+    /// <summary>
+    /// Binds a packet socket opened with protocol 0 to the interface for sending only: with protocol 0
+    /// the kernel registers no receive hook, so the socket never hears a frame.
+    /// </summary>
+    /// <exception cref="DeviceUnavailableException">bind failed (no such interface).</exception>
+    public static void BindForSending(int fd, uint index, string interfaceName)
+    {
+        byte[] address = new byte[SockaddrLlSize];
+        BinaryPrimitives.WriteUInt16LittleEndian(address, LinuxNative.AF_PACKET);
+        BinaryPrimitives.WriteInt32LittleEndian(address.AsSpan(4), (int)index);
+        if (LinuxNative.bind(fd, ref address[0], SockaddrLlSize) != 0)
+        {
+            throw Unavailable("bind a sending socket to", interfaceName);
+        }
+    }
+
     /// <summary>Sets an integer SOL_PACKET option.</summary>
     /// <exception cref="DeviceUnavailableException">The kernel refused it.</exception>
     public static void SetOption(int fd, int option, int value, string optionName, string interfaceName)
