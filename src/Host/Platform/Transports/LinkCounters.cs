@@ -68,7 +68,7 @@ public sealed class LinkCounters
         _values[TxBytesAt] += bytes;
     }
 
-    internal void CountDrop(LinkDropReason reason) => Interlocked.Increment(ref _values[DropsAt + (int)reason]);
+    public void CountDrop(LinkDropReason reason) => Interlocked.Increment(ref _values[DropsAt + (int)reason]);
 
     internal void CountDrops(LinkDropReason reason, long frames)
     {
