@@ -7,7 +7,7 @@ using Hairpin.Host.Demo;
 
 namespace Hairpin.Host;
 
-internal static class Cli
+public static class Cli
 {
     public const int Success = 0;
     public const int UsageError = 2;

@@ -1,4 +1,4 @@
-// Loads `dumb-vswitch --config FILE`, with the Host's YAML reading, attach parsing and located errors
+// Loads `dumb-vswitch --config FILE`, with the bridge's YAML kit (Host.Platform), attach parsing and located errors
 // (FILE:LINE:COLUMN, every problem at once, unknown keys with the nearest known one). The 802.1Qbg
 // keys (`evb:`, a VM's `vsi:`) are StationConfigReader's.
 using Hairpin.Bridge.Core.Headers;

@@ -1,6 +1,6 @@
 // Where the root demo finds the programs it runs as children. The appliance is this very assembly
-// (hairpin.dll beside the running demo). The dumb vswitch is a separate project that references Host,
-// so Host cannot reference it back: it is found by path, and built once when missing.
+// (hairpin.dll beside the running demo). The dumb vswitch is another program, which no product references
+// (the two share only the Hairpin.Host.Platform library): it is found by path, and built once when missing.
 namespace Hairpin.Host.Demo;
 
 internal static class LabBinaries

@@ -49,11 +49,8 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             LocalCounters = vsi => Engine.VsiCounters(vsi)?.Snapshot(),
         };
         VsiStore = store;
-        _loop = new ForwardingLoop(Engine, ports, _work, _readiness, time, logs.CreateLogger("hairpin.forwarding"), Qbg);
-        foreach (PortQueues queues in ports)
-        {
-            queues.DeviceHost = _loop;   // the forwarding thread reads and writes device ports itself
-        }
+        // The forwarding thread reads and writes device ports itself.
+        _loop = new ForwardingLoop(Engine, ports, _work, new PortIo(_readiness, ports), time, logs.CreateLogger("hairpin.forwarding"), Qbg);
         _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
         _transportTasks = new Task[_transports.Length];
         _thread = new Thread(() => _loop.Run(_stop.Token)) { IsBackground = true, Name = "hairpin-forwarding" };

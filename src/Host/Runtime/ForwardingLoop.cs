@@ -1,5 +1,5 @@
-// The forwarding thread: reads every device port itself (packet rings, taps: see
-// ForwardingLoop.Devices.cs) and every stream port's inbound queue into pooled buffers, runs them
+// The forwarding thread: reads every device port itself (packet rings, taps: PortIo) and every
+// stream port's inbound queue into pooled buffers, runs them
 // through the engine as one batch, and hands what the engine queued for each port to the port (device
 // ports: one batched send per port per batch; a stream port's backlog stays in the engine's egress
 // scheduler, so its classes are served in order when a link is slower than the bridge). Before every
@@ -16,7 +16,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Hairpin.Host.Runtime;
 
-internal sealed partial class ForwardingLoop : IDeviceHost
+internal sealed partial class ForwardingLoop
 {
     public const int BatchSize = 256;
     /// <summary>Management requests served between two batches: enough to drain a burst quickly, few enough that forwarding keeps going.</summary>
@@ -32,7 +32,7 @@ internal sealed partial class ForwardingLoop : IDeviceHost
     private readonly FramePool _pool;
     private readonly PortQueues[] _ports;
     private readonly ForwardingThreadWork _work;
-    private readonly PortReadiness _readiness;
+    private readonly PortIo _io;
     private readonly TimeProvider _time;
     private readonly LoopProbeTimer _probes;
     private readonly ILogger _log;
@@ -42,13 +42,11 @@ internal sealed partial class ForwardingLoop : IDeviceHost
     private readonly FrameBuffer[] _batch = new FrameBuffer[BatchSize];
     private readonly bool[] _linkUp;
     private long _nextSweep;
-    private int _gathered;   // frames in _batch during Gather
 
-    /// <param name="readiness">Where the loop sleeps; its Wake is what ports and management work call. Disposed by the caller after Run returns.</param>
+    /// <param name="io">The ports' I/O on this thread (made over the same <paramref name="ports"/>); its Wake is what ports and management work call.</param>
     public ForwardingLoop(BridgeEngine engine, PortQueues[] ports, ForwardingThreadWork work,
-        PortReadiness readiness, TimeProvider time, ILogger log, QbgPlane? qbg = null)
+        PortIo io, TimeProvider time, ILogger log, QbgPlane? qbg = null)
     {
-        _devices = new HostedDevice?[ports.Length];
         _qbg = qbg ?? QbgPlane.Without(ports.Length);
         _linkUp = new bool[ports.Length];
         _start = time.GetTimestamp();
@@ -56,7 +54,7 @@ internal sealed partial class ForwardingLoop : IDeviceHost
         _pool = engine.Pool;
         _ports = ports;
         _work = work;
-        _readiness = readiness;
+        _io = io;
         _time = time;
         _log = log;
         _probes = new LoopProbeTimer(TimeSpan.FromSeconds(5), new Random());
@@ -75,7 +73,7 @@ internal sealed partial class ForwardingLoop : IDeviceHost
     public void Run(CancellationToken cancellation)
     {
         LogStarted(_ports.Length);
-        using (cancellation.UnsafeRegister(_ => _readiness.Wake(), null))
+        using (cancellation.UnsafeRegister(_ => _io.Wake(), null))
         {
             bool busy = false;
             bool backlog = false;
@@ -85,10 +83,10 @@ internal sealed partial class ForwardingLoop : IDeviceHost
                 if (!busy || ++busyTurns >= PollEveryBusyTurns)
                 {
                     busyTurns = 0;
-                    NoteReady(_readiness.WaitForWork(busy ? TimeSpan.Zero : backlog ? BacklogWait : UntilNextTimer()));
+                    _io.Wait(busy ? TimeSpan.Zero : backlog ? BacklogWait : UntilNextTimer());
                 }
                 ServeControl();
-                int gathered = Gather();
+                int gathered = _io.Gather(_pool, _batch);
                 if (gathered > 0)
                 {
                     _engine.ProcessBatch(_batch.AsSpan(0, gathered));
@@ -100,63 +98,8 @@ internal sealed partial class ForwardingLoop : IDeviceHost
         }
         _qbg.Shutdown();   // stations hear TTL 0 and drop relay at once, rather than in 120 s
         Transmit();
-        ReleaseDevices();
+        _io.Close();
         LogStopped();
-    }
-
-    /// <summary>Up to a batch of frames, taken round-robin a few at a time so one busy port cannot starve the others.</summary>
-    private int Gather()
-    {
-        _gathered = 0;
-        int share = Math.Max(16, BatchSize / Math.Max(1, _ports.Length));
-        bool took;
-        do
-        {
-            took = false;
-            for (int port = 0; port < _ports.Length && _gathered < BatchSize; port++)
-            {
-                if (_devices[port] is HostedDevice device)
-                {
-                    took |= ReadDevice(device, Math.Min(share, BatchSize - _gathered));
-                }
-                took |= GatherInbound(port, share);
-            }
-        }
-        while (took && _gathered < BatchSize);
-        return _gathered;
-    }
-
-    /// <summary>Frames a stream port's transport (or the DevicePoller) queued in Inbound: copied into pooled buffers.</summary>
-    private bool GatherInbound(int port, int share)
-    {
-        FrameSlots inbound = _ports[port].Inbound;
-        bool took = false;
-        for (int taken = 0; taken < share && _gathered < BatchSize && inbound.TryPeek(out ReadOnlySpan<byte> frame); taken++)
-        {
-            TakeFrame(port, frame);
-            inbound.Release();
-            took = true;
-        }
-        return took;
-    }
-
-    /// <summary>One received frame into a pooled buffer of the batch (the one copy), or counted as lost.</summary>
-    private void TakeFrame(int port, ReadOnlySpan<byte> frame)
-    {
-        if (!_pool.TryRent(out FrameBuffer? buffer))
-        {
-            _ports[port].Counters.CountDrop(LinkDropReason.RxNoBuffer);
-        }
-        else if (!buffer.TryCopyFrom(frame))
-        {
-            _pool.Release(buffer);
-            _ports[port].Counters.CountDrop(LinkDropReason.RxTooBig);   // a slot larger than a pool buffer
-        }
-        else
-        {
-            buffer.IngressPort = port;
-            _batch[_gathered++] = buffer;
-        }
     }
 
     /// <summary>Hands queued frames to each port; true when some remain because a stream port is backed up.</summary>
@@ -165,31 +108,7 @@ internal sealed partial class ForwardingLoop : IDeviceHost
         bool backlog = false;
         for (int port = 0; port < _ports.Length; port++)
         {
-            PortQueues queues = _ports[port];
-            var egress = _engine.Egress(port);
-            if (egress.IsEmpty)
-            {
-                continue;
-            }
-            if (_devices[port] is HostedDevice device)
-            {
-                SendToDevice(device, egress);
-                continue;
-            }
-            while (!egress.IsEmpty)
-            {
-                if (queues.IsBackedUp)
-                {
-                    backlog = true;
-                    break;
-                }
-                if (!egress.TryDequeue(out FrameBuffer? frame))
-                {
-                    break;
-                }
-                queues.Send(frame.Span);   // sent, queued, or counted as lost by reason (link down, queue full, refused)
-                _pool.Release(frame);
-            }
+            backlog |= _io.Transmit(port, _engine.Egress(port), _pool);
         }
         return backlog;
     }
@@ -220,12 +139,12 @@ internal sealed partial class ForwardingLoop : IDeviceHost
     /// </summary>
     private void ServeControl()
     {
-        ServeDeviceCommands();
+        _io.ServeHandOvers();
         _engine.RunProtectionTimers();
         _events.Drain(_engine);   // before management answers: what `link show` reports is already logged
         if (_work.RunPending(_engine, WorkPerBatch))
         {
-            _readiness.Wake();
+            _io.Wake();
         }
         long now = _time.GetTimestamp();
         long frequency = _time.TimestampFrequency;
@@ -233,7 +152,7 @@ internal sealed partial class ForwardingLoop : IDeviceHost
         {
             _nextSweep = now + (long)(SweepInterval.TotalSeconds * frequency);
             _engine.SweepFdb();
-            ReadDeviceDrops();
+            _io.ReadDeviceDrops();
         }
         if (_probes.IsDue(now, frequency))
         {

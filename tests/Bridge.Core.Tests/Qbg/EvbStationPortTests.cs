@@ -260,16 +260,25 @@ public class EvbStationPortTests
         wire.Station.Vdp.Associate(Spec(Uuid1, Mac1));
         wire.RunFor(5 * Second);
         Assert.NotEmpty(wire.Bridge.Vdp.Vsis);
-        TimeSpan sum = TimeSpan.Zero;
+        // A first round warms up: what the runtime allocates once (type loading, tiering the method up
+        // while it runs) is not the per-call cost this promises; the second round measures that.
+        TimeSpan sum = AskBothEnds(wire);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
-        {
-            sum += wire.Bridge.NextDeadline + wire.Station.NextDeadline;
-        }
+        sum += AskBothEnds(wire);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
         Assert.NotEqual(TimeSpan.Zero, sum);
+    }
+
+    private static TimeSpan AskBothEnds(EvbWire wire)
+    {
+        TimeSpan sum = TimeSpan.Zero;
+        for (int i = 0; i < 10_000; i++)
+        {
+            sum += wire.Bridge.NextDeadline + wire.Station.NextDeadline;
+        }
+        return sum;
     }
 }

@@ -41,7 +41,7 @@ public sealed class ForwardingLoopAccountingTests
             Assert.True(p0.Receive(Broadcast()));
         }
 
-        var loop = new ForwardingLoop(engine, [p0, p1], new ForwardingThreadWork(readiness.Wake), readiness, TimeProvider.System, NullLogger.Instance);
+        var loop = new ForwardingLoop(engine, [p0, p1], new ForwardingThreadWork(readiness.Wake), new PortIo(readiness, [p0, p1]), TimeProvider.System, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var thread = new Thread(() => loop.Run(stop.Token)) { IsBackground = true };
         thread.Start();

@@ -1,4 +1,4 @@
-// The forwarding thread serving afpacket ports itself (IDeviceHost): it reads their rings, forwards,
+// The forwarding thread serving afpacket ports itself (PortIo): it reads their rings, forwards,
 // and sends with batched sendmmsg, with no receive thread in between. Frames sent into one veth in
 // bursts of every size with pauses of every length come out of the other veth once each, in order,
 // and every one is counted; a deleted veth takes its port down, a recreated one brings it back and
@@ -69,9 +69,7 @@ public sealed class ForwardingLoopDeviceTests
             var engine = new BridgeEngine(config, new FramePool(4096), TimeProvider.System);
             In = new PortQueues("in", 64, 2048, _readiness.Wake);
             Out = new PortQueues("out", 64, 2048, _readiness.Wake);
-            var loop = new ForwardingLoop(engine, [In, Out], new ForwardingThreadWork(_readiness.Wake), _readiness, TimeProvider.System, NullLogger.Instance);
-            In.DeviceHost = loop;
-            Out.DeviceHost = loop;
+            var loop = new ForwardingLoop(engine, [In, Out], new ForwardingThreadWork(_readiness.Wake), new PortIo(_readiness, [In, Out]), TimeProvider.System, NullLogger.Instance);
             _thread = new Thread(() => loop.Run(_stop.Token)) { IsBackground = true, Name = "test-forwarding" };
             _thread.Start();
             _transports = [new AfPacketTransport(new AfPacketAttach(inInterface)), new AfPacketTransport(new AfPacketAttach(outInterface))];

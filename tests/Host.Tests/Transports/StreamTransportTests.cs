@@ -125,6 +125,8 @@ public sealed class StreamTransportTests : IDisposable
         }
         await port.DownAsync();
         Assert.Equal(1, port.Queues.ProtocolErrors);
+        Assert.Equal(1, port.Queues.Counters.Dropped(LinkDropReason.RxProtocolError));   // the announced frame: received and lost
+        Assert.Equal(1, port.Queues.Counters.RxFrames);
         Assert.Contains("protocol error", port.Queues.DownReason, StringComparison.Ordinal);
 
         using QemuStreamPeer good = await ConnectWhenListeningAsync();

@@ -12,7 +12,7 @@ namespace Hairpin.Host.Transports;
 /// Threading: <see cref="Wake"/> may be called from any thread; everything else from the one thread
 /// that waits (the forwarding thread). Dispose after that thread has stopped.
 /// </summary>
-internal sealed class PortReadiness : IDisposable
+public sealed class PortReadiness : IDisposable
 {
     private const int MaxEvents = 64;
     private const ulong WakeToken = 0;
@@ -138,10 +138,10 @@ internal sealed class PortReadiness : IDisposable
 }
 
 /// <summary>A watched port whose descriptor is readable; <paramref name="Error"/>: it reported an error (for a ring: read SO_ERROR).</summary>
-internal readonly record struct ReadyPort(int Port, bool Error);
+public readonly record struct ReadyPort(int Port, bool Error);
 
 /// <summary>What ended a wait: the ports that are ready, and whether <see cref="PortReadiness.Wake"/> was called.</summary>
-internal readonly ref struct ReadyWork(ReadOnlySpan<ReadyPort> ports, bool woken)
+public readonly ref struct ReadyWork(ReadOnlySpan<ReadyPort> ports, bool woken)
 {
     public ReadOnlySpan<ReadyPort> Ports { get; } = ports;
 

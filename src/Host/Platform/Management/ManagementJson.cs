@@ -8,7 +8,7 @@ using System.Text.Json.Serialization;
 
 namespace Hairpin.Host.Management;
 
-internal static class ManagementJson
+public static class ManagementJson
 {
     /// <summary>One line per message on the socket; what the server reads requests with.</summary>
     public static JsonSerializerOptions Wire { get; } = Create(indented: false, strict: true);

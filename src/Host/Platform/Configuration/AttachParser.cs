@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Hairpin.Host.Configuration;
 
-internal sealed class AttachParser(ConfigDiagnostics diagnostics)
+public sealed class AttachParser(ConfigDiagnostics diagnostics)
 {
     private const string Forms = "{ afpacket: IFNAME }, { tap: IFNAME } or { stream: { listen|connect: PATH or HOST:PORT } }";
 

@@ -19,6 +19,11 @@ public enum LinkDropReason : byte
     RxQueueFull,
     /// <summary>The engine's frame pool was empty.</summary>
     RxNoBuffer,
+    /// <summary>
+    /// A stream peer broke the framing (a length of 0 or over 69,632): the frame it announced is lost,
+    /// and so is the connection, which is dropped (the listener accepts again).
+    /// </summary>
+    RxProtocolError,
 
     // Send: copies the engine queued for the port that did not leave by it.
     /// <summary>The peer was away (no interface, not connected): dropped, never delivered late.</summary>
@@ -36,5 +41,6 @@ public static class LinkDropReasons
     /// <summary>"rx-socket-drop", "tx-link-down", ...: the prefix tells host losses from the engine's reasons.</summary>
     public static string Name(LinkDropReason reason) => KebabNames.Of(reason);
 
-    public static bool IsReceive(LinkDropReason reason) => reason <= LinkDropReason.RxNoBuffer;
+    /// <summary>The receive reasons come first in the enum, the send reasons (from TxLinkDown) after them.</summary>
+    public static bool IsReceive(LinkDropReason reason) => reason < LinkDropReason.TxLinkDown;
 }

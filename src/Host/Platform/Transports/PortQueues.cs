@@ -13,7 +13,6 @@ public sealed class PortQueues : IDisposable
     private volatile bool _sendsToDevice;    // a device port: nothing ever goes through Outbound
     private volatile bool _up;
     private bool _outageReported;            // the current outage was logged; retries are not
-    private long _protocolErrors;
 
     /// <param name="wakeForwarding">Set when frames arrive; the forwarding loop waits on it.</param>
     /// <param name="events">Where the link's ups and downs are logged; null logs nothing.</param>
@@ -56,7 +55,7 @@ public sealed class PortQueues : IDisposable
     /// </summary>
     public bool IsBackedUp => _up && Outbound.IsFull;
     /// <summary>Connections dropped because the peer broke the framing (stream: a length of 0 or over 69,632).</summary>
-    public long ProtocolErrors => Interlocked.Read(ref _protocolErrors);
+    public long ProtocolErrors => Counters.Dropped(LinkDropReason.RxProtocolError);
     /// <summary>Last reason the link is down (for `link show`), or null.</summary>
     public string? DownReason { get; private set; } = "not started";
 
@@ -172,7 +171,7 @@ public sealed class PortQueues : IDisposable
     }
 
     /// <summary>Transport: the peer broke the framing and its connection was dropped.</summary>
-    internal void CountProtocolError() => Interlocked.Increment(ref _protocolErrors);
+    internal void CountProtocolError() => Counters.CountProtocolError();
 
     /// <summary>Device transport, before it first attaches: frames for this port never go through Outbound.</summary>
     internal void SendStraightToDevice() => _sendsToDevice = true;

@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Hairpin.Host.Configuration;
 
-internal static class EvbReader
+public static class EvbReader
 {
     /// <summary>The largest VSI type ID: it is three bytes on the wire.</summary>
     public const int MaxTypeId = 0xFF_FFFF;

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 
 namespace Hairpin.Host.Management;
 
-internal static partial class UnixSocketAccess
+public static partial class UnixSocketAccess
 {
     public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     public const UnixFileMode OwnerAndGroup = OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;

@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Hairpin.Host.Configuration.Yaml;
 
-internal static class YamlFile
+public static class YamlFile
 {
     /// <summary>Deeper nesting than any config needs; the representation model recurses per level, so a hostile file must not reach the stack's end.</summary>
     public const int MaxNesting = 64;

@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Hairpin.Host.Configuration.Yaml;
 
-internal sealed class ConfigDiagnostics(string file)
+public sealed class ConfigDiagnostics(string file)
 {
     private readonly List<ConfigError> _errors = [];
 

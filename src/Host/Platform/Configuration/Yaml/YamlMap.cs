@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Hairpin.Host.Configuration.Yaml;
 
-internal sealed class YamlMap
+public sealed class YamlMap
 {
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
 

@@ -8,7 +8,7 @@ using Hairpin.Bridge.Core.Headers;
 
 namespace Hairpin.Host.Configuration.Yaml;
 
-internal static class ConfigScalars
+public static class ConfigScalars
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

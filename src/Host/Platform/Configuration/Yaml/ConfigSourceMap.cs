@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Hairpin.Host.Configuration.Yaml;
 
-internal sealed class ConfigSourceMap
+public sealed class ConfigSourceMap
 {
     private readonly Dictionary<string, List<YamlNode>> _nodes = new(StringComparer.Ordinal);
 

@@ -56,6 +56,13 @@ public sealed class LinkCounters
         Interlocked.Add(ref _values[DropsAt + (int)LinkDropReason.RxSocketDrop], frames);
     }
 
+    /// <summary>A frame the stream peer announced with a length it cannot have: received (as far as it got) and dropped in one step.</summary>
+    internal void CountProtocolError()
+    {
+        _values[RxFramesAt]++;
+        Interlocked.Increment(ref _values[DropsAt + (int)LinkDropReason.RxProtocolError]);
+    }
+
     internal void CountSent(int size)
     {
         _values[TxFramesAt]++;
@@ -68,7 +75,7 @@ public sealed class LinkCounters
         _values[TxBytesAt] += bytes;
     }
 
-    internal void CountDrop(LinkDropReason reason) => Interlocked.Increment(ref _values[DropsAt + (int)reason]);
+    public void CountDrop(LinkDropReason reason) => Interlocked.Increment(ref _values[DropsAt + (int)reason]);
 
     internal void CountDrops(LinkDropReason reason, long frames)
     {

@@ -4,7 +4,7 @@ using Hairpin.Host.Management;
 
 namespace Hairpin.Host.Configuration;
 
-internal static class ServiceSettingsReader
+public static class ServiceSettingsReader
 {
     public static ManagementConfig Management(YamlMap? map, ManagementConfig defaults)
     {
