@@ -53,7 +53,12 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         _loop = new ForwardingLoop(Engine, ports, _work, new PortIo(_readiness, ports), time, logs.CreateLogger("hairpin.forwarding"), Qbg);
         _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
         _transportTasks = new Task[_transports.Length];
-        _thread = new Thread(() => _loop.Run(_stop.Token)) { IsBackground = true, Name = "hairpin-forwarding" };
+        _thread = new Thread(() =>
+        {
+            _ = ForwardingThreadPriority.TryRaise();   // ahead of ordinary work, as the kernel's own bridge is
+            _loop.Run(_stop.Token);
+        })
+        { IsBackground = true, Name = "hairpin-forwarding" };
     }
 
     /// <summary>The engine. Touch it only through <see cref="OnForwardingThread"/>, except Publish and reading counters.</summary>
