@@ -14,11 +14,6 @@ namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine
 {
-    private long _frameSerial;       // one per received frame, so a flood reuses its flow key
-    private long _flowKeySerial = -1;
-    private bool _flowKeyValid;
-    private FlowKey _flowKey;
-
     /// <summary>Contradictory and shadowed ACL rules in the running configuration.</summary>
     public IReadOnlyList<string> AclWarnings => _plan.AclWarnings;
 
@@ -28,56 +23,58 @@ public sealed partial class BridgeEngine
             .FirstOrDefault(acl => acl?.Acl.Name == name);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitIngressPolicy(FrameBuffer frame, PortCounters counters, int port, int vid, MacAddress source, ForwardingPlan plan)
+    private bool AdmitIngressPolicy(ref FrameContext context, MacAddress source, ForwardingPlan plan)
     {
-        if (!TryFlowKey(frame, vid))
+        if (!TryFlowKey(ref context))
         {
-            Drop(frame, counters, DropReason.MalformedHeaders);
+            Drop(ref context, DropReason.MalformedHeaders);
             return false;
         }
-        _vmRuleAction = RuleAction.None;
-        _portRuleAction = RuleAction.None;
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
+        context.VmRuleAction = RuleAction.None;
+        context.PortRuleAction = RuleAction.None;
         VsiCounters? vsi = frame.SourceVsi >= 0 ? plan.VsiCounters[frame.SourceVsi] : null;
-        bool denied = (plan.VmAcls[port]?.TryGetValue(VidMacKey.Of(vid, source), out CompiledAcl? vmAcl) == true
-                && !Permits(vmAcl, frame.Length, ref _vmRuleAction, vsi, egress: false))
-            || (plan.IngressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _portRuleAction, vsi, egress: false));
+        bool denied = (plan.VmAcls[port]?.TryGetValue(VidMacKey.Of(context.Vid, source), out CompiledAcl? vmAcl) == true
+                && !Permits(vmAcl, in context.FlowKey, frame.Length, out context.VmRuleAction, vsi, egress: false))
+            || (plan.IngressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, in context.FlowKey, frame.Length, out context.PortRuleAction, vsi, egress: false));
         if (denied)
         {
-            Drop(frame, counters, DropReason.AclDenied);
+            Drop(ref context, DropReason.AclDenied);
         }
         return !denied;
     }
 
     /// <summary>True when a copy of <paramref name="frame"/> may leave by <paramref name="port"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitEgressPolicy(FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi)
+    private bool AdmitEgressPolicy(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi)
     {
-        if (!TryFlowKey(frame, frame.Vid))
+        if (!TryFlowKey(ref context))
         {
-            CountEgressDrop(port, DropReason.MalformedHeaders, vsi);
+            CountEgressDrop(ref context, port, DropReason.MalformedHeaders, vsi);
             return false;
         }
         MacAddress destination = MacAddress.Read(frame.Span);
-        _egressPortRuleAction = RuleAction.None;
-        _egressVmRuleAction = RuleAction.None;
-        bool denied = (plan.EgressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, frame.Length, ref _egressPortRuleAction, vsi, egress: true))
+        context.EgressPortRuleAction = RuleAction.None;
+        context.EgressVmRuleAction = RuleAction.None;
+        bool denied = (plan.EgressAcls[port] is CompiledAcl portAcl && !Permits(portAcl, in context.FlowKey, frame.Length, out context.EgressPortRuleAction, vsi, egress: true))
             || (plan.VmAcls[port]?.TryGetValue(VidMacKey.Of(frame.Vid, destination), out CompiledAcl? vmAcl) == true
-                && !Permits(vmAcl, frame.Length, ref _egressVmRuleAction, vsi, egress: true));
-        _egressActionsPending = !denied && !(_egressPortRuleAction.IsNone && _egressVmRuleAction.IsNone);
+                && !Permits(vmAcl, in context.FlowKey, frame.Length, out context.EgressVmRuleAction, vsi, egress: true));
+        context.EgressActionsPending = !denied && !(context.EgressPortRuleAction.IsNone && context.EgressVmRuleAction.IsNone);
         if (denied)
         {
-            CountEgressDrop(port, DropReason.AclDenied, vsi);
+            CountEgressDrop(ref context, port, DropReason.AclDenied, vsi);
         }
         return !denied;
     }
 
     /// <summary>
-    /// Evaluates one ACL; on permit, <paramref name="action"/> is what the deciding rule does besides.
-    /// A rule's decision (not the default's) is a hit of <paramref name="vsi"/>, when the frame is one's.
+    /// Evaluates one ACL; <paramref name="action"/> is what the deciding rule does besides permitting
+    /// (None on deny). A rule's decision (not the default's) is a hit of <paramref name="vsi"/>, when the frame is one's.
     /// </summary>
-    private bool Permits(CompiledAcl acl, int frameBytes, ref RuleAction action, VsiCounters? vsi, bool egress)
+    private static bool Permits(CompiledAcl acl, in FlowKey key, int frameBytes, out RuleAction action, VsiCounters? vsi, bool egress)
     {
-        int decided = acl.Decide(_flowKey, frameBytes);
+        int decided = acl.Decide(key, frameBytes);
         AclVerdict verdict = acl.VerdictOf(decided);
         if (vsi is not null && acl.IsRule(decided))
         {
@@ -92,26 +89,29 @@ public sealed partial class BridgeEngine
         }
         if (verdict == AclVerdict.Deny)
         {
+            action = RuleAction.None;
             return false;
         }
         action = acl.ActionOf(decided);
         return true;
     }
 
-    private bool TryFlowKey(FrameBuffer frame, int vid)
+    /// <summary>The frame's flow key, built by the first ACL that needs it and kept in the context for the rest.</summary>
+    private static bool TryFlowKey(ref FrameContext context)
     {
-        if (_flowKeySerial == _frameSerial)
+        if (context.FlowKeyBuilt)
         {
-            return _flowKeyValid;
+            return context.FlowKeyValid;
         }
-        _flowKeySerial = _frameSerial;
+        context.FlowKeyBuilt = true;
+        FrameBuffer frame = context.Frame;
         ReadOnlySpan<byte> bytes = frame.Span;
-        if (FastFlowKey.TryBuild(bytes, vid, frame.IngressPort, out _flowKey))
+        if (FastFlowKey.TryBuild(bytes, context.Vid, frame.IngressPort, out context.FlowKey))
         {
-            return _flowKeyValid = true;
+            return context.FlowKeyValid = true;
         }
-        _flowKeyValid = PacketClassifier.Classify(bytes, out PacketSummary summary) == HeaderCheck.Ok;
-        _flowKey = FlowFields.From(summary, MacAddress.Read(bytes[6..]), MacAddress.Read(bytes), vid, frame.IngressPort);
-        return _flowKeyValid;
+        context.FlowKeyValid = PacketClassifier.Classify(bytes, out PacketSummary summary) == HeaderCheck.Ok;
+        context.FlowKey = FlowFields.From(summary, MacAddress.Read(bytes[6..]), MacAddress.Read(bytes), context.Vid, frame.IngressPort);
+        return context.FlowKeyValid;
     }
 }

@@ -16,27 +16,27 @@ public sealed partial class BridgeEngine
 
     /// <summary>Sends the frame itself, retagging it in place for the egress port.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Transmit(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind)
+    private void Transmit(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan)
     {
         if (plan.Ports[port].HasVsiBindings)
         {
-            TransmitToVsiPort(frame, port, plan, kind);
+            TransmitToVsiPort(ref context, frame, port, plan);
             return;
         }
-        Transmit(frame, port, plan, kind, vsi: null);
+        Transmit(ref context, frame, port, plan, vsi: null);
     }
 
     /// <summary>A port with VSIs behind it: the same path, told which VSI the copy is for (its counters).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TransmitToVsiPort(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind) =>
-        Transmit(frame, port, plan, kind, DestinationVsi(frame, port, plan, kind));
+    private void TransmitToVsiPort(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan) =>
+        Transmit(ref context, frame, port, plan, DestinationVsi(frame, port, plan, context.Kind));
 
     // Inlined twice: where vsi is the constant null, the JIT drops the VSI accounting altogether.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Transmit(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind, VsiCounters? vsi)
+    private void Transmit(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi)
     {
         bool egressPolicy = plan.Ports[port].HasEgressPolicy;
-        if (egressPolicy && !AdmitEgressPolicy(frame, port, plan, vsi))
+        if (egressPolicy && !AdmitEgressPolicy(ref context, frame, port, plan, vsi))
         {
             _pool.Release(frame);
             return;
@@ -59,27 +59,38 @@ public sealed partial class BridgeEngine
         {
             if (!frame.TryPushTag(EtherTypes.CustomerVlan, (ushort)(frame.PriorityBits | frame.Vid)))
             {
-                EgressDrop(frame, port, DropReason.NoHeadroom, vsi);
+                EgressDrop(ref context, frame, port, DropReason.NoHeadroom, vsi);
                 return;
             }
             frame.HasCustomerTag = true;
         }
-        if (egressPolicy && _egressActionsPending && !ApplyEgressActions(frame, plan))
+        if (egressPolicy && context.EgressActionsPending && !ApplyEgressActions(ref context, frame, plan))
         {
-            EgressDrop(frame, port, DropReason.Policed, vsi);
+            EgressDrop(ref context, frame, port, DropReason.Policed, vsi);
             return;
         }
-        Enqueue(frame, port, kind, vsi);
+        Enqueue(ref context, frame, port, vsi);
     }
 
-    /// <summary>Queues a copy on its port; <paramref name="vsi"/> is the VSI it is unicast to (null: none, or not a VSI port).</summary>
+    /// <summary>Queues a copy of the frame on its port; <paramref name="vsi"/> is the VSI it is unicast to (null: none, or not a VSI port).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Enqueue(FrameBuffer frame, int port, FrameKind kind, VsiCounters? vsi)
+    private void Enqueue(ref FrameContext context, FrameBuffer frame, int port, VsiCounters? vsi)
+    {
+        if (!TryQueue(frame, port, context.Kind, vsi))
+        {
+            EgressDrop(ref context, frame, port, DropReason.EgressQueueFull, vsi);
+            return;
+        }
+        context.CopyQueued(port);
+    }
+
+    /// <summary>Queues a buffer on its port and counts it sent; false (nothing counted) when the queue is full.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryQueue(FrameBuffer frame, int port, FrameKind kind, VsiCounters? vsi)
     {
         if (!_egress[port].TryEnqueue(frame, frame.TrafficClass))
         {
-            EgressDrop(frame, port, DropReason.EgressQueueFull, vsi);
-            return;
+            return false;
         }
         vsi?.CountTx(frame.Length);
         PortCounters counters = _counters[port];
@@ -97,20 +108,32 @@ public sealed partial class BridgeEngine
                 counters.TxBroadcast++;
                 break;
         }
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void EgressDrop(FrameBuffer frame, int port, DropReason reason, VsiCounters? vsi)
+    private void EgressDrop(ref FrameContext context, FrameBuffer frame, int port, DropReason reason, VsiCounters? vsi)
     {
-        CountEgressDrop(port, reason, vsi);
+        CountEgressDrop(ref context, port, reason, vsi);
         _pool.Release(frame);
     }
 
     /// <summary>A copy meant for <paramref name="port"/> (and for the VSI <paramref name="vsi"/> behind it, if any) was dropped.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CountEgressDrop(int port, DropReason reason, VsiCounters? vsi)
+    private void CountEgressDrop(ref FrameContext context, int port, DropReason reason, VsiCounters? vsi)
     {
+        context.CopyDropped(port, reason);
         _counters[port].CountEgressDrop(reason);
         vsi?.CountEgressDrop(reason);
+    }
+
+    /// <summary>A buffer that is no frame's forwarding copy (a loop probe, a mirror copy) on its port; a full queue is counted there.</summary>
+    private void QueueOwnBuffer(FrameBuffer buffer, int port, FrameKind kind)
+    {
+        if (!TryQueue(buffer, port, kind, vsi: null))
+        {
+            _counters[port].CountEgressDrop(DropReason.EgressQueueFull);
+            _pool.Release(buffer);
+        }
     }
 }

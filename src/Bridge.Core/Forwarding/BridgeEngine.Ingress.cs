@@ -17,71 +17,74 @@ public sealed partial class BridgeEngine
     private const int ReservedVid = 0xFFF;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Receive(FrameBuffer frame, ForwardingPlan plan, uint now)
+    private void Receive(ref FrameContext context, ForwardingPlan plan)
     {
-        int port = frame.IngressPort;
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
         if ((uint)port >= (uint)plan.PortCount)
         {
             UnknownIngressPortFrames++;
+            context.Dropped(DropReason.UnknownIngressPort);
             _pool.Release(frame);
             return;
         }
         PortCounters counters = _counters[port];
+        context.Counters = counters;
         frame.SourceVsi = -1;   // set by VSI admission; not trusted from whoever hands the buffer in (a recycled one keeps its last value)
-        _frameSerial++;
         counters.RxFrames++;
         counters.RxBytes += frame.Length;
         if ((_errorDisabledPorts & (1UL << port)) != 0)
         {
-            ReceiveOnDownPort(frame, counters, port, now);
+            ReceiveOnDownPort(ref context);
             return;
         }
 
         var header = new EthernetReader(frame.Span);
         if (!header.IsValid)
         {
-            Drop(frame, counters, MalformedReason(header.Check));
+            Drop(ref context, MalformedReason(header.Check));
             return;
         }
         MacAddress destination = header.Destination;
         MacAddress source = header.Source;
         FrameKind kind = KindOf(destination);
+        context.Kind = kind;
         CountReceived(counters, kind);
         if (frame.Length > plan.MaxFrameSize)
         {
-            Drop(frame, counters, DropReason.MalformedOversized);
+            Drop(ref context, DropReason.MalformedOversized);
             return;
         }
         if (source.IsGroup || source.IsZero)
         {
-            Drop(frame, counters, DropReason.InvalidSourceMac);
+            Drop(ref context, DropReason.InvalidSourceMac);
             return;
         }
 
         ref PortPlan ingress = ref plan.Ports[port];
         if (ingress.State == PortState.Disabled)
         {
-            Drop(frame, counters, DropReason.IngressPortDisabled);
+            Drop(ref context, DropReason.IngressPortDisabled);
             return;
         }
-        if (destination == LoopProbe.Destination && ConsumeOwnProbe(frame, counters, port, now))
+        if (destination == LoopProbe.Destination && ConsumeOwnProbe(ref context))
         {
             return;
         }
         // Link-local before port state: BPDUs, LLDP and EVB must reach the control plane on a blocking port.
-        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal(frame, counters, destination, port, plan, now))
+        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal(ref context, destination, plan))
         {
             return;
         }
         if (ingress.State != PortState.Forwarding)
         {
-            Drop(frame, counters, DropReason.IngressPortBlocking);
+            Drop(ref context, DropReason.IngressPortBlocking);
             return;
         }
 
         // VLAN classification. Only a C-tag (0x8100) is a tag to an 802.1Q port; an outer S-tag
         // (0x88A8) is payload, so such a frame is untagged here, as in Linux.
-        if (ingress.IsAccess && header.TagCount != 0 && !AdmitTagsOnAccessPort(frame, counters, in header))
+        if (ingress.IsAccess && header.TagCount != 0 && !AdmitTagsOnAccessPort(ref context, in header))
         {
             return;
         }
@@ -92,7 +95,7 @@ public sealed partial class BridgeEngine
             vid = control & 0x0FFF;
             if (vid == ReservedVid)
             {
-                Drop(frame, counters, DropReason.MalformedReservedVid);
+                Drop(ref context, DropReason.MalformedReservedVid);
                 return;
             }
             frame.HasCustomerTag = true;
@@ -110,40 +113,42 @@ public sealed partial class BridgeEngine
         }
         if (vid == NoPvid)
         {
-            Drop(frame, counters, DropReason.NoPvid);
+            Drop(ref context, DropReason.NoPvid);
             return;
         }
         ulong members = plan.VlanMembers[vid];
         if ((members & (1UL << port)) == 0)
         {
-            Drop(frame, counters, DropReason.IngressVlanFiltered);
+            Drop(ref context, DropReason.IngressVlanFiltered);
             return;
         }
         frame.Vid = (ushort)vid;
+        context.Vid = (ushort)vid;
         // Before learning: our own flood sent back by a reflecting neighbour must teach nothing.
-        if (ingress.GuardsPingPong && RemembersFloodsOutOf(port, kind) && ConsumeOwnFloodReturned(frame, counters, port, now))
+        if (ingress.GuardsPingPong && RemembersFloodsOutOf(port, kind, context.Timestamp) && ConsumeOwnFloodReturned(ref context))
         {
             return;
         }
         // 802.1Qbg VSI admission: link-local frames (VDP itself) are trapped above; the VID is known now.
-        if (ingress.ChecksVsiSource && !AdmitVsiSource(frame, counters, port, vid, source, plan))
+        if (ingress.ChecksVsiSource && !AdmitVsiSource(ref context, source, plan))
         {
             return;
         }
 
-        if (ingress.Secured && !AdmitSecureSource(frame, counters, vid, source, port, ref ingress, now))
+        if (ingress.Secured && !AdmitSecureSource(ref context, source, ref ingress))
         {
             return;
         }
-        if (ingress.HasIngressPolicy && !AdmitIngressPolicy(frame, counters, port, vid, source, plan))
+        if (ingress.HasIngressPolicy && !AdmitIngressPolicy(ref context, source, plan))
         {
             return;
         }
         Classify(frame, ref ingress, plan);
-        if (ingress.HasIngressQos && !ApplyIngressQos(frame, counters, port, vid, source, plan))
+        if (ingress.HasIngressQos && !ApplyIngressQos(ref context, source, plan))
         {
             return;
         }
+        uint now = context.Second;
         if (ingress.Learning && (now >= _learningHeldUntil || (members & _learningHeldPorts) == 0))
         {
             Learn(counters, vid, source, port, now, ingress.MaxLearned, plan.MaxLearned);
@@ -159,11 +164,11 @@ public sealed partial class BridgeEngine
             {
                 if ((eligible & (1UL << target)) == 0)
                 {
-                    Drop(frame, counters, DeliveryRule.WhyNot(plan, port, target, vid, _errorDisabledPorts));
+                    Drop(ref context, DeliveryRule.WhyNot(plan, port, target, vid, _errorDisabledPorts));
                     return;
                 }
                 counters.Forwarded++;
-                Transmit(frame, target, plan, kind);
+                Transmit(ref context, frame, target, plan);
                 return;
             }
             eligible &= plan.UnknownUnicastFloodPorts;
@@ -172,44 +177,48 @@ public sealed partial class BridgeEngine
         {
             eligible &= kind == FrameKind.Broadcast ? plan.BroadcastFloodPorts : plan.MulticastFloodPorts;
         }
+        context.Fate = DispositionKind.Flooded;
         if (eligible == 0)
         {
-            Drop(frame, counters, DropReason.NoEligiblePort);
+            Drop(ref context, DropReason.NoEligiblePort);
             return;
         }
-        if (ingress.StormControlled && !AdmitFlood(frame, counters, port, ref ingress, kind, now))
+        if (ingress.StormControlled && !AdmitFlood(ref context, ref ingress))
         {
             return;
         }
         ulong facingReflectors = eligible & plan.PingPongGuardedPorts & ~(1UL << port);
         if (facingReflectors != 0)
         {
-            RememberFloodedOut(frame, facingReflectors, kind);   // before Flood retags the original
+            RememberFloodedOut(frame, facingReflectors, kind, context.Timestamp);   // before Flood retags the original
         }
         counters.Forwarded++;
         counters.Flooded++;
-        Flood(frame, eligible, plan, kind);
+        Flood(ref context, frame, eligible, plan);
     }
 
     /// <summary>A port down for protection hears nothing, except, while it probes, its own loop probes.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ReceiveOnDownPort(FrameBuffer frame, PortCounters counters, int port, uint now)
+    private void ReceiveOnDownPort(ref FrameContext context)
     {
-        if ((_probingPorts & (1UL << port)) != 0 && ConsumeOwnProbe(frame, counters, port, now))
+        if ((_probingPorts & (1UL << context.Port)) != 0 && ConsumeOwnProbe(ref context))
         {
             return;
         }
-        Drop(frame, counters, DropReason.PortErrorDisabled);
+        Drop(ref context, DropReason.PortErrorDisabled);
     }
 
     /// <summary>True when the port's mask releases the address for normal forwarding; otherwise the frame is consumed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ReleaseLinkLocal(FrameBuffer frame, PortCounters counters, MacAddress destination, int port, ForwardingPlan plan, uint now)
+    private bool ReleaseLinkLocal(ref FrameContext context, MacAddress destination, ForwardingPlan plan)
     {
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
+        uint now = context.Second;
         ref PortPlan ingress = ref plan.Ports[port];
         if (ingress.BpduGuard && BpduDetector.IsSpanningTreeBpdu(frame.Span))
         {
-            Drop(frame, counters, DropReason.BpduGuard);
+            Drop(ref context, DropReason.BpduGuard);
             ErrorDisable(port, ErrorDisableCause.BpduGuard, now, _bpduGuardBackoff[port].Strike(now, plan.BpduGuardRecoverySeconds));
             return false;
         }
@@ -218,16 +227,17 @@ public sealed partial class BridgeEngine
             case LinkLocalAction.Forward:
                 return true;
             case LinkLocalAction.Drop:
-                Drop(frame, counters, DropReason.PauseFrame);
+                Drop(ref context, DropReason.PauseFrame);
                 return false;
             default:
                 if (ControlPlane.TryEnqueue(frame))
                 {
-                    counters.Trapped++;
+                    context.Counters.Trapped++;
+                    context.Fate = DispositionKind.ControlPlane;
                 }
                 else
                 {
-                    Drop(frame, counters, DropReason.ControlPlaneQueueFull);
+                    Drop(ref context, DropReason.ControlPlaneQueueFull);
                 }
                 return false;
         }
@@ -265,9 +275,11 @@ public sealed partial class BridgeEngine
 
     // Out of line on purpose: drops are the slow path, and inlining them bloats the hot loop.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Drop(FrameBuffer frame, PortCounters counters, DropReason reason)
+    private void Drop(ref FrameContext context, DropReason reason)
     {
-        counters.CountDrop(reason);
+        FrameBuffer frame = context.Frame;
+        context.Dropped(reason);
+        context.Counters.CountDrop(reason);
         if (frame.SourceVsi >= 0)
         {
             _plan.VsiCounters[frame.SourceVsi].CountDrop(reason);   // a VM's frame, dropped after its port admitted it

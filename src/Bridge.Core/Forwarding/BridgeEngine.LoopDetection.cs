@@ -70,7 +70,7 @@ public sealed partial class BridgeEngine
         probe.IngressPort = port;
         probe.TrafficClass = ProbeTrafficClass;
         _counters[port].LoopProbesSent++;
-        Enqueue(probe, port, FrameKind.Multicast, vsi: null);
+        QueueOwnBuffer(probe, port, FrameKind.Multicast);
         return true;
     }
 
@@ -106,13 +106,16 @@ public sealed partial class BridgeEngine
     /// (that loop is already broken: one loop costs one port).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ConsumeOwnProbe(FrameBuffer frame, PortCounters counters, int port, uint now)
+    private bool ConsumeOwnProbe(ref FrameContext context)
     {
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
+        uint now = context.Second;
         if (!LoopProbe.TryRead(frame.Span, out MacAddress bridge, out int sentPort) || bridge != BridgeAddress)
         {
             return false;
         }
-        Drop(frame, counters, DropReason.LoopProbeReturned);
+        Drop(ref context, DropReason.LoopProbeReturned);
         if ((uint)sentPort >= (uint)_plan.PortCount)
         {
             return true;   // sent under a configuration with more ports: nothing left to blame

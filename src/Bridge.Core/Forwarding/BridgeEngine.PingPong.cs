@@ -26,17 +26,17 @@ public sealed partial class BridgeEngine
 
     /// <summary>Remembers a flood from another port about to leave by the hairpin ports in <paramref name="ports"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RememberFloodedOut(FrameBuffer frame, ulong ports, FrameKind kind)
+    private void RememberFloodedOut(FrameBuffer frame, ulong ports, FrameKind kind, long timestamp)
     {
         ulong fingerprint = FrameFingerprint.Of(frame.Span, frame.HasCustomerTag);
-        long until = _batchTimestamp + _plan.PingPongWindowTicks;
+        long until = timestamp + _plan.PingPongWindowTicks;
         long[] rememberedUntil = kind == FrameKind.Unicast ? _unicastFloodsRememberedUntil : _groupFloodsRememberedUntil;
         for (; ports != 0; ports &= ports - 1)
         {
             int port = System.Numerics.BitOperations.TrailingZeroCount(ports);
             int slot = (port * RememberedPerPort) + _floodedNext[port];
             _floodedFingerprints[slot] = fingerprint;
-            _floodedAt[slot] = _batchTimestamp;
+            _floodedAt[slot] = timestamp;
             _floodedNext[port] = (_floodedNext[port] + 1) % RememberedPerPort;
             rememberedUntil[port] = until;
         }
@@ -44,18 +44,21 @@ public sealed partial class BridgeEngine
 
     /// <summary>Whether anything of this kind was flooded out of <paramref name="port"/> within the window (the cheap test first).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool RemembersFloodsOutOf(int port, FrameKind kind) =>
-        _batchTimestamp < (kind == FrameKind.Unicast ? _unicastFloodsRememberedUntil[port] : _groupFloodsRememberedUntil[port]);
+    private bool RemembersFloodsOutOf(int port, FrameKind kind, long timestamp) =>
+        timestamp < (kind == FrameKind.Unicast ? _unicastFloodsRememberedUntil[port] : _groupFloodsRememberedUntil[port]);
 
     /// <summary>True when the frame is one this bridge flooded out of <paramref name="port"/> moments ago, sent back (consumed).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ConsumeOwnFloodReturned(FrameBuffer frame, PortCounters counters, int port, uint now)
+    private bool ConsumeOwnFloodReturned(ref FrameContext context)
     {
-        if (!IsOwnFloodReturned(port, frame.Span, frame.HasCustomerTag, _batchTimestamp))
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
+        uint now = context.Second;
+        if (!IsOwnFloodReturned(port, frame.Span, frame.HasCustomerTag, context.Timestamp))
         {
             return false;
         }
-        Drop(frame, counters, DropReason.PingPong);
+        Drop(ref context, DropReason.PingPong);
         if (_lastPingPongReport[port] != now + 1)
         {
             _lastPingPongReport[port] = now + 1;

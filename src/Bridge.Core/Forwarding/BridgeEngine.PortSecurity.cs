@@ -16,16 +16,16 @@ public sealed partial class BridgeEngine
     /// stacked tags of any kind is a VLAN hopping attempt. Priority tags (VID 0) are fine.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitTagsOnAccessPort(FrameBuffer frame, PortCounters counters, in EthernetReader header)
+    private bool AdmitTagsOnAccessPort(ref FrameContext context, in EthernetReader header)
     {
         if (header.TagCount > 1)
         {
-            Drop(frame, counters, DropReason.StackedTagsOnAccessPort);
+            Drop(ref context, DropReason.StackedTagsOnAccessPort);
             return false;
         }
         if (header.OuterTagProtocol != EtherTypes.CustomerVlan || header.OuterVid != 0)
         {
-            Drop(frame, counters, DropReason.TaggedOnAccessPort);
+            Drop(ref context, DropReason.TaggedOnAccessPort);
             return false;
         }
         return true;
@@ -37,8 +37,11 @@ public sealed partial class BridgeEngine
     /// the frame is a violation: dropped, and with `violation disable` the port goes down.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitSecureSource(FrameBuffer frame, PortCounters counters, int vid, MacAddress source, int port, ref PortPlan ingress, uint now)
+    private bool AdmitSecureSource(ref FrameContext context, MacAddress source, ref PortPlan ingress)
     {
+        int vid = context.Vid;
+        int port = context.Port;
+        uint now = context.Second;
         int holder = _fdb.Lookup(vid, source);
         if (holder == port)
         {
@@ -53,11 +56,11 @@ public sealed partial class BridgeEngine
                 : _fdb.Learn(vid, source, port, now, portLimit: 0, bridgeLimit: _plan.MaxLearned);
             if (outcome is LearnOutcome.Learned or LearnOutcome.Moved)
             {
-                AfterLearning(counters, outcome, vid, source, port, now);   // counts Learned or MovedIn, and damping sees moves
+                AfterLearning(context.Counters, outcome, vid, source, port, now);   // counts Learned or MovedIn, and damping sees moves
                 return true;
             }
         }
-        Drop(frame, counters, DropReason.PortSecurityViolation);
+        Drop(ref context, DropReason.PortSecurityViolation);
         if (ingress.Violation == SecurityViolation.Disable)
         {
             ErrorDisable(port, ErrorDisableCause.PortSecurity, now, holdSeconds: 0);

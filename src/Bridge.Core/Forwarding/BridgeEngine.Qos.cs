@@ -21,13 +21,6 @@ public sealed partial class BridgeEngine
     private const ushort DeiBit = 0x1000;
     private const int PriorityShift = 13;
 
-    // The rules that decided the last ingress and egress ACL checks (None when no ACL applied).
-    private RuleAction _vmRuleAction = RuleAction.None;
-    private RuleAction _portRuleAction = RuleAction.None;
-    private RuleAction _egressPortRuleAction = RuleAction.None;
-    private RuleAction _egressVmRuleAction = RuleAction.None;
-    private bool _egressActionsPending;
-
     /// <summary>The policer named <paramref name="name"/> in the running configuration (for its color counters), or null.</summary>
     public Policer? Policer(string name) => _plan.Policers.FirstOrDefault(policer => policer.Config.Name == name);
 
@@ -51,46 +44,48 @@ public sealed partial class BridgeEngine
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ApplyIngressQos(FrameBuffer frame, PortCounters counters, int port, int vid, MacAddress source, ForwardingPlan plan)
+    private bool ApplyIngressQos(ref FrameContext context, MacAddress source, ForwardingPlan plan)
     {
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
         ref PortPlan ingress = ref plan.Ports[port];
         if (ingress.TrustsDscp && DscpRewriter.Read(frame.Span) is int dscp and >= 0)
         {
             int priority = dscp >> 3;   // class selector: the DSCP's top three bits
-            Remark(frame, priority, -1, egress: false);
+            Remark(ref context, frame, priority, -1, egress: false);
             frame.TrafficClass = plan.ClassOfPriority[priority];
         }
         MeterColor color = (frame.PriorityBits & DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
         bool kept = !ingress.HasIngressPolicy
-            || (ApplyRuleAction(frame, _vmRuleAction, plan, ref color, egress: false)
-                && ApplyRuleAction(frame, _portRuleAction, plan, ref color, egress: false));
-        if (kept && plan.VmPolicers[port]?.TryGetValue(VidMacKey.Of(vid, source), out int vmPolicer) == true)
+            || (ApplyRuleAction(ref context, frame, context.VmRuleAction, plan, ref color, egress: false)
+                && ApplyRuleAction(ref context, frame, context.PortRuleAction, plan, ref color, egress: false));
+        if (kept && plan.VmPolicers[port]?.TryGetValue(VidMacKey.Of(context.Vid, source), out int vmPolicer) == true)
         {
-            kept = Police(frame, plan.Policers[vmPolicer], ref color, egress: false);
+            kept = Police(ref context, frame, plan.Policers[vmPolicer], ref color, egress: false);
         }
         if (kept && ingress.Policer >= 0)
         {
-            kept = Police(frame, plan.Policers[ingress.Policer], ref color, egress: false);
+            kept = Police(ref context, frame, plan.Policers[ingress.Policer], ref color, egress: false);
         }
         if (!kept)
         {
-            Drop(frame, counters, DropReason.Policed);
+            Drop(ref context, DropReason.Policed);
         }
         return kept;
     }
 
     /// <summary>Egress ACL actions on one copy in its egress form; false when a policer dropped it (the caller recycles it).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ApplyEgressActions(FrameBuffer outgoing, ForwardingPlan plan)
+    private bool ApplyEgressActions(ref FrameContext context, FrameBuffer outgoing, ForwardingPlan plan)
     {
-        _egressActionsPending = false;
+        context.EgressActionsPending = false;
         MeterColor color = (outgoing.PriorityBits & DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
-        return ApplyRuleAction(outgoing, _egressPortRuleAction, plan, ref color, egress: true)
-            && ApplyRuleAction(outgoing, _egressVmRuleAction, plan, ref color, egress: true);
+        return ApplyRuleAction(ref context, outgoing, context.EgressPortRuleAction, plan, ref color, egress: true)
+            && ApplyRuleAction(ref context, outgoing, context.EgressVmRuleAction, plan, ref color, egress: true);
     }
 
     /// <summary>One rule's actions in order: count, mirror (the frame as matched), class, remark, police.</summary>
-    private bool ApplyRuleAction(FrameBuffer frame, RuleAction action, ForwardingPlan plan, ref MeterColor color, bool egress)
+    private bool ApplyRuleAction(ref FrameContext context, FrameBuffer frame, RuleAction action, ForwardingPlan plan, ref MeterColor color, bool egress)
     {
         if (action.IsNone)
         {
@@ -109,13 +104,13 @@ public sealed partial class BridgeEngine
         {
             frame.TrafficClass = (byte)action.TrafficClass;
         }
-        Remark(frame, action.RemarkPcp, action.RemarkDscp, egress);
-        return action.Meter < 0 || Police(frame, plan.Policers[action.Meter], ref color, egress);
+        Remark(ref context, frame, action.RemarkPcp, action.RemarkDscp, egress);
+        return action.Meter < 0 || Police(ref context, frame, plan.Policers[action.Meter], ref color, egress);
     }
 
-    private bool Police(FrameBuffer frame, Policer policer, ref MeterColor color, bool egress)
+    private static bool Police(ref FrameContext context, FrameBuffer frame, Policer policer, ref MeterColor color, bool egress)
     {
-        color = policer.Mark(frame.Length, _batchTimestamp, color);
+        color = policer.Mark(frame.Length, context.Timestamp, color);
         ColorAction action = policer.ActionFor(color);
         if (action.Kind == ColorActionKind.Drop)
         {
@@ -123,7 +118,7 @@ public sealed partial class BridgeEngine
         }
         if (action.Kind == ColorActionKind.Remark)
         {
-            Remark(frame, action.Pcp ?? -1, action.Dscp ?? -1, egress);
+            Remark(ref context, frame, action.Pcp ?? -1, action.Dscp ?? -1, egress);
         }
         return true;
     }
@@ -132,7 +127,7 @@ public sealed partial class BridgeEngine
     /// New markings. At egress the copy's tag already sits in the frame, so its PCP is rewritten
     /// there; at ingress the flow key is taken first, so egress ACLs match the frame as received.
     /// </summary>
-    private void Remark(FrameBuffer frame, int pcp, int dscp, bool egress)
+    private static void Remark(ref FrameContext context, FrameBuffer frame, int pcp, int dscp, bool egress)
     {
         if (pcp >= 0)
         {
@@ -147,7 +142,7 @@ public sealed partial class BridgeEngine
         {
             if (!egress)
             {
-                TryFlowKey(frame, frame.Vid);
+                TryFlowKey(ref context);
             }
             DscpRewriter.TryRewrite(frame.Span, dscp);
         }
@@ -174,6 +169,6 @@ public sealed partial class BridgeEngine
         copy.PriorityBits = frame.PriorityBits;
         copy.TrafficClass = frame.TrafficClass;
         _counters[port].Mirrored++;
-        Enqueue(copy, port, KindOf(MacAddress.Read(frame.Span)), vsi: null);   // a SPAN copy, not for a VM
+        QueueOwnBuffer(copy, port, KindOf(MacAddress.Read(frame.Span)));   // a SPAN copy, not for a VM
     }
 }

@@ -10,25 +10,26 @@ namespace Hairpin.Bridge.Core.Forwarding;
 public sealed partial class BridgeEngine
 {
     private readonly StormMeter[] _stormMeters = new StormMeter[BridgeConfig.MaxPorts * 3];
-    private long _batchTimestamp;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitFlood(FrameBuffer frame, PortCounters counters, int port, ref PortPlan ingress, FrameKind kind, uint now)
+    private bool AdmitFlood(ref FrameContext context, ref PortPlan ingress)
     {
+        FrameKind kind = context.Kind;
+        int port = context.Port;
         (long pps, DropReason reason) = kind switch
         {
             FrameKind.Broadcast => (ingress.StormBroadcastPps, DropReason.StormBroadcast),
             FrameKind.Multicast => (ingress.StormMulticastPps, DropReason.StormMulticast),
             _ => (ingress.StormUnknownUnicastPps, DropReason.StormUnknownUnicast),
         };
-        if (pps == 0 || _stormMeters[(port * 3) + (int)kind].TryTake(pps, _batchTimestamp, _frequency))
+        if (pps == 0 || _stormMeters[(port * 3) + (int)kind].TryTake(pps, context.Timestamp, _frequency))
         {
             return true;
         }
-        Drop(frame, counters, reason);
+        Drop(ref context, reason);
         if (ingress.StormAction == StormAction.Disable)
         {
-            ErrorDisable(port, ErrorDisableCause.StormControl, now, holdSeconds: 0);
+            ErrorDisable(port, ErrorDisableCause.StormControl, context.Second, holdSeconds: 0);
         }
         return false;
     }

@@ -17,8 +17,11 @@ public sealed partial class BridgeEngine
     /// that enforces admission (`vsi-not-associated`) and passes, uncounted, on one that does not.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitVsiSource(FrameBuffer frame, PortCounters counters, int port, int vid, MacAddress source, ForwardingPlan plan)
+    private bool AdmitVsiSource(ref FrameContext context, MacAddress source, ForwardingPlan plan)
     {
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
+        int vid = context.Vid;
         Dictionary<ulong, int>? bindings = plan.VsiBindings[port];
         // A VSI whose filter names a VID only (802.1Qbg filter formats 1 and 3) admits any MAC in it.
         if (bindings is not null && (bindings.TryGetValue(VidMacKey.Of(vid, source), out int vsi) || bindings.TryGetValue(VidMacKey.Of(vid, MacAddress.Zero), out vsi)))
@@ -31,7 +34,7 @@ public sealed partial class BridgeEngine
         {
             return true;
         }
-        Drop(frame, counters, DropReason.VsiNotAssociated);
+        Drop(ref context, DropReason.VsiNotAssociated);
         return false;
     }
 

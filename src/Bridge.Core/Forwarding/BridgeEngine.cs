@@ -86,15 +86,28 @@ public sealed partial class BridgeEngine
     /// Forwards a batch. The engine takes ownership of every buffer: each ends on an egress ring, on the
     /// control-plane ring, or back in the pool (a counted drop).
     /// </summary>
-    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames)
+    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames) => ProcessBatch(frames, []);
+
+    /// <summary>
+    /// Forwards a batch as <see cref="ProcessBatch(ReadOnlySpan{FrameBuffer})"/> does and writes each
+    /// frame's disposition (the ports it was queued on, the control plane, or its drop reason) at the
+    /// same index of <paramref name="dispositions"/>, which may be shorter (frames beyond it go unreported).
+    /// </summary>
+    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames, Span<FrameDisposition> dispositions)
     {
         ApplyPendingPlan();
         ForwardingPlan plan = _plan;
-        _batchTimestamp = _time.GetTimestamp();
-        uint now = (uint)(_batchTimestamp / _frequency);
-        foreach (FrameBuffer frame in frames)
+        long timestamp = _time.GetTimestamp();
+        uint second = (uint)(timestamp / _frequency);
+        FrameContext context = default;   // one per batch, reset per frame by Begin
+        for (int i = 0; i < frames.Length; i++)
         {
-            Receive(frame, plan, now);
+            context.Begin(frames[i], timestamp, second);
+            Receive(ref context, plan);
+            if (i < dispositions.Length)
+            {
+                dispositions[i] = context.Disposition;
+            }
         }
     }
 
