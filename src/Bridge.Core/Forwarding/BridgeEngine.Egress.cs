@@ -18,24 +18,24 @@ public sealed partial class BridgeEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Transmit(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan)
     {
-        if (plan.Ports[port].HasVsiBindings)
+        if ((plan.PerCopyWorkPorts & (1UL << port)) != 0)
         {
-            TransmitToVsiPort(ref context, frame, port, plan);
+            TransmitWithCopyWork(ref context, frame, port, plan);
             return;
         }
-        Transmit(ref context, frame, port, plan, vsi: null);
+        Transmit(ref context, frame, port, plan, vsi: null, egressPolicy: false);
     }
 
-    /// <summary>A port with VSIs behind it: the same path, told which VSI the copy is for (its counters).</summary>
+    /// <summary>A port with egress ACLs or VSIs behind it: the same path, told which VSI the copy is for (its counters) and to run the ACLs.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TransmitToVsiPort(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan) =>
-        Transmit(ref context, frame, port, plan, DestinationVsi(frame, port, plan, context.Kind));
+    private void TransmitWithCopyWork(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan) =>
+        Transmit(ref context, frame, port, plan, plan.Ports[port].HasVsiBindings ? DestinationVsi(frame, port, plan, context.Kind) : null, plan.Ports[port].HasEgressPolicy);
 
-    // Inlined twice: where vsi is the constant null, the JIT drops the VSI accounting altogether.
+    // Inlined where vsi and egressPolicy are the constants null and false: the JIT drops the VSI
+    // accounting and the egress ACL steps altogether on a port without them.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Transmit(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi)
+    private void Transmit(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi, bool egressPolicy)
     {
-        bool egressPolicy = plan.Ports[port].HasEgressPolicy;
         if (egressPolicy && !AdmitEgressPolicy(ref context, frame, port, plan, vsi))
         {
             _pool.Release(frame);

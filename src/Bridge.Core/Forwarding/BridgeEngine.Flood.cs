@@ -41,7 +41,7 @@ public sealed partial class BridgeEngine
             VsiCounters? vsi = plan.Ports[port].HasVsiBindings ? DestinationVsi(frame, port, plan, context.Kind) : null;
             if (targets == 0 && !frame.IsShared)
             {
-                Transmit(ref context, frame, port, plan, vsi);   // nobody else holds the original: it goes as a single destination's would
+                Transmit(ref context, frame, port, plan, vsi, plan.Ports[port].HasEgressPolicy);   // nobody else holds the original: it goes as a single destination's would
                 ReleaseIfMade(otherForm);
                 return;
             }
@@ -93,7 +93,7 @@ public sealed partial class BridgeEngine
             {
                 if (targets == 0 && !frame.IsShared)
                 {
-                    Transmit(ref context, frame, port, plan, vsi: null);   // nobody holds the original: retag it in place
+                    Transmit(ref context, frame, port, plan, vsi: null, egressPolicy: false);   // nobody holds the original: retag it in place
                     ReleaseIfMade(otherForm);
                     return;
                 }

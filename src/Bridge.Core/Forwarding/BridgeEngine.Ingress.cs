@@ -124,27 +124,10 @@ public sealed partial class BridgeEngine
         }
         frame.Vid = (ushort)vid;
         context.Vid = (ushort)vid;
-        // Before learning: our own flood sent back by a reflecting neighbour must teach nothing.
-        if (ingress.GuardsPingPong && RemembersFloodsOutOf(port, kind, context.Timestamp) && ConsumeOwnFloodReturned(ref context))
-        {
-            return;
-        }
-        // 802.1Qbg VSI admission: link-local frames (VDP itself) are trapped above; the VID is known now.
-        if (ingress.ChecksVsiSource && !AdmitVsiSource(ref context, source, plan))
-        {
-            return;
-        }
-
-        if (ingress.Secured && !AdmitSecureSource(ref context, source, ref ingress))
-        {
-            return;
-        }
-        if (ingress.HasIngressPolicy && !AdmitIngressPolicy(ref context, source, plan))
-        {
-            return;
-        }
+        // The PCP classification every frame gets. None of the optional stages reads priority or
+        // class before ingress QoS, which starts from this.
         Classify(frame, ref ingress, plan);
-        if (ingress.HasIngressQos && !ApplyIngressQos(ref context, source, plan))
+        if (ingress.Stages != IngressStages.None && !RunOptionalStages(ref context, source, ref ingress, plan))
         {
             return;
         }
@@ -195,6 +178,35 @@ public sealed partial class BridgeEngine
         counters.Forwarded++;
         counters.Flooded++;
         Flood(ref context, frame, eligible, plan);
+    }
+
+    /// <summary>
+    /// The optional stages the port's configuration compiled to (PortPlan.Stages), in order; false
+    /// when one consumed the frame. Out of line: a port without them never enters.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool RunOptionalStages(ref FrameContext context, MacAddress source, ref PortPlan ingress, ForwardingPlan plan)
+    {
+        IngressStages stages = ingress.Stages;
+        // Before learning: our own flood sent back by a reflecting neighbour must teach nothing.
+        if ((stages & IngressStages.PingPongGuard) != 0 && RemembersFloodsOutOf(context.Port, context.Kind, context.Timestamp) && ConsumeOwnFloodReturned(ref context))
+        {
+            return false;
+        }
+        // 802.1Qbg VSI admission: link-local frames (VDP itself) are trapped before; the VID is known now.
+        if ((stages & IngressStages.VsiAdmission) != 0 && !AdmitVsiSource(ref context, source, plan))
+        {
+            return false;
+        }
+        if ((stages & IngressStages.PortSecurity) != 0 && !AdmitSecureSource(ref context, source, ref ingress))
+        {
+            return false;
+        }
+        if ((stages & IngressStages.IngressAcl) != 0 && !AdmitIngressPolicy(ref context, source, plan))
+        {
+            return false;
+        }
+        return (stages & IngressStages.IngressQos) == 0 || ApplyIngressQos(ref context, source, plan);
     }
 
     /// <summary>A port down for protection hears nothing, except, while it probes, its own loop probes.</summary>

@@ -100,9 +100,10 @@ public sealed partial class BridgeEngine
         long timestamp = _time.GetTimestamp();
         uint second = (uint)(timestamp / _frequency);
         FrameContext context = default;   // one per batch, reset per frame by Begin
+        context.StartBatch(timestamp, second);
         for (int i = 0; i < frames.Length; i++)
         {
-            context.Begin(frames[i], timestamp, second);
+            context.Begin(frames[i]);
             Receive(ref context, plan);
             if (i < dispositions.Length)
             {

@@ -40,13 +40,18 @@ internal struct FrameContext
     public ulong EgressPorts;
     public ulong DroppedCopyPorts;
 
+    /// <summary>Starts a batch: its frames share one clock reading.</summary>
+    public void StartBatch(long timestamp, uint second)
+    {
+        Timestamp = timestamp;
+        Second = second;
+    }
+
     /// <summary>Starts a frame: every field a previous frame may have left is reset (the context is reused across a batch).</summary>
-    public void Begin(FrameBuffer frame, long timestamp, uint second)
+    public void Begin(FrameBuffer frame)
     {
         Frame = frame;
         Port = frame.IngressPort;
-        Timestamp = timestamp;
-        Second = second;
         Vid = 0;
         FlowKeyBuilt = false;
         EgressActionsPending = false;
