@@ -173,7 +173,7 @@ public sealed partial class BridgeEngine
         ulong facingReflectors = eligible & plan.PingPongGuardedPorts & ~(1UL << port);
         if (facingReflectors != 0)
         {
-            RememberFloodedOut(frame, facingReflectors, kind, context.Timestamp);   // before Flood retags the original
+            _pingPongGuard.RememberFloodedOut(frame, facingReflectors, kind, context.Timestamp, plan.PingPongWindowTicks);   // before Flood retags the original
         }
         counters.Forwarded++;
         counters.Flooded++;
@@ -189,8 +189,9 @@ public sealed partial class BridgeEngine
     {
         IngressStages stages = ingress.Stages;
         // Before learning: our own flood sent back by a reflecting neighbour must teach nothing.
-        if ((stages & IngressStages.PingPongGuard) != 0 && RemembersFloodsOutOf(context.Port, context.Kind, context.Timestamp) && ConsumeOwnFloodReturned(ref context))
+        if ((stages & IngressStages.PingPongGuard) != 0 && !_pingPongGuard.Admit(ref context, plan.PingPongWindowTicks))
         {
+            DropAsDecided(ref context);
             return false;
         }
         // 802.1Qbg VSI admission: link-local frames (VDP itself) are trapped before; the VID is known now.

@@ -52,15 +52,12 @@ public sealed partial class BridgeEngine : ITraceState
 
     ulong ITraceState.ErrorDisabledPorts => _errorDisabledPorts;
 
-    bool ITraceState.StormMeterHasToken(int port, FrameKind kind, long framesPerSecond)
-    {
-        StormMeter copy = _stormMeters[(port * 3) + (int)kind];   // a struct: taking from the copy leaves the meter alone
-        return copy.TryTake(framesPerSecond, _traceNow, _frequency);
-    }
+    bool ITraceState.StormMeterHasToken(int port, FrameKind kind, long framesPerSecond) =>
+        _stormControl.HasToken(port, kind, framesPerSecond, _traceNow, _frequency);
 
     bool ITraceState.IsOwnFloodReturned(int port, FrameKind kind, ReadOnlySpan<byte> frame, bool hasCustomerTag) =>
-        _traceNow < (kind == FrameKind.Unicast ? _unicastFloodsRememberedUntil[port] : _groupFloodsRememberedUntil[port])
-        && IsOwnFloodReturned(port, frame, hasCustomerTag, _traceNow);
+        _pingPongGuard.RemembersFloodsOutOf(port, kind, _traceNow)
+        && _pingPongGuard.IsOwnFloodReturned(port, frame, hasCustomerTag, _traceNow, _plan.PingPongWindowTicks);
 
     uint ITraceState.BpduGuardHoldSeconds(int port) => _bpduGuardBackoff[port].Peek((uint)(_traceNow / _frequency), _plan.BpduGuardRecoverySeconds);
 
