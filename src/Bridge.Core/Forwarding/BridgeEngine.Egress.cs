@@ -4,6 +4,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 
@@ -29,7 +30,7 @@ public sealed partial class BridgeEngine
     /// <summary>A port with egress ACLs or VSIs behind it: the same path, told which VSI the copy is for (its counters) and to run the ACLs.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void TransmitWithCopyWork(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan) =>
-        Transmit(ref context, frame, port, plan, plan.Ports[port].HasVsiBindings ? DestinationVsi(frame, port, plan, context.Kind) : null, plan.Ports[port].HasEgressPolicy);
+        Transmit(ref context, frame, port, plan, plan.Ports[port].HasVsiBindings ? VsiAdmissionStage.DestinationOf(frame, port, plan, context.Kind) : null, plan.Ports[port].HasEgressPolicy);
 
     // Inlined where vsi and egressPolicy are the constants null and false: the JIT drops the VSI
     // accounting and the egress ACL steps altogether on a port without them.
@@ -70,6 +71,18 @@ public sealed partial class BridgeEngine
             return;
         }
         Enqueue(ref context, frame, port, vsi);
+    }
+
+    /// <summary>True when the egress ACLs let a copy leave by <paramref name="port"/>; otherwise the copy's drop is counted (the caller recycles it).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool AdmitEgressPolicy(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi)
+    {
+        if (AclStage.RefuseEgress(ref context, frame, port, plan, vsi) is not DropReason reason)
+        {
+            return true;
+        }
+        CountEgressDrop(ref context, port, reason, vsi);
+        return false;
     }
 
     /// <summary>Queues a copy of the frame on its port; <paramref name="vsi"/> is the VSI it is unicast to (null: none, or not a VSI port).</summary>

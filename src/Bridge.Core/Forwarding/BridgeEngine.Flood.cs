@@ -8,6 +8,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 
@@ -30,7 +31,7 @@ public sealed partial class BridgeEngine
         }
         if ((targets & plan.EgressPolicyPorts) != 0)
         {
-            TryFlowKey(ref context);   // egress ACLs match the frame as received, so take its key before it is retagged
+            AclStage.TryFlowKey(ref context);   // egress ACLs match the frame as received, so take its key before it is retagged
         }
         PutInSharedForm(frame, targets, untaggedPorts);
         FrameBuffer? otherForm = null;   // the one copy in the form the original is not in, made when first needed
@@ -38,7 +39,7 @@ public sealed partial class BridgeEngine
         {
             int port = BitOperations.TrailingZeroCount(targets);
             targets &= targets - 1;
-            VsiCounters? vsi = plan.Ports[port].HasVsiBindings ? DestinationVsi(frame, port, plan, context.Kind) : null;
+            VsiCounters? vsi = plan.Ports[port].HasVsiBindings ? VsiAdmissionStage.DestinationOf(frame, port, plan, context.Kind) : null;
             if (targets == 0 && !frame.IsShared)
             {
                 Transmit(ref context, frame, port, plan, vsi, plan.Ports[port].HasEgressPolicy);   // nobody else holds the original: it goes as a single destination's would

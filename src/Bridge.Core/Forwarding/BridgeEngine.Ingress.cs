@@ -1,11 +1,12 @@
 // The per-frame receive path, in the Linux bridge's order (br_handle_frame, br_handle_frame_finish):
-// sanity, source address, link-local addresses, port state, VLAN ingress, VSI admission, learning,
-// forwarding decision.
+// sanity, source address, link-local addresses, port state, VLAN ingress (Stages/VlanIngressStage),
+// the port's optional stages (PortPlan.Stages), learning, forwarding decision.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 
@@ -13,9 +14,6 @@ namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine
 {
-    private const ushort NoPvid = 0;
-    private const int ReservedVid = 0xFFF;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Receive(ref FrameContext context, ForwardingPlan plan)
     {
@@ -82,54 +80,30 @@ public sealed partial class BridgeEngine
             return;
         }
 
-        // VLAN classification. Only a C-tag (0x8100) is a tag to an 802.1Q port; an outer S-tag
-        // (0x88A8) is payload, so such a frame is untagged here, as in Linux.
-        if (ingress.IsAccess && header.TagCount != 0 && !AdmitTagsOnAccessPort(ref context, in header))
+        if (!VlanIngressStage.Admit(ref context, in header, ref ingress, plan))
         {
+            DropAsDecided(ref context);
             return;
         }
-        int vid;
-        if (header.OuterTagProtocol == EtherTypes.CustomerVlan)
-        {
-            ushort control = header.OuterTagControl;
-            vid = control & 0x0FFF;
-            if (vid == ReservedVid)
-            {
-                Drop(ref context, DropReason.MalformedReservedVid);
-                return;
-            }
-            frame.HasCustomerTag = true;
-            frame.PriorityBits = (ushort)(control & 0xF000);
-            if (vid == 0)
-            {
-                vid = ingress.Pvid;   // priority-tagged: PVID, PCP kept
-            }
-        }
-        else
-        {
-            frame.HasCustomerTag = false;
-            frame.PriorityBits = 0;
-            vid = ingress.Pvid;
-        }
-        if (vid == NoPvid)
-        {
-            Drop(ref context, DropReason.NoPvid);
-            return;
-        }
+        int vid = context.Vid;
         ulong members = plan.VlanMembers[vid];
-        if ((members & (1UL << port)) == 0)
-        {
-            Drop(ref context, DropReason.IngressVlanFiltered);
-            return;
-        }
-        frame.Vid = (ushort)vid;
-        context.Vid = (ushort)vid;
         // The PCP classification every frame gets. None of the optional stages reads priority or
         // class before ingress QoS, which starts from this.
         Classify(frame, ref ingress, plan);
-        if (ingress.Stages != IngressStages.None && !RunOptionalStages(ref context, source, ref ingress, plan))
+        IngressStages stages = ingress.Stages;
+        if (stages != IngressStages.None)
         {
-            return;
+            // Before learning: our own flood sent back by a reflecting neighbour must teach nothing.
+            // Inline, as a hairpin port runs it on every frame and it is one compare unless a flood went out moments ago.
+            if ((stages & IngressStages.PingPongGuard) != 0 && !_pingPongGuard.Admit(ref context, plan.PingPongWindowTicks))
+            {
+                DropAsDecided(ref context);
+                return;
+            }
+            if ((stages & ~IngressStages.PingPongGuard) != 0 && !RunOptionalStages(ref context, source, ref ingress, plan))
+            {
+                return;
+            }
         }
         uint now = context.Second;
         if (ingress.Learning && (now >= _learningHeldUntil || (members & _learningHeldPorts) == 0))
@@ -181,30 +155,27 @@ public sealed partial class BridgeEngine
     }
 
     /// <summary>
-    /// The optional stages the port's configuration compiled to (PortPlan.Stages), in order; false
-    /// when one consumed the frame. Out of line: a port without them never enters.
+    /// The optional stages after the ping-pong guard that the port's configuration compiled to
+    /// (PortPlan.Stages), in order; false when one consumed the frame. Out of line: a port without
+    /// them never enters.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool RunOptionalStages(ref FrameContext context, MacAddress source, ref PortPlan ingress, ForwardingPlan plan)
     {
         IngressStages stages = ingress.Stages;
-        // Before learning: our own flood sent back by a reflecting neighbour must teach nothing.
-        if ((stages & IngressStages.PingPongGuard) != 0 && !_pingPongGuard.Admit(ref context, plan.PingPongWindowTicks))
+        // 802.1Qbg VSI admission: link-local frames (VDP itself) are trapped before; the VID is known now.
+        if ((stages & IngressStages.VsiAdmission) != 0 && !VsiAdmissionStage.Admit(ref context, source, plan))
         {
             DropAsDecided(ref context);
-            return false;
-        }
-        // 802.1Qbg VSI admission: link-local frames (VDP itself) are trapped before; the VID is known now.
-        if ((stages & IngressStages.VsiAdmission) != 0 && !AdmitVsiSource(ref context, source, plan))
-        {
             return false;
         }
         if ((stages & IngressStages.PortSecurity) != 0 && !AdmitSecureSource(ref context, source, ref ingress))
         {
             return false;
         }
-        if ((stages & IngressStages.IngressAcl) != 0 && !AdmitIngressPolicy(ref context, source, plan))
+        if ((stages & IngressStages.IngressAcl) != 0 && !AclStage.AdmitIngress(ref context, source, plan))
         {
+            DropAsDecided(ref context);
             return false;
         }
         return (stages & IngressStages.IngressQos) == 0 || ApplyIngressQos(ref context, source, plan);

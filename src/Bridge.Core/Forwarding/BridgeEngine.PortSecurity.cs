@@ -1,5 +1,5 @@
-// Port security and the access-port VLAN hopping guard, on the receive path. Both run only on ports
-// configured for them, out of line, so an ordinary port pays one predictable branch each.
+// Port security on the receive path: it runs only on ports configured for it (PortPlan.Stages), out
+// of line. (The access-port VLAN hopping guard is part of Stages/VlanIngressStage.)
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
@@ -11,26 +11,6 @@ namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine
 {
-    /// <summary>
-    /// An access port carries one untagged VLAN: a frame tagged with a real VID, an S-tag, or two
-    /// stacked tags of any kind is a VLAN hopping attempt. Priority tags (VID 0) are fine.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitTagsOnAccessPort(ref FrameContext context, in EthernetReader header)
-    {
-        if (header.TagCount > 1)
-        {
-            Drop(ref context, DropReason.StackedTagsOnAccessPort);
-            return false;
-        }
-        if (header.OuterTagProtocol != EtherTypes.CustomerVlan || header.OuterVid != 0)
-        {
-            Drop(ref context, DropReason.TaggedOnAccessPort);
-            return false;
-        }
-        return true;
-    }
-
     /// <summary>
     /// A source MAC may send on a secured port if the port already holds it (configured or learned),
     /// or if the port has room for one more; then it is learned here (sticky if asked). Otherwise

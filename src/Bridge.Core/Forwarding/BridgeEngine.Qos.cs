@@ -10,6 +10,7 @@ using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qos;
@@ -142,7 +143,7 @@ public sealed partial class BridgeEngine
         {
             if (!egress)
             {
-                TryFlowKey(ref context);
+                AclStage.TryFlowKey(ref context);
             }
             DscpRewriter.TryRewrite(frame.Span, dscp);
         }

@@ -1,23 +1,21 @@
-// 802.1Qbg VSI admission and accounting on the forwarding path. Only ports with VSIs (or enforcing
-// them) take these out-of-line steps, so every other port pays one predictable branch on ingress and
-// one per copy on egress. The publish-time half is BridgeEngine.VsiBindings.cs.
+// The 802.1Qbg VSI stage: a frame from one of the port's VSIs is admitted and counted to it (the frame
+// remembers which, so a later drop is charged to the VSI too); any other (VID, source MAC) is refused
+// on a port that enforces admission (`vsi-not-associated`) and passes, uncounted, on one that does
+// not. Per copy on egress, the VSI a unicast copy is for. The publish-time half (bindings pinned in
+// the FDB, counters kept by VSIID) is BridgeEngine.VsiBindings.cs.
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 
-namespace Hairpin.Bridge.Core.Forwarding;
+namespace Hairpin.Bridge.Core.Forwarding.Stages;
 
-public sealed partial class BridgeEngine
+internal static class VsiAdmissionStage
 {
-    /// <summary>
-    /// A frame from one of the port's VSIs is admitted and counted to it (the frame remembers which,
-    /// so a later drop is charged to the VSI too). Any other (VID, source MAC) is dropped on a port
-    /// that enforces admission (`vsi-not-associated`) and passes, uncounted, on one that does not.
-    /// </summary>
+    /// <summary>False when the port refuses the sender: the context then carries the drop.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitVsiSource(ref FrameContext context, MacAddress source, ForwardingPlan plan)
+    public static bool Admit(ref FrameContext context, MacAddress source, ForwardingPlan plan)
     {
         FrameBuffer frame = context.Frame;
         int port = context.Port;
@@ -34,7 +32,7 @@ public sealed partial class BridgeEngine
         {
             return true;
         }
-        Drop(ref context, DropReason.VsiNotAssociated);
+        context.Dropped(DropReason.VsiNotAssociated);
         return false;
     }
 
@@ -42,7 +40,7 @@ public sealed partial class BridgeEngine
     /// The VSI a copy leaving by <paramref name="port"/> is for: unicast to one of the port's VSIs'
     /// (VID, MAC). Broadcast and multicast copies are for every VM behind the port, so for none.
     /// </summary>
-    private static VsiCounters? DestinationVsi(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind) =>
+    public static VsiCounters? DestinationOf(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind) =>
         kind == FrameKind.Unicast && plan.VsiBindings[port]?.TryGetValue(VidMacKey.Of(frame.Vid, MacAddress.Read(frame.Span)), out int vsi) == true
             ? plan.VsiCounters[vsi]
             : null;
