@@ -65,7 +65,7 @@ public sealed partial class BridgeEngine
             }
             frame.HasCustomerTag = true;
         }
-        if (egressPolicy && context.EgressActionsPending && !ApplyEgressActions(ref context, frame, plan))
+        if (egressPolicy && context.EgressActionsPending && !ApplyEgressActions(ref context, frame, port, plan))
         {
             EgressDrop(ref context, frame, port, DropReason.Policed, vsi);
             return;
@@ -77,7 +77,7 @@ public sealed partial class BridgeEngine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool AdmitEgressPolicy(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi)
     {
-        if (AclStage.RefuseEgress(ref context, frame, port, plan, vsi) is not DropReason reason)
+        if (AclStage.RefuseEgress<LiveMode>(ref context, frame, port, plan, vsi) is not DropReason reason)
         {
             return true;
         }

@@ -166,7 +166,7 @@ public sealed partial class BridgeEngine
             CountEgressDrop(ref context, port, DropReason.PoolExhausted, vsi);
             return;
         }
-        if (!ApplyEgressActions(ref context, copy, plan))
+        if (!ApplyEgressActions(ref context, copy, port, plan))
         {
             EgressDrop(ref context, copy, port, DropReason.Policed, vsi);
             return;

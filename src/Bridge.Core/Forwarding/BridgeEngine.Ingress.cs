@@ -9,104 +9,172 @@ using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Tracing;
 
 namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine
 {
+    /// <summary>
+    /// One frame through the receive path. Live, it forwards; in trace mode (BridgeEngine.Trace) the
+    /// same stages run on a copy with their side effects off, each telling the context's sink what it
+    /// decided: `if (TMode.Tracing)` branches vanish from the live instantiation.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Receive(ref FrameContext context, ForwardingPlan plan)
+    private void Receive<TMode>(ref FrameContext context, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
         FrameBuffer frame = context.Frame;
         int port = context.Port;
+        TraceSink? sink = TMode.Tracing ? context.Sink : null;
         if ((uint)port >= (uint)plan.PortCount)
         {
-            UnknownIngressPortFrames++;
             context.Dropped(DropReason.UnknownIngressPort);
+            if (TMode.Tracing)
+            {
+                sink!.UnknownPort();
+                return;
+            }
+            UnknownIngressPortFrames++;
             _pool.Release(frame);
             return;
         }
         PortCounters counters = _counters[port];
         context.Counters = counters;
         frame.SourceVsi = -1;   // set by VSI admission; not trusted from whoever hands the buffer in (a recycled one keeps its last value)
-        counters.RxFrames++;
-        counters.RxBytes += frame.Length;
+        if (!TMode.Tracing)
+        {
+            counters.RxFrames++;
+            counters.RxBytes += frame.Length;
+        }
         if ((_errorDisabledPorts & (1UL << port)) != 0)
         {
-            ReceiveOnDownPort(ref context);
+            ReceiveOnDownPort<TMode>(ref context);
             return;
         }
 
         var header = new EthernetReader(frame.Span);
         if (!header.IsValid)
         {
-            Drop(ref context, MalformedReason(header.Check));
+            if (TMode.Tracing)
+            {
+                sink!.Unreadable(MalformedReason(header.Check), header.Check);
+            }
+            Drop<TMode>(ref context, MalformedReason(header.Check));
             return;
         }
         MacAddress destination = header.Destination;
         MacAddress source = header.Source;
         FrameKind kind = KindOf(destination);
         context.Kind = kind;
-        CountReceived(counters, kind);
+        if (!TMode.Tracing)
+        {
+            CountReceived(counters, kind);
+        }
         if (frame.Length > plan.MaxFrameSize)
         {
-            Drop(ref context, DropReason.MalformedOversized);
+            if (TMode.Tracing)
+            {
+                sink!.Oversized();
+            }
+            Drop<TMode>(ref context, DropReason.MalformedOversized);
             return;
+        }
+        if (TMode.Tracing)
+        {
+            sink!.Sane(in header, kind);
         }
         if (source.IsGroup || source.IsZero)
         {
-            Drop(ref context, DropReason.InvalidSourceMac);
+            if (TMode.Tracing)
+            {
+                sink!.InvalidSource(source);
+            }
+            Drop<TMode>(ref context, DropReason.InvalidSourceMac);
             return;
         }
 
         ref PortPlan ingress = ref plan.Ports[port];
         if (ingress.State == PortState.Disabled)
         {
-            Drop(ref context, DropReason.IngressPortDisabled);
+            if (TMode.Tracing)
+            {
+                sink!.PortDisabled();
+            }
+            Drop<TMode>(ref context, DropReason.IngressPortDisabled);
             return;
         }
-        if (destination == LoopProbe.Destination && ConsumeOwnProbe(ref context))
+        if (TMode.Tracing)
+        {
+            sink!.PortState(ingress.State);
+        }
+        if (destination == LoopProbe.Destination && ConsumeOwnProbe<TMode>(ref context))
         {
             return;
         }
         // Link-local before port state: BPDUs, LLDP and EVB must reach the control plane on a blocking port.
-        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal(ref context, destination, plan))
+        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal<TMode>(ref context, destination, plan))
         {
             return;
         }
         if (ingress.State != PortState.Forwarding)
         {
-            Drop(ref context, DropReason.IngressPortBlocking);
+            if (TMode.Tracing)
+            {
+                sink!.Blocking(ingress.State);
+            }
+            Drop<TMode>(ref context, DropReason.IngressPortBlocking);
             return;
         }
 
-        if (!VlanIngressStage.Admit(ref context, in header, ref ingress, plan))
+        bool admitted = VlanIngressStage.Admit(ref context, in header, ref ingress, plan);
+        if (TMode.Tracing)
         {
-            DropAsDecided(ref context);
+            sink!.VlanIngress(in header, ref ingress, admitted, context.Reason, context.Vid);
+        }
+        if (!admitted)
+        {
+            DropAsDecided<TMode>(ref context);
             return;
         }
         int vid = context.Vid;
         ulong members = plan.VlanMembers[vid];
-        // The PCP classification every frame gets. None of the optional stages reads priority or
-        // class before ingress QoS, which starts from this.
-        Classify(frame, ref ingress, plan);
         IngressStages stages = ingress.Stages;
         if (stages != IngressStages.None)
         {
             // Before learning: our own flood sent back by a reflecting neighbour must teach nothing.
             // Inline, as a hairpin port runs it on every frame and it is one compare unless a flood went out moments ago.
-            if ((stages & IngressStages.PingPongGuard) != 0 && !_pingPongGuard.Admit(ref context, plan.PingPongWindowTicks))
+            if ((stages & IngressStages.PingPongGuard) != 0 && !(TMode.Tracing ? _pingPongGuard.WouldAdmit(ref context, plan.PingPongWindowTicks) : _pingPongGuard.Admit(ref context, plan.PingPongWindowTicks)))
             {
-                DropAsDecided(ref context);
+                if (TMode.Tracing)
+                {
+                    sink!.PingPong();
+                }
+                DropAsDecided<TMode>(ref context);
                 return;
             }
-            if ((stages & ~IngressStages.PingPongGuard) != 0 && !RunOptionalStages(ref context, source, ref ingress, plan))
+            if ((stages & IngressStages.Admission) != 0 && !RunAdmissionStages<TMode>(ref context, source, ref ingress, plan))
             {
                 return;
             }
         }
+        // The PCP classification every frame gets; then, on ports that have it, the rest of ingress QoS.
+        Classify(frame, ref ingress, plan);
+        if (TMode.Tracing)
+        {
+            sink!.Classified(frame.HasCustomerTag && ingress.TrustsTag);
+        }
+        if ((stages & IngressStages.IngressQos) != 0 && !ApplyIngressQos<TMode>(ref context, source, plan))
+        {
+            return;
+        }
         uint now = context.Second;
-        if (ingress.Learning && (now >= _learningHeldUntil || (members & _learningHeldPorts) == 0))
+        bool learns = now >= _learningHeldUntil || (members & _learningHeldPorts) == 0;
+        if (TMode.Tracing)
+        {
+            sink!.Learning(ref ingress, vid, held: !learns);
+        }
+        else if (ingress.Learning && learns)
         {
             Learn(counters, vid, source, port, now, ingress.MaxLearned, plan.MaxLearned);
         }
@@ -116,12 +184,23 @@ public sealed partial class BridgeEngine
         ulong eligible = members & ingress.PeerMask & ~_errorDisabledPorts;
         if (kind == FrameKind.Unicast)
         {
-            int target = _fdb.Lookup(vid, destination);
+            int target = TMode.Tracing ? sink!.LookupFdb(vid, destination) : _fdb.Lookup(vid, destination);
             if (target >= 0)
             {
                 if ((eligible & (1UL << target)) == 0)
                 {
-                    Drop(ref context, DeliveryRule.WhyNot(plan, port, target, vid, _errorDisabledPorts));
+                    DropReason why = DeliveryRule.WhyNot(plan, port, target, vid, _errorDisabledPorts);
+                    if (TMode.Tracing)
+                    {
+                        sink!.DeliveryRefused(target, why, vid);
+                    }
+                    Drop<TMode>(ref context, why);
+                    return;
+                }
+                if (TMode.Tracing)
+                {
+                    sink!.FdbHit(target, vid);
+                    TraceEgress(ref context, target, plan, last: true);
                     return;
                 }
                 counters.Forwarded++;
@@ -135,16 +214,29 @@ public sealed partial class BridgeEngine
             eligible &= kind == FrameKind.Broadcast ? plan.BroadcastFloodPorts : plan.MulticastFloodPorts;
         }
         context.Fate = DispositionKind.Flooded;
+        if (TMode.Tracing)
+        {
+            sink!.Flood(eligible, kind, vid);
+        }
         if (eligible == 0)
         {
-            Drop(ref context, DropReason.NoEligiblePort);
+            Drop<TMode>(ref context, DropReason.NoEligiblePort);
             return;
         }
-        if (ingress.StormControlled && !AdmitFlood(ref context, ref ingress))
+        if (ingress.StormControlled && !AdmitFlood<TMode>(ref context, ref ingress))
         {
             return;
         }
         ulong facingReflectors = eligible & plan.PingPongGuardedPorts & ~(1UL << port);
+        if (TMode.Tracing)
+        {
+            if (facingReflectors != 0)
+            {
+                sink!.RemembersFloodTo(facingReflectors);
+            }
+            TraceFlood(ref context, eligible, plan);
+            return;
+        }
         if (facingReflectors != 0)
         {
             _pingPongGuard.RememberFloodedOut(frame, facingReflectors, kind, context.Timestamp, plan.PingPongWindowTicks);   // before Flood retags the original
@@ -155,73 +247,115 @@ public sealed partial class BridgeEngine
     }
 
     /// <summary>
-    /// The optional stages after the ping-pong guard that the port's configuration compiled to
-    /// (PortPlan.Stages), in order; false when one consumed the frame. Out of line: a port without
-    /// them never enters.
+    /// The admission stages the port's configuration compiled to (PortPlan.Stages): VSI admission,
+    /// port security, ingress ACLs, in order; false when one consumed the frame. Out of line: a port
+    /// without them never enters.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool RunOptionalStages(ref FrameContext context, MacAddress source, ref PortPlan ingress, ForwardingPlan plan)
+    private bool RunAdmissionStages<TMode>(ref FrameContext context, MacAddress source, ref PortPlan ingress, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
         IngressStages stages = ingress.Stages;
         // 802.1Qbg VSI admission: link-local frames (VDP itself) are trapped before; the VID is known now.
-        if ((stages & IngressStages.VsiAdmission) != 0 && !VsiAdmissionStage.Admit(ref context, source, plan))
+        if ((stages & IngressStages.VsiAdmission) != 0)
         {
-            DropAsDecided(ref context);
+            bool admitted = VsiAdmissionStage.Admit<TMode>(ref context, source, plan);
+            if (TMode.Tracing)
+            {
+                context.Sink!.Vsi(admitted, context.Vid);
+            }
+            if (!admitted)
+            {
+                DropAsDecided<TMode>(ref context);
+                return false;
+            }
+        }
+        if ((stages & IngressStages.PortSecurity) != 0)
+        {
+            // Port security learns (a side effect): a trace predicts it instead.
+            bool secure = TMode.Tracing ? context.Sink!.SecureSource(ref ingress, context.Vid) : AdmitSecureSource(ref context, source, ref ingress);
+            if (!secure)
+            {
+                if (TMode.Tracing)
+                {
+                    context.Dropped(DropReason.PortSecurityViolation);
+                }
+                return false;
+            }
+        }
+        if ((stages & IngressStages.IngressAcl) != 0 && !AclStage.AdmitIngress<TMode>(ref context, source, plan))
+        {
+            DropAsDecided<TMode>(ref context);
             return false;
         }
-        if ((stages & IngressStages.PortSecurity) != 0 && !AdmitSecureSource(ref context, source, ref ingress))
-        {
-            return false;
-        }
-        if ((stages & IngressStages.IngressAcl) != 0 && !AclStage.AdmitIngress(ref context, source, plan))
-        {
-            DropAsDecided(ref context);
-            return false;
-        }
-        return (stages & IngressStages.IngressQos) == 0 || ApplyIngressQos(ref context, source, plan);
+        return true;
     }
 
     /// <summary>A port down for protection hears nothing, except, while it probes, its own loop probes.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ReceiveOnDownPort(ref FrameContext context)
+    private void ReceiveOnDownPort<TMode>(ref FrameContext context)
+        where TMode : struct, IReceiveMode
     {
-        if ((_probingPorts & (1UL << context.Port)) != 0 && ConsumeOwnProbe(ref context))
+        if ((_probingPorts & (1UL << context.Port)) != 0 && ConsumeOwnProbe<TMode>(ref context))
         {
             return;
         }
-        Drop(ref context, DropReason.PortErrorDisabled);
+        if (TMode.Tracing)
+        {
+            context.Sink!.ErrorDisabled();
+        }
+        Drop<TMode>(ref context, DropReason.PortErrorDisabled);
     }
 
     /// <summary>True when the port's mask releases the address for normal forwarding; otherwise the frame is consumed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ReleaseLinkLocal(ref FrameContext context, MacAddress destination, ForwardingPlan plan)
+    private bool ReleaseLinkLocal<TMode>(ref FrameContext context, MacAddress destination, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
         FrameBuffer frame = context.Frame;
         int port = context.Port;
         uint now = context.Second;
+        TraceSink? sink = TMode.Tracing ? context.Sink : null;
         ref PortPlan ingress = ref plan.Ports[port];
         if (ingress.BpduGuard && BpduDetector.IsSpanningTreeBpdu(frame.Span))
         {
-            Drop(ref context, DropReason.BpduGuard);
+            if (TMode.Tracing)
+            {
+                sink!.BpduGuard(destination);
+                Drop<TMode>(ref context, DropReason.BpduGuard);
+                return false;
+            }
+            Drop<TMode>(ref context, DropReason.BpduGuard);
             ErrorDisable(port, ErrorDisableCause.BpduGuard, now, _bpduGuardBackoff[port].Strike(now, plan.BpduGuardRecoverySeconds));
             return false;
         }
         switch (LinkLocalPolicy.Decide(destination.LinkLocalIndex, ingress.GroupForwardMask))
         {
             case LinkLocalAction.Forward:
+                if (TMode.Tracing)
+                {
+                    sink!.LinkLocalReleased(destination);
+                }
                 return true;
             case LinkLocalAction.Drop:
-                Drop(ref context, DropReason.PauseFrame);
+                if (TMode.Tracing)
+                {
+                    sink!.PauseFrame(destination);
+                }
+                Drop<TMode>(ref context, DropReason.PauseFrame);
                 return false;
             default:
-                if (ControlPlane.TryEnqueue(frame))
+                if (TMode.Tracing ? sink!.Trapped(destination) : ControlPlane.TryEnqueue(frame))
                 {
-                    context.Counters.Trapped++;
+                    if (!TMode.Tracing)
+                    {
+                        context.Counters.Trapped++;
+                    }
                     context.Fate = DispositionKind.ControlPlane;
                 }
                 else
                 {
-                    Drop(ref context, DropReason.ControlPlaneQueueFull);
+                    Drop<TMode>(ref context, DropReason.ControlPlaneQueueFull);
                 }
                 return false;
         }
@@ -257,12 +391,18 @@ public sealed partial class BridgeEngine
         }
     }
 
-    // Out of line on purpose: drops are the slow path, and inlining them bloats the hot loop.
+    // Out of line on purpose: drops are the slow path, and inlining them bloats the hot loop. A traced
+    // frame is only marked: nothing is counted, and its buffer is the trace's own.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Drop(ref FrameContext context, DropReason reason)
+    private void Drop<TMode>(ref FrameContext context, DropReason reason)
+        where TMode : struct, IReceiveMode
     {
-        FrameBuffer frame = context.Frame;
         context.Dropped(reason);
+        if (TMode.Tracing)
+        {
+            return;
+        }
+        FrameBuffer frame = context.Frame;
         context.Counters.CountDrop(reason);
         if (frame.SourceVsi >= 0)
         {
@@ -270,6 +410,9 @@ public sealed partial class BridgeEngine
         }
         _pool.Release(frame);
     }
+
+    /// <summary>Live-path drop (egress-side helpers and stages that run only live).</summary>
+    private void Drop(ref FrameContext context, DropReason reason) => Drop<LiveMode>(ref context, reason);
 
     private static DropReason MalformedReason(EthernetCheck check) => check switch
     {

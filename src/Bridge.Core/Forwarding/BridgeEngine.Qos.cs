@@ -14,6 +14,7 @@ using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qos;
+using Hairpin.Bridge.Core.Tracing;
 
 namespace Hairpin.Bridge.Core.Forwarding;
 
@@ -45,7 +46,8 @@ public sealed partial class BridgeEngine
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ApplyIngressQos(ref FrameContext context, MacAddress source, ForwardingPlan plan)
+    private bool ApplyIngressQos<TMode>(ref FrameContext context, MacAddress source, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
         FrameBuffer frame = context.Frame;
         int port = context.Port;
@@ -55,62 +57,90 @@ public sealed partial class BridgeEngine
             int priority = dscp >> 3;   // class selector: the DSCP's top three bits
             Remark(ref context, frame, priority, -1, egress: false);
             frame.TrafficClass = plan.ClassOfPriority[priority];
+            if (TMode.Tracing)
+            {
+                context.Sink!.DscpTrusted(dscp);
+            }
         }
         MeterColor color = (frame.PriorityBits & DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
         bool kept = !ingress.HasIngressPolicy
-            || (ApplyRuleAction(ref context, frame, context.VmRuleAction, plan, ref color, egress: false)
-                && ApplyRuleAction(ref context, frame, context.PortRuleAction, plan, ref color, egress: false));
+            || (ApplyRuleAction<TMode>(ref context, frame, context.VmRuleAction, plan, ref color, egressPort: -1)
+                && ApplyRuleAction<TMode>(ref context, frame, context.PortRuleAction, plan, ref color, egressPort: -1));
         if (kept && plan.VmPolicers[port]?.TryGetValue(VidMacKey.Of(context.Vid, source), out int vmPolicer) == true)
         {
-            kept = Police(ref context, frame, plan.Policers[vmPolicer], ref color, egress: false);
+            kept = Police<TMode>(ref context, frame, plan.Policers[vmPolicer], ref color, egressPort: -1, PolicerBinding.Vm);
         }
         if (kept && ingress.Policer >= 0)
         {
-            kept = Police(ref context, frame, plan.Policers[ingress.Policer], ref color, egress: false);
+            kept = Police<TMode>(ref context, frame, plan.Policers[ingress.Policer], ref color, egressPort: -1, PolicerBinding.Port);
         }
         if (!kept)
         {
-            Drop(ref context, DropReason.Policed);
+            Drop<TMode>(ref context, DropReason.Policed);
         }
         return kept;
     }
 
     /// <summary>Egress ACL actions on one copy in its egress form; false when a policer dropped it (the caller recycles it).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ApplyEgressActions(ref FrameContext context, FrameBuffer outgoing, ForwardingPlan plan)
+    private bool ApplyEgressActions(ref FrameContext context, FrameBuffer outgoing, int port, ForwardingPlan plan)
     {
         context.EgressActionsPending = false;
         MeterColor color = (outgoing.PriorityBits & DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
-        return ApplyRuleAction(ref context, outgoing, context.EgressPortRuleAction, plan, ref color, egress: true)
-            && ApplyRuleAction(ref context, outgoing, context.EgressVmRuleAction, plan, ref color, egress: true);
+        return ApplyRuleAction<LiveMode>(ref context, outgoing, context.EgressPortRuleAction, plan, ref color, egressPort: port)
+            && ApplyRuleAction<LiveMode>(ref context, outgoing, context.EgressVmRuleAction, plan, ref color, egressPort: port);
     }
 
-    /// <summary>One rule's actions in order: count, mirror (the frame as matched), class, remark, police.</summary>
-    private bool ApplyRuleAction(ref FrameContext context, FrameBuffer frame, RuleAction action, ForwardingPlan plan, ref MeterColor color, bool egress)
+    /// <summary>
+    /// One rule's actions in order: count, mirror (the frame as matched), class, remark, police.
+    /// <paramref name="egressPort"/> is -1 on ingress, else the copy's port (what a trace notes it under).
+    /// A trace counts nothing, mirrors nothing (it says whether it would) and runs no policer.
+    /// </summary>
+    private bool ApplyRuleAction<TMode>(ref FrameContext context, FrameBuffer frame, RuleAction action, ForwardingPlan plan, ref MeterColor color, int egressPort)
+        where TMode : struct, IReceiveMode
     {
         if (action.IsNone)
         {
             return true;
         }
-        if (action.Counter >= 0)
+        bool egress = egressPort >= 0;
+        if (action.Counter >= 0 && !TMode.Tracing)
         {
             plan.CounterFrames[action.Counter]++;
             plan.CounterBytes[action.Counter] += frame.Length;
         }
         if (action.Mirror >= 0)
         {
-            Mirror(frame, action.Mirror, plan);
+            if (TMode.Tracing)
+            {
+                context.Sink!.Mirror(action.Mirror, CanMirrorTo(action.Mirror, plan), egressPort);
+            }
+            else
+            {
+                Mirror(frame, action.Mirror, plan);
+            }
         }
         if (action.TrafficClass >= 0)
         {
             frame.TrafficClass = (byte)action.TrafficClass;
         }
         Remark(ref context, frame, action.RemarkPcp, action.RemarkDscp, egress);
-        return action.Meter < 0 || Police(ref context, frame, plan.Policers[action.Meter], ref color, egress);
+        if (TMode.Tracing && (action.TrafficClass >= 0 || action.RemarkPcp >= 0 || action.RemarkDscp >= 0))
+        {
+            context.Sink!.RuleActionsApplied(egressPort);
+        }
+        return action.Meter < 0 || Police<TMode>(ref context, frame, plan.Policers[action.Meter], ref color, egressPort, PolicerBinding.AclRule);
     }
 
-    private static bool Police(ref FrameContext context, FrameBuffer frame, Policer policer, ref MeterColor color, bool egress)
+    private static bool Police<TMode>(ref FrameContext context, FrameBuffer frame, Policer policer, ref MeterColor color, int egressPort, PolicerBinding binding)
+        where TMode : struct, IReceiveMode
     {
+        if (TMode.Tracing)
+        {
+            context.Sink!.Policer(policer.Config.Name, binding, egressPort);   // running it would take tokens
+            return true;
+        }
+        bool egress = egressPort >= 0;
         color = policer.Mark(frame.Length, context.Timestamp, color);
         ColorAction action = policer.ActionFor(color);
         if (action.Kind == ColorActionKind.Drop)
@@ -149,10 +179,14 @@ public sealed partial class BridgeEngine
         }
     }
 
+    /// <summary>A mirror goes only to a forwarding port that is up.</summary>
+    private bool CanMirrorTo(int port, ForwardingPlan plan) =>
+        port < plan.PortCount && plan.Ports[port].State == PortState.Forwarding && (_errorDisabledPorts & (1UL << port)) == 0;
+
     /// <summary>A copy of the frame as it is now, out of <paramref name="port"/> (SPAN: no VLAN or ACL checks there).</summary>
     private void Mirror(FrameBuffer frame, int port, ForwardingPlan plan)
     {
-        if (port >= plan.PortCount || plan.Ports[port].State != PortState.Forwarding || (_errorDisabledPorts & (1UL << port)) != 0)
+        if (!CanMirrorTo(port, plan))
         {
             return;
         }

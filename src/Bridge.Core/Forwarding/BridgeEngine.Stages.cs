@@ -17,17 +17,29 @@ public sealed partial class BridgeEngine
 
     /// <summary>A stage's verdict carried out: the drop it wrote into the context.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void DropAsDecided(ref FrameContext context) => Drop(ref context, context.Reason);
+    private void DropAsDecided<TMode>(ref FrameContext context)
+        where TMode : struct, IReceiveMode => Drop<TMode>(ref context, context.Reason);
 
     /// <summary>Storm control for a frame about to be flooded; over the rate, dropped (and with action disable, the port goes down).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitFlood(ref FrameContext context, ref PortPlan ingress)
+    private bool AdmitFlood<TMode>(ref FrameContext context, ref PortPlan ingress)
+        where TMode : struct, IReceiveMode
     {
+        if (TMode.Tracing)
+        {
+            bool admitted = _stormControl.WouldAdmit(ref context, ref ingress, _frequency, out long pps);
+            context.Sink!.StormControl(pps, admitted, context.Reason, ingress.StormAction);
+            if (!admitted)
+            {
+                DropAsDecided<TMode>(ref context);
+            }
+            return admitted;
+        }
         if (_stormControl.Admit(ref context, ref ingress, _frequency))
         {
             return true;
         }
-        DropAsDecided(ref context);
+        DropAsDecided<TMode>(ref context);
         if (ingress.StormAction == StormAction.Disable)
         {
             ErrorDisable(context.Port, ErrorDisableCause.StormControl, context.Second, holdSeconds: 0);

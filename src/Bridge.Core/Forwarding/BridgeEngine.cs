@@ -104,7 +104,7 @@ public sealed partial class BridgeEngine
         for (int i = 0; i < frames.Length; i++)
         {
             context.Begin(frames[i]);
-            Receive(ref context, plan);
+            Receive<LiveMode>(ref context, plan);
             if (i < dispositions.Length)
             {
                 dispositions[i] = context.Disposition;

@@ -5,6 +5,8 @@
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Tracing;
 
 namespace Hairpin.Bridge.Core.Forwarding;
 
@@ -26,6 +28,8 @@ internal struct FrameContext
     public bool FlowKeyBuilt;
     public bool FlowKeyValid;
     public FlowKey FlowKey;
+    /// <summary>Why the headers could not be read, when the flow key is not valid.</summary>
+    public HeaderCheck FlowKeyCheck;
 
     // What the deciding ACL rules do besides permit: ingress ones for ingress QoS, egress ones for the copy.
     public RuleAction VmRuleAction;
@@ -33,6 +37,9 @@ internal struct FrameContext
     public RuleAction EgressPortRuleAction;
     public RuleAction EgressVmRuleAction;
     public bool EgressActionsPending;
+
+    /// <summary>In trace mode, where the stages tell what they decide; null when forwarding for real.</summary>
+    public TraceSink? Sink;
 
     // The disposition as it is built.
     public DispositionKind Fate;

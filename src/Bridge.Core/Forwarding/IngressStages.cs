@@ -16,6 +16,9 @@ internal enum IngressStages : byte
     IngressAcl = 1 << 3,
     /// <summary>DSCP trust, policers, the matched rules' actions: QoS beyond the PCP classification every frame gets.</summary>
     IngressQos = 1 << 4,
+
+    /// <summary>The stages that decide whether the frame may enter at all, run together out of line.</summary>
+    Admission = VsiAdmission | PortSecurity | IngressAcl,
 }
 
 internal static class IngressStagePlan

@@ -40,6 +40,19 @@ internal sealed class PingPongGuardStage
         return AdmitRemembered(ref context, windowTicks);
     }
 
+    /// <summary>What <see cref="Admit"/> would say, reporting nothing (trace mode).</summary>
+    public bool WouldAdmit(ref FrameContext context, long windowTicks)
+    {
+        FrameBuffer frame = context.Frame;
+        if (RemembersFloodsOutOf(context.Port, context.Kind, context.Timestamp)
+            && IsOwnFloodReturned(context.Port, frame.Span, frame.HasCustomerTag, context.Timestamp, windowTicks))
+        {
+            context.Dropped(DropReason.PingPong);
+            return false;
+        }
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool AdmitRemembered(ref FrameContext context, long windowTicks)
     {

@@ -25,11 +25,20 @@ internal sealed class StormControlStage
         return false;
     }
 
-    /// <summary>Whether the port's meter for <paramref name="kind"/> has a token at <paramref name="timestamp"/>; none is taken.</summary>
-    public bool HasToken(int port, FrameKind kind, long framesPerSecond, long timestamp, long frequency)
+    /// <summary>
+    /// What <see cref="Admit"/> would say, taking no token (trace mode): false, with the drop in the
+    /// context, when the port is over its rate. <paramref name="pps"/> is the kind's limit (0: none).
+    /// </summary>
+    public bool WouldAdmit(ref FrameContext context, ref PortPlan ingress, long frequency, out long pps)
     {
-        StormMeter copy = _meters[(port * 3) + (int)kind];   // a struct: taking from the copy leaves the meter alone
-        return copy.TryTake(framesPerSecond, timestamp, frequency);
+        (pps, DropReason reason) = RateOf(context.Kind, ref ingress);
+        StormMeter copy = _meters[(context.Port * 3) + (int)context.Kind];   // a struct: taking from the copy leaves the meter alone
+        if (pps == 0 || copy.TryTake(pps, context.Timestamp, frequency))
+        {
+            return true;
+        }
+        context.Dropped(reason);
+        return false;
     }
 
     private static (long Pps, DropReason Reason) RateOf(FrameKind kind, ref PortPlan ingress) => kind switch

@@ -13,9 +13,10 @@ namespace Hairpin.Bridge.Core.Forwarding.Stages;
 
 internal static class VsiAdmissionStage
 {
-    /// <summary>False when the port refuses the sender: the context then carries the drop.</summary>
+    /// <summary>False when the port refuses the sender: the context then carries the drop. Trace mode counts nothing.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static bool Admit(ref FrameContext context, MacAddress source, ForwardingPlan plan)
+    public static bool Admit<TMode>(ref FrameContext context, MacAddress source, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
         FrameBuffer frame = context.Frame;
         int port = context.Port;
@@ -25,7 +26,10 @@ internal static class VsiAdmissionStage
         if (bindings is not null && (bindings.TryGetValue(VidMacKey.Of(vid, source), out int vsi) || bindings.TryGetValue(VidMacKey.Of(vid, MacAddress.Zero), out vsi)))
         {
             frame.SourceVsi = (short)vsi;
-            plan.VsiCounters[vsi].CountRx(frame.Length);
+            if (!TMode.Tracing)
+            {
+                plan.VsiCounters[vsi].CountRx(frame.Length);
+            }
             return true;
         }
         if (!plan.Ports[port].VsiEnforced)
