@@ -17,25 +17,28 @@ public sealed partial class BridgeEngine
 
     /// <summary>Sends the frame itself, retagging it in place for the egress port.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Transmit(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan)
+    private void Transmit<TMode>(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
         if ((plan.PerCopyWorkPorts & (1UL << port)) != 0)
         {
-            TransmitWithCopyWork(ref context, frame, port, plan);
+            TransmitWithCopyWork<TMode>(ref context, frame, port, plan);
             return;
         }
-        Transmit(ref context, frame, port, plan, vsi: null, egressPolicy: false);
+        Transmit<TMode>(ref context, frame, port, plan, vsi: null, egressPolicy: false);
     }
 
     /// <summary>A port with egress ACLs or VSIs behind it: the same path, told which VSI the copy is for (its counters) and to run the ACLs.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TransmitWithCopyWork(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan) =>
-        Transmit(ref context, frame, port, plan, plan.Ports[port].HasVsiBindings ? VsiAdmissionStage.DestinationOf(frame, port, plan, context.Kind) : null, plan.Ports[port].HasEgressPolicy);
+    private void TransmitWithCopyWork<TMode>(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode =>
+        Transmit<TMode>(ref context, frame, port, plan, plan.Ports[port].HasVsiBindings ? VsiAdmissionStage.DestinationOf(frame, port, plan, context.Kind) : null, plan.Ports[port].HasEgressPolicy);
 
     // Inlined where vsi and egressPolicy are the constants null and false: the JIT drops the VSI
     // accounting and the egress ACL steps altogether on a port without them.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Transmit(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi, bool egressPolicy)
+    private void Transmit<TMode>(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi, bool egressPolicy)
+        where TMode : struct, IReceiveMode
     {
         if (egressPolicy && !AdmitEgressPolicy(ref context, frame, port, plan, vsi))
         {
@@ -70,7 +73,7 @@ public sealed partial class BridgeEngine
             EgressDrop(ref context, frame, port, DropReason.Policed, vsi);
             return;
         }
-        Enqueue(ref context, frame, port, vsi);
+        Enqueue<TMode>(ref context, frame, port, vsi);
     }
 
     /// <summary>True when the egress ACLs let a copy leave by <paramref name="port"/>; otherwise the copy's drop is counted (the caller recycles it).</summary>
@@ -87,14 +90,18 @@ public sealed partial class BridgeEngine
 
     /// <summary>Queues a copy of the frame on its port; <paramref name="vsi"/> is the VSI it is unicast to (null: none, or not a VSI port).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Enqueue(ref FrameContext context, FrameBuffer frame, int port, VsiCounters? vsi)
+    private void Enqueue<TMode>(ref FrameContext context, FrameBuffer frame, int port, VsiCounters? vsi)
+        where TMode : struct, IReceiveMode
     {
         if (!TryQueue(frame, port, context.Kind, vsi))
         {
             EgressDrop(ref context, frame, port, DropReason.EgressQueueFull, vsi);
             return;
         }
-        context.CopyQueued(port);
+        if (TMode.Reports)
+        {
+            context.CopyQueued(port);
+        }
     }
 
     /// <summary>Queues a buffer on its port and counts it sent; false (nothing counted) when the queue is full.</summary>

@@ -16,17 +16,18 @@ namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine
 {
-    private void Flood(ref FrameContext context, FrameBuffer frame, ulong targets, ForwardingPlan plan)
+    private void Flood<TMode>(ref FrameContext context, FrameBuffer frame, ulong targets, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
         if ((targets & (targets - 1)) == 0)
         {
-            Transmit(ref context, frame, BitOperations.TrailingZeroCount(targets), plan);
+            Transmit<TMode>(ref context, frame, BitOperations.TrailingZeroCount(targets), plan);
             return;
         }
         ulong untaggedPorts = plan.VlanUntagged[frame.Vid];
         if ((targets & plan.PerCopyWorkPorts) == 0)
         {
-            FloodPlain(ref context, frame, targets, untaggedPorts, plan);
+            FloodPlain<TMode>(ref context, frame, targets, untaggedPorts, plan);
             return;
         }
         if ((targets & plan.EgressPolicyPorts) != 0)
@@ -42,7 +43,7 @@ public sealed partial class BridgeEngine
             VsiCounters? vsi = plan.Ports[port].HasVsiBindings ? VsiAdmissionStage.DestinationOf(frame, port, plan, context.Kind) : null;
             if (targets == 0 && !frame.IsShared)
             {
-                Transmit(ref context, frame, port, plan, vsi, plan.Ports[port].HasEgressPolicy);   // nobody else holds the original: it goes as a single destination's would
+                Transmit<TMode>(ref context, frame, port, plan, vsi, plan.Ports[port].HasEgressPolicy);   // nobody else holds the original: it goes as a single destination's would
                 ReleaseIfMade(otherForm);
                 return;
             }
@@ -54,7 +55,7 @@ public sealed partial class BridgeEngine
                 }
                 if (context.EgressActionsPending)
                 {
-                    TransmitOwnCopy(ref context, frame, port, plan, vsi);
+                    TransmitOwnCopy<TMode>(ref context, frame, port, plan, vsi);
                     continue;
                 }
             }
@@ -70,7 +71,7 @@ public sealed partial class BridgeEngine
                 shared = otherForm;
             }
             FramePool.Share(shared);
-            Enqueue(ref context, shared, port, vsi);
+            Enqueue<TMode>(ref context, shared, port, vsi);
         }
         ReleaseIfMade(otherForm);
         _pool.Release(frame);   // the flood's own reference; the queues that took the frame hold theirs
@@ -80,7 +81,8 @@ public sealed partial class BridgeEngine
     /// The common flood: no target port has an egress ACL or VSIs, so every copy is a reference and a
     /// queue entry. The last port takes the flood's own reference instead of sharing and releasing it.
     /// </summary>
-    private void FloodPlain(ref FrameContext context, FrameBuffer frame, ulong targets, ulong untaggedPorts, ForwardingPlan plan)
+    private void FloodPlain<TMode>(ref FrameContext context, FrameBuffer frame, ulong targets, ulong untaggedPorts, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
         PutInSharedForm(frame, targets, untaggedPorts);
         ulong otherFormPorts = targets & (frame.HasCustomerTag ? untaggedPorts : ~untaggedPorts);
@@ -94,7 +96,7 @@ public sealed partial class BridgeEngine
             {
                 if (targets == 0 && !frame.IsShared)
                 {
-                    Transmit(ref context, frame, port, plan, vsi: null, egressPolicy: false);   // nobody holds the original: retag it in place
+                    Transmit<TMode>(ref context, frame, port, plan, vsi: null, egressPolicy: false);   // nobody holds the original: retag it in place
                     ReleaseIfMade(otherForm);
                     return;
                 }
@@ -112,12 +114,12 @@ public sealed partial class BridgeEngine
             }
             else if (targets == 0)
             {
-                Enqueue(ref context, frame, port, vsi: null);   // the flood's own reference goes with the last copy
+                Enqueue<TMode>(ref context, frame, port, vsi: null);   // the flood's own reference goes with the last copy
                 ReleaseIfMade(otherForm);
                 return;
             }
             FramePool.Share(shared);
-            Enqueue(ref context, shared, port, vsi: null);
+            Enqueue<TMode>(ref context, shared, port, vsi: null);
             if (targets == 0)
             {
                 ReleaseIfMade(otherForm);
@@ -158,7 +160,8 @@ public sealed partial class BridgeEngine
 
     /// <summary>A copy an egress ACL rule acts on: its own buffer in the port's form, then the rule's actions on it alone.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TransmitOwnCopy(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi)
+    private void TransmitOwnCopy<TMode>(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi)
+        where TMode : struct, IReceiveMode
     {
         bool wantTag = (plan.VlanUntagged[frame.Vid] & (1UL << port)) == 0;
         if (!TryCopyInForm(frame, wantTag, out FrameBuffer? copy))
@@ -171,7 +174,7 @@ public sealed partial class BridgeEngine
             EgressDrop(ref context, copy, port, DropReason.Policed, vsi);
             return;
         }
-        Enqueue(ref context, copy, port, vsi);
+        Enqueue<TMode>(ref context, copy, port, vsi);
     }
 
     /// <summary>Writes a copy straight into a tag form (one copy, no tag shuffling); false when the pool is empty.</summary>

@@ -95,36 +95,18 @@ public sealed partial class BridgeEngine
         }
 
         ref PortPlan ingress = ref plan.Ports[port];
-        if (ingress.State == PortState.Disabled)
+        // One test lets a unicast frame on a forwarding port by; the rest (a port not forwarding, our
+        // own probes, link-local addresses, any group address) is sorted out of line.
+        if (ingress.State != PortState.Forwarding || kind != FrameKind.Unicast)
         {
-            if (TMode.Tracing)
+            if (!PassesPortStateAndLinkLocal<TMode>(ref context, destination, ref ingress, plan))
             {
-                sink!.PortDisabled();
+                return;
             }
-            Drop<TMode>(ref context, DropReason.IngressPortDisabled);
-            return;
         }
-        if (TMode.Tracing)
+        else if (TMode.Tracing)
         {
             sink!.PortState(ingress.State);
-        }
-        if (destination == LoopProbe.Destination && ConsumeOwnProbe<TMode>(ref context))
-        {
-            return;
-        }
-        // Link-local before port state: BPDUs, LLDP and EVB must reach the control plane on a blocking port.
-        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal<TMode>(ref context, destination, plan))
-        {
-            return;
-        }
-        if (ingress.State != PortState.Forwarding)
-        {
-            if (TMode.Tracing)
-            {
-                sink!.Blocking(ingress.State);
-            }
-            Drop<TMode>(ref context, DropReason.IngressPortBlocking);
-            return;
         }
 
         bool admitted = VlanIngressStage.Admit(ref context, in header, ref ingress, plan);
@@ -204,7 +186,7 @@ public sealed partial class BridgeEngine
                     return;
                 }
                 counters.Forwarded++;
-                Transmit(ref context, frame, target, plan);
+                Transmit<TMode>(ref context, frame, target, plan);
                 return;
             }
             eligible &= plan.UnknownUnicastFloodPorts;
@@ -243,7 +225,7 @@ public sealed partial class BridgeEngine
         }
         counters.Forwarded++;
         counters.Flooded++;
-        Flood(ref context, frame, eligible, plan);
+        Flood<TMode>(ref context, frame, eligible, plan);
     }
 
     /// <summary>
@@ -286,6 +268,49 @@ public sealed partial class BridgeEngine
         if ((stages & IngressStages.IngressAcl) != 0 && !AclStage.AdmitIngress<TMode>(ref context, source, plan))
         {
             DropAsDecided<TMode>(ref context);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Port state, our own loop probes and link-local addresses, in that order: false when the frame
+    /// was consumed (dropped or trapped). Link-local comes before port state's blocking check: BPDUs,
+    /// LLDP and EVB must reach the control plane on a blocking port.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool PassesPortStateAndLinkLocal<TMode>(ref FrameContext context, MacAddress destination, ref PortPlan ingress, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
+    {
+        TraceSink? sink = TMode.Tracing ? context.Sink : null;
+        if (ingress.State == PortState.Disabled)
+        {
+            if (TMode.Tracing)
+            {
+                sink!.PortDisabled();
+            }
+            Drop<TMode>(ref context, DropReason.IngressPortDisabled);
+            return false;
+        }
+        if (TMode.Tracing)
+        {
+            sink!.PortState(ingress.State);
+        }
+        if (destination == LoopProbe.Destination && ConsumeOwnProbe<TMode>(ref context))
+        {
+            return false;
+        }
+        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal<TMode>(ref context, destination, plan))
+        {
+            return false;
+        }
+        if (ingress.State != PortState.Forwarding)
+        {
+            if (TMode.Tracing)
+            {
+                sink!.Blocking(ingress.State);
+            }
+            Drop<TMode>(ref context, DropReason.IngressPortBlocking);
             return false;
         }
         return true;

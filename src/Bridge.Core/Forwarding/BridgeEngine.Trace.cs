@@ -43,6 +43,7 @@ public sealed partial class BridgeEngine : ITraceState
         FrameContext context = default;
         context.StartBatch(_traceNow, (uint)(_traceNow / _frequency));
         context.Begin(copy);
+        context.BeginDisposition();
         context.Sink = sink;
         Receive<TraceMode>(ref context, _plan);
         return sink.Seal(context.Fate, context.Reason);

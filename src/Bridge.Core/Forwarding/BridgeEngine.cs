@@ -86,14 +86,17 @@ public sealed partial class BridgeEngine
     /// Forwards a batch. The engine takes ownership of every buffer: each ends on an egress ring, on the
     /// control-plane ring, or back in the pool (a counted drop).
     /// </summary>
-    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames) => ProcessBatch(frames, []);
+    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames) => RunBatch<LiveMode>(frames, []);
 
     /// <summary>
     /// Forwards a batch as <see cref="ProcessBatch(ReadOnlySpan{FrameBuffer})"/> does and writes each
     /// frame's disposition (the ports it was queued on, the control plane, or its drop reason) at the
     /// same index of <paramref name="dispositions"/>, which may be shorter (frames beyond it go unreported).
     /// </summary>
-    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames, Span<FrameDisposition> dispositions)
+    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames, Span<FrameDisposition> dispositions) => RunBatch<ReportingMode>(frames, dispositions);
+
+    private void RunBatch<TMode>(ReadOnlySpan<FrameBuffer> frames, Span<FrameDisposition> dispositions)
+        where TMode : struct, IReceiveMode
     {
         ApplyPendingPlan();
         ForwardingPlan plan = _plan;
@@ -104,8 +107,12 @@ public sealed partial class BridgeEngine
         for (int i = 0; i < frames.Length; i++)
         {
             context.Begin(frames[i]);
-            Receive<LiveMode>(ref context, plan);
-            if (i < dispositions.Length)
+            if (TMode.Reports)
+            {
+                context.BeginDisposition();
+            }
+            Receive<TMode>(ref context, plan);
+            if (TMode.Reports && i < dispositions.Length)
             {
                 dispositions[i] = context.Disposition;
             }

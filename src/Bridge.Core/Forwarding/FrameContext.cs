@@ -62,6 +62,11 @@ internal struct FrameContext
         Vid = 0;
         FlowKeyBuilt = false;
         EgressActionsPending = false;
+    }
+
+    /// <summary>Starts the frame's disposition, for a caller that asks for it (a drop's reason is written whether or not).</summary>
+    public void BeginDisposition()
+    {
         Fate = DispositionKind.Forwarded;
         EgressPorts = 0;
         DroppedCopyPorts = 0;
