@@ -95,9 +95,10 @@ public sealed partial class BridgeEngine
         }
 
         ref PortPlan ingress = ref plan.Ports[port];
-        // One test lets a unicast frame on a forwarding port by; the rest (a port not forwarding, our
-        // own probes, link-local addresses, any group address) is sorted out of line.
-        if (ingress.State != PortState.Forwarding || kind != FrameKind.Unicast)
+        // Two tests let a unicast frame on a forwarding port by; the rest (a port not forwarding, our
+        // own probes, link-local addresses) is sorted out of line.
+        if (ingress.State != PortState.Forwarding
+            || (kind != FrameKind.Unicast && (destination == LoopProbe.Destination || destination.IsLinkLocalGroup)))
         {
             if (!PassesPortStateAndLinkLocal<TMode>(ref context, destination, ref ingress, plan))
             {
@@ -230,10 +231,10 @@ public sealed partial class BridgeEngine
 
     /// <summary>
     /// The admission stages the port's configuration compiled to (PortPlan.Stages): VSI admission,
-    /// port security, ingress ACLs, in order; false when one consumed the frame. Out of line: a port
-    /// without them never enters.
+    /// port security, ingress ACLs, in order; false when one consumed the frame. A port without them
+    /// never enters; each stage itself is out of line.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool RunAdmissionStages<TMode>(ref FrameContext context, MacAddress source, ref PortPlan ingress, ForwardingPlan plan)
         where TMode : struct, IReceiveMode
     {

@@ -105,6 +105,7 @@ internal static class AclStage
     /// frame is one's. In trace mode the ACL is only peeked at (no hit counted, no cache filled) and the
     /// deciding rule told to the sink.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Permits<TMode>(CompiledAcl acl, in FlowKey key, int frameBytes, out RuleAction action, VsiCounters? vsi, TraceSink? sink, AclBinding binding, int egressPort)
         where TMode : struct, IReceiveMode
     {
