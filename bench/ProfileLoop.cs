@@ -6,9 +6,7 @@ internal static class ProfileLoop
     /// <summary>Runs <paramref name="invocations"/> batches exactly (for instruction counting), or timed rounds when 0.</summary>
     public static void Run(string which, int invocations = 0)
     {
-        var b = new ForwardingBenchmarks();
-        b.Setup();
-        Action act = which switch { "hairpin" => b.HairpinReflection, "flood" => b.FloodToEightPorts, "churn" => b.LearningChurn, "vsi" => b.VsiEnforcedUnicast, _ => b.KnownUnicast };
+        Action act = Workload(which);
         if (invocations > 0)
         {
             for (int i = 0; i < invocations; i++)
@@ -34,5 +32,25 @@ internal static class ProfileLoop
         double best = windows[windows.Count / 100];
         double median = windows[windows.Count / 2];
         System.Console.WriteLine($"{which}: best {best:0.0} ns/frame ({1000 / best:0.0} Mpps), median {median:0.0} ns/frame ({1000 / median:0.0} Mpps)");
+    }
+
+    /// <summary>The benchmark row named by <paramref name="which"/>, set up (reference and QoS rows too, for side-by-side runs of two builds).</summary>
+    private static Action Workload(string which)
+    {
+        switch (which)
+        {
+            case "ref-unicast" or "ref-hairpin":
+                var reference = new ReferenceBenchmarks();
+                reference.Setup();
+                return which == "ref-hairpin" ? reference.HairpinReflection : reference.KnownUnicast;
+            case "qos-acl1000" or "qos-policer":
+                var qos = new QosBenchmarks();
+                qos.Setup();
+                return which == "qos-policer" ? qos.PolicerAndScheduler : qos.AclOf1000WithClassAndPolicing;
+            default:
+                var b = new ForwardingBenchmarks();
+                b.Setup();
+                return which switch { "hairpin" => b.HairpinReflection, "flood" => b.FloodToEightPorts, "churn" => b.LearningChurn, "vsi" => b.VsiEnforcedUnicast, _ => b.KnownUnicast };
+        }
     }
 }

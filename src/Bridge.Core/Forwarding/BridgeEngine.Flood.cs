@@ -8,6 +8,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 
@@ -15,22 +16,23 @@ namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine
 {
-    private void Flood(FrameBuffer frame, ulong targets, ForwardingPlan plan, FrameKind kind)
+    private void Flood<TMode>(ref FrameContext context, FrameBuffer frame, ulong targets, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
         if ((targets & (targets - 1)) == 0)
         {
-            Transmit(frame, BitOperations.TrailingZeroCount(targets), plan, kind);
+            Transmit<TMode>(ref context, frame, BitOperations.TrailingZeroCount(targets), plan);
             return;
         }
         ulong untaggedPorts = plan.VlanUntagged[frame.Vid];
         if ((targets & plan.PerCopyWorkPorts) == 0)
         {
-            FloodPlain(frame, targets, untaggedPorts, plan, kind);
+            FloodPlain<TMode>(ref context, frame, targets, untaggedPorts, plan);
             return;
         }
         if ((targets & plan.EgressPolicyPorts) != 0)
         {
-            TryFlowKey(frame, frame.Vid);   // egress ACLs match the frame as received, so take its key before it is retagged
+            AclStage.TryFlowKey(ref context);   // egress ACLs match the frame as received, so take its key before it is retagged
         }
         PutInSharedForm(frame, targets, untaggedPorts);
         FrameBuffer? otherForm = null;   // the one copy in the form the original is not in, made when first needed
@@ -38,22 +40,22 @@ public sealed partial class BridgeEngine
         {
             int port = BitOperations.TrailingZeroCount(targets);
             targets &= targets - 1;
-            VsiCounters? vsi = plan.Ports[port].HasVsiBindings ? DestinationVsi(frame, port, plan, kind) : null;
+            VsiCounters? vsi = plan.Ports[port].HasVsiBindings ? VsiAdmissionStage.DestinationOf(frame, port, plan, context.Kind) : null;
             if (targets == 0 && !frame.IsShared)
             {
-                Transmit(frame, port, plan, kind, vsi);   // nobody else holds the original: it goes as a single destination's would
+                Transmit<TMode>(ref context, frame, port, plan, vsi, plan.Ports[port].HasEgressPolicy);   // nobody else holds the original: it goes as a single destination's would
                 ReleaseIfMade(otherForm);
                 return;
             }
             if (plan.Ports[port].HasEgressPolicy)
             {
-                if (!AdmitEgressPolicy(frame, port, plan, vsi))
+                if (!AdmitEgressPolicy(ref context, frame, port, plan, vsi))
                 {
                     continue;
                 }
-                if (_egressActionsPending)
+                if (context.EgressActionsPending)
                 {
-                    TransmitOwnCopy(frame, port, plan, kind, vsi);
+                    TransmitOwnCopy<TMode>(ref context, frame, port, plan, vsi);
                     continue;
                 }
             }
@@ -63,13 +65,13 @@ public sealed partial class BridgeEngine
             {
                 if (otherForm is null && !TryCopyInForm(frame, wantTag, out otherForm))
                 {
-                    CountEgressDrop(port, DropReason.PoolExhausted, vsi);
+                    CountEgressDrop(ref context, port, DropReason.PoolExhausted, vsi);
                     continue;
                 }
                 shared = otherForm;
             }
             FramePool.Share(shared);
-            Enqueue(shared, port, kind, vsi);
+            Enqueue<TMode>(ref context, shared, port, vsi);
         }
         ReleaseIfMade(otherForm);
         _pool.Release(frame);   // the flood's own reference; the queues that took the frame hold theirs
@@ -79,7 +81,8 @@ public sealed partial class BridgeEngine
     /// The common flood: no target port has an egress ACL or VSIs, so every copy is a reference and a
     /// queue entry. The last port takes the flood's own reference instead of sharing and releasing it.
     /// </summary>
-    private void FloodPlain(FrameBuffer frame, ulong targets, ulong untaggedPorts, ForwardingPlan plan, FrameKind kind)
+    private void FloodPlain<TMode>(ref FrameContext context, FrameBuffer frame, ulong targets, ulong untaggedPorts, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
         PutInSharedForm(frame, targets, untaggedPorts);
         ulong otherFormPorts = targets & (frame.HasCustomerTag ? untaggedPorts : ~untaggedPorts);
@@ -93,13 +96,13 @@ public sealed partial class BridgeEngine
             {
                 if (targets == 0 && !frame.IsShared)
                 {
-                    Transmit(frame, port, plan, kind, vsi: null);   // nobody holds the original: retag it in place
+                    Transmit<TMode>(ref context, frame, port, plan, vsi: null, egressPolicy: false);   // nobody holds the original: retag it in place
                     ReleaseIfMade(otherForm);
                     return;
                 }
                 if (otherForm is null && !TryCopyInForm(frame, wantTag: frame.HasCustomerTag is false, out otherForm))
                 {
-                    CountEgressDrop(port, DropReason.PoolExhausted, vsi: null);
+                    CountEgressDrop(ref context, port, DropReason.PoolExhausted, vsi: null);
                     if (targets == 0)
                     {
                         _pool.Release(frame);
@@ -111,12 +114,12 @@ public sealed partial class BridgeEngine
             }
             else if (targets == 0)
             {
-                Enqueue(frame, port, kind, vsi: null);   // the flood's own reference goes with the last copy
+                Enqueue<TMode>(ref context, frame, port, vsi: null);   // the flood's own reference goes with the last copy
                 ReleaseIfMade(otherForm);
                 return;
             }
             FramePool.Share(shared);
-            Enqueue(shared, port, kind, vsi: null);
+            Enqueue<TMode>(ref context, shared, port, vsi: null);
             if (targets == 0)
             {
                 ReleaseIfMade(otherForm);
@@ -157,20 +160,21 @@ public sealed partial class BridgeEngine
 
     /// <summary>A copy an egress ACL rule acts on: its own buffer in the port's form, then the rule's actions on it alone.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TransmitOwnCopy(FrameBuffer frame, int port, ForwardingPlan plan, FrameKind kind, VsiCounters? vsi)
+    private void TransmitOwnCopy<TMode>(ref FrameContext context, FrameBuffer frame, int port, ForwardingPlan plan, VsiCounters? vsi)
+        where TMode : struct, IReceiveMode
     {
         bool wantTag = (plan.VlanUntagged[frame.Vid] & (1UL << port)) == 0;
         if (!TryCopyInForm(frame, wantTag, out FrameBuffer? copy))
         {
-            CountEgressDrop(port, DropReason.PoolExhausted, vsi);
+            CountEgressDrop(ref context, port, DropReason.PoolExhausted, vsi);
             return;
         }
-        if (!ApplyEgressActions(copy, plan))
+        if (!ApplyEgressActions(ref context, copy, port, plan))
         {
-            EgressDrop(copy, port, DropReason.Policed, vsi);
+            EgressDrop(ref context, copy, port, DropReason.Policed, vsi);
             return;
         }
-        Enqueue(copy, port, kind, vsi);
+        Enqueue<TMode>(ref context, copy, port, vsi);
     }
 
     /// <summary>Writes a copy straight into a tag form (one copy, no tag shuffling); false when the pool is empty.</summary>

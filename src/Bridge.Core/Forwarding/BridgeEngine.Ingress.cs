@@ -1,150 +1,163 @@
 // The per-frame receive path, in the Linux bridge's order (br_handle_frame, br_handle_frame_finish):
-// sanity, source address, link-local addresses, port state, VLAN ingress, VSI admission, learning,
-// forwarding decision.
+// sanity, source address, link-local addresses, port state, VLAN ingress (Stages/VlanIngressStage),
+// the port's optional stages (PortPlan.Stages), learning, forwarding decision.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Tracing;
 
 namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine
 {
-    private const ushort NoPvid = 0;
-    private const int ReservedVid = 0xFFF;
-
+    /// <summary>
+    /// One frame through the receive path. Live, it forwards; in trace mode (BridgeEngine.Trace) the
+    /// same stages run on a copy with their side effects off, each telling the context's sink what it
+    /// decided: `if (TMode.Tracing)` branches vanish from the live instantiation.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Receive(FrameBuffer frame, ForwardingPlan plan, uint now)
+    private void Receive<TMode>(ref FrameContext context, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
-        int port = frame.IngressPort;
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
+        TraceSink? sink = TMode.Tracing ? context.Sink : null;
         if ((uint)port >= (uint)plan.PortCount)
         {
+            context.Dropped(DropReason.UnknownIngressPort);
+            if (TMode.Tracing)
+            {
+                sink!.UnknownPort();
+                return;
+            }
             UnknownIngressPortFrames++;
             _pool.Release(frame);
             return;
         }
         PortCounters counters = _counters[port];
+        context.Counters = counters;
         frame.SourceVsi = -1;   // set by VSI admission; not trusted from whoever hands the buffer in (a recycled one keeps its last value)
-        _frameSerial++;
-        counters.RxFrames++;
-        counters.RxBytes += frame.Length;
+        if (!TMode.Tracing)
+        {
+            counters.RxFrames++;
+            counters.RxBytes += frame.Length;
+        }
         if ((_errorDisabledPorts & (1UL << port)) != 0)
         {
-            ReceiveOnDownPort(frame, counters, port, now);
+            ReceiveOnDownPort<TMode>(ref context);
             return;
         }
 
         var header = new EthernetReader(frame.Span);
         if (!header.IsValid)
         {
-            Drop(frame, counters, MalformedReason(header.Check));
+            if (TMode.Tracing)
+            {
+                sink!.Unreadable(MalformedReason(header.Check), header.Check);
+            }
+            Drop<TMode>(ref context, MalformedReason(header.Check));
             return;
         }
         MacAddress destination = header.Destination;
         MacAddress source = header.Source;
         FrameKind kind = KindOf(destination);
-        CountReceived(counters, kind);
+        context.Kind = kind;
+        if (!TMode.Tracing)
+        {
+            CountReceived(counters, kind);
+        }
         if (frame.Length > plan.MaxFrameSize)
         {
-            Drop(frame, counters, DropReason.MalformedOversized);
+            if (TMode.Tracing)
+            {
+                sink!.Oversized();
+            }
+            Drop<TMode>(ref context, DropReason.MalformedOversized);
             return;
+        }
+        if (TMode.Tracing)
+        {
+            sink!.Sane(in header, kind);
         }
         if (source.IsGroup || source.IsZero)
         {
-            Drop(frame, counters, DropReason.InvalidSourceMac);
+            if (TMode.Tracing)
+            {
+                sink!.InvalidSource(source);
+            }
+            Drop<TMode>(ref context, DropReason.InvalidSourceMac);
             return;
         }
 
         ref PortPlan ingress = ref plan.Ports[port];
-        if (ingress.State == PortState.Disabled)
+        // Two tests let a unicast frame on a forwarding port by; the rest (a port not forwarding, our
+        // own probes, link-local addresses) is sorted out of line.
+        if (ingress.State != PortState.Forwarding
+            || (kind != FrameKind.Unicast && (destination == LoopProbe.Destination || destination.IsLinkLocalGroup)))
         {
-            Drop(frame, counters, DropReason.IngressPortDisabled);
-            return;
-        }
-        if (destination == LoopProbe.Destination && ConsumeOwnProbe(frame, counters, port, now))
-        {
-            return;
-        }
-        // Link-local before port state: BPDUs, LLDP and EVB must reach the control plane on a blocking port.
-        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal(frame, counters, destination, port, plan, now))
-        {
-            return;
-        }
-        if (ingress.State != PortState.Forwarding)
-        {
-            Drop(frame, counters, DropReason.IngressPortBlocking);
-            return;
-        }
-
-        // VLAN classification. Only a C-tag (0x8100) is a tag to an 802.1Q port; an outer S-tag
-        // (0x88A8) is payload, so such a frame is untagged here, as in Linux.
-        if (ingress.IsAccess && header.TagCount != 0 && !AdmitTagsOnAccessPort(frame, counters, in header))
-        {
-            return;
-        }
-        int vid;
-        if (header.OuterTagProtocol == EtherTypes.CustomerVlan)
-        {
-            ushort control = header.OuterTagControl;
-            vid = control & 0x0FFF;
-            if (vid == ReservedVid)
+            if (!PassesPortStateAndLinkLocal<TMode>(ref context, destination, ref ingress, plan))
             {
-                Drop(frame, counters, DropReason.MalformedReservedVid);
                 return;
             }
-            frame.HasCustomerTag = true;
-            frame.PriorityBits = (ushort)(control & 0xF000);
-            if (vid == 0)
-            {
-                vid = ingress.Pvid;   // priority-tagged: PVID, PCP kept
-            }
         }
-        else
+        else if (TMode.Tracing)
         {
-            frame.HasCustomerTag = false;
-            frame.PriorityBits = 0;
-            vid = ingress.Pvid;
-        }
-        if (vid == NoPvid)
-        {
-            Drop(frame, counters, DropReason.NoPvid);
-            return;
-        }
-        ulong members = plan.VlanMembers[vid];
-        if ((members & (1UL << port)) == 0)
-        {
-            Drop(frame, counters, DropReason.IngressVlanFiltered);
-            return;
-        }
-        frame.Vid = (ushort)vid;
-        // Before learning: our own flood sent back by a reflecting neighbour must teach nothing.
-        if (ingress.GuardsPingPong && RemembersFloodsOutOf(port, kind) && ConsumeOwnFloodReturned(frame, counters, port, now))
-        {
-            return;
-        }
-        // 802.1Qbg VSI admission: link-local frames (VDP itself) are trapped above; the VID is known now.
-        if (ingress.ChecksVsiSource && !AdmitVsiSource(frame, counters, port, vid, source, plan))
-        {
-            return;
+            sink!.PortState(ingress.State);
         }
 
-        if (ingress.Secured && !AdmitSecureSource(frame, counters, vid, source, port, ref ingress, now))
+        bool admitted = VlanIngressStage.Admit(ref context, in header, ref ingress, plan);
+        if (TMode.Tracing)
         {
+            sink!.VlanIngress(in header, ref ingress, admitted, context.Reason, context.Vid);
+        }
+        if (!admitted)
+        {
+            DropAsDecided<TMode>(ref context);
             return;
         }
-        if (ingress.HasIngressPolicy && !AdmitIngressPolicy(frame, counters, port, vid, source, plan))
+        int vid = context.Vid;
+        ulong members = plan.VlanMembers[vid];
+        IngressStages stages = ingress.Stages;
+        if (stages != IngressStages.None)
         {
-            return;
+            // Before learning: our own flood sent back by a reflecting neighbour must teach nothing.
+            // Inline, as a hairpin port runs it on every frame and it is one compare unless a flood went out moments ago.
+            if ((stages & IngressStages.PingPongGuard) != 0 && !(TMode.Tracing ? _pingPongGuard.WouldAdmit(ref context, plan.PingPongWindowTicks) : _pingPongGuard.Admit(ref context, plan.PingPongWindowTicks)))
+            {
+                if (TMode.Tracing)
+                {
+                    sink!.PingPong();
+                }
+                DropAsDecided<TMode>(ref context);
+                return;
+            }
+            if ((stages & IngressStages.Admission) != 0 && !RunAdmissionStages<TMode>(ref context, source, ref ingress, plan))
+            {
+                return;
+            }
         }
+        // The PCP classification every frame gets; then, on ports that have it, the rest of ingress QoS.
         Classify(frame, ref ingress, plan);
-        if (ingress.HasIngressQos && !ApplyIngressQos(frame, counters, port, vid, source, plan))
+        if (TMode.Tracing)
+        {
+            sink!.Classified(frame.HasCustomerTag && ingress.TrustsTag);
+        }
+        if ((stages & IngressStages.IngressQos) != 0 && !ApplyIngressQos<TMode>(ref context, source, plan))
         {
             return;
         }
-        if (ingress.Learning && (now >= _learningHeldUntil || (members & _learningHeldPorts) == 0))
+        uint now = context.Second;
+        bool learns = now >= _learningHeldUntil || (members & _learningHeldPorts) == 0;
+        if (TMode.Tracing)
+        {
+            sink!.Learning(ref ingress, vid, held: !learns);
+        }
+        else if (ingress.Learning && learns)
         {
             Learn(counters, vid, source, port, now, ingress.MaxLearned, plan.MaxLearned);
         }
@@ -154,16 +167,27 @@ public sealed partial class BridgeEngine
         ulong eligible = members & ingress.PeerMask & ~_errorDisabledPorts;
         if (kind == FrameKind.Unicast)
         {
-            int target = _fdb.Lookup(vid, destination);
+            int target = TMode.Tracing ? sink!.LookupFdb(vid, destination) : _fdb.Lookup(vid, destination);
             if (target >= 0)
             {
                 if ((eligible & (1UL << target)) == 0)
                 {
-                    Drop(frame, counters, DeliveryRule.WhyNot(plan, port, target, vid, _errorDisabledPorts));
+                    DropReason why = DeliveryRule.WhyNot(plan, port, target, vid, _errorDisabledPorts);
+                    if (TMode.Tracing)
+                    {
+                        sink!.DeliveryRefused(target, why, vid);
+                    }
+                    Drop<TMode>(ref context, why);
+                    return;
+                }
+                if (TMode.Tracing)
+                {
+                    sink!.FdbHit(target, vid);
+                    TraceEgress(ref context, target, plan, last: true);
                     return;
                 }
                 counters.Forwarded++;
-                Transmit(frame, target, plan, kind);
+                Transmit<TMode>(ref context, frame, target, plan);
                 return;
             }
             eligible &= plan.UnknownUnicastFloodPorts;
@@ -172,62 +196,192 @@ public sealed partial class BridgeEngine
         {
             eligible &= kind == FrameKind.Broadcast ? plan.BroadcastFloodPorts : plan.MulticastFloodPorts;
         }
+        context.Fate = DispositionKind.Flooded;
+        if (TMode.Tracing)
+        {
+            sink!.Flood(eligible, kind, vid);
+        }
         if (eligible == 0)
         {
-            Drop(frame, counters, DropReason.NoEligiblePort);
+            Drop<TMode>(ref context, DropReason.NoEligiblePort);
             return;
         }
-        if (ingress.StormControlled && !AdmitFlood(frame, counters, port, ref ingress, kind, now))
+        if (ingress.StormControlled && !AdmitFlood<TMode>(ref context, ref ingress))
         {
             return;
         }
         ulong facingReflectors = eligible & plan.PingPongGuardedPorts & ~(1UL << port);
+        if (TMode.Tracing)
+        {
+            if (facingReflectors != 0)
+            {
+                sink!.RemembersFloodTo(facingReflectors);
+            }
+            TraceFlood(ref context, eligible, plan);
+            return;
+        }
         if (facingReflectors != 0)
         {
-            RememberFloodedOut(frame, facingReflectors, kind);   // before Flood retags the original
+            _pingPongGuard.RememberFloodedOut(frame, facingReflectors, kind, context.Timestamp, plan.PingPongWindowTicks);   // before Flood retags the original
         }
         counters.Forwarded++;
         counters.Flooded++;
-        Flood(frame, eligible, plan, kind);
+        Flood<TMode>(ref context, frame, eligible, plan);
+    }
+
+    /// <summary>
+    /// The admission stages the port's configuration compiled to (PortPlan.Stages): VSI admission,
+    /// port security, ingress ACLs, in order; false when one consumed the frame. A port without them
+    /// never enters; each stage itself is out of line.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool RunAdmissionStages<TMode>(ref FrameContext context, MacAddress source, ref PortPlan ingress, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
+    {
+        IngressStages stages = ingress.Stages;
+        // 802.1Qbg VSI admission: link-local frames (VDP itself) are trapped before; the VID is known now.
+        if ((stages & IngressStages.VsiAdmission) != 0)
+        {
+            bool admitted = VsiAdmissionStage.Admit<TMode>(ref context, source, plan);
+            if (TMode.Tracing)
+            {
+                context.Sink!.Vsi(admitted, context.Vid);
+            }
+            if (!admitted)
+            {
+                DropAsDecided<TMode>(ref context);
+                return false;
+            }
+        }
+        if ((stages & IngressStages.PortSecurity) != 0)
+        {
+            // Port security learns (a side effect): a trace predicts it instead.
+            bool secure = TMode.Tracing ? context.Sink!.SecureSource(ref ingress, context.Vid) : AdmitSecureSource(ref context, source, ref ingress);
+            if (!secure)
+            {
+                if (TMode.Tracing)
+                {
+                    context.Dropped(DropReason.PortSecurityViolation);
+                }
+                return false;
+            }
+        }
+        if ((stages & IngressStages.IngressAcl) != 0 && !AclStage.AdmitIngress<TMode>(ref context, source, plan))
+        {
+            DropAsDecided<TMode>(ref context);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Port state, our own loop probes and link-local addresses, in that order: false when the frame
+    /// was consumed (dropped or trapped). Link-local comes before port state's blocking check: BPDUs,
+    /// LLDP and EVB must reach the control plane on a blocking port.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool PassesPortStateAndLinkLocal<TMode>(ref FrameContext context, MacAddress destination, ref PortPlan ingress, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
+    {
+        TraceSink? sink = TMode.Tracing ? context.Sink : null;
+        if (ingress.State == PortState.Disabled)
+        {
+            if (TMode.Tracing)
+            {
+                sink!.PortDisabled();
+            }
+            Drop<TMode>(ref context, DropReason.IngressPortDisabled);
+            return false;
+        }
+        if (TMode.Tracing)
+        {
+            sink!.PortState(ingress.State);
+        }
+        if (destination == LoopProbe.Destination && ConsumeOwnProbe<TMode>(ref context))
+        {
+            return false;
+        }
+        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal<TMode>(ref context, destination, plan))
+        {
+            return false;
+        }
+        if (ingress.State != PortState.Forwarding)
+        {
+            if (TMode.Tracing)
+            {
+                sink!.Blocking(ingress.State);
+            }
+            Drop<TMode>(ref context, DropReason.IngressPortBlocking);
+            return false;
+        }
+        return true;
     }
 
     /// <summary>A port down for protection hears nothing, except, while it probes, its own loop probes.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ReceiveOnDownPort(FrameBuffer frame, PortCounters counters, int port, uint now)
+    private void ReceiveOnDownPort<TMode>(ref FrameContext context)
+        where TMode : struct, IReceiveMode
     {
-        if ((_probingPorts & (1UL << port)) != 0 && ConsumeOwnProbe(frame, counters, port, now))
+        if ((_probingPorts & (1UL << context.Port)) != 0 && ConsumeOwnProbe<TMode>(ref context))
         {
             return;
         }
-        Drop(frame, counters, DropReason.PortErrorDisabled);
+        if (TMode.Tracing)
+        {
+            context.Sink!.ErrorDisabled();
+        }
+        Drop<TMode>(ref context, DropReason.PortErrorDisabled);
     }
 
     /// <summary>True when the port's mask releases the address for normal forwarding; otherwise the frame is consumed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ReleaseLinkLocal(FrameBuffer frame, PortCounters counters, MacAddress destination, int port, ForwardingPlan plan, uint now)
+    private bool ReleaseLinkLocal<TMode>(ref FrameContext context, MacAddress destination, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
+        uint now = context.Second;
+        TraceSink? sink = TMode.Tracing ? context.Sink : null;
         ref PortPlan ingress = ref plan.Ports[port];
         if (ingress.BpduGuard && BpduDetector.IsSpanningTreeBpdu(frame.Span))
         {
-            Drop(frame, counters, DropReason.BpduGuard);
+            if (TMode.Tracing)
+            {
+                sink!.BpduGuard(destination);
+                Drop<TMode>(ref context, DropReason.BpduGuard);
+                return false;
+            }
+            Drop<TMode>(ref context, DropReason.BpduGuard);
             ErrorDisable(port, ErrorDisableCause.BpduGuard, now, _bpduGuardBackoff[port].Strike(now, plan.BpduGuardRecoverySeconds));
             return false;
         }
         switch (LinkLocalPolicy.Decide(destination.LinkLocalIndex, ingress.GroupForwardMask))
         {
             case LinkLocalAction.Forward:
+                if (TMode.Tracing)
+                {
+                    sink!.LinkLocalReleased(destination);
+                }
                 return true;
             case LinkLocalAction.Drop:
-                Drop(frame, counters, DropReason.PauseFrame);
+                if (TMode.Tracing)
+                {
+                    sink!.PauseFrame(destination);
+                }
+                Drop<TMode>(ref context, DropReason.PauseFrame);
                 return false;
             default:
-                if (ControlPlane.TryEnqueue(frame))
+                if (TMode.Tracing ? sink!.Trapped(destination) : ControlPlane.TryEnqueue(frame))
                 {
-                    counters.Trapped++;
+                    if (!TMode.Tracing)
+                    {
+                        context.Counters.Trapped++;
+                    }
+                    context.Fate = DispositionKind.ControlPlane;
                 }
                 else
                 {
-                    Drop(frame, counters, DropReason.ControlPlaneQueueFull);
+                    Drop<TMode>(ref context, DropReason.ControlPlaneQueueFull);
                 }
                 return false;
         }
@@ -263,17 +417,28 @@ public sealed partial class BridgeEngine
         }
     }
 
-    // Out of line on purpose: drops are the slow path, and inlining them bloats the hot loop.
+    // Out of line on purpose: drops are the slow path, and inlining them bloats the hot loop. A traced
+    // frame is only marked: nothing is counted, and its buffer is the trace's own.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Drop(FrameBuffer frame, PortCounters counters, DropReason reason)
+    private void Drop<TMode>(ref FrameContext context, DropReason reason)
+        where TMode : struct, IReceiveMode
     {
-        counters.CountDrop(reason);
+        context.Dropped(reason);
+        if (TMode.Tracing)
+        {
+            return;
+        }
+        FrameBuffer frame = context.Frame;
+        context.Counters.CountDrop(reason);
         if (frame.SourceVsi >= 0)
         {
             _plan.VsiCounters[frame.SourceVsi].CountDrop(reason);   // a VM's frame, dropped after its port admitted it
         }
         _pool.Release(frame);
     }
+
+    /// <summary>Live-path drop (egress-side helpers and stages that run only live).</summary>
+    private void Drop(ref FrameContext context, DropReason reason) => Drop<LiveMode>(ref context, reason);
 
     private static DropReason MalformedReason(EthernetCheck check) => check switch
     {

@@ -70,7 +70,7 @@ public sealed partial class BridgeEngine
         probe.IngressPort = port;
         probe.TrafficClass = ProbeTrafficClass;
         _counters[port].LoopProbesSent++;
-        Enqueue(probe, port, FrameKind.Multicast, vsi: null);
+        QueueOwnBuffer(probe, port, FrameKind.Multicast);
         return true;
     }
 
@@ -106,21 +106,31 @@ public sealed partial class BridgeEngine
     /// (that loop is already broken: one loop costs one port).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ConsumeOwnProbe(FrameBuffer frame, PortCounters counters, int port, uint now)
+    private bool ConsumeOwnProbe<TMode>(ref FrameContext context)
+        where TMode : struct, IReceiveMode
     {
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
+        uint now = context.Second;
         if (!LoopProbe.TryRead(frame.Span, out MacAddress bridge, out int sentPort) || bridge != BridgeAddress)
         {
             return false;
         }
-        Drop(frame, counters, DropReason.LoopProbeReturned);
-        if ((uint)sentPort >= (uint)_plan.PortCount)
+        int guilty = -1;
+        if ((uint)sentPort < (uint)_plan.PortCount)   // else sent under a configuration with more ports: nothing left to blame
         {
-            return true;   // sent under a configuration with more ports: nothing left to blame
+            ulong sentBit = 1UL << sentPort;
+            guilty = (_probingPorts & sentBit) != 0 ? sentPort
+                : (_probingPorts & (1UL << port)) != 0 || (_errorDisabledPorts & sentBit) == 0 ? port
+                : -1;
         }
-        ulong sentBit = 1UL << sentPort;
-        int guilty = (_probingPorts & sentBit) != 0 ? sentPort
-            : (_probingPorts & (1UL << port)) != 0 || (_errorDisabledPorts & sentBit) == 0 ? port
-            : -1;
+        if (TMode.Tracing)
+        {
+            context.Sink!.OwnProbe(sentPort, guilty);
+            Drop<TMode>(ref context, DropReason.LoopProbeReturned);
+            return true;
+        }
+        Drop<TMode>(ref context, DropReason.LoopProbeReturned);
         if (guilty >= 0)
         {
             ErrorDisable(guilty, ErrorDisableCause.LoopDetected, now, LoopHoldSeconds(guilty, now), sentPort, port);

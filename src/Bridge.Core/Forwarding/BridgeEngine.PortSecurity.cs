@@ -1,5 +1,5 @@
-// Port security and the access-port VLAN hopping guard, on the receive path. Both run only on ports
-// configured for them, out of line, so an ordinary port pays one predictable branch each.
+// Port security on the receive path: it runs only on ports configured for it (PortPlan.Stages), out
+// of line. (The access-port VLAN hopping guard is part of Stages/VlanIngressStage.)
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
@@ -12,33 +12,16 @@ namespace Hairpin.Bridge.Core.Forwarding;
 public sealed partial class BridgeEngine
 {
     /// <summary>
-    /// An access port carries one untagged VLAN: a frame tagged with a real VID, an S-tag, or two
-    /// stacked tags of any kind is a VLAN hopping attempt. Priority tags (VID 0) are fine.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitTagsOnAccessPort(FrameBuffer frame, PortCounters counters, in EthernetReader header)
-    {
-        if (header.TagCount > 1)
-        {
-            Drop(frame, counters, DropReason.StackedTagsOnAccessPort);
-            return false;
-        }
-        if (header.OuterTagProtocol != EtherTypes.CustomerVlan || header.OuterVid != 0)
-        {
-            Drop(frame, counters, DropReason.TaggedOnAccessPort);
-            return false;
-        }
-        return true;
-    }
-
-    /// <summary>
     /// A source MAC may send on a secured port if the port already holds it (configured or learned),
     /// or if the port has room for one more; then it is learned here (sticky if asked). Otherwise
     /// the frame is a violation: dropped, and with `violation disable` the port goes down.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool AdmitSecureSource(FrameBuffer frame, PortCounters counters, int vid, MacAddress source, int port, ref PortPlan ingress, uint now)
+    private bool AdmitSecureSource(ref FrameContext context, MacAddress source, ref PortPlan ingress)
     {
+        int vid = context.Vid;
+        int port = context.Port;
+        uint now = context.Second;
         int holder = _fdb.Lookup(vid, source);
         if (holder == port)
         {
@@ -53,11 +36,11 @@ public sealed partial class BridgeEngine
                 : _fdb.Learn(vid, source, port, now, portLimit: 0, bridgeLimit: _plan.MaxLearned);
             if (outcome is LearnOutcome.Learned or LearnOutcome.Moved)
             {
-                AfterLearning(counters, outcome, vid, source, port, now);   // counts Learned or MovedIn, and damping sees moves
+                AfterLearning(context.Counters, outcome, vid, source, port, now);   // counts Learned or MovedIn, and damping sees moves
                 return true;
             }
         }
-        Drop(frame, counters, DropReason.PortSecurityViolation);
+        Drop(ref context, DropReason.PortSecurityViolation);
         if (ingress.Violation == SecurityViolation.Disable)
         {
             ErrorDisable(port, ErrorDisableCause.PortSecurity, now, holdSeconds: 0);

@@ -10,9 +10,11 @@ using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qos;
+using Hairpin.Bridge.Core.Tracing;
 
 namespace Hairpin.Bridge.Core.Forwarding;
 
@@ -20,13 +22,6 @@ public sealed partial class BridgeEngine
 {
     private const ushort DeiBit = 0x1000;
     private const int PriorityShift = 13;
-
-    // The rules that decided the last ingress and egress ACL checks (None when no ACL applied).
-    private RuleAction _vmRuleAction = RuleAction.None;
-    private RuleAction _portRuleAction = RuleAction.None;
-    private RuleAction _egressPortRuleAction = RuleAction.None;
-    private RuleAction _egressVmRuleAction = RuleAction.None;
-    private bool _egressActionsPending;
 
     /// <summary>The policer named <paramref name="name"/> in the running configuration (for its color counters), or null.</summary>
     public Policer? Policer(string name) => _plan.Policers.FirstOrDefault(policer => policer.Config.Name == name);
@@ -51,71 +46,102 @@ public sealed partial class BridgeEngine
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ApplyIngressQos(FrameBuffer frame, PortCounters counters, int port, int vid, MacAddress source, ForwardingPlan plan)
+    private bool ApplyIngressQos<TMode>(ref FrameContext context, MacAddress source, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
     {
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
         ref PortPlan ingress = ref plan.Ports[port];
         if (ingress.TrustsDscp && DscpRewriter.Read(frame.Span) is int dscp and >= 0)
         {
             int priority = dscp >> 3;   // class selector: the DSCP's top three bits
-            Remark(frame, priority, -1, egress: false);
+            Remark(ref context, frame, priority, -1, egress: false);
             frame.TrafficClass = plan.ClassOfPriority[priority];
+            if (TMode.Tracing)
+            {
+                context.Sink!.DscpTrusted(dscp);
+            }
         }
         MeterColor color = (frame.PriorityBits & DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
         bool kept = !ingress.HasIngressPolicy
-            || (ApplyRuleAction(frame, _vmRuleAction, plan, ref color, egress: false)
-                && ApplyRuleAction(frame, _portRuleAction, plan, ref color, egress: false));
-        if (kept && plan.VmPolicers[port]?.TryGetValue(VidMacKey.Of(vid, source), out int vmPolicer) == true)
+            || (ApplyRuleAction<TMode>(ref context, frame, context.VmRuleAction, plan, ref color, egressPort: -1)
+                && ApplyRuleAction<TMode>(ref context, frame, context.PortRuleAction, plan, ref color, egressPort: -1));
+        if (kept && plan.VmPolicers[port]?.TryGetValue(VidMacKey.Of(context.Vid, source), out int vmPolicer) == true)
         {
-            kept = Police(frame, plan.Policers[vmPolicer], ref color, egress: false);
+            kept = Police<TMode>(ref context, frame, plan.Policers[vmPolicer], ref color, egressPort: -1, PolicerBinding.Vm);
         }
         if (kept && ingress.Policer >= 0)
         {
-            kept = Police(frame, plan.Policers[ingress.Policer], ref color, egress: false);
+            kept = Police<TMode>(ref context, frame, plan.Policers[ingress.Policer], ref color, egressPort: -1, PolicerBinding.Port);
         }
         if (!kept)
         {
-            Drop(frame, counters, DropReason.Policed);
+            Drop<TMode>(ref context, DropReason.Policed);
         }
         return kept;
     }
 
     /// <summary>Egress ACL actions on one copy in its egress form; false when a policer dropped it (the caller recycles it).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ApplyEgressActions(FrameBuffer outgoing, ForwardingPlan plan)
+    private bool ApplyEgressActions(ref FrameContext context, FrameBuffer outgoing, int port, ForwardingPlan plan)
     {
-        _egressActionsPending = false;
+        context.EgressActionsPending = false;
         MeterColor color = (outgoing.PriorityBits & DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
-        return ApplyRuleAction(outgoing, _egressPortRuleAction, plan, ref color, egress: true)
-            && ApplyRuleAction(outgoing, _egressVmRuleAction, plan, ref color, egress: true);
+        return ApplyRuleAction<LiveMode>(ref context, outgoing, context.EgressPortRuleAction, plan, ref color, egressPort: port)
+            && ApplyRuleAction<LiveMode>(ref context, outgoing, context.EgressVmRuleAction, plan, ref color, egressPort: port);
     }
 
-    /// <summary>One rule's actions in order: count, mirror (the frame as matched), class, remark, police.</summary>
-    private bool ApplyRuleAction(FrameBuffer frame, RuleAction action, ForwardingPlan plan, ref MeterColor color, bool egress)
+    /// <summary>
+    /// One rule's actions in order: count, mirror (the frame as matched), class, remark, police.
+    /// <paramref name="egressPort"/> is -1 on ingress, else the copy's port (what a trace notes it under).
+    /// A trace counts nothing, mirrors nothing (it says whether it would) and runs no policer.
+    /// </summary>
+    private bool ApplyRuleAction<TMode>(ref FrameContext context, FrameBuffer frame, RuleAction action, ForwardingPlan plan, ref MeterColor color, int egressPort)
+        where TMode : struct, IReceiveMode
     {
         if (action.IsNone)
         {
             return true;
         }
-        if (action.Counter >= 0)
+        bool egress = egressPort >= 0;
+        if (action.Counter >= 0 && !TMode.Tracing)
         {
             plan.CounterFrames[action.Counter]++;
             plan.CounterBytes[action.Counter] += frame.Length;
         }
         if (action.Mirror >= 0)
         {
-            Mirror(frame, action.Mirror, plan);
+            if (TMode.Tracing)
+            {
+                context.Sink!.Mirror(action.Mirror, CanMirrorTo(action.Mirror, plan), egressPort);
+            }
+            else
+            {
+                Mirror(frame, action.Mirror, plan);
+            }
         }
         if (action.TrafficClass >= 0)
         {
             frame.TrafficClass = (byte)action.TrafficClass;
         }
-        Remark(frame, action.RemarkPcp, action.RemarkDscp, egress);
-        return action.Meter < 0 || Police(frame, plan.Policers[action.Meter], ref color, egress);
+        Remark(ref context, frame, action.RemarkPcp, action.RemarkDscp, egress);
+        if (TMode.Tracing && (action.TrafficClass >= 0 || action.RemarkPcp >= 0 || action.RemarkDscp >= 0))
+        {
+            context.Sink!.RuleActionsApplied(egressPort);
+        }
+        return action.Meter < 0 || Police<TMode>(ref context, frame, plan.Policers[action.Meter], ref color, egressPort, PolicerBinding.AclRule);
     }
 
-    private bool Police(FrameBuffer frame, Policer policer, ref MeterColor color, bool egress)
+    private static bool Police<TMode>(ref FrameContext context, FrameBuffer frame, Policer policer, ref MeterColor color, int egressPort, PolicerBinding binding)
+        where TMode : struct, IReceiveMode
     {
-        color = policer.Mark(frame.Length, _batchTimestamp, color);
+        if (TMode.Tracing)
+        {
+            context.Sink!.Policer(policer.Config.Name, binding, egressPort);   // running it would take tokens
+            return true;
+        }
+        bool egress = egressPort >= 0;
+        color = policer.Mark(frame.Length, context.Timestamp, color);
         ColorAction action = policer.ActionFor(color);
         if (action.Kind == ColorActionKind.Drop)
         {
@@ -123,7 +149,7 @@ public sealed partial class BridgeEngine
         }
         if (action.Kind == ColorActionKind.Remark)
         {
-            Remark(frame, action.Pcp ?? -1, action.Dscp ?? -1, egress);
+            Remark(ref context, frame, action.Pcp ?? -1, action.Dscp ?? -1, egress);
         }
         return true;
     }
@@ -132,7 +158,7 @@ public sealed partial class BridgeEngine
     /// New markings. At egress the copy's tag already sits in the frame, so its PCP is rewritten
     /// there; at ingress the flow key is taken first, so egress ACLs match the frame as received.
     /// </summary>
-    private void Remark(FrameBuffer frame, int pcp, int dscp, bool egress)
+    private static void Remark(ref FrameContext context, FrameBuffer frame, int pcp, int dscp, bool egress)
     {
         if (pcp >= 0)
         {
@@ -147,16 +173,20 @@ public sealed partial class BridgeEngine
         {
             if (!egress)
             {
-                TryFlowKey(frame, frame.Vid);
+                AclStage.TryFlowKey(ref context);
             }
             DscpRewriter.TryRewrite(frame.Span, dscp);
         }
     }
 
+    /// <summary>A mirror goes only to a forwarding port that is up.</summary>
+    private bool CanMirrorTo(int port, ForwardingPlan plan) =>
+        port < plan.PortCount && plan.Ports[port].State == PortState.Forwarding && (_errorDisabledPorts & (1UL << port)) == 0;
+
     /// <summary>A copy of the frame as it is now, out of <paramref name="port"/> (SPAN: no VLAN or ACL checks there).</summary>
     private void Mirror(FrameBuffer frame, int port, ForwardingPlan plan)
     {
-        if (port >= plan.PortCount || plan.Ports[port].State != PortState.Forwarding || (_errorDisabledPorts & (1UL << port)) != 0)
+        if (!CanMirrorTo(port, plan))
         {
             return;
         }
@@ -174,6 +204,6 @@ public sealed partial class BridgeEngine
         copy.PriorityBits = frame.PriorityBits;
         copy.TrafficClass = frame.TrafficClass;
         _counters[port].Mirrored++;
-        Enqueue(copy, port, KindOf(MacAddress.Read(frame.Span)), vsi: null);   // a SPAN copy, not for a VM
+        QueueOwnBuffer(copy, port, KindOf(MacAddress.Read(frame.Span)));   // a SPAN copy, not for a VM
     }
 }

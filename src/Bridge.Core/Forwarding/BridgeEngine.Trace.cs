@@ -1,15 +1,26 @@
 // `hairpin trace`: what the bridge would do with one frame, stage by stage, without doing it. The
-// walk lives in Tracing/FrameTracer; this file gives it read-only access to the engine's runtime
-// state (storm meters, reflected-frame memory, BPDU guard backoff, queues) through ITraceState.
+// engine's own receive path runs on a copy of the frame in trace mode (ReceiveMode.cs): the stages
+// decide as they do for real, with their side effects off, and tell a TraceSink (Tracing/), which
+// writes the decisions down. This file starts a trace, walks a trace's egress copies (the live path's
+// Transmit and Flood queue buffers; a trace only says what each copy would be) and gives the sink
+// read-only access to the engine's runtime state (error-disable, backoffs, queues) through ITraceState.
+using System.Numerics;
+using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
-using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Forwarding.Stages;
+using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Qos;
 using Hairpin.Bridge.Core.Tracing;
 
 namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine : ITraceState
 {
+    private const ushort TraceDeiBit = 0x1000;
+
+    private long _traceNow;   // the timestamp the trace reads meters and windows at, as a batch starting now would
+
     /// <summary>
     /// Explains what the next batch would do with <paramref name="frame"/> arriving on
     /// <paramref name="ingressPort"/>: every receive-path stage it reaches, the ACL rules that decide
@@ -25,14 +36,58 @@ public sealed partial class BridgeEngine : ITraceState
     {
         ApplyPendingPlan();
         _traceNow = _time.GetTimestamp();
-        return FrameTracer.Run(this, ingressPort, frame);
+        var copy = new FrameBuffer(Math.Max(frame.Length, 64));   // the trace's own: stages that remark or retag change it, never the caller's bytes
+        copy.TryCopyFrom(frame);
+        copy.IngressPort = ingressPort;
+        var sink = new TraceSink(this, copy);
+        FrameContext context = default;
+        context.StartBatch(_traceNow, (uint)(_traceNow / _frequency));
+        context.Begin(copy);
+        context.BeginDisposition();
+        context.Sink = sink;
+        Receive<TraceMode>(ref context, _plan);
+        return sink.Seal(context.Fate, context.Reason);
     }
 
-    private long _traceNow;   // the timestamp the trace reads meters and windows at, as a batch starting now would
+    /// <summary>A traced flood: each copy in port order, the last as the one that may take the original.</summary>
+    private void TraceFlood(ref FrameContext context, ulong targets, ForwardingPlan plan)
+    {
+        while (targets != 0)
+        {
+            int port = BitOperations.TrailingZeroCount(targets);
+            targets &= targets - 1;
+            TraceEgress(ref context, port, plan, last: targets == 0);
+        }
+    }
 
-    internal static DropReason MalformedReasonFor(EthernetCheck check) => MalformedReason(check);
-
-    internal static FrameKind KindFor(MacAddress destination) => KindOf(destination);
+    /// <summary>
+    /// One traced copy: the egress ACL stage (peeking), the buffer and queue room it would need, and
+    /// its rules' actions on the frame, which is then put back as it was for the next copy.
+    /// </summary>
+    private void TraceEgress(ref FrameContext context, int port, ForwardingPlan plan, bool last)
+    {
+        FrameBuffer frame = context.Frame;
+        TraceSink sink = context.Sink!;
+        ushort priorityBits = frame.PriorityBits;
+        byte trafficClass = frame.TrafficClass;
+        byte[] bytes = frame.Span.ToArray();   // egress remarks change this copy only
+        bool wantTag = (plan.VlanUntagged[frame.Vid] & (1UL << port)) == 0;
+        context.EgressPortRuleAction = RuleAction.None;
+        context.EgressVmRuleAction = RuleAction.None;
+        DropReason? drop = plan.Ports[port].HasEgressPolicy ? AclStage.RefuseEgress<TraceMode>(ref context, frame, port, plan, vsi: null) : null;
+        bool hasActions = !(context.EgressPortRuleAction.IsNone && context.EgressVmRuleAction.IsNone);
+        drop = sink.EgressCopy(last, wantTag, drop, hasActions, out bool sharesOriginal);
+        if (drop is null)
+        {
+            MeterColor color = (frame.PriorityBits & TraceDeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
+            ApplyRuleAction<TraceMode>(ref context, frame, context.EgressPortRuleAction, plan, ref color, port);
+            ApplyRuleAction<TraceMode>(ref context, frame, context.EgressVmRuleAction, plan, ref color, port);
+        }
+        sink.EgressDone(port, wantTag, drop, sharesOriginal);
+        frame.PriorityBits = priorityBits;
+        frame.TrafficClass = trafficClass;
+        bytes.CopyTo(frame.Span);
+    }
 
     ForwardingPlan ITraceState.Plan => _plan;
 
@@ -40,11 +95,7 @@ public sealed partial class BridgeEngine : ITraceState
 
     uint ITraceState.Now => (uint)(_traceNow / _frequency);
 
-    MacAddress ITraceState.BridgeAddress => BridgeAddress;
-
     PortStatus ITraceState.Status(int port) => _status[port];
-
-    bool ITraceState.LearningHeld(int vid) => (uint)(_traceNow / _frequency) < _learningHeldUntil && (_plan.VlanMembers[vid] & _learningHeldPorts) != 0;
 
     bool ITraceState.ControlPlaneHasRoom => ControlPlane.Count < ControlPlane.Capacity;
 
@@ -52,23 +103,13 @@ public sealed partial class BridgeEngine : ITraceState
 
     ulong ITraceState.ErrorDisabledPorts => _errorDisabledPorts;
 
-    bool ITraceState.StormMeterHasToken(int port, FrameKind kind, long framesPerSecond)
-    {
-        StormMeter copy = _stormMeters[(port * 3) + (int)kind];   // a struct: taking from the copy leaves the meter alone
-        return copy.TryTake(framesPerSecond, _traceNow, _frequency);
-    }
-
-    bool ITraceState.IsOwnFloodReturned(int port, FrameKind kind, ReadOnlySpan<byte> frame, bool hasCustomerTag) =>
-        _traceNow < (kind == FrameKind.Unicast ? _unicastFloodsRememberedUntil[port] : _groupFloodsRememberedUntil[port])
-        && IsOwnFloodReturned(port, frame, hasCustomerTag, _traceNow);
-
     uint ITraceState.BpduGuardHoldSeconds(int port) => _bpduGuardBackoff[port].Peek((uint)(_traceNow / _frequency), _plan.BpduGuardRecoverySeconds);
 
     uint ITraceState.LoopHoldSeconds(int port) => _loopBackoff[port].Peek((uint)(_traceNow / _frequency), _plan.LoopRetrySeconds);
 
     bool ITraceState.EgressQueueHasRoom(int port, int trafficClass, int frameBytes)
     {
-        Qos.EgressScheduler scheduler = _egress[port];
+        EgressScheduler scheduler = _egress[port];
         int depth = Math.Min(scheduler.Config.QueueDepthFrames, _options.EgressQueueCapacity);
         return scheduler.QueuedFrames(trafficClass) < depth
             && scheduler.QueuedBytes(trafficClass) + frameBytes <= scheduler.Config.QueueDepthBytes;

@@ -86,15 +86,36 @@ public sealed partial class BridgeEngine
     /// Forwards a batch. The engine takes ownership of every buffer: each ends on an egress ring, on the
     /// control-plane ring, or back in the pool (a counted drop).
     /// </summary>
-    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames)
+    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames) => RunBatch<LiveMode>(frames, []);
+
+    /// <summary>
+    /// Forwards a batch as <see cref="ProcessBatch(ReadOnlySpan{FrameBuffer})"/> does and writes each
+    /// frame's disposition (the ports it was queued on, the control plane, or its drop reason) at the
+    /// same index of <paramref name="dispositions"/>, which may be shorter (frames beyond it go unreported).
+    /// </summary>
+    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames, Span<FrameDisposition> dispositions) => RunBatch<ReportingMode>(frames, dispositions);
+
+    private void RunBatch<TMode>(ReadOnlySpan<FrameBuffer> frames, Span<FrameDisposition> dispositions)
+        where TMode : struct, IReceiveMode
     {
         ApplyPendingPlan();
         ForwardingPlan plan = _plan;
-        _batchTimestamp = _time.GetTimestamp();
-        uint now = (uint)(_batchTimestamp / _frequency);
-        foreach (FrameBuffer frame in frames)
+        long timestamp = _time.GetTimestamp();
+        uint second = (uint)(timestamp / _frequency);
+        FrameContext context = default;   // one per batch, reset per frame by Begin
+        context.StartBatch(timestamp, second);
+        for (int i = 0; i < frames.Length; i++)
         {
-            Receive(frame, plan, now);
+            context.Begin(frames[i]);
+            if (TMode.Reports)
+            {
+                context.BeginDisposition();
+            }
+            Receive<TMode>(ref context, plan);
+            if (TMode.Reports && i < dispositions.Length)
+            {
+                dispositions[i] = context.Disposition;
+            }
         }
     }
 

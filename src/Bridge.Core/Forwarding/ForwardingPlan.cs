@@ -172,6 +172,7 @@ internal sealed class ForwardingPlan
                     || (port.IngressAcl is not null && compiled[port.IngressAcl].HasActions)
                     || config.VmAcls.Any(b => b.Port == port.Name && compiled[b.Acl].HasActions),
             };
+            plan.Ports[i].Stages = IngressStagePlan.Of(in plan.Ports[i]);
             foreach (int vid in port.Vlans.Members.Vids)
             {
                 plan.VlanMembers[vid] |= bit;

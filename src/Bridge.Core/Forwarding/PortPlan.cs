@@ -45,4 +45,6 @@ internal struct PortPlan
     public bool TrustsDscp;
     /// <summary>Index of the port's policer in the plan, or -1.</summary>
     public int Policer;
+    /// <summary>The optional receive-path stages the flags above ask for (IngressStagePlan.Of), tested at once.</summary>
+    public IngressStages Stages;
 }

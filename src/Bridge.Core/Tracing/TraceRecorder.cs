@@ -1,5 +1,5 @@
-// Collects a trace as the tracer walks: stages, ACL decisions, egress copies, mirrors, policers;
-// then seals it with the verdict.
+// Collects a trace as the receive path runs in trace mode: stages, ACL decisions, egress copies,
+// mirrors, policers; then seals it with the verdict.
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Forwarding;
 
@@ -27,22 +27,13 @@ internal sealed class TraceRecorder(ForwardingPlan plan, int ingressPort)
 
     public void Egress(TracedEgress egress) => _egress.Add(egress);
 
-    public FrameTrace Dropped(DropReason reason, string stage, string text)
-    {
-        Stage(stage, $"{text} -> drop ({DropReasons.Name(reason)})");
-        return Seal(TraceVerdict.Dropped(reason));
-    }
-
-    public FrameTrace Trapped(string stage, string text)
-    {
-        Stage(stage, text);
-        return Seal(TraceVerdict.Trapped);
-    }
+    /// <summary>The stage that dropped the frame, with the reason; the verdict follows at <see cref="Sealed"/>.</summary>
+    public void Dropped(DropReason reason, string stage, string text) => Stage(stage, $"{text} -> drop ({DropReasons.Name(reason)})");
 
     public FrameTrace Forwarded() =>
-        Seal(new TraceVerdict(TraceOutcome.Forwarded, null, [.. _egress.Where(e => e.Delivered).Select(e => e.Port)]));
+        Sealed(new TraceVerdict(TraceOutcome.Forwarded, null, [.. _egress.Where(e => e.Delivered).Select(e => e.Port)]));
 
-    private FrameTrace Seal(TraceVerdict verdict) =>
+    public FrameTrace Sealed(TraceVerdict verdict) =>
         new(ingressPort, (uint)ingressPort < (uint)plan.PortCount ? plan.Config.Ports[ingressPort].Name : "",
             [.. _stages], verdict, [.. _acls], [.. _egress], [.. _mirrors], [.. _policers]);
 }

@@ -1,5 +1,6 @@
 // The real bridge engine with named ports, driven one frame per batch so that each frame's fate can
-// be read back on its own: what is on the egress rings afterwards, and which counters moved.
+// be read back on its own: what is on the egress rings afterwards, and the engine's disposition of it
+// (where it went, or why it was dropped).
 using Hairpin.Bridge.Core.Time;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
@@ -37,11 +38,6 @@ internal sealed class DemoBridge
     public FrameOutcome Send(string port, byte[] frame)
     {
         int ingress = PortIndex(port);
-        int portCount = Engine.Config.Ports.Count;
-        long[][] droppedBefore = Snapshot(portCount, counters => counters.Dropped);
-        long[][] egressDroppedBefore = Snapshot(portCount, counters => counters.EgressDropped);
-        long trappedBefore = Engine.Counters(ingress).Trapped;
-
         if (!Pool.TryRent(out FrameBuffer? buffer))
         {
             throw new InvalidOperationException("demo frame pool exhausted before ingress");
@@ -52,7 +48,8 @@ internal sealed class DemoBridge
             throw new InvalidOperationException($"a frame of {frame.Length} bytes does not fit a buffer");
         }
         buffer.IngressPort = ingress;
-        Engine.ProcessBatch([buffer]);
+        var disposition = new FrameDisposition[1];
+        Engine.ProcessBatch([buffer], disposition);
 
         var deliveries = new List<Delivery>();
         for (int egress = 0; egress < BridgeConfig.MaxPorts; egress++)
@@ -69,41 +66,29 @@ internal sealed class DemoBridge
         {
             Pool.Release(trapped);
         }
+        FrameDisposition fate = disposition[0];
+        return new FrameOutcome(port, frame, deliveries, DropsOf(fate, port), fate.Kind == DispositionKind.ControlPlane);
+    }
 
+    /// <summary>The frame's drop, or its copies dropped at egress, as the engine's disposition names them.</summary>
+    private List<Drop> DropsOf(FrameDisposition fate, string ingressPort)
+    {
         var drops = new List<Drop>();
-        for (int i = 0; i < portCount; i++)
+        if (fate.IsDropped && fate.DroppedCopyPorts == 0)
         {
-            PortCounters counters = Engine.Counters(i);
-            AddMoved(drops, PortName(i), droppedBefore[i], counters.Dropped, atEgress: false);
-            AddMoved(drops, PortName(i), egressDroppedBefore[i], counters.EgressDropped, atEgress: true);
+            drops.Add(new Drop(ingressPort, fate.Reason, 1, AtEgress: false));
         }
-        bool wasTrapped = Engine.Counters(ingress).Trapped != trappedBefore;
-        return new FrameOutcome(port, frame, deliveries, drops, wasTrapped);
+        for (int port = 0; port < Engine.Config.Ports.Count; port++)
+        {
+            if ((fate.DroppedCopyPorts & (1UL << port)) != 0)
+            {
+                drops.Add(new Drop(PortName(port), fate.Reason, 1, AtEgress: true));
+            }
+        }
+        return drops;
     }
 
     /// <summary>The FDB as `bridge fdb show` would list it: by VLAN, then MAC.</summary>
     public IReadOnlyList<FdbEntry> FdbEntries() =>
         [.. Engine.Fdb.Snapshot().OrderBy(entry => entry.Vid).ThenBy(entry => entry.Mac.Value)];
-
-    private long[][] Snapshot(int portCount, Func<PortCounters, ReadOnlySpan<long>> select)
-    {
-        var copy = new long[portCount][];
-        for (int i = 0; i < portCount; i++)
-        {
-            copy[i] = select(Engine.Counters(i)).ToArray();
-        }
-        return copy;
-    }
-
-    private static void AddMoved(List<Drop> drops, string port, long[] before, ReadOnlySpan<long> after, bool atEgress)
-    {
-        for (int reason = 0; reason < after.Length; reason++)
-        {
-            long moved = after[reason] - before[reason];
-            if (moved != 0)
-            {
-                drops.Add(new Drop(port, (DropReason)reason, moved, atEgress));
-            }
-        }
-    }
 }

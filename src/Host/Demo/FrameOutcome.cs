@@ -1,5 +1,5 @@
 // What became of one injected frame, read back from the engine: the copies found on the egress rings
-// and the counters that moved. Nothing here comes from what the scenario expected.
+// and the engine's disposition of it. Nothing here comes from what the scenario expected.
 using Hairpin.Bridge.Core.Counters;
 
 namespace Hairpin.Host.Demo;
@@ -10,7 +10,7 @@ namespace Hairpin.Host.Demo;
 /// <param name="Vid">The VID of its 802.1Q tag as it left; 0 untagged.</param>
 internal sealed record Delivery(string Port, bool Reflected, bool Modified, int Vid = 0);
 
-/// <summary>A counter that moved by <paramref name="Count"/> for <paramref name="Reason"/> on <paramref name="Port"/>.</summary>
+/// <summary>A drop the engine reported for <paramref name="Reason"/> on <paramref name="Port"/> (at ingress, or of the copy for that port at egress).</summary>
 internal sealed record Drop(string Port, DropReason Reason, long Count, bool AtEgress)
 {
     public string ReasonName => DropReasons.Name(Reason);

@@ -36,7 +36,20 @@ public sealed class BridgeHarness
         Engine.Config.IndexOf(name) is int index and >= 0 ? index : throw new ArgumentException($"no port named '{name}'", nameof(name));
 
     /// <summary>Copies each frame into a pooled buffer and runs them through the engine as one batch.</summary>
-    public void Send(IEnumerable<(int Port, byte[] Frame)> frames)
+    public void Send(IEnumerable<(int Port, byte[] Frame)> frames) => Engine.ProcessBatch(Rent(frames));
+
+    /// <summary>As <see cref="Send(IEnumerable{ValueTuple{int, byte[]}})"/>, returning what the engine says became of each frame.</summary>
+    public FrameDisposition[] SendFor(IEnumerable<(int Port, byte[] Frame)> frames)
+    {
+        FrameBuffer[] batch = Rent(frames);
+        var dispositions = new FrameDisposition[batch.Length];
+        Engine.ProcessBatch(batch, dispositions);
+        return dispositions;
+    }
+
+    public FrameDisposition SendFor(int port, byte[] frame) => SendFor([(port, frame)])[0];
+
+    private FrameBuffer[] Rent(IEnumerable<(int Port, byte[] Frame)> frames)
     {
         var batch = new List<FrameBuffer>();
         foreach ((int port, byte[] bytes) in frames)
@@ -52,7 +65,7 @@ public sealed class BridgeHarness
             buffer.IngressPort = port;
             batch.Add(buffer);
         }
-        Engine.ProcessBatch(batch.ToArray());
+        return [.. batch];
     }
 
     public void Send(int port, byte[] frame) => Send([(port, frame)]);

@@ -5,6 +5,7 @@ using System.Globalization;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Tests.Infrastructure;
 
@@ -23,7 +24,7 @@ public sealed partial class ScenarioRunner
 
     private sealed record Outcome(List<Delivered> Delivered, List<Delivered> Trapped, List<DropSeen> Drops);
 
-    /// <summary>One counted drop: on which port, on ingress or as a copy leaving it, and why.</summary>
+    /// <summary>One drop: on which port, on ingress or as a copy leaving it, and why.</summary>
     private sealed record DropSeen(int Port, bool Egress, DropReason Reason);
 
     private ScenarioRunner(string file) => _file = file;
@@ -143,14 +144,8 @@ public sealed partial class ScenarioRunner
     {
         int port = PortIndex(words[0]);
         byte[] frame = words[1] == "garbage" ? Garbage(int.Parse(words[2], CultureInfo.InvariantCulture)) : BuildFrame(words[1..]);
-        Dictionary<DropSeen, long> before = DropSnapshot();
-        Harness.Send(port, frame);
-        var drops = new List<DropSeen>();
-        foreach ((DropSeen drop, long count) in DropSnapshot())
-        {
-            drops.AddRange(Enumerable.Repeat(drop, (int)(count - before.GetValueOrDefault(drop))));
-        }
-        _pending = new Outcome(Harness.DrainEgress(), Harness.DrainControlPlane(), drops);
+        FrameDisposition disposition = Harness.SendFor(port, frame);
+        _pending = new Outcome(Harness.DrainEgress(), Harness.DrainControlPlane(), DropsOf(disposition, port));
         _pendingLine = _line;
     }
 
@@ -228,18 +223,20 @@ public sealed partial class ScenarioRunner
         return builder.Build();
     }
 
-    /// <summary>Every drop counter of every port, ingress and egress.</summary>
-    private Dictionary<DropSeen, long> DropSnapshot()
+    /// <summary>
+    /// The drops the engine reports for the frame: the frame itself on ingress, or each copy dropped at
+    /// egress (the disposition names one reason for them: the last copy's).
+    /// </summary>
+    private static List<DropSeen> DropsOf(FrameDisposition disposition, int ingressPort)
     {
-        var drops = new Dictionary<DropSeen, long>();
-        for (int port = 0; port < _ports.Count; port++)
+        var drops = new List<DropSeen>();
+        if (disposition.IsDropped && disposition.DroppedCopyPorts == 0)
         {
-            PortCounters counters = Harness.Engine.Counters(port);
-            foreach (DropReason reason in Enum.GetValues<DropReason>())
-            {
-                drops[new DropSeen(port, false, reason)] = counters.DroppedFor(reason);
-                drops[new DropSeen(port, true, reason)] = counters.EgressDroppedFor(reason);
-            }
+            drops.Add(new DropSeen(ingressPort, false, disposition.Reason));
+        }
+        for (ulong copies = disposition.DroppedCopyPorts; copies != 0; copies &= copies - 1)
+        {
+            drops.Add(new DropSeen(System.Numerics.BitOperations.TrailingZeroCount(copies), true, disposition.Reason));
         }
         return drops;
     }

@@ -1,6 +1,8 @@
-// Port security and learning in a trace. The FDB is only read: what learning would do to the
-// source's entry is kept as a one-entry overlay, so a frame to its own source MAC (a host talking
-// to itself through a hairpin port) is forwarded by the FDB as the engine would have changed it.
+// Port security and learning in a trace: both change the FDB, which a trace only reads, so the sink
+// predicts what they would do from the FDB as it is. What learning would do to the source's entry is
+// kept as a one-entry overlay, which the trace's forwarding lookup reads (LookupFdb), so a frame to
+// its own source MAC (a host talking to itself through a hairpin port) is forwarded by the FDB as
+// the engine would have changed it.
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
@@ -9,7 +11,7 @@ using Hairpin.Bridge.Core.Headers;
 
 namespace Hairpin.Bridge.Core.Tracing;
 
-internal sealed partial class FrameTracer
+internal sealed partial class TraceSink
 {
     // The source entry as learning would leave it: null when learning leaves it as the FDB has it.
     private (ulong Key, int Port, FdbEntryKind Kind)? _fdbOverride;
@@ -17,7 +19,7 @@ internal sealed partial class FrameTracer
     private static ulong KeyOf(int vid, MacAddress mac) => VidMacKey.Of(vid, mac);
 
     /// <summary>The port the FDB would give for (vid, mac) after this frame's learning; -1 when unknown.</summary>
-    private int LookupFdb(int vid, MacAddress mac) =>
+    public int LookupFdb(int vid, MacAddress mac) =>
         _fdbOverride is var (key, port, _) && key == KeyOf(vid, mac) ? port : _state.Fdb.Lookup(vid, mac);
 
     private FdbEntry? FindEntry(int vid, MacAddress mac)
@@ -41,24 +43,24 @@ internal sealed partial class FrameTracer
         return null;
     }
 
-    /// <summary>Null when the source may send; otherwise the finished trace (a violation).</summary>
-    private FrameTrace? SecureSource(ref PortPlan ingress)
+    /// <summary>True when port security would let the source send (and secure it, in the overlay); otherwise the violation is recorded.</summary>
+    public bool SecureSource(ref PortPlan ingress, int vid)
     {
-        int port = _frame.IngressPort;
-        int vid = _frame.Vid;
-        MacAddress source = _frame.Source;
+        int port = _port;
+        MacAddress source = Source;
         FdbTable fdb = _state.Fdb;
         if (LookupFdb(vid, source) == port)
         {
             _record.Stage("port-security", $"source {source} is already secure on {Name(port)}");
-            return null;
+            return true;
         }
         int held = fdb.LearnedOnPort(port) + fdb.StaticOnPort(port);
         FdbEntry? existing = FindEntry(vid, source);
         // As AdmitSecureSource: a MAC pinned to another port (static, e.g. a VSI's, or sticky) never moves here.
         if (existing is { Kind: not FdbEntryKind.Learned } pinned)
         {
-            return Violation(ref ingress, $"source {source} is a {pinned.Kind.ToString().ToLowerInvariant()} entry on {Name(pinned.Port)}: it cannot be secured on {Name(port)}");
+            Violation(ref ingress, $"source {source} is a {pinned.Kind.ToString().ToLowerInvariant()} entry on {Name(pinned.Port)}: it cannot be secured on {Name(port)}");
+            return false;
         }
         if (held < ingress.MaxSecureMacs)
         {
@@ -80,34 +82,36 @@ internal sealed partial class FrameTracer
             if (learned)
             {
                 _record.Stage("port-security", $"source {source} would be secured on {Name(port)} ({held + 1} of {ingress.MaxSecureMacs}{(ingress.StickySecure ? ", sticky" : "")})");
-                return null;
+                return true;
             }
         }
-        return Violation(ref ingress, $"source {source} is not secure on {Name(port)}, which holds {held} of {ingress.MaxSecureMacs} MACs");
+        Violation(ref ingress, $"source {source} is not secure on {Name(port)}, which holds {held} of {ingress.MaxSecureMacs} MACs");
+        return false;
     }
 
-    private FrameTrace Violation(ref PortPlan ingress, string why)
+    private void Violation(ref PortPlan ingress, string why)
     {
-        string then = ingress.Violation == SecurityViolation.Disable ? $"; port {Name(_frame.IngressPort)} would be error-disabled (port-security)" : "";
-        return _record.Dropped(DropReason.PortSecurityViolation, "port-security", why + then);
+        string then = ingress.Violation == SecurityViolation.Disable ? $"; port {Name(_port)} would be error-disabled (port-security)" : "";
+        Dropped(DropReason.PortSecurityViolation, "port-security", why + then);
     }
 
-    private void Learning(ref PortPlan ingress)
+    /// <summary>What learning would do with the source: off, held after a protection event, or the predicted outcome (into the overlay).</summary>
+    public void Learning(ref PortPlan ingress, int vid, bool held)
     {
-        int port = _frame.IngressPort;
-        MacAddress source = _frame.Source;
+        int port = _port;
+        MacAddress source = Source;
         if (!ingress.Learning)
         {
             _record.Stage("learning", $"learning is off on {Name(port)}");
             return;
         }
-        if (_state.LearningHeld(_frame.Vid))
+        if (held)
         {
-            _record.Stage("learning", $"learning in VLAN {_frame.Vid} waits a moment after a port went down for protection (the loop's frames in flight must not teach the FDB again)");
+            _record.Stage("learning", $"learning in VLAN {vid} waits a moment after a port went down for protection (the loop's frames in flight must not teach the FDB again)");
             return;
         }
-        LearnOutcome outcome = PredictLearn(_frame.Vid, source, port, ingress.MaxLearned, _plan.MaxLearned, out int from);
-        string entry = $"{source} in VLAN {_frame.Vid}";
+        LearnOutcome outcome = PredictLearn(vid, source, port, ingress.MaxLearned, _plan.MaxLearned, out int from);
+        string entry = $"{source} in VLAN {vid}";
         _record.Stage("learning", outcome switch
         {
             LearnOutcome.Refreshed => $"{entry} is known on {Name(port)}: refreshed",
