@@ -1,5 +1,6 @@
 // Every frame is accounted for, exactly, on a real `hairpin bridge` with afpacket ports after a flood
-// it cannot keep up with: what the kernel handed over or dropped for a port is forwarded, trapped or
+// it cannot keep up with (the bridge is stopped with SIGSTOP while it comes, so its receive ring
+// overflows however fast the bridge is): what the kernel handed over or dropped for a port is forwarded, trapped or
 // dropped by reason; what the bridge queued for a port left or was dropped by reason; and the kernel's
 // own interface counters agree. A port on a missing interface sends nothing and says so (in the log too).
 using System.Globalization;
@@ -12,7 +13,7 @@ namespace Hairpin.Host.Tests.Appliance;
 [Collection(RealPeerTestGroup.Name)]
 public sealed class FrameAccountingTests
 {
-    private const int FloodFrames = 150_000;   // per sender, two senders: more than the bridge takes on this machine
+    private const int FloodFrames = 150_000;   // per sender, two senders: far more than a port's receive ring holds
     private const int JumboFrames = 100;       // 4000 bytes: larger than a queue slot (rx-too-big)
     private const int OverMtuFrames = 50;      // 1600 bytes: forwarded, refused by port b's 1500-byte MTU (tx-send-failed)
 
@@ -48,13 +49,23 @@ public sealed class FrameAccountingTests
         await Eventually.TrueAsync(() => bridge.Cli("link", "show").Output.Split('\n').Count(line => line.Contains(" up ", StringComparison.Ordinal)) == 2,
             "ports a and b up", TimeSpan.FromSeconds(15));
 
-        // The flood, from two senders at once, then the odd sizes, paced so that each lands whole.
-        Task<int>[] flood =
-        [
-            RawSender.BroadcastAsync(senderNs, "s0", FloodFrames, 64, "02aa00000001", timeout: TimeSpan.FromSeconds(120)),
-            RawSender.BroadcastAsync(senderNs, "s0", FloodFrames, 64, "02aa00000002", timeout: TimeSpan.FromSeconds(120)),
-        ];
-        int flooded = (await Task.WhenAll(flood)).Sum();
+        // The flood, from two senders at once, while the bridge is stopped (it would otherwise take it all
+        // on a quiet machine), then the odd sizes, paced so that each lands whole.
+        await ProcessRunner.RunAsync("kill", ["-STOP", bridge.ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        int flooded;
+        try
+        {
+            Task<int>[] flood =
+            [
+                RawSender.BroadcastAsync(senderNs, "s0", FloodFrames, 64, "02aa00000001", timeout: TimeSpan.FromSeconds(120)),
+                RawSender.BroadcastAsync(senderNs, "s0", FloodFrames, 64, "02aa00000002", timeout: TimeSpan.FromSeconds(120)),
+            ];
+            flooded = (await Task.WhenAll(flood)).Sum();
+        }
+        finally
+        {
+            await ProcessRunner.RunAsync("kill", ["-CONT", bridge.ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        }
         await SettledStatsAsync(bridge);
         int jumbo = await RawSender.BroadcastAsync(senderNs, "s0", JumboFrames, 4000, "02aa00000003", TimeSpan.FromMilliseconds(1));
         int overMtu = await RawSender.BroadcastAsync(senderNs, "s0", OverMtuFrames, 1600, "02aa00000004", TimeSpan.FromMilliseconds(1));
