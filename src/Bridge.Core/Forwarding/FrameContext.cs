@@ -14,7 +14,6 @@ internal struct FrameContext
 {
     /// <summary>The buffer; stages retag and remark it in place, and the metadata (VID, priority, class) rides on it.</summary>
     public FrameBuffer Frame;
-    public PortCounters Counters;
     public int Port;
     public FrameKind Kind;
     /// <summary>The VLAN the frame was classified to; 0 until VLAN ingress has run.</summary>
