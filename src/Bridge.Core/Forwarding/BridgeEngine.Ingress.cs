@@ -40,7 +40,6 @@ public sealed partial class BridgeEngine
             return;
         }
         PortCounters counters = _counters[port];
-        context.Counters = counters;
         frame.SourceVsi = -1;   // set by VSI admission; not trusted from whoever hands the buffer in (a recycled one keeps its last value)
         if (!TMode.Tracing)
         {
@@ -98,7 +97,7 @@ public sealed partial class BridgeEngine
         // Two tests let a unicast frame on a forwarding port by; the rest (a port not forwarding, our
         // own probes, link-local addresses) is sorted out of line.
         if (ingress.State != PortState.Forwarding
-            || (kind != FrameKind.Unicast && (destination == LoopProbe.Destination || destination.IsLinkLocalGroup)))
+            || (kind != FrameKind.Unicast && (destination.Value == LoopProbe.DestinationValue || destination.IsLinkLocalGroup)))
         {
             if (!PassesPortStateAndLinkLocal<TMode>(ref context, destination, ref ingress, plan))
             {
@@ -122,6 +121,9 @@ public sealed partial class BridgeEngine
         }
         int vid = context.Vid;
         ulong members = plan.VlanMembers[vid];
+        // The PCP classification every frame gets. No admission stage reads priority or class, so it
+        // runs first (a trace still reports it after them, where a reader expects QoS).
+        Classify(frame, ref ingress, plan);
         IngressStages stages = ingress.Stages;
         if (stages != IngressStages.None)
         {
@@ -141,25 +143,26 @@ public sealed partial class BridgeEngine
                 return;
             }
         }
-        // The PCP classification every frame gets; then, on ports that have it, the rest of ingress QoS.
-        Classify(frame, ref ingress, plan);
         if (TMode.Tracing)
         {
             sink!.Classified(frame.HasCustomerTag && ingress.TrustsTag);
         }
+        // On ports that have it, the rest of ingress QoS.
         if ((stages & IngressStages.IngressQos) != 0 && !ApplyIngressQos<TMode>(ref context, source, plan))
         {
             return;
         }
         uint now = context.Second;
-        bool learns = now >= _learningHeldUntil || (members & _learningHeldPorts) == 0;
-        if (TMode.Tracing)
+        if (!TMode.Tracing)
         {
-            sink!.Learning(ref ingress, vid, held: !learns);
+            if (ingress.Learning && (now >= _learningHeldUntil || (members & _learningHeldPorts) == 0))
+            {
+                Learn(counters, vid, source, port, now, ingress.MaxLearned, plan.MaxLearned);
+            }
         }
-        else if (ingress.Learning && learns)
+        else
         {
-            Learn(counters, vid, source, port, now, ingress.MaxLearned, plan.MaxLearned);
+            sink!.Learning(ref ingress, vid, held: now < _learningHeldUntil && (members & _learningHeldPorts) != 0);
         }
 
         // The delivery rule (DeliveryRule.cs): pair terms precomputed in PeerMask, the VLAN term from
@@ -231,10 +234,10 @@ public sealed partial class BridgeEngine
 
     /// <summary>
     /// The admission stages the port's configuration compiled to (PortPlan.Stages): VSI admission,
-    /// port security, ingress ACLs, in order; false when one consumed the frame. A port without them
-    /// never enters; each stage itself is out of line.
+    /// port security, ingress ACLs, in order; false when one consumed the frame. Out of line: a port
+    /// without them never enters, and the receive path stays small.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private bool RunAdmissionStages<TMode>(ref FrameContext context, MacAddress source, ref PortPlan ingress, ForwardingPlan plan)
         where TMode : struct, IReceiveMode
     {
@@ -375,7 +378,7 @@ public sealed partial class BridgeEngine
                 {
                     if (!TMode.Tracing)
                     {
-                        context.Counters.Trapped++;
+                        _counters[context.Port].Trapped++;
                     }
                     context.Fate = DispositionKind.ControlPlane;
                 }
@@ -429,7 +432,7 @@ public sealed partial class BridgeEngine
             return;
         }
         FrameBuffer frame = context.Frame;
-        context.Counters.CountDrop(reason);
+        _counters[context.Port].CountDrop(reason);
         if (frame.SourceVsi >= 0)
         {
             _plan.VsiCounters[frame.SourceVsi].CountDrop(reason);   // a VM's frame, dropped after its port admitted it

@@ -36,7 +36,7 @@ public sealed partial class BridgeEngine
                 : _fdb.Learn(vid, source, port, now, portLimit: 0, bridgeLimit: _plan.MaxLearned);
             if (outcome is LearnOutcome.Learned or LearnOutcome.Moved)
             {
-                AfterLearning(context.Counters, outcome, vid, source, port, now);   // counts Learned or MovedIn, and damping sees moves
+                AfterLearning(_counters[port], outcome, vid, source, port, now);   // counts Learned or MovedIn, and damping sees moves
                 return true;
             }
         }

@@ -14,7 +14,6 @@ internal struct FrameContext
 {
     /// <summary>The buffer; stages retag and remark it in place, and the metadata (VID, priority, class) rides on it.</summary>
     public FrameBuffer Frame;
-    public PortCounters Counters;
     public int Port;
     public FrameKind Kind;
     /// <summary>The VLAN the frame was classified to; 0 until VLAN ingress has run.</summary>
@@ -59,7 +58,6 @@ internal struct FrameContext
     {
         Frame = frame;
         Port = frame.IngressPort;
-        Vid = 0;
         FlowKeyBuilt = false;
         EgressActionsPending = false;
     }
@@ -67,6 +65,7 @@ internal struct FrameContext
     /// <summary>Starts the frame's disposition, for a caller that asks for it (a drop's reason is written whether or not).</summary>
     public void BeginDisposition()
     {
+        Vid = 0;   // read before VLAN ingress only by the disposition of a frame dropped earlier
         Fate = DispositionKind.Forwarded;
         EgressPorts = 0;
         DroppedCopyPorts = 0;

@@ -9,7 +9,8 @@ namespace Hairpin.Bridge.Core.Forwarding;
 internal static class LoopProbe
 {
     /// <summary>A locally administered group address (first octet 0x03): flooded, never trapped.</summary>
-    public static readonly MacAddress Destination = new(0x03_48_50_4C_50_00);
+    public const ulong DestinationValue = 0x03_48_50_4C_50_00;
+    public static readonly MacAddress Destination = new(DestinationValue);
     public const ushort EtherType = 0x88B5;
     private const uint Magic = 0x48_50_4C_44;   // "HPLD"
     private const int PayloadSize = 4 + 6 + 2 + 4;
