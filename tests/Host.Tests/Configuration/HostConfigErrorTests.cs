@@ -106,12 +106,16 @@ public sealed class HostConfigErrorTests
             ConfigFile.Errors("ports:\n  - { name: a, attach: { stream: { listen: /run/x.sock } } }\n  - name: b\n    attach: { stream: { connect: /run/x.sock } }\n"));
 
     [Theory]
-    [InlineData("{ tap: t, afpacket: u }", "5:13: attach of port q needs exactly one of afpacket, tap, stream: { afpacket: IFNAME }, { tap: IFNAME } or { stream: { listen|connect: PATH or HOST:PORT } }")]
+    [InlineData("{ tap: t, afpacket: u }", "5:13: attach of port q needs exactly one of afpacket, tap, stream: { afpacket: IFNAME [, ring_frames: N] }, { tap: IFNAME } or { stream: { listen|connect: PATH or HOST:PORT } }")]
     [InlineData("{ tun: t }", "5:15: unknown key 'tun' in attach of port q (did you mean 'tap'?)")]
     [InlineData("{ tap: a-name-longer-than-15 }", "5:20: tap: 'a-name-longer-than-15' is not a Linux interface name (1 to 15 characters, no '/', ':' or spaces)")]
     [InlineData("{ stream: { listen: /a, connect: /b } }", "5:23: stream attach of port q needs exactly one of listen, connect (a Unix socket path or HOST:PORT)")]
     [InlineData("{ stream: /run/q.sock }", "5:23: stream attach of port q must be a mapping of keys, e.g. '{ key: value }'")]
     [InlineData("tap-q", "5:13: attach of port q must be a mapping of keys, e.g. '{ key: value }'")]
+    [InlineData("{ afpacket: u, ring_frames: 1000 }", "5:41: ring_frames of port q is 1000: a multiple of 32")]
+    [InlineData("{ tap: u, ring_frames: 1024 }", "5:13: attach of port q: ring_frames is an afpacket setting (the receive ring's slots)")]
+    [InlineData("{ afpacket: u, ring_frames: 32 }", "5:41: ring_frames: 32 is outside 64..65536")]
+    [InlineData("{ ring_frames: 1024 }", "5:13: attach of port q needs exactly one of afpacket, tap, stream: { afpacket: IFNAME [, ring_frames: N] }, { tap: IFNAME } or { stream: { listen|connect: PATH or HOST:PORT } }")]
     public void BadAttachmentsSayWhatIsExpected(string attach, string expected)
     {
         IReadOnlyList<string> errors = ConfigFile.Errors(Port + $"  - name: q\n    attach: {attach}\n");

@@ -50,6 +50,19 @@ public sealed class HostConfigLoaderTests
     }
 
     [Fact]
+    public void AnAfpacketPortsRingFramesSizeItsReceiveRing()
+    {
+        HostConfig config = ConfigFile.Load("ports:\n  - name: up\n    attach: { afpacket: eth0, ring_frames: 1024 }\n  - name: hv1\n    attach: { afpacket: eth1 }\n");
+
+        Assert.Equal(new AfPacketAttach("eth0", RingFrames: 1024), config.Attachments[0].Attach);
+        Assert.Equal(AfPacketAttach.DefaultRingFrames, ((AfPacketAttach)config.Attachments[1].Attach).RingFrames);
+        var transport = new AfPacketTransport((AfPacketAttach)config.Attachments[0].Attach);
+        Assert.Equal(1024, transport.RingOptions.FrameCount);
+        Assert.Equal(2 * 1024 * 1024, transport.RingOptions.RingSize);
+        transport.RingOptions.Validate();   // a geometry the kernel takes: whole pages per block
+    }
+
+    [Fact]
     public void LeftOutSettingsKeepTheEnginesDefaults()
     {
         HostConfig config = ConfigFile.Load(IssueExample);

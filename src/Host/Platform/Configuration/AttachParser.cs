@@ -8,7 +8,8 @@ namespace Hairpin.Host.Configuration;
 
 public sealed class AttachParser(ConfigDiagnostics diagnostics)
 {
-    private const string Forms = "{ afpacket: IFNAME }, { tap: IFNAME } or { stream: { listen|connect: PATH or HOST:PORT } }";
+    private const string Forms = "{ afpacket: IFNAME [, ring_frames: N] }, { tap: IFNAME } or { stream: { listen|connect: PATH or HOST:PORT } }";
+    private const string RingFramesKey = "ring_frames";
 
     // Target -> who claimed it first, so the second claimant's error names the first.
     private readonly Dictionary<string, string> _claimed = new(StringComparer.Ordinal);
@@ -20,15 +21,24 @@ public sealed class AttachParser(ConfigDiagnostics diagnostics)
         {
             return null;
         }
-        if (map.Node.Children.Count != 1)
+        // ring_frames rides beside afpacket; every other key names the attachment, and there is one.
+        bool hasRingFrames = map.Has(RingFramesKey);
+        int kinds = map.Node.Children.Count - (hasRingFrames ? 1 : 0);
+        if (kinds != 1)
         {
             diagnostics.Add(node, $"attach of {owner} needs exactly one of afpacket, tap, stream: {Forms}");
             // Still read what is there, so unknown keys are reported too.
         }
-        AttachSpec? spec = null;
-        if (map.Get("afpacket") is YamlNode afpacket && Interface(afpacket, "afpacket") is string packetInterface)
+        if (hasRingFrames && !map.Has("afpacket"))
         {
-            spec = new AfPacketAttach(packetInterface);
+            diagnostics.Add(node, $"attach of {owner}: {RingFramesKey} is an afpacket setting (the receive ring's slots)");
+            kinds = 0;
+        }
+        int? ringFrames = hasRingFrames ? RingFrames(map, owner) : AfPacketAttach.DefaultRingFrames;
+        AttachSpec? spec = null;
+        if (map.Get("afpacket") is YamlNode afpacket && Interface(afpacket, "afpacket") is string packetInterface && ringFrames is int slots)
+        {
+            spec = new AfPacketAttach(packetInterface, slots);
         }
         if (map.Get("tap") is YamlNode tap && Interface(tap, "tap") is string tapInterface)
         {
@@ -39,7 +49,7 @@ public sealed class AttachParser(ConfigDiagnostics diagnostics)
             spec = Stream(stream, owner);
         }
         map.RejectUnknownKeys();
-        if (spec is null || map.Node.Children.Count != 1)
+        if (spec is null || kinds != 1)
         {
             return null;
         }
@@ -51,6 +61,21 @@ public sealed class AttachParser(ConfigDiagnostics diagnostics)
         }
         _claimed[target] = owner;
         return spec;
+    }
+
+    /// <summary>The ring's slots: a multiple of the kernel's block of 32, from 64 (128 KiB) to 65,536 (128 MiB); null when invalid (recorded).</summary>
+    private int? RingFrames(YamlMap map, string owner)
+    {
+        if (map.Int(RingFramesKey, AfPacketAttach.MinRingFrames, AfPacketAttach.MaxRingFrames) is not int frames)
+        {
+            return null;   // missing value or out of range, already reported
+        }
+        if (frames % AfPacketAttach.RingFramesMultiple != 0)
+        {
+            diagnostics.Add(map.Get(RingFramesKey)!, $"{RingFramesKey} of {owner} is {frames}: a multiple of {AfPacketAttach.RingFramesMultiple}");
+            return null;
+        }
+        return frames;
     }
 
     private string? Interface(YamlNode node, string key) =>

@@ -26,5 +26,8 @@ public sealed class AfPacketTransport : PortTransport
     protected override Task RunUntilCancelledAsync(PortQueues queues, CancellationToken cancellation) =>
         DeviceTransportLoop.RunAsync(queues, Open, cancellation);
 
-    private FrameDevice Open() => RingsEnabled ? PacketRingDevice.Open(_attach.Interface) : AfPacketSocket.Open(_attach.Interface);
+    /// <summary>The receive ring this port opens: the attach's `ring_frames` slots.</summary>
+    internal PacketRingOptions RingOptions => new(FrameCount: _attach.RingFrames);
+
+    private FrameDevice Open() => RingsEnabled ? PacketRingDevice.Open(_attach.Interface, RingOptions) : AfPacketSocket.Open(_attach.Interface);
 }

@@ -9,8 +9,19 @@ public abstract record AttachSpec
 }
 
 /// <summary>A raw AF_PACKET socket bound to an existing interface, promiscuous.</summary>
-public sealed record AfPacketAttach(string Interface) : AttachSpec
+/// <param name="RingFrames">
+/// Slots of its receive ring (2 KiB each, kernel memory): what the port holds while the forwarding
+/// thread is busy elsewhere. Fewer save memory on a host with many quiet ports; more ride out longer stalls.
+/// </param>
+public sealed record AfPacketAttach(string Interface, int RingFrames = AfPacketAttach.DefaultRingFrames) : AttachSpec
 {
+    /// <summary>4,096 slots, 8 MiB: ~5 ms of a 64-byte flood at 800,000 frames/s (specs/transports.md).</summary>
+    public const int DefaultRingFrames = 4096;
+    public const int MinRingFrames = 64;
+    public const int MaxRingFrames = 65536;
+    /// <summary>The kernel allocates the ring in blocks of this many slots (16 pages of 4 KiB).</summary>
+    public const int RingFramesMultiple = 32;
+
     public override string Describe() => $"afpacket:{Interface}";
 }
 

@@ -1,7 +1,8 @@
 // The shape of a TPACKET_V2 receive ring: how many frames a port can hold while the forwarding thread
 // is busy elsewhere, and how large each slot is. Frames are fixed slots, each handed over on its own
 // as soon as it is written: no retire timer (none of TPACKET_V3's idle cost or added latency).
-// The default, 4,096 slots of 2 KiB (8 MiB of kernel memory per port), holds about as many small
+// The default, 4,096 slots of 2 KiB (8 MiB of kernel memory per port; `ring_frames:` in the port's
+// attach sets another), holds about as many small
 // frames as the 4 MiB socket buffer it replaces (~768 bytes per queued skb there): ~5 ms of a 64-byte
 // flood at 800,000 frames/s, what the forwarding thread may lose to the scheduler on a busy machine
 // (2,048 slots lost a fifth of such a flood on the 2-core test machine under load, 8,192 a twentieth).
@@ -14,8 +15,8 @@ namespace Hairpin.Host.Transports;
 /// <param name="FramesPerBlock">Slots per block the kernel allocates at once; a block must be a whole number of pages.</param>
 internal readonly record struct PacketRingOptions(
     int FrameSize = 2048,
-    int FrameCount = 4096,
-    int FramesPerBlock = 32)
+    int FrameCount = AfPacketAttach.DefaultRingFrames,
+    int FramesPerBlock = AfPacketAttach.RingFramesMultiple)
 {
     public PacketRingOptions()
         : this(2048)
