@@ -36,7 +36,7 @@ public sealed partial class BridgeRuntime
         {
             ApplySharedTypes(shared);
         }
-        Qbg.Restore(startup.Owned, _loop.Now);
+        Qbg.Restore(startup.Owned, _stage.Now);
         store.Changed += OnStoreChanged;
         _counterPublisher = VsiCounterPublisher.Start(store, () => Engine.AllVsiCounters(), _log);
         string described = store.Describe();
@@ -67,7 +67,7 @@ public sealed partial class BridgeRuntime
         }
         _ = _work.Run(_ =>
         {
-            Qbg.Revalidate(_loop.Now, () => Config);
+            Qbg.Revalidate(_stage.Now, () => Config);
             return true;
         });
         _readiness.Wake();

@@ -1,6 +1,6 @@
 // Work that must run on the forwarding thread (the engine is single-threaded: FDB edits, traces,
 // counter snapshots taken consistently): queued by management requests, run between every two
-// batches, a bounded number at a time (ForwardingLoop).
+// batches, a bounded number at a time (EngineStage, between batches).
 using System.Collections.Concurrent;
 using Hairpin.Bridge.Core.Forwarding;
 
