@@ -65,7 +65,7 @@ public sealed partial class BridgeRuntime
                 return;
             }
         }
-        _ = _work.Run(_ =>
+        _ = _work.Run(() =>
         {
             Qbg.Revalidate(_stage.Now, () => Config);
             return true;
@@ -87,7 +87,7 @@ public sealed partial class BridgeRuntime
 
     private void PostToForwardingThread(Action action)
     {
-        _ = _work.Run(_ =>
+        _ = _work.Run(() =>
         {
             action();
             return true;

@@ -51,8 +51,8 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         };
         VsiStore = store;
         // The forwarding thread reads and writes device ports itself.
-        _stage = new EngineStage(Engine, ports, _work, time, logs.CreateLogger("hairpin.forwarding"), Qbg);
-        _loop = _stage.CreateLoop(new PortIo(_readiness, ports), logs.CreateLogger("hairpin.forwarding"));
+        _stage = new EngineStage(Engine, ports, time, logs.CreateLogger("hairpin.forwarding"), Qbg);
+        _loop = _stage.CreateLoop(new PortIo(_readiness, ports), logs.CreateLogger("hairpin.forwarding"), _work);
         _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
         _transportTasks = new Task[_transports.Length];
     }
@@ -106,7 +106,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on the forwarding thread, between batches.</summary>
-    public Task<T> OnForwardingThread<T>(Func<BridgeEngine, T> work) => _work.Run(work);
+    public Task<T> OnForwardingThread<T>(Func<BridgeEngine, T> work) => _work.Run(() => work(Engine));
 
     public int PortIndex(string name) => Config.Bridge.IndexOf(name);
 
@@ -161,7 +161,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             PublishWith(current, next, prepare?.Invoke(current, next) ?? PreparedChange.None);
         }
         // Associations made under the old types are asked again under the new ones (a type gone or changed).
-        _ = _work.Run(_ =>
+        _ = _work.Run(() =>
         {
             Qbg.Revalidate(_stage.Now, () => Config);
             return true;

@@ -2,7 +2,7 @@
 // batch runs through the engine, and what the engine queued for each port is handed to the port
 // (device ports: one batched send per port per batch; a stream port's backlog stays in the engine's
 // egress scheduler, so its classes are served in order when a link is slower than the bridge).
-// Between batches, however busy: protection timers, a bounded share of management work, FDB ageing,
+// Between batches, however busy (before the loop's share of management work): protection timers, FDB ageing,
 // jittered loop probes, the protection log and the 802.1Qbg plane, so a storm cannot silence the very
 // things that stop it. Nothing here allocates per frame.
 using Hairpin.Bridge.Core.Forwarding;
@@ -17,8 +17,6 @@ namespace Hairpin.Host.Runtime;
 /// <summary>Forwarding thread only, except the counters and <see cref="Now"/>.</summary>
 internal sealed class EngineStage : IForwardingStage
 {
-    /// <summary>Management requests served between two batches: enough to drain a burst quickly, few enough that forwarding keeps going.</summary>
-    public const int WorkPerBatch = 8;
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
     /// <summary>How often an idle loop looks at protection holds, so a port comes back at its time (one cheap wake-up).</summary>
     private static readonly TimeSpan ProtectionTick = TimeSpan.FromMilliseconds(100);
@@ -26,7 +24,6 @@ internal sealed class EngineStage : IForwardingStage
     private readonly BridgeEngine _engine;
     private readonly FramePool _pool;
     private readonly PortQueues[] _ports;
-    private readonly ForwardingThreadWork _work;
     private readonly TimeProvider _time;
     private readonly LoopProbeTimer _probes;
     private readonly ProtectionEventLog _events;
@@ -35,7 +32,7 @@ internal sealed class EngineStage : IForwardingStage
     private readonly bool[] _linkUp;
     private long _nextSweep;
 
-    public EngineStage(BridgeEngine engine, PortQueues[] ports, ForwardingThreadWork work, TimeProvider time, ILogger log, QbgPlane? qbg = null)
+    public EngineStage(BridgeEngine engine, PortQueues[] ports, TimeProvider time, ILogger log, QbgPlane? qbg = null)
     {
         _qbg = qbg ?? QbgPlane.Without(ports.Length);
         _linkUp = new bool[ports.Length];
@@ -43,7 +40,6 @@ internal sealed class EngineStage : IForwardingStage
         _engine = engine;
         _pool = engine.Pool;
         _ports = ports;
-        _work = work;
         _time = time;
         _probes = new LoopProbeTimer(TimeSpan.FromSeconds(5), new Random());
         _events = new ProtectionEventLog(log, [.. ports.Select(port => port.PortName)]);
@@ -60,8 +56,8 @@ internal sealed class EngineStage : IForwardingStage
 
     public bool IsStopping => false;
 
-    /// <summary>A loop over these ports, on <paramref name="io"/>, with this stage.</summary>
-    public ForwardingLoop CreateLoop(PortIo io, ILogger log) => new(this, io, _pool, _time, log);
+    /// <summary>A loop over these ports, on <paramref name="io"/>, with this stage (and <paramref name="work"/> between batches).</summary>
+    public ForwardingLoop CreateLoop(PortIo io, ILogger log, ForwardingThreadWork? work = null) => new(this, io, _pool, _time, log, work);
 
     public void Process(Span<FrameBuffer> batch) => _engine.ProcessBatch(batch);
 
@@ -79,15 +75,14 @@ internal sealed class EngineStage : IForwardingStage
 
     /// <summary>
     /// The control path, between batches: ports whose hold is over come back (or start probing),
-    /// protection events are logged, management requests run (a bounded number; true when more are
-    /// waiting), the FDB ages once a second, and probes go out on their timer. Probes queued here leave
-    /// with the Transmit that follows the batch.
+    /// protection events are logged (before the loop runs management requests, so what `link show`
+    /// reports is already logged), the FDB ages once a second, and probes go out on their timer. Probes
+    /// queued here leave with the Transmit that follows the batch.
     /// </summary>
     public bool ServeControl()
     {
         _engine.RunProtectionTimers();
         _events.Drain(_engine);   // before management answers: what `link show` reports is already logged
-        bool more = _work.RunPending(_engine, WorkPerBatch);
         long now = _time.GetTimestamp();
         long frequency = _time.TimestampFrequency;
         if (now >= _nextSweep)
@@ -109,7 +104,7 @@ internal sealed class EngineStage : IForwardingStage
             _linkUp[port] = up;
         }
         _qbg.Tick(Now);
-        return more;
+        return false;
     }
 
     /// <summary>Until the next FDB sweep, probe round or 802.1Qbg timer, and never past a protection tick.</summary>

@@ -42,7 +42,7 @@ public sealed class ForwardingLoopAccountingTests
             Assert.True(p0.Receive(Broadcast()));
         }
 
-        var loop = new EngineStage(engine, [p0, p1], new ForwardingThreadWork(readiness.Wake), TimeProvider.System, NullLogger.Instance)
+        var loop = new EngineStage(engine, [p0, p1], TimeProvider.System, NullLogger.Instance)
             .CreateLoop(new PortIo(readiness, [p0, p1]), NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var thread = new Thread(() => loop.Run(stop.Token)) { IsBackground = true };

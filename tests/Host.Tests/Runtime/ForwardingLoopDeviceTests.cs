@@ -70,7 +70,7 @@ public sealed class ForwardingLoopDeviceTests
             var engine = new BridgeEngine(config, new FramePool(4096), TimeProvider.System);
             In = new PortQueues("in", 64, 2048, _readiness.Wake);
             Out = new PortQueues("out", 64, 2048, _readiness.Wake);
-            var loop = new EngineStage(engine, [In, Out], new ForwardingThreadWork(_readiness.Wake), TimeProvider.System, NullLogger.Instance)
+            var loop = new EngineStage(engine, [In, Out], TimeProvider.System, NullLogger.Instance)
             .CreateLoop(new PortIo(_readiness, [In, Out]), NullLogger.Instance);
             _thread = new Thread(() => loop.Run(_stop.Token)) { IsBackground = true, Name = "test-forwarding" };
             _thread.Start();

@@ -2,8 +2,8 @@
 // port itself (packet rings, taps: PortIo) and every stream port's inbound queue into pooled buffers,
 // gathering a few frames from each port in turn so a busy port cannot starve the others; hands each
 // batch to the program's stage (IForwardingStage) and then lets the stage hand what it queued to the
-// ports. Before every batch, however busy: devices handed over, the stage's control path (timers, a
-// bounded share of management work) and, once a second, the kernel's drop counts. Idle, it sleeps in
+// ports. Before every batch, however busy: devices handed over, the stage's control path (timers), a
+// bounded share of management work (ForwardingThreadWork) and, once a second, the kernel's drop counts. Idle, it sleeps in
 // one epoll over every device and an eventfd (PortReadiness) until a frame or request arrives or the
 // stage's next timer is due: no wake-up per frame, no thread per port. Stopping, it keeps forwarding
 // while the stage takes its leave (bounded by the stage), then transmits the last words and lets every
@@ -22,6 +22,8 @@ public sealed partial class ForwardingLoop
 {
     /// <summary>Frames gathered into one batch at most.</summary>
     public const int BatchSize = 256;
+    /// <summary>Management requests served between two batches: enough to drain a burst quickly, few enough that forwarding keeps going.</summary>
+    public const int WorkPerBatch = 8;
     /// <summary>The shortest sleep: a stream port's backlog or a timer due now is looked at again this soon, never in a busy spin.</summary>
     private static readonly TimeSpan ShortestWait = TimeSpan.FromMilliseconds(1);
     /// <summary>How often the kernel's drop counts of busy devices are read.</summary>
@@ -34,13 +36,15 @@ public sealed partial class ForwardingLoop
     private readonly FramePool _pool;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly ForwardingThreadWork? _work;
     private readonly FrameBuffer[] _batch = new FrameBuffer[BatchSize];
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextDropsRead;
 
     /// <param name="io">The ports' I/O on this thread; its Wake is what ports and management work call.</param>
     /// <param name="pool">Where received frames are copied to; the stage releases them there.</param>
-    public ForwardingLoop(IForwardingStage stage, PortIo io, FramePool pool, TimeProvider time, ILogger log)
+    /// <param name="work">Management work for this thread (made with the same wake-up as <paramref name="io"/>), or null.</param>
+    public ForwardingLoop(IForwardingStage stage, PortIo io, FramePool pool, TimeProvider time, ILogger log, ForwardingThreadWork? work = null)
     {
         ArgumentNullException.ThrowIfNull(stage);
         ArgumentNullException.ThrowIfNull(io);
@@ -52,6 +56,7 @@ public sealed partial class ForwardingLoop
         _pool = pool;
         _time = time;
         _log = log;
+        _work = work;
     }
 
     /// <summary>Completes when <see cref="Run"/> has returned (the ports let go).</summary>
@@ -125,6 +130,10 @@ public sealed partial class ForwardingLoop
     {
         _io.ServeHandOvers();
         turns.MoreControl = _stage.ServeControl();
+        if (_work is not null)
+        {
+            turns.MoreControl |= _work.RunPending(WorkPerBatch);   // after the stage's timers: what `link show` reports is already logged
+        }
         long now = _time.GetTimestamp();
         if (now >= _nextDropsRead)
         {
