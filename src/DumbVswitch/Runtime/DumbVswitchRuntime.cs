@@ -1,10 +1,13 @@
 // The running dumb vswitch: one PortQueues per port (uplink and each VM), one transport per port on
-// its own task, and the forwarding loop's thread between them (with the uplink's EVB station when
-// configured). Runs until cancelled (SIGTERM, Ctrl-C), then stops the loop (the station de-associates
-// and says goodbye while the transports still carry it) and the transports, and returns.
+// its own task, and the shared forwarding loop's thread between them, reading the device ports itself
+// (PortIo) and running the VEPA switch and the uplink's EVB station when configured (VepaStage). Runs
+// until cancelled (SIGTERM, Ctrl-C), then stops the loop (the station de-associates and says goodbye
+// while the transports still carry it) and the transports, and returns.
+using Hairpin.Bridge.Core.Frames;
 using Hairpin.DumbVswitch.Configuration;
 using Hairpin.DumbVswitch.Station;
 using Hairpin.DumbVswitch.Vepa;
+using Hairpin.Host.Forwarding;
 using Hairpin.Host.Transports;
 using Microsoft.Extensions.Logging;
 
@@ -21,8 +24,9 @@ public sealed class DumbVswitchRuntime : IDisposable
 
     private readonly Func<AttachSpec, IPortTransport> _createTransport;
     private readonly ILogger _logger;
-    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly PortReadiness _readiness;
     private readonly PortQueues[] _vms;
+    private readonly int _slotSize;
     private int _started;
 
     /// <param name="createTransport">Makes the transport of one port (TransportFactory.Create in production, doubles in tests).</param>
@@ -38,9 +42,11 @@ public sealed class DumbVswitchRuntime : IDisposable
         Config = config;
         _createTransport = createTransport;
         _logger = logger;
+        _slotSize = slotSize;
         Switch = new VepaSwitch(config.Vms, slotSize, evbStation: config.Evb is not null);
-        Uplink = new PortQueues(VepaTables.UplinkName, slots, slotSize, _wake, new LinkEventLog(logger, VepaTables.UplinkName, config.Uplink));
-        _vms = [.. config.Vms.Select(vm => new PortQueues(vm.Name, slots, slotSize, _wake, new LinkEventLog(logger, vm.Name, vm.Attach)))];
+        _readiness = PortReadiness.Create();   // after the switch: a VM list it refuses leaves no descriptor behind
+        Uplink = new PortQueues(VepaTables.UplinkName, slots, slotSize, _readiness.Wake, new LinkEventLog(logger, VepaTables.UplinkName, config.Uplink));
+        _vms = [.. config.Vms.Select(vm => new PortQueues(vm.Name, slots, slotSize, _readiness.Wake, new LinkEventLog(logger, vm.Name, vm.Attach)))];
         if (config.Evb is StationConfig evb)
         {
             Station = new UplinkStation(evb, StationMac.Resolve(evb, config.Uplink), config.Vms, Switch, Uplink, _vms, time ?? TimeProvider.System, logger);
@@ -70,7 +76,13 @@ public sealed class DumbVswitchRuntime : IDisposable
         var transports = new List<IPortTransport>(ports.Length);
         var tasks = new List<Task>(ports.Length);
         using var stopTransports = new CancellationTokenSource();
-        var loop = new ForwardingLoop(Switch, Uplink, _vms, _wake, Station);
+        using var stopLoop = new CancellationTokenSource();
+        // The forwarding thread reads and writes device ports itself; received frames are copied once, into the pool.
+        var io = new PortIo(_readiness, ports);
+        var pool = new FramePool(2 * ForwardingLoop.BatchSize, _slotSize);
+        var stage = new VepaStage(Switch, Uplink, _vms, pool, Station, afterGoodbye: () => _ = stopTransports.CancelAsync());
+        var loop = new ForwardingLoop(stage, io, pool, TimeProvider.System, _logger);
+        bool loopStarted = false;
         try
         {
             for (int i = 0; i < ports.Length; i++)
@@ -78,7 +90,8 @@ public sealed class DumbVswitchRuntime : IDisposable
                 RuntimeLog.PortAttaching(_logger, ports[i].PortName, attachments[i].Describe());
                 transports.Add(_createTransport(attachments[i]));
             }
-            loop.Start();
+            loop.Start("vepa-forwarding", raisePriority: false, stopLoop.Token);
+            loopStarted = true;
             for (int i = 0; i < ports.Length; i++)
             {
                 // Task.Run: a transport that does blocking set-up before its first await must not hold up the others.
@@ -96,7 +109,12 @@ public sealed class DumbVswitchRuntime : IDisposable
         {
             RuntimeLog.Stopping(_logger);
             // The loop first: the station's De-Associates and goodbye still need the uplink's transport.
-            await loop.StopAsync().ConfigureAwait(false);
+            // Nothing blocks meanwhile: a stream transport still sending the station's last frames may need the thread pool.
+            await stopLoop.CancelAsync().ConfigureAwait(false);
+            if (loopStarted)
+            {
+                await loop.Ended.ConfigureAwait(false);
+            }
             await stopTransports.CancelAsync().ConfigureAwait(false);
             await StopTransportsAsync(ports, transports, tasks).ConfigureAwait(false);
             RuntimeLog.Stopped(_logger, Uplink.Counters.RxFrames, Uplink.Counters.TxFrames,
@@ -157,6 +175,6 @@ public sealed class DumbVswitchRuntime : IDisposable
         {
             vm.Dispose();
         }
-        _wake.Dispose();
+        _readiness.Dispose();
     }
 }

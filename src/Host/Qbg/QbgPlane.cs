@@ -1,7 +1,7 @@
 // The appliance's 802.1Qbg bridge role: one EvbBridgePort per `evb:` port, fed the frames the engine
 // traps there, ticked on its deadlines, and its outcome (negotiated relay, associations) handed to the
 // runtime as one QbgState to publish through the overlay. Lives on the forwarding thread: every call
-// here comes from it (ForwardingLoop between batches, management through OnForwardingThread), but
+// here comes from it (EngineStage, between batches of the forwarding loop; management through OnForwardingThread), but
 // for StatsUnsynchronized, which the metrics call from theirs.
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Headers;

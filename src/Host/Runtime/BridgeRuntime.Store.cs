@@ -36,7 +36,7 @@ public sealed partial class BridgeRuntime
         {
             ApplySharedTypes(shared);
         }
-        Qbg.Restore(startup.Owned, _loop.Now);
+        Qbg.Restore(startup.Owned, _stage.Now);
         store.Changed += OnStoreChanged;
         _counterPublisher = VsiCounterPublisher.Start(store, () => Engine.AllVsiCounters(), _log);
         string described = store.Describe();
@@ -65,9 +65,9 @@ public sealed partial class BridgeRuntime
                 return;
             }
         }
-        _ = _work.Run(_ =>
+        _ = _work.Run(() =>
         {
-            Qbg.Revalidate(_loop.Now, () => Config);
+            Qbg.Revalidate(_stage.Now, () => Config);
             return true;
         });
         _readiness.Wake();
@@ -87,7 +87,7 @@ public sealed partial class BridgeRuntime
 
     private void PostToForwardingThread(Action action)
     {
-        _ = _work.Run(_ =>
+        _ = _work.Run(() =>
         {
             action();
             return true;

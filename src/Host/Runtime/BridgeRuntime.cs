@@ -6,6 +6,7 @@ using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Host.Configuration;
+using Hairpin.Host.Forwarding;
 using Hairpin.Host.Qbg;
 using Hairpin.Host.Qbg.Store;
 using Hairpin.Host.Transports;
@@ -21,8 +22,8 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly PortReadiness _readiness = PortReadiness.Create();
     private readonly ForwardingThreadWork _work;
+    private readonly EngineStage _stage;
     private readonly ForwardingLoop _loop;
-    private readonly Thread _thread;
     private readonly IPortTransport[] _transports;
     private readonly Task[] _transportTasks;
     private readonly Lock _configLock = new();
@@ -50,15 +51,10 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         };
         VsiStore = store;
         // The forwarding thread reads and writes device ports itself.
-        _loop = new ForwardingLoop(Engine, ports, _work, new PortIo(_readiness, ports), time, logs.CreateLogger("hairpin.forwarding"), Qbg);
+        _stage = new EngineStage(Engine, ports, time, logs.CreateLogger("hairpin.forwarding"), Qbg);
+        _loop = _stage.CreateLoop(new PortIo(_readiness, ports), logs.CreateLogger("hairpin.forwarding"), _work);
         _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
         _transportTasks = new Task[_transports.Length];
-        _thread = new Thread(() =>
-        {
-            _ = ForwardingThreadPriority.TryRaise();   // ahead of ordinary work, as the kernel's own bridge is
-            _loop.Run(_stop.Token);
-        })
-        { IsBackground = true, Name = "hairpin-forwarding" };
     }
 
     /// <summary>The engine. Touch it only through <see cref="OnForwardingThread"/>, except Publish and reading counters.</summary>
@@ -68,11 +64,11 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     public HostConfig Config => Volatile.Read(ref _config);
     /// <summary>Reloads applied and refused, whichever way they were asked for.</summary>
     public ReloadCounters Reloads { get; } = new();
-    public long ControlPlaneFrames => _loop.ControlPlaneFrames;
+    public long ControlPlaneFrames => _stage.ControlPlaneFrames;
     /// <summary>The 802.1Qbg bridge role of the `evb:` ports. Forwarding thread only (<see cref="OnForwardingThread"/>).</summary>
     internal QbgPlane Qbg { get; }
     /// <summary>The control plane's time: what every protocol timer is measured in.</summary>
-    internal TimeSpan ControlTime => _loop.Now;
+    internal TimeSpan ControlTime => _stage.Now;
 
     public static BridgeRuntime Start(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider? time = null)
     {
@@ -97,7 +93,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         {
             throw new InvalidOperationException("the bridge is forwarding already");
         }
-        _thread.Start();
+        _loop.Start("hairpin-forwarding", raisePriority: true, _stop.Token);   // ahead of ordinary work, as the kernel's own bridge is
         for (int i = 0; i < _transports.Length; i++)
         {
             IPortTransport transport = _transports[i];
@@ -110,7 +106,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on the forwarding thread, between batches.</summary>
-    public Task<T> OnForwardingThread<T>(Func<BridgeEngine, T> work) => _work.Run(work);
+    public Task<T> OnForwardingThread<T>(Func<BridgeEngine, T> work) => _work.Run(() => work(Engine));
 
     public int PortIndex(string name) => Config.Bridge.IndexOf(name);
 
@@ -165,9 +161,9 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             PublishWith(current, next, prepare?.Invoke(current, next) ?? PreparedChange.None);
         }
         // Associations made under the old types are asked again under the new ones (a type gone or changed).
-        _ = _work.Run(_ =>
+        _ = _work.Run(() =>
         {
-            Qbg.Revalidate(_loop.Now, () => Config);
+            Qbg.Revalidate(_stage.Now, () => Config);
             return true;
         });
         _readiness.Wake();
@@ -243,7 +239,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         _readiness.Wake();
         if (Volatile.Read(ref _started) != 0)
         {
-            _thread.Join();
+            await _loop.Ended.ConfigureAwait(false);
         }
         foreach (Task task in _transportTasks.Where(task => task is not null))
         {

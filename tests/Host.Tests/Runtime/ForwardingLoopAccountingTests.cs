@@ -5,6 +5,7 @@ using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
+using Hairpin.Host.Forwarding;
 using Hairpin.Host.Runtime;
 using Hairpin.Host.Tests.Infrastructure;
 using Hairpin.Host.Transports;
@@ -41,7 +42,8 @@ public sealed class ForwardingLoopAccountingTests
             Assert.True(p0.Receive(Broadcast()));
         }
 
-        var loop = new ForwardingLoop(engine, [p0, p1], new ForwardingThreadWork(readiness.Wake), new PortIo(readiness, [p0, p1]), TimeProvider.System, NullLogger.Instance);
+        var loop = new EngineStage(engine, [p0, p1], TimeProvider.System, NullLogger.Instance)
+            .CreateLoop(new PortIo(readiness, [p0, p1]), NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var thread = new Thread(() => loop.Run(stop.Token)) { IsBackground = true };
         thread.Start();

@@ -6,6 +6,7 @@
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
+using Hairpin.Host.Forwarding;
 using Hairpin.Host.Runtime;
 using Hairpin.Host.Tests.Infrastructure;
 using Hairpin.Host.Transports;
@@ -69,7 +70,8 @@ public sealed class ForwardingLoopDeviceTests
             var engine = new BridgeEngine(config, new FramePool(4096), TimeProvider.System);
             In = new PortQueues("in", 64, 2048, _readiness.Wake);
             Out = new PortQueues("out", 64, 2048, _readiness.Wake);
-            var loop = new ForwardingLoop(engine, [In, Out], new ForwardingThreadWork(_readiness.Wake), new PortIo(_readiness, [In, Out]), TimeProvider.System, NullLogger.Instance);
+            var loop = new EngineStage(engine, [In, Out], TimeProvider.System, NullLogger.Instance)
+            .CreateLoop(new PortIo(_readiness, [In, Out]), NullLogger.Instance);
             _thread = new Thread(() => loop.Run(_stop.Token)) { IsBackground = true, Name = "test-forwarding" };
             _thread.Start();
             _transports = [new AfPacketTransport(new AfPacketAttach(inInterface)), new AfPacketTransport(new AfPacketAttach(outInterface))];

@@ -6,6 +6,7 @@ using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Time;
 using Hairpin.Host.Configuration;
+using Hairpin.Host.Forwarding;
 using Hairpin.Host.Management;
 using Hairpin.Host.Metrics;
 using Hairpin.Host.Runtime;

@@ -48,6 +48,25 @@ public sealed class PortIo : IDeviceHost
         }
     }
 
+    /// <summary>How many ports this serves.</summary>
+    public int PortCount => _ports.Length;
+
+    /// <summary>Some device received since its kernel drop count was last read (see <see cref="ReadDeviceDrops"/>).</summary>
+    public bool HasUnreadDrops
+    {
+        get
+        {
+            foreach (HostedDevice? hosted in _devices)
+            {
+                if (hosted is not null && hosted.SinceDropsRead > 0)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /// <summary>Any thread: ends the forwarding thread's current or next <see cref="Wait"/> at once.</summary>
     public void Wake() => _readiness.Wake();
 

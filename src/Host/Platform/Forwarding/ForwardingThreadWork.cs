@@ -1,28 +1,29 @@
-// Work that must run on the forwarding thread (the engine is single-threaded: FDB edits, traces,
-// counter snapshots taken consistently): queued by management requests, run between every two
-// batches, a bounded number at a time (ForwardingLoop).
+// Work that must run on the forwarding thread (what the stage owns is single-threaded: the appliance's
+// FDB edits, traces, counter snapshots taken consistently): queued by management requests and other
+// threads, run by the ForwardingLoop between every two batches, a bounded number at a time.
 using System.Collections.Concurrent;
-using Hairpin.Bridge.Core.Forwarding;
 
-namespace Hairpin.Host.Runtime;
+namespace Hairpin.Host.Forwarding;
 
-internal sealed class ForwardingThreadWork
+/// <summary>Threading: <see cref="Run"/> from any thread; <see cref="RunPending"/> from the forwarding thread only.</summary>
+public sealed class ForwardingThreadWork
 {
-    private readonly ConcurrentQueue<Action<BridgeEngine>> _queue = new();
+    private readonly ConcurrentQueue<Action> _queue = new();
     private readonly Action _wake;
 
-    /// <param name="wake">Wakes the forwarding thread (PortReadiness.Wake).</param>
+    /// <param name="wake">Wakes the forwarding thread (PortIo.Wake, PortReadiness.Wake).</param>
     public ForwardingThreadWork(Action wake) => _wake = wake;
 
     /// <summary>Runs <paramref name="work"/> on the forwarding thread and returns its result.</summary>
-    public Task<T> Run<T>(Func<BridgeEngine, T> work)
+    public Task<T> Run<T>(Func<T> work)
     {
+        ArgumentNullException.ThrowIfNull(work);
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Enqueue(engine =>
+        _queue.Enqueue(() =>
         {
             try
             {
-                done.SetResult(work(engine));
+                done.SetResult(work());
             }
 #pragma warning disable CA1031 // the caller gets the exception through its task; the forwarding thread must go on
             catch (Exception error)
@@ -39,15 +40,15 @@ internal sealed class ForwardingThreadWork
     /// Forwarding thread: runs up to <paramref name="limit"/> queued items, so that neither a storm of
     /// frames nor a storm of requests shuts the other out. True when more are waiting.
     /// </summary>
-    public bool RunPending(BridgeEngine engine, int limit)
+    public bool RunPending(int limit)
     {
         for (int done = 0; done < limit; done++)
         {
-            if (!_queue.TryDequeue(out Action<BridgeEngine>? work))
+            if (!_queue.TryDequeue(out Action? work))
             {
                 return false;
             }
-            work(engine);
+            work();
         }
         return !_queue.IsEmpty;
     }
