@@ -1,6 +1,11 @@
-// A transport running against its own PortQueues for one test, with what arrived collected in order;
-// disposing stops the transport within a bound, whatever the test's outcome.
+// A transport running against its own PortQueues for one test, served as the products serve their
+// ports: by a forwarding thread of its own (PortReadiness, PortIo, the real ForwardingLoop) whose stage
+// collects what arrived, in order, and sends what the test sends. Disposing stops the transport and the
+// thread within a bound, whatever the test's outcome.
+using Hairpin.Bridge.Core.Frames;
+using Hairpin.Host.Forwarding;
 using Hairpin.Host.Transports;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hairpin.Host.Tests.Infrastructure;
 
@@ -9,7 +14,9 @@ public sealed class RunningPort : IAsyncDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<byte[]> _received = [];
-    private readonly ManualResetEventSlim _wake = new();
+    private readonly PortReadiness _readiness = PortReadiness.Create();
+    private readonly CollectingStage _stage;
+    private readonly ForwardingLoop _loop;
     private readonly Task _running;
     private bool _disposed;
 
@@ -17,7 +24,12 @@ public sealed class RunningPort : IAsyncDisposable
     public RunningPort(AttachSpec attach, int slots = 256, int slotSize = 2048, LinkEventLog? events = null)
     {
         Transport = TransportFactory.Create(attach);
-        Queues = new PortQueues("test", slots, slotSize, _wake, events);
+        Queues = new PortQueues("test", slots, slotSize, _readiness.Wake, events);
+        var io = new PortIo(_readiness, [Queues]);
+        var pool = new FramePool(ForwardingLoop.BatchSize * 4, Math.Max(slotSize, 2048));
+        _stage = new CollectingStage(Queues, pool, io.Wake);
+        _loop = new ForwardingLoop(_stage, io, pool, TimeProvider.System, NullLogger.Instance);
+        _loop.Start("test-forwarding", raisePriority: false, _stop.Token);
         _running = Transport.RunAsync(Queues, _stop.Token);
     }
 
@@ -25,15 +37,14 @@ public sealed class RunningPort : IAsyncDisposable
     public PortQueues Queues { get; }
     public Task Running => _running;
 
-    /// <summary>Moves whatever is in Inbound into the list of received frames (copies: tests may allocate).</summary>
+    /// <summary>Every frame the forwarding loop received so far, in order (copies: tests may allocate).</summary>
     public IReadOnlyList<byte[]> Received
     {
         get
         {
-            while (Queues.Inbound.TryPeek(out ReadOnlySpan<byte> frame))
+            while (_stage.TryTakeReceived(out byte[] frame))
             {
-                _received.Add(frame.ToArray());
-                Queues.Inbound.Release();
+                _received.Add(frame);
             }
             return _received;
         }
@@ -73,8 +84,13 @@ public sealed class RunningPort : IAsyncDisposable
         return [];
     }
 
-    /// <summary>As the forwarding loop sends: true when the frame left or was queued; false when it was counted as lost (link down, queue full, refused).</summary>
-    public bool Send(byte[] frame) => Queues.Send(frame);
+    /// <summary>Sent by the forwarding loop, waited for: true when the frame left or was queued; false when it was counted as lost (link down, queue full, refused).</summary>
+    public bool Send(byte[] frame)
+    {
+        Task<bool> sent = _stage.Send(frame);
+        Assert.True(sent.Wait(StopTimeout), "the forwarding thread did not send a test frame");
+        return sent.Result;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -85,9 +101,10 @@ public sealed class RunningPort : IAsyncDisposable
         _disposed = true;
         await _stop.CancelAsync();
         await _running.WaitAsync(StopTimeout);
+        await _loop.Ended.WaitAsync(StopTimeout);
         await Transport.DisposeAsync().AsTask().WaitAsync(StopTimeout);
         Queues.Dispose();
-        _wake.Dispose();
+        _readiness.Dispose();
         _stop.Dispose();
     }
 }

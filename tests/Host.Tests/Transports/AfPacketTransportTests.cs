@@ -171,7 +171,7 @@ public sealed class AfPacketTransportTests
         await leaving.DeleteAsync();
         await lost.DownAsync();
         Assert.True(kept.Queues.IsUp);
-        await ArpExchangeAsync(kept);   // the one receive thread still serves the other port
+        await ArpExchangeAsync(kept);   // the other port still exchanges frames
         Assert.Equal(0, kept.Queues.Counters.LinkDowns);
     }
 }

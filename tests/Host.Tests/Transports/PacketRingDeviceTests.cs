@@ -1,5 +1,5 @@
-// PacketRingDevice (TPACKET_V2 ring) as an afpacket port runs it in a program without a forwarding loop
-// that reads devices itself: the DevicePoller takes frames out of the ring into the port's Inbound.
+// PacketRingDevice (TPACKET_V2 ring) as an afpacket port runs it, read by a forwarding loop of the
+// test's own (RunningPort: PortIo copies frames out of the ring, its stage collects them).
 // Bursts of every size with pauses of every length between them all arrive, once each and in order
 // (the TPACKET_V3 ring this replaces lost the tail of a burst now and then). A deleted veth takes the
 // port down; recreated, it comes back and frames flow again. Needs root.
@@ -11,7 +11,7 @@ namespace Hairpin.Host.Tests.Transports;
 public sealed class PacketRingDeviceTests
 {
     [Fact(Timeout = 180_000)]
-    public async Task BurstsWithPausesOfEveryLengthReachInboundOnceEachAndInOrder()
+    public async Task BurstsWithPausesOfEveryLengthReachTheForwardingLoopOnceEachAndInOrder()
     {
         Assert.True(AfPacketTransport.RingsEnabled, "afpacket ports read through rings by default");
         await using NetNamespace ns = await NetNamespace.CreateQuietAsync();
@@ -24,7 +24,7 @@ public sealed class PacketRingDeviceTests
 
         await NumberedBursts.SendAsync(ns, veth.PeerEnd, source, plan);
 
-        await Eventually.TrueAsync(() => Numbers(port, source).Length >= count, $"all {count} frames in Inbound", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => Numbers(port, source).Length >= count, $"all {count} frames received", TimeSpan.FromSeconds(30));
         await Task.Delay(200);   // a frame read twice would show up now
         Assert.Equal(Enumerable.Range(0, count), Numbers(port, source));
         Assert.Equal(0, port.Queues.Counters.RxDroppedTotal);

@@ -1,13 +1,13 @@
 // A kernel object that moves whole Ethernet frames through a file descriptor (a packet socket, a TAP),
-// as the device transports see it: a non-blocking receive (the DevicePoller waits for all devices at
-// once), a non-blocking send, the kernel's count of frames it dropped for us, or word that it is gone.
+// as the device transports see it: a non-blocking receive (the forwarding thread waits for all devices
+// at once, PortIo), a non-blocking send, the kernel's count of frames it dropped for us, or word that it is gone.
 namespace Hairpin.Host.Transports;
 
 /// <summary>
-/// Threading: the DevicePoller's thread calls <see cref="TryReceive"/> and <see cref="TakeKernelDrops"/>;
-/// <see cref="Send"/> is one non-blocking syscall called by the forwarding thread under PortQueues' device
-/// lock. Dispose runs after both have let go of the device (the poller has removed it, PortQueues has
-/// detached it).
+/// Threading: the forwarding thread (PortIo) calls <see cref="TryReceive"/>, <see cref="TakeKernelDrops"/>
+/// and <see cref="Send"/> (a non-blocking syscall; under PortQueues' device lock when it goes through
+/// PortQueues). Dispose runs after both have let go of the device (PortIo has let go of it, PortQueues
+/// has detached it).
 /// </summary>
 internal abstract class FrameDevice : IDisposable
 {

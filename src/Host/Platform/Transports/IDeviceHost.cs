@@ -1,7 +1,7 @@
-// Who serves a device port once its transport has opened the device: the program's forwarding thread,
-// which reads and writes every device itself (ForwardingLoop), or, in a program without one, the
-// process's DevicePoller, which receives into the port's Inbound. The transport only opens the device,
-// hands it over, and closes it once the host has let go.
+// Who serves a device port once its transport has opened the device: the program's forwarding thread
+// (PortIo, driven by ForwardingLoop), which reads and writes every device itself. The transport only
+// opens the device, hands it over, and closes it once the host has let go. An interface rather than
+// PortIo itself so the transports need not know the loop.
 namespace Hairpin.Host.Transports;
 
 internal interface IDeviceHost

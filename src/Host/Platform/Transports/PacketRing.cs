@@ -8,7 +8,7 @@
 //
 // Why V2 and not TPACKET_V3 (frames packed in blocks): a V3 block is handed over when it is full or its
 // retire timer fires, so a lone frame waits up to the timer, every ring's timer costs CPU while idle,
-// and readiness is only as good as the kernel's block bookkeeping. A V3 ring under the DevicePoller lost
+// and readiness is only as good as the kernel's block bookkeeping. A V3 ring under the receive thread we had then lost
 // the tail of bursts now and then (the last, partly filled block not handed over in time, see git
 // 9129a1d); V2 has no timer and no partial block: a frame is readable the moment it is written.
 //

@@ -1,8 +1,8 @@
 // An afpacket port's device when it is read through a mapped receive ring (PacketRing, TPACKET_V2) and
 // written with batched sendmmsg (PacketBatchSender, PACKET_QDISC_BYPASS). The forwarding thread reads
-// the ring itself and copies each frame once, into a pooled FrameBuffer (ForwardingLoop). TryReceive
-// and Send serve a program without such a loop (the DevicePoller's thread receives into Inbound; sends
-// go one by one).
+// the ring itself and copies each frame once, into a pooled FrameBuffer (ForwardingLoop). Send serves a
+// frame sent through PortQueues before the forwarding thread has taken the device over (one by one);
+// TryReceive completes the FrameDevice contract, frame by frame through a copy.
 //
 // Frames leave through a second socket that only sends (bound with protocol 0, never in an epoll set):
 // every sent frame, once the peer has consumed it, makes the kernel offer its sender write space, and on
@@ -14,7 +14,7 @@ namespace Hairpin.Host.Transports;
 
 /// <summary>
 /// Threading: as <see cref="FrameDevice"/>. <see cref="Ring"/> and <see cref="Sender"/> are used by one
-/// thread at a time: the one that serves the device (the forwarding thread, or the DevicePoller's).
+/// thread at a time: the one that serves the device (the forwarding thread).
 /// </summary>
 internal sealed class PacketRingDevice : FrameDevice
 {

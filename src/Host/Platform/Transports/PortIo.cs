@@ -269,7 +269,7 @@ public sealed class PortIo : IDeviceHost
         hosted.Ended.TrySetResult(reason);
     }
 
-    /// <summary>Frames a stream port's transport (or the DevicePoller) queued in Inbound.</summary>
+    /// <summary>Frames a stream port's transport queued in Inbound.</summary>
     private bool GatherInbound(int port, int share)
     {
         FrameSlots inbound = _ports[port].Inbound;

@@ -40,8 +40,8 @@ public sealed class PortQueues : IDisposable
     public Action WakeForwarding { get; }
 
     /// <summary>
-    /// Who serves this port's device once its transport opened one: the forwarding thread in a program
-    /// whose loop reads devices itself; null for the process's DevicePoller. Set before the transport starts.
+    /// Who serves this port's device once its transport opened one: the forwarding thread's PortIo, which
+    /// sets it. A device transport refuses to start without it (InvalidOperationException).
     /// </summary>
     internal IDeviceHost? DeviceHost { get; set; }
     /// <summary>What crossed this port and what was lost on the way, by reason; link ups and downs.</summary>
