@@ -17,7 +17,7 @@ namespace Hairpin.Host.Tests.Runtime;
 public sealed class ForwardingLoopDeviceTests
 {
     [Fact(Timeout = 240_000)]
-    public async Task FramesCrossTwoRingPortsOnceEachInOrderAndADeletedVethComesBack()
+    public async Task FramesCrossTwoRingPortsOnceEachInOrderAndADeletedVethComesBackWithoutDisturbingTheOther()
     {
         await using NetNamespace ns = await NetNamespace.CreateQuietAsync();
         await using VethPair a = await VethPair.CreateAsync(ns);
@@ -41,6 +41,15 @@ public sealed class ForwardingLoopDeviceTests
         await Eventually.TrueAsync(() => !bridge.In.IsUp, "the port down once its veth is gone");
         Assert.Equal(1, bridge.In.Counters.LinkDowns);
         Assert.NotNull(bridge.In.DownReason);
+        // The vanished interface takes down only its own port: the same thread still serves the other one.
+        Assert.True(bridge.Out.IsUp);
+        Assert.Equal(0, bridge.Out.Counters.LinkDowns);
+        long outReceived = bridge.Out.Counters.RxFrames;
+        string[] meanwhile = NumberedBursts.Plan(3);
+        int meanwhileCount = NumberedBursts.FrameCount(meanwhile);
+        await NumberedBursts.SendAsync(ns, b.PeerEnd, TestFrames.RandomMac(), meanwhile);
+        await Eventually.TrueAsync(() => bridge.Out.Counters.RxFrames == outReceived + meanwhileCount,
+            $"{meanwhileCount} frames received on the port that stayed (got {bridge.Out.Counters.RxFrames - outReceived})");
         await a.AddAsync();
         await Eventually.TrueAsync(() => bridge.In.IsUp, "the port back with its veth", TimeSpan.FromSeconds(20));
 
