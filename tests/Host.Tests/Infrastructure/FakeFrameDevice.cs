@@ -4,7 +4,7 @@ using Hairpin.Host.Transports;
 
 namespace Hairpin.Host.Tests.Infrastructure;
 
-internal sealed class FakeFrameDevice : FrameDevice
+internal sealed class FakeFrameDevice : FrameByFrameDevice
 {
     public List<byte[]> Taken { get; } = [];
     public Sent Answer { get; set; } = FrameDevice.Sent.Sent;

@@ -8,7 +8,7 @@ using System.Runtime.InteropServices;
 
 namespace Hairpin.Host.Transports;
 
-internal sealed class AfPacketSocket : FrameDevice
+internal sealed class AfPacketSocket : FrameByFrameDevice
 {
     /// <summary>Room before the frame to put a stripped VLAN tag back by moving 12 bytes, not the whole frame.</summary>
     private const int Headroom = 4;

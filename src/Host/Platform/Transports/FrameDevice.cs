@@ -4,7 +4,7 @@
 namespace Hairpin.Host.Transports;
 
 /// <summary>
-/// Threading: the forwarding thread (PortIo) calls <see cref="TryReceive"/>, <see cref="TakeKernelDrops"/>
+/// Threading: the forwarding thread (PortIo) reads it (FrameByFrameDevice.TryReceive, or a ring in place), calls <see cref="TakeKernelDrops"/>
 /// and <see cref="Send"/> (a non-blocking syscall; under PortQueues' device lock when it goes through
 /// PortQueues). Dispose runs after both have let go of the device (PortIo has let go of it, PortQueues
 /// has detached it).
@@ -37,14 +37,8 @@ internal abstract class FrameDevice : IDisposable
     /// <summary>The descriptor the poller waits on (readable: frames; error: gone).</summary>
     public abstract int Descriptor { get; }
 
-    /// <summary>Why the device is gone, once TryReceive or Send said so.</summary>
+    /// <summary>Why the device is gone, once a read or Send said so.</summary>
     public string? GoneReason { get; protected set; }
-
-    /// <summary>The size of the frame TryReceive last reported as TooBig.</summary>
-    public int TooBigSize { get; protected set; }
-
-    /// <summary>Takes one frame if one waits; never blocks.</summary>
-    public abstract Received TryReceive(out ReadOnlySpan<byte> frame);
 
     /// <summary>Frames the kernel dropped for this device since the last call (0 where it does not say).</summary>
     public virtual long TakeKernelDrops() => 0;
@@ -52,6 +46,19 @@ internal abstract class FrameDevice : IDisposable
     public abstract Sent Send(ReadOnlySpan<byte> frame);
 
     public abstract void Dispose();
+}
+
+/// <summary>
+/// A device read one frame per call (a tap, a plain packet socket). A ring-backed device is not one: the
+/// forwarding thread reads its ring in place (PortIo), so it has no frame-by-frame path to keep alive.
+/// </summary>
+internal abstract class FrameByFrameDevice : FrameDevice
+{
+    /// <summary>The size of the frame TryReceive last reported as TooBig.</summary>
+    public int TooBigSize { get; protected set; }
+
+    /// <summary>Takes one frame if one waits; never blocks.</summary>
+    public abstract Received TryReceive(out ReadOnlySpan<byte> frame);
 }
 
 /// <summary>The device cannot be opened now (missing, down, busy); the transport tries again later.</summary>

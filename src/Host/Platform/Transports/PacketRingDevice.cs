@@ -1,8 +1,7 @@
 // An afpacket port's device when it is read through a mapped receive ring (PacketRing, TPACKET_V2) and
 // written with batched sendmmsg (PacketBatchSender, PACKET_QDISC_BYPASS). The forwarding thread reads
 // the ring itself and copies each frame once, into a pooled FrameBuffer (ForwardingLoop). Send serves a
-// frame sent through PortQueues before the forwarding thread has taken the device over (one by one);
-// TryReceive completes the FrameDevice contract, frame by frame through a copy.
+// frame sent through PortQueues before the forwarding thread has taken the device over (one by one).
 //
 // Frames leave through a second socket that only sends (bound with protocol 0, never in an epoll set):
 // every sent frame, once the peer has consumed it, makes the kernel offer its sender write space, and on
@@ -18,9 +17,6 @@ namespace Hairpin.Host.Transports;
 /// </summary>
 internal sealed class PacketRingDevice : FrameDevice
 {
-    private readonly byte[] _copy = new byte[PacketBatchSender.DefaultSlotSize + 4];
-    private int _copyLength;
-
     private readonly int _sendFd;
 
     private PacketRingDevice(PacketRing ring, int sendFd)
@@ -69,23 +65,6 @@ internal sealed class PacketRingDevice : FrameDevice
 
     public override int Descriptor => Ring.Descriptor;
 
-    /// <summary>One frame, copied out of the ring (the ring's slot goes back at once); Gone once the ring is drained and the socket reports an error.</summary>
-    public override Received TryReceive(out ReadOnlySpan<byte> frame)
-    {
-        frame = default;
-        var sink = new OneFrame(this);
-        if (Ring.Read(ref sink, 1) == 0)
-        {
-            return TakeGone() ? Received.Gone : Received.Idle;
-        }
-        if (_copyLength < 0)
-        {
-            return Received.TooBig;
-        }
-        frame = _copy.AsSpan(0, _copyLength);
-        return Received.Frame;
-    }
-
     /// <summary>True (with <see cref="FrameDevice.GoneReason"/>) when the socket reports an error: the interface went down or away.</summary>
     public bool TakeGone()
     {
@@ -128,26 +107,5 @@ internal sealed class PacketRingDevice : FrameDevice
     {
         LinuxNative.Close(_sendFd);
         Ring.Dispose();
-    }
-
-    /// <summary>Copies the one frame TryReceive takes out of the ring, so the slot goes back before the caller looks.</summary>
-    private readonly struct OneFrame(PacketRingDevice device) : IRingFrameSink
-    {
-        public void Take(ReadOnlySpan<byte> frame)
-        {
-            if (frame.Length > device._copy.Length)
-            {
-                TakeTooBig(frame.Length);
-                return;
-            }
-            frame.CopyTo(device._copy);
-            device._copyLength = frame.Length;
-        }
-
-        public void TakeTooBig(int size)
-        {
-            device.TooBigSize = size;
-            device._copyLength = -1;
-        }
     }
 }

@@ -310,7 +310,7 @@ public sealed class PortIo : IDeviceHost
         {
             return ReadRing(hosted, ring, budget);
         }
-        return hosted.Readable && ReadFrameByFrame(hosted, budget);
+        return hosted.Readable && hosted.FrameByFrame is FrameByFrameDevice device && ReadFrameByFrame(hosted, device, budget);
     }
 
     /// <summary>
@@ -338,9 +338,8 @@ public sealed class PortIo : IDeviceHost
     }
 
     /// <summary>A tap or packet socket: one read per frame until it is drained (then epoll says when there is more).</summary>
-    private bool ReadFrameByFrame(HostedDevice hosted, int budget)
+    private bool ReadFrameByFrame(HostedDevice hosted, FrameByFrameDevice device, int budget)
     {
-        FrameDevice device = hosted.Device;
         PortQueues queues = hosted.Queues;
         int taken = 0;
         for (int turn = 0; turn < budget; turn++)
@@ -459,6 +458,8 @@ public sealed class PortIo : IDeviceHost
     {
         public FrameDevice Device { get; } = device;
         public PacketRingDevice? Ring { get; } = device as PacketRingDevice;
+        /// <summary>A tap or plain packet socket (null for a ring, which is read in place).</summary>
+        public FrameByFrameDevice? FrameByFrame { get; } = device as FrameByFrameDevice;
         public PortQueues Queues { get; } = queues;
         public TaskCompletionSource<string> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int Port { get; set; } = -1;

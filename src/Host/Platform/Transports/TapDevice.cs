@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 
 namespace Hairpin.Host.Transports;
 
-internal sealed class TapDevice : FrameDevice
+internal sealed class TapDevice : FrameByFrameDevice
 {
     /// <summary>Without IFF_VNET_HDR the kernel segments before handing frames over, but a jumbo MTU may be set.</summary>
     private const int ReceiveCapacity = 65536;
