@@ -53,45 +53,14 @@ public sealed partial class BridgeEngine
         }
 
         var header = new EthernetReader(frame.Span);
-        if (!header.IsValid)
+        if (!SanityStage.Admit<TMode>(ref context, in header, counters, plan))
         {
-            if (TMode.Tracing)
-            {
-                sink!.Unreadable(MalformedReason(header.Check), header.Check);
-            }
-            Drop<TMode>(ref context, MalformedReason(header.Check));
+            DropAsDecided<TMode>(ref context);
             return;
         }
         MacAddress destination = header.Destination;
         MacAddress source = header.Source;
-        FrameKind kind = KindOf(destination);
-        context.Kind = kind;
-        if (!TMode.Tracing)
-        {
-            CountReceived(counters, kind);
-        }
-        if (frame.Length > plan.MaxFrameSize)
-        {
-            if (TMode.Tracing)
-            {
-                sink!.Oversized();
-            }
-            Drop<TMode>(ref context, DropReason.MalformedOversized);
-            return;
-        }
-        if (TMode.Tracing)
-        {
-            sink!.Sane(in header, kind);
-        }
-        if (source.IsGroup || source.IsZero)
-        {
-            if (TMode.Tracing)
-            {
-                sink!.InvalidSource(source);
-            }
-            Drop<TMode>(ref context, DropReason.InvalidSourceMac);
-            return;
-        }
+        FrameKind kind = context.Kind;
 
         ref PortPlan ingress = ref plan.Ports[port];
         // Two tests let a unicast frame on a forwarding port by; the rest (a port not forwarding, our
@@ -278,43 +247,31 @@ public sealed partial class BridgeEngine
     }
 
     /// <summary>
-    /// Port state, our own loop probes and link-local addresses, in that order: false when the frame
-    /// was consumed (dropped or trapped). Link-local comes before port state's blocking check: BPDUs,
-    /// LLDP and EVB must reach the control plane on a blocking port.
+    /// Port state (Stages/PortStateStage), our own loop probes and link-local addresses
+    /// (Stages/LinkLocalTrapStage), in that order: false when the frame was consumed (dropped or
+    /// trapped). Link-local comes before port state's blocking check: BPDUs, LLDP and EVB must reach
+    /// the control plane on a blocking port.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool PassesPortStateAndLinkLocal<TMode>(ref FrameContext context, MacAddress destination, ref PortPlan ingress, ForwardingPlan plan)
         where TMode : struct, IReceiveMode
     {
-        TraceSink? sink = TMode.Tracing ? context.Sink : null;
-        if (ingress.State == PortState.Disabled)
+        if (!PortStateStage.Hears<TMode>(ref context, ref ingress))
         {
-            if (TMode.Tracing)
-            {
-                sink!.PortDisabled();
-            }
-            Drop<TMode>(ref context, DropReason.IngressPortDisabled);
+            DropAsDecided<TMode>(ref context);
             return false;
-        }
-        if (TMode.Tracing)
-        {
-            sink!.PortState(ingress.State);
         }
         if (destination == LoopProbe.Destination && ConsumeOwnProbe<TMode>(ref context))
         {
             return false;
         }
-        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal<TMode>(ref context, destination, plan))
+        if (destination.IsLinkLocalGroup && !ReleaseLinkLocal<TMode>(ref context, destination, ref ingress, plan))
         {
             return false;
         }
-        if (ingress.State != PortState.Forwarding)
+        if (!PortStateStage.Forwards<TMode>(ref context, ref ingress))
         {
-            if (TMode.Tracing)
-            {
-                sink!.Blocking(ingress.State);
-            }
-            Drop<TMode>(ref context, DropReason.IngressPortBlocking);
+            DropAsDecided<TMode>(ref context);
             return false;
         }
         return true;
@@ -337,55 +294,25 @@ public sealed partial class BridgeEngine
     }
 
     /// <summary>True when the port's mask releases the address for normal forwarding; otherwise the frame is consumed.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ReleaseLinkLocal<TMode>(ref FrameContext context, MacAddress destination, ForwardingPlan plan)
+    private bool ReleaseLinkLocal<TMode>(ref FrameContext context, MacAddress destination, ref PortPlan ingress, ForwardingPlan plan)
         where TMode : struct, IReceiveMode
     {
-        FrameBuffer frame = context.Frame;
-        int port = context.Port;
-        uint now = context.Second;
-        TraceSink? sink = TMode.Tracing ? context.Sink : null;
-        ref PortPlan ingress = ref plan.Ports[port];
-        if (ingress.BpduGuard && BpduDetector.IsSpanningTreeBpdu(frame.Span))
+        switch (_linkLocalTrap.Decide<TMode>(ref context, destination, ref ingress, _counters[context.Port]))
         {
-            if (TMode.Tracing)
-            {
-                sink!.BpduGuard(destination);
-                Drop<TMode>(ref context, DropReason.BpduGuard);
-                return false;
-            }
-            Drop<TMode>(ref context, DropReason.BpduGuard);
-            ErrorDisable(port, ErrorDisableCause.BpduGuard, now, _bpduGuardBackoff[port].Strike(now, plan.BpduGuardRecoverySeconds));
-            return false;
-        }
-        switch (LinkLocalPolicy.Decide(destination.LinkLocalIndex, ingress.GroupForwardMask))
-        {
-            case LinkLocalAction.Forward:
-                if (TMode.Tracing)
-                {
-                    sink!.LinkLocalReleased(destination);
-                }
+            case LinkLocalOutcome.Released:
                 return true;
-            case LinkLocalAction.Drop:
-                if (TMode.Tracing)
+            case LinkLocalOutcome.Trapped:
+                return false;
+            case LinkLocalOutcome.GuardTripped:
+                DropAsDecided<TMode>(ref context);
+                if (!TMode.Tracing)
                 {
-                    sink!.PauseFrame(destination);
+                    uint now = context.Second;
+                    ErrorDisable(context.Port, ErrorDisableCause.BpduGuard, now, _bpduGuardBackoff[context.Port].Strike(now, plan.BpduGuardRecoverySeconds));
                 }
-                Drop<TMode>(ref context, DropReason.PauseFrame);
                 return false;
             default:
-                if (TMode.Tracing ? sink!.Trapped(destination) : ControlPlane.TryEnqueue(frame))
-                {
-                    if (!TMode.Tracing)
-                    {
-                        _counters[context.Port].Trapped++;
-                    }
-                    context.Fate = DispositionKind.ControlPlane;
-                }
-                else
-                {
-                    Drop<TMode>(ref context, DropReason.ControlPlaneQueueFull);
-                }
+                DropAsDecided<TMode>(ref context);
                 return false;
         }
     }
@@ -442,33 +369,4 @@ public sealed partial class BridgeEngine
 
     /// <summary>Live-path drop (egress-side helpers and stages that run only live).</summary>
     private void Drop(ref FrameContext context, DropReason reason) => Drop<LiveMode>(ref context, reason);
-
-    private static DropReason MalformedReason(EthernetCheck check) => check switch
-    {
-        EthernetCheck.Runt => DropReason.MalformedRunt,
-        EthernetCheck.TruncatedTag => DropReason.MalformedTruncatedTag,
-        EthernetCheck.InvalidLengthField => DropReason.MalformedLengthField,
-        _ => DropReason.MalformedTruncatedPayload,
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static FrameKind KindOf(MacAddress destination) =>
-        !destination.IsGroup ? FrameKind.Unicast : destination.IsBroadcast ? FrameKind.Broadcast : FrameKind.Multicast;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CountReceived(PortCounters counters, FrameKind kind)
-    {
-        switch (kind)
-        {
-            case FrameKind.Unicast:
-                counters.RxUnicast++;
-                break;
-            case FrameKind.Multicast:
-                counters.RxMulticast++;
-                break;
-            default:
-                counters.RxBroadcast++;
-                break;
-        }
-    }
 }

@@ -204,6 +204,6 @@ public sealed partial class BridgeEngine
         copy.PriorityBits = frame.PriorityBits;
         copy.TrafficClass = frame.TrafficClass;
         _counters[port].Mirrored++;
-        QueueOwnBuffer(copy, port, KindOf(MacAddress.Read(frame.Span)));   // a SPAN copy, not for a VM
+        QueueOwnBuffer(copy, port, SanityStage.KindOf(MacAddress.Read(frame.Span)));   // a SPAN copy, not for a VM
     }
 }

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qos;
@@ -29,6 +30,7 @@ public sealed partial class BridgeEngine
     private readonly PortCounters[] _counters = new PortCounters[BridgeConfig.MaxPorts];
     private ForwardingPlan _plan;
     private ForwardingPlan? _pendingPlan;
+    private readonly LinkLocalTrapStage _linkLocalTrap;
 
     public BridgeEngine(BridgeConfig config, FramePool pool, TimeProvider time, BridgeEngineOptions? options = null)
     {
@@ -43,7 +45,7 @@ public sealed partial class BridgeEngine
             _egress[i] = new EgressScheduler(i < config.Ports.Count ? config.Ports[i].Qos.Scheduler : new EgressSchedulerConfig(), time, _options.EgressQueueCapacity);
             _counters[i] = new PortCounters();
         }
-        ControlPlane = new FrameRing(_options.ControlPlaneQueueCapacity);
+        _linkLocalTrap = new LinkLocalTrapStage(_options.ControlPlaneQueueCapacity);
         BridgeAddress = _options.BridgeAddress ?? new MacAddress(0x02_00_00_00_00_00UL | (ulong)Random.Shared.NextInt64(1, 1L << 40));
         InstallSecureMacs(previous: null, _plan);
         InstallVsiBindings(previous: null, _plan);
@@ -65,7 +67,7 @@ public sealed partial class BridgeEngine
     public EgressScheduler Egress(int port) => _egress[port];
 
     /// <summary>Link-local frames trapped for the control plane (LLDP, BPDUs, EVB/ECP/VDP).</summary>
-    public FrameRing ControlPlane { get; }
+    public FrameRing ControlPlane => _linkLocalTrap.ControlPlane;
 
     public PortCounters Counters(int port) => _counters[port];
 
