@@ -5,6 +5,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Forwarding.Stages;
 
 namespace Hairpin.Bridge.Core.Forwarding;
 
@@ -15,13 +16,9 @@ public sealed partial class BridgeEngine
     private readonly HoldBackoff[] _loopBackoff = new HoldBackoff[BridgeConfig.MaxPorts];
     private ulong _errorDisabledPorts;   // down for protection, probing ones included
     private ulong _probingPorts;
-    // After a topology change, learning in the VLANs of these ports waits until this second: frames
-    // of the loop still in flight (queues, wires) would otherwise teach again what the flush removed.
-    private ulong _learningHeldPorts;
-    private uint _learningHeldUntil;
 
     /// <summary>How long learning waits, in the VLANs of a port that went down, after the flush (whole engine seconds, so 1 to 2 s).</summary>
-    public const uint LearningHoldSeconds = 2;
+    public const uint LearningHoldSeconds = LearningStage.HoldSeconds;
 
     public PortStatus Status(int port) => _status[port];
 
@@ -99,9 +96,7 @@ public sealed partial class BridgeEngine
         _fdb.Flush(port: port);
         if (wasForwarding && cause != ErrorDisableCause.PortSecurity)
         {
-            _learningHeldPorts = (now < _learningHeldUntil ? _learningHeldPorts : 0) | bit;
-            _learningHeldUntil = now + LearningHoldSeconds;
-            _fdb.FlushLearnedInVlans(_plan.VlanMembers, _learningHeldPorts);
+            _fdb.FlushLearnedInVlans(_plan.VlanMembers, _learning.Hold(port, now));
             _moveTracker.Clear();   // moves the loop caused must not count against hosts that now speak from their real ports
         }
         ProtectionEvents.Add(new ProtectionEvent(port, ProtectionEventKind.ErrorDisabled, cause, holdSeconds, probeSentPort, probeReceivedPort, now));

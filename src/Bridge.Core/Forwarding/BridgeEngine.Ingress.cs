@@ -121,61 +121,29 @@ public sealed partial class BridgeEngine
         {
             return;
         }
-        uint now = context.Second;
-        if (!TMode.Tracing)
+        if (_learning.Learn<TMode>(ref context, source, ref ingress, members, counters, plan.MaxLearned))
         {
-            if (ingress.Learning && (now >= _learningHeldUntil || (members & _learningHeldPorts) == 0))
-            {
-                Learn(counters, vid, source, port, now, ingress.MaxLearned, plan.MaxLearned);
-            }
-        }
-        else
-        {
-            sink!.Learning(ref ingress, vid, held: now < _learningHeldUntil && (members & _learningHeldPorts) != 0);
+            OnMoved(vid, source, port, context.Second);
         }
 
         // The delivery rule (DeliveryRule.cs): pair terms precomputed in PeerMask, the VLAN term from
         // the member mask, and ports a protection feature has taken down.
         ulong eligible = members & ingress.PeerMask & ~_errorDisabledPorts;
-        if (kind == FrameKind.Unicast)
+        int target = LookupStage.Decide<TMode>(ref context, destination, eligible, plan, _fdb, _errorDisabledPorts, out eligible);
+        if (target >= 0)
         {
-            int target = TMode.Tracing ? sink!.LookupFdb(vid, destination) : _fdb.Lookup(vid, destination);
-            if (target >= 0)
+            if (TMode.Tracing)
             {
-                if ((eligible & (1UL << target)) == 0)
-                {
-                    DropReason why = DeliveryRule.WhyNot(plan, port, target, vid, _errorDisabledPorts);
-                    if (TMode.Tracing)
-                    {
-                        sink!.DeliveryRefused(target, why, vid);
-                    }
-                    Drop<TMode>(ref context, why);
-                    return;
-                }
-                if (TMode.Tracing)
-                {
-                    sink!.FdbHit(target, vid);
-                    TraceEgress(ref context, target, plan, last: true);
-                    return;
-                }
-                counters.Forwarded++;
-                Transmit<TMode>(ref context, frame, target, plan);
+                TraceEgress(ref context, target, plan, last: true);
                 return;
             }
-            eligible &= plan.UnknownUnicastFloodPorts;
+            counters.Forwarded++;
+            Transmit<TMode>(ref context, frame, target, plan);
+            return;
         }
-        else
+        if (target == LookupStage.Refused)
         {
-            eligible &= kind == FrameKind.Broadcast ? plan.BroadcastFloodPorts : plan.MulticastFloodPorts;
-        }
-        context.Fate = DispositionKind.Flooded;
-        if (TMode.Tracing)
-        {
-            sink!.Flood(eligible, kind, vid);
-        }
-        if (eligible == 0)
-        {
-            Drop<TMode>(ref context, DropReason.NoEligiblePort);
+            DropAsDecided<TMode>(ref context);
             return;
         }
         if (ingress.StormControlled && !AdmitFlood<TMode>(ref context, ref ingress))
@@ -314,36 +282,6 @@ public sealed partial class BridgeEngine
             default:
                 DropAsDecided<TMode>(ref context);
                 return false;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Learn(PortCounters counters, int vid, MacAddress source, int port, uint now, int portLimit, int bridgeLimit)
-    {
-        LearnOutcome outcome = _fdb.Learn(vid, source, port, now, portLimit, bridgeLimit);
-        if (outcome != LearnOutcome.Refreshed)
-        {
-            AfterLearning(counters, outcome, vid, source, port, now);   // a known host refreshing itself is the common case
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void AfterLearning(PortCounters counters, LearnOutcome outcome, int vid, MacAddress source, int port, uint now)
-    {
-        switch (outcome)
-        {
-            case LearnOutcome.Learned:
-                counters.Learned++;
-                break;
-            case LearnOutcome.Moved:
-                counters.MovedIn++;
-                OnMoved(vid, source, port, now);
-                break;
-            case LearnOutcome.LimitReached:
-                counters.LearnLimitHits++;
-                break;
-            default:
-                break;
         }
     }
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 
@@ -36,7 +37,10 @@ public sealed partial class BridgeEngine
                 : _fdb.Learn(vid, source, port, now, portLimit: 0, bridgeLimit: _plan.MaxLearned);
             if (outcome is LearnOutcome.Learned or LearnOutcome.Moved)
             {
-                AfterLearning(_counters[port], outcome, vid, source, port, now);   // counts Learned or MovedIn, and damping sees moves
+                if (LearningStage.Count(_counters[port], outcome))
+                {
+                    OnMoved(vid, source, port, now);   // damping sees moves
+                }
                 return true;
             }
         }

@@ -31,6 +31,7 @@ public sealed partial class BridgeEngine
     private ForwardingPlan _plan;
     private ForwardingPlan? _pendingPlan;
     private readonly LinkLocalTrapStage _linkLocalTrap;
+    private readonly LearningStage _learning;
 
     public BridgeEngine(BridgeConfig config, FramePool pool, TimeProvider time, BridgeEngineOptions? options = null)
     {
@@ -40,6 +41,7 @@ public sealed partial class BridgeEngine
         _options = options ?? new BridgeEngineOptions();
         _plan = ForwardingPlan.Compile(config, _options, _frequency);
         _fdb = new FdbTable(_options.FdbCapacity, _options.MaxStaticEntries);
+        _learning = new LearningStage(_fdb);
         for (int i = 0; i < BridgeConfig.MaxPorts; i++)
         {
             _egress[i] = new EgressScheduler(i < config.Ports.Count ? config.Ports[i].Qos.Scheduler : new EgressSchedulerConfig(), time, _options.EgressQueueCapacity);
