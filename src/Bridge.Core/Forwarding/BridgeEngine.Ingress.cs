@@ -92,7 +92,7 @@ public sealed partial class BridgeEngine
         ulong members = plan.VlanMembers[vid];
         // The PCP classification every frame gets. No admission stage reads priority or class, so it
         // runs first (a trace still reports it after them, where a reader expects QoS).
-        Classify(frame, ref ingress, plan);
+        IngressQosStage.Classify(frame, ref ingress, plan);
         IngressStages stages = ingress.Stages;
         if (stages != IngressStages.None)
         {
@@ -117,8 +117,9 @@ public sealed partial class BridgeEngine
             sink!.Classified(frame.HasCustomerTag && ingress.TrustsTag);
         }
         // On ports that have it, the rest of ingress QoS.
-        if ((stages & IngressStages.IngressQos) != 0 && !ApplyIngressQos<TMode>(ref context, source, plan))
+        if ((stages & IngressStages.IngressQos) != 0 && !IngressQosStage.Admit<TMode>(ref context, source, plan, this))
         {
+            DropAsDecided<TMode>(ref context);
             return;
         }
         if (_learning.Learn<TMode>(ref context, source, ref ingress, members, counters, plan.MaxLearned))
@@ -193,18 +194,9 @@ public sealed partial class BridgeEngine
                 return false;
             }
         }
-        if ((stages & IngressStages.PortSecurity) != 0)
+        if ((stages & IngressStages.PortSecurity) != 0 && !AdmitSecureSource<TMode>(ref context, source, ref ingress, plan))
         {
-            // Port security learns (a side effect): a trace predicts it instead.
-            bool secure = TMode.Tracing ? context.Sink!.SecureSource(ref ingress, context.Vid) : AdmitSecureSource(ref context, source, ref ingress);
-            if (!secure)
-            {
-                if (TMode.Tracing)
-                {
-                    context.Dropped(DropReason.PortSecurityViolation);
-                }
-                return false;
-            }
+            return false;
         }
         if ((stages & IngressStages.IngressAcl) != 0 && !AclStage.AdmitIngress<TMode>(ref context, source, plan))
         {

@@ -17,8 +17,6 @@ namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine : ITraceState
 {
-    private const ushort TraceDeiBit = 0x1000;
-
     private long _traceNow;   // the timestamp the trace reads meters and windows at, as a batch starting now would
 
     /// <summary>
@@ -79,9 +77,9 @@ public sealed partial class BridgeEngine : ITraceState
         drop = sink.EgressCopy(last, wantTag, drop, hasActions, out bool sharesOriginal);
         if (drop is null)
         {
-            MeterColor color = (frame.PriorityBits & TraceDeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
-            ApplyRuleAction<TraceMode>(ref context, frame, context.EgressPortRuleAction, plan, ref color, port);
-            ApplyRuleAction<TraceMode>(ref context, frame, context.EgressVmRuleAction, plan, ref color, port);
+            MeterColor color = RuleActions.ColorOf(frame);
+            RuleActions.Apply<TraceMode>(ref context, frame, context.EgressPortRuleAction, plan, ref color, port, this);
+            RuleActions.Apply<TraceMode>(ref context, frame, context.EgressVmRuleAction, plan, ref color, port, this);
         }
         sink.EgressDone(port, wantTag, drop, sharesOriginal);
         frame.PriorityBits = priorityBits;
