@@ -53,14 +53,21 @@ public sealed partial class BridgeEngine
         }
 
         var header = new EthernetReader(frame.Span);
-        if (!SanityStage.Admit<TMode>(ref context, in header, counters, plan))
+        if (!header.IsValid)
         {
+            SanityStage.Unreadable<TMode>(ref context, header.Check);
             DropAsDecided<TMode>(ref context);
             return;
         }
         MacAddress destination = header.Destination;
         MacAddress source = header.Source;
-        FrameKind kind = context.Kind;
+        FrameKind kind = SanityStage.KindOf(destination);
+        context.Kind = kind;
+        if (!SanityStage.Admit<TMode>(ref context, in header, kind, source, frame.Length, counters, plan))
+        {
+            DropAsDecided<TMode>(ref context);
+            return;
+        }
 
         ref PortPlan ingress = ref plan.Ports[port];
         // Two tests let a unicast frame on a forwarding port by; the rest (a port not forwarding, our
@@ -139,7 +146,7 @@ public sealed partial class BridgeEngine
                 return;
             }
             counters.Forwarded++;
-            Transmit<TMode>(ref context, frame, target, plan);
+            _fanOut.Transmit<TMode>(ref context, frame, target, plan);
             return;
         }
         if (target == LookupStage.Refused)
@@ -167,7 +174,7 @@ public sealed partial class BridgeEngine
         }
         counters.Forwarded++;
         counters.Flooded++;
-        Flood<TMode>(ref context, frame, eligible, plan);
+        _fanOut.Flood<TMode>(ref context, frame, eligible, plan);
     }
 
     /// <summary>

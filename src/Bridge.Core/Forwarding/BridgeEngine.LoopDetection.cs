@@ -70,7 +70,7 @@ public sealed partial class BridgeEngine
         probe.IngressPort = port;
         probe.TrafficClass = ProbeTrafficClass;
         _counters[port].LoopProbesSent++;
-        QueueOwnBuffer(probe, port, FrameKind.Multicast);
+        _enqueue.QueueOwnBuffer(probe, port, FrameKind.Multicast);
         return true;
     }
 

@@ -1,7 +1,7 @@
 // The engine's side of QoS and ACL actions: the policers' and named counters' surface for the control
-// plane, the egress rule actions on one copy, and ACL mirroring (IMirrorPort), which needs the pool and
+// plane, and ACL mirroring (IMirrorPort), which needs the pool and
 // the egress queues. Classification, DSCP trust and ingress policing are Stages/IngressQosStage.cs; a
-// rule's actions are Stages/RuleActions.cs.
+// rule's actions are Stages/RuleActions.cs; egress rule actions run in Stages/FanOutStage.cs.
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
@@ -23,16 +23,6 @@ public sealed partial class BridgeEngine : IMirrorPort
         ForwardingPlan plan = _plan;
         int index = Array.IndexOf(plan.CounterNames, name);
         return index < 0 ? (0, 0) : (plan.CounterFrames[index], plan.CounterBytes[index]);
-    }
-
-    /// <summary>Egress ACL actions on one copy in its egress form; false when a policer dropped it (the caller recycles it).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ApplyEgressActions(ref FrameContext context, FrameBuffer outgoing, int port, ForwardingPlan plan)
-    {
-        context.EgressActionsPending = false;
-        MeterColor color = RuleActions.ColorOf(outgoing);
-        return RuleActions.Apply<LiveMode>(ref context, outgoing, context.EgressPortRuleAction, plan, ref color, egressPort: port, this)
-            && RuleActions.Apply<LiveMode>(ref context, outgoing, context.EgressVmRuleAction, plan, ref color, egressPort: port, this);
     }
 
     bool IMirrorPort.CanMirrorTo(int port, ForwardingPlan plan) =>
@@ -58,6 +48,6 @@ public sealed partial class BridgeEngine : IMirrorPort
         copy.PriorityBits = frame.PriorityBits;
         copy.TrafficClass = frame.TrafficClass;
         _counters[port].Mirrored++;
-        QueueOwnBuffer(copy, port, SanityStage.KindOf(MacAddress.Read(frame.Span)));   // a SPAN copy, not for a VM
+        _enqueue.QueueOwnBuffer(copy, port, SanityStage.KindOf(MacAddress.Read(frame.Span)));   // a SPAN copy, not for a VM
     }
 }

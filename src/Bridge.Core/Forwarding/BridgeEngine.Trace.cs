@@ -2,7 +2,7 @@
 // engine's own receive path runs on a copy of the frame in trace mode (ReceiveMode.cs): the stages
 // decide as they do for real, with their side effects off, and tell a TraceSink (Tracing/), which
 // writes the decisions down. This file starts a trace, walks a trace's egress copies (the live path's
-// Transmit and Flood queue buffers; a trace only says what each copy would be) and gives the sink
+// fan-out stage queues buffers; a trace only says what each copy would be) and gives the sink
 // read-only access to the engine's runtime state (error-disable, backoffs, queues) through ITraceState.
 using System.Numerics;
 using Hairpin.Bridge.Core.Acl;
@@ -69,7 +69,7 @@ public sealed partial class BridgeEngine : ITraceState
         ushort priorityBits = frame.PriorityBits;
         byte trafficClass = frame.TrafficClass;
         byte[] bytes = frame.Span.ToArray();   // egress remarks change this copy only
-        bool wantTag = (plan.VlanUntagged[frame.Vid] & (1UL << port)) == 0;
+        bool wantTag = EgressTaggingStage.WantsTag(plan, frame.Vid, port);
         context.EgressPortRuleAction = RuleAction.None;
         context.EgressVmRuleAction = RuleAction.None;
         DropReason? drop = plan.Ports[port].HasEgressPolicy ? AclStage.RefuseEgress<TraceMode>(ref context, frame, port, plan, vsi: null) : null;
@@ -107,7 +107,7 @@ public sealed partial class BridgeEngine : ITraceState
 
     bool ITraceState.EgressQueueHasRoom(int port, int trafficClass, int frameBytes)
     {
-        EgressScheduler scheduler = _egress[port];
+        EgressScheduler scheduler = _enqueue.Queues[port];
         int depth = Math.Min(scheduler.Config.QueueDepthFrames, _options.EgressQueueCapacity);
         return scheduler.QueuedFrames(trafficClass) < depth
             && scheduler.QueuedBytes(trafficClass) + frameBytes <= scheduler.Config.QueueDepthBytes;

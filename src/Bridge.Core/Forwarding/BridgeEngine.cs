@@ -26,12 +26,13 @@ public sealed partial class BridgeEngine
     private readonly long _frequency;   // a provider's timestamp frequency never changes: read it once
     private readonly BridgeEngineOptions _options;
     private readonly FdbTable _fdb;
-    private readonly EgressScheduler[] _egress = new EgressScheduler[BridgeConfig.MaxPorts];
     private readonly PortCounters[] _counters = new PortCounters[BridgeConfig.MaxPorts];
     private ForwardingPlan _plan;
     private ForwardingPlan? _pendingPlan;
     private readonly LinkLocalTrapStage _linkLocalTrap;
     private readonly LearningStage _learning;
+    private readonly EnqueueStage _enqueue;
+    private readonly FanOutStage _fanOut;
 
     public BridgeEngine(BridgeConfig config, FramePool pool, TimeProvider time, BridgeEngineOptions? options = null)
     {
@@ -42,12 +43,15 @@ public sealed partial class BridgeEngine
         _plan = ForwardingPlan.Compile(config, _options, _frequency);
         _fdb = new FdbTable(_options.FdbCapacity, _options.MaxStaticEntries);
         _learning = new LearningStage(_fdb);
+        var egress = new EgressScheduler[BridgeConfig.MaxPorts];
         for (int i = 0; i < BridgeConfig.MaxPorts; i++)
         {
-            _egress[i] = new EgressScheduler(i < config.Ports.Count ? config.Ports[i].Qos.Scheduler : new EgressSchedulerConfig(), time, _options.EgressQueueCapacity);
+            egress[i] = new EgressScheduler(i < config.Ports.Count ? config.Ports[i].Qos.Scheduler : new EgressSchedulerConfig(), time, _options.EgressQueueCapacity);
             _counters[i] = new PortCounters();
         }
         _linkLocalTrap = new LinkLocalTrapStage(_options.ControlPlaneQueueCapacity);
+        _enqueue = new EnqueueStage(egress, _counters, pool);
+        _fanOut = new FanOutStage(pool, _enqueue, this);
         BridgeAddress = _options.BridgeAddress ?? new MacAddress(0x02_00_00_00_00_00UL | (ulong)Random.Shared.NextInt64(1, 1L << 40));
         InstallSecureMacs(previous: null, _plan);
         InstallVsiBindings(previous: null, _plan);
@@ -66,7 +70,7 @@ public sealed partial class BridgeEngine
     /// them with TryDequeue when its link can send (the scheduler picks the class) and returns the
     /// buffers to the pool.
     /// </summary>
-    public EgressScheduler Egress(int port) => _egress[port];
+    public EgressScheduler Egress(int port) => _enqueue.Queues[port];
 
     /// <summary>Link-local frames trapped for the control plane (LLDP, BPDUs, EVB/ECP/VDP).</summary>
     public FrameRing ControlPlane => _linkLocalTrap.ControlPlane;
@@ -185,9 +189,9 @@ public sealed partial class BridgeEngine
         for (int port = 0; port < next.PortCount; port++)
         {
             EgressSchedulerConfig wanted = next.Config.Ports[port].Qos.Scheduler;
-            if (!_egress[port].Config.SameAs(wanted))
+            if (!_enqueue.Queues[port].Config.SameAs(wanted))
             {
-                _egress[port].Configure(wanted, _time.GetTimestamp());
+                _enqueue.Queues[port].Configure(wanted, _time.GetTimestamp());
             }
         }
     }

@@ -11,22 +11,20 @@ namespace Hairpin.Bridge.Core.Forwarding.Stages;
 
 internal static class SanityStage
 {
-    /// <summary>False when the frame is not one a bridge may forward: the context then carries the drop. Trace mode counts nothing.</summary>
+    /// <summary>
+    /// False when the frame is not one a bridge may forward: the context then carries the drop. Its
+    /// header was readable (<see cref="Unreadable"/> otherwise); the caller read its addresses and
+    /// kind once, as every later stage needs them. Trace mode counts nothing.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Admit<TMode>(ref FrameContext context, in EthernetReader header, PortCounters counters, ForwardingPlan plan)
+    public static bool Admit<TMode>(ref FrameContext context, in EthernetReader header, FrameKind kind, MacAddress source, int length, PortCounters counters, ForwardingPlan plan)
         where TMode : struct, IReceiveMode
     {
-        if (!header.IsValid)
-        {
-            return Unreadable<TMode>(ref context, header.Check);
-        }
-        FrameKind kind = KindOf(header.Destination);
-        context.Kind = kind;
         if (!TMode.Tracing)
         {
             CountReceived(counters, kind);
         }
-        if (context.Frame.Length > plan.MaxFrameSize)
+        if (length > plan.MaxFrameSize)
         {
             if (TMode.Tracing)
             {
@@ -39,7 +37,6 @@ internal static class SanityStage
         {
             context.Sink!.Sane(in header, kind);
         }
-        MacAddress source = header.Source;
         if (source.IsGroup || source.IsZero)
         {
             if (TMode.Tracing)
@@ -56,8 +53,9 @@ internal static class SanityStage
     public static FrameKind KindOf(MacAddress destination) =>
         !destination.IsGroup ? FrameKind.Unicast : destination.IsBroadcast ? FrameKind.Broadcast : FrameKind.Multicast;
 
+    /// <summary>A header that cannot be read (runt, truncated tag or payload, bad length field): the context then carries the drop.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool Unreadable<TMode>(ref FrameContext context, EthernetCheck check)
+    public static void Unreadable<TMode>(ref FrameContext context, EthernetCheck check)
         where TMode : struct, IReceiveMode
     {
         DropReason reason = check switch
@@ -72,7 +70,6 @@ internal static class SanityStage
             context.Sink!.Unreadable(reason, check);
         }
         context.Dropped(reason);
-        return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

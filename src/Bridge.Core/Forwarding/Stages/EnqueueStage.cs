@@ -1,0 +1,86 @@
+// The enqueue stage, last on the path: a copy goes on its egress port's queue, in its traffic class
+// (EgressScheduler: eight class queues, strict and weighted, an optional shaper), and is counted sent
+// on the port (and on the VSI it is unicast to); a full queue is a tail drop (`egress-queue-full`),
+// counted on the port, the VSI and the frame's disposition. The stage owns the ports' queues.
+using System.Runtime.CompilerServices;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Qos;
+
+namespace Hairpin.Bridge.Core.Forwarding.Stages;
+
+internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] counters, FramePool pool)
+{
+    /// <summary>Each port's queues, by port index; the transmitter takes from them.</summary>
+    public EgressScheduler[] Queues { get; } = queues;
+
+    /// <summary>Queues a copy on its port; <paramref name="vsi"/> is the VSI it is unicast to (null: none, or not a VSI port).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Enqueue<TMode>(ref FrameContext context, FrameBuffer frame, int port, VsiCounters? vsi)
+        where TMode : struct, IReceiveMode
+    {
+        if (!TryQueue(frame, port, context.Kind, vsi))
+        {
+            Drop(ref context, frame, port, DropReason.EgressQueueFull, vsi);
+            return;
+        }
+        if (TMode.Reports)
+        {
+            context.CopyQueued(port);
+        }
+    }
+
+    /// <summary>A buffer that is no frame's forwarding copy (a loop probe, a mirror copy) on its port; a full queue is counted there.</summary>
+    public void QueueOwnBuffer(FrameBuffer buffer, int port, FrameKind kind)
+    {
+        if (!TryQueue(buffer, port, kind, vsi: null))
+        {
+            counters[port].CountEgressDrop(DropReason.EgressQueueFull);
+            pool.Release(buffer);
+        }
+    }
+
+    /// <summary>A copy for <paramref name="port"/> dropped before its queue: counted, and the buffer back to the pool.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Drop(ref FrameContext context, FrameBuffer frame, int port, DropReason reason, VsiCounters? vsi)
+    {
+        CountDropped(ref context, port, reason, vsi);
+        pool.Release(frame);
+    }
+
+    /// <summary>A copy meant for <paramref name="port"/> (and for the VSI <paramref name="vsi"/> behind it, if any) was dropped.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void CountDropped(ref FrameContext context, int port, DropReason reason, VsiCounters? vsi)
+    {
+        context.CopyDropped(port, reason);
+        counters[port].CountEgressDrop(reason);
+        vsi?.CountEgressDrop(reason);
+    }
+
+    /// <summary>Queues a buffer on its port and counts it sent; false (nothing counted) when the queue is full.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryQueue(FrameBuffer frame, int port, FrameKind kind, VsiCounters? vsi)
+    {
+        if (!Queues[port].TryEnqueue(frame, frame.TrafficClass))
+        {
+            return false;
+        }
+        vsi?.CountTx(frame.Length);
+        PortCounters sent = counters[port];
+        sent.TxFrames++;
+        sent.TxBytes += frame.Length;
+        switch (kind)
+        {
+            case FrameKind.Unicast:
+                sent.TxUnicast++;
+                break;
+            case FrameKind.Multicast:
+                sent.TxMulticast++;
+                break;
+            default:
+                sent.TxBroadcast++;
+                break;
+        }
+        return true;
+    }
+}
