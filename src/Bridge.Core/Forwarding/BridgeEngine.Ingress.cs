@@ -1,6 +1,7 @@
-// The per-frame receive path, in the Linux bridge's order (br_handle_frame, br_handle_frame_finish):
-// sanity, source address, link-local addresses, port state, VLAN ingress (Stages/VlanIngressStage),
-// the port's optional stages (PortPlan.Stages), learning, forwarding decision.
+// The per-frame receive path, in the Linux bridge's order (br_handle_frame, br_handle_frame_finish),
+// running the stages of Forwarding/Stages: sanity, port state and the link-local trap, VLAN ingress,
+// the port's optional stages (PortPlan.Stages), learning, lookup, storm control, fan-out. A stage
+// decides and writes a drop into the context; this file carries drops out and takes port actions.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;

@@ -1,4 +1,4 @@
-// Flooding shares buffers among copies that leave alike (BridgeEngine.Flood.cs): one buffer per tag
+// Flooding shares buffers among copies that leave alike (Stages/FanOutStage.cs): one buffer per tag
 // form, one of its own for a copy an egress ACL rule acts on, and each back in the pool once, after
 // the last queue holding it lets it go.
 using Hairpin.Bridge.Core.Acl;
