@@ -1,6 +1,7 @@
 // The bridge engine: takes batches of received frames, returns them on per-port egress rings and a
 // control-plane ring, and counts everything in between. No I/O, no threads, no clock of its own.
 using System.Runtime.CompilerServices;
+using Hairpin.Bridge.Core.Capture;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
@@ -33,6 +34,7 @@ public sealed partial class BridgeEngine
     private readonly LearningStage _learning;
     private readonly EnqueueStage _enqueue;
     private readonly FanOutStage _fanOut;
+    private readonly CaptureTaps _captures = new();
 
     public BridgeEngine(BridgeConfig config, FramePool pool, TimeProvider time, BridgeEngineOptions? options = null)
     {
@@ -50,7 +52,7 @@ public sealed partial class BridgeEngine
             _counters[i] = new PortCounters();
         }
         _linkLocalTrap = new LinkLocalTrapStage(_options.ControlPlaneQueueCapacity);
-        _enqueue = new EnqueueStage(egress, _counters, pool);
+        _enqueue = new EnqueueStage(egress, _counters, pool, _captures);
         _fanOut = new FanOutStage(pool, _enqueue, this);
         BridgeAddress = _options.BridgeAddress ?? new MacAddress(0x02_00_00_00_00_00UL | (ulong)Random.Shared.NextInt64(1, 1L << 40));
         InstallSecureMacs(previous: null, _plan);
@@ -112,18 +114,31 @@ public sealed partial class BridgeEngine
         uint second = (uint)(timestamp / _frequency);
         FrameContext context = default;   // one per batch, reset per frame by Begin
         context.StartBatch(timestamp, second);
+        _captures.Refresh();
+        ulong capturedInbound = _captures.InboundPorts;
+        _enqueue.CapturedPorts = _captures.OutboundPorts;
         for (int i = 0; i < frames.Length; i++)
         {
             context.Begin(frames[i]);
-            if (TMode.Reports)
+            // A captured frame is copied as it arrives; its disposition then gives the capture its drop reason.
+            bool captured = capturedInbound != 0 && CaptureInbound(ref context, capturedInbound, plan);
+            if (TMode.Reports || captured)
             {
                 context.BeginDisposition();
             }
             Receive<TMode>(ref context, plan);
+            if (captured)
+            {
+                _captures.FinishInbound(context.Fate == DispositionKind.Dropped ? context.Reason : null);
+            }
             if (TMode.Reports && i < dispositions.Length)
             {
                 dispositions[i] = context.Disposition;
             }
+        }
+        if (_captures.Running)
+        {
+            _captures.Commit();
         }
     }
 

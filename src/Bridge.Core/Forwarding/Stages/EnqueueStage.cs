@@ -1,16 +1,21 @@
 // The enqueue stage, last on the path: a copy goes on its egress port's queue, in its traffic class
 // (EgressScheduler: eight class queues, strict and weighted, an optional shaper), and is counted sent
 // on the port (and on the VSI it is unicast to); a full queue is a tail drop (`egress-queue-full`),
-// counted on the port, the VSI and the frame's disposition. The stage owns the ports' queues.
+// counted on the port, the VSI and the frame's disposition. The stage owns the ports' queues, and it is
+// the outbound capture point: a capture sees each copy as it leaves, in its egress form.
 using System.Runtime.CompilerServices;
+using Hairpin.Bridge.Core.Capture;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Qos;
 
 namespace Hairpin.Bridge.Core.Forwarding.Stages;
 
-internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] counters, FramePool pool)
+internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] counters, FramePool pool, CaptureTaps captures)
 {
+    /// <summary>Ports whose leaving copies a capture takes, this batch (CaptureTaps.OutboundPorts, set by the engine).</summary>
+    public ulong CapturedPorts;
+
     /// <summary>Each port's queues, by port index; the transmitter takes from them.</summary>
     public EgressScheduler[] Queues { get; } = queues;
 
@@ -27,6 +32,10 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
         if (TMode.Reports)
         {
             context.CopyQueued(port);
+        }
+        if ((CapturedPorts & (1UL << port)) != 0)
+        {
+            captures.TapOutbound(frame, port, context.Timestamp, dropped: null);
         }
     }
 
@@ -45,7 +54,20 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
     public void Drop(ref FrameContext context, FrameBuffer frame, int port, DropReason reason, VsiCounters? vsi)
     {
         CountDropped(ref context, port, reason, vsi);
+        if ((CapturedPorts & (1UL << port)) != 0)
+        {
+            captures.TapOutbound(frame, port, context.Timestamp, reason);
+        }
         pool.Release(frame);
+    }
+
+    /// <summary>A copy an egress ACL refused: the capture of its port sees it with the reason (the caller counted and recycles it).</summary>
+    public void CaptureRefused(ref FrameContext context, FrameBuffer frame, int port, DropReason reason)
+    {
+        if ((CapturedPorts & (1UL << port)) != 0)
+        {
+            captures.TapOutbound(frame, port, context.Timestamp, reason);
+        }
     }
 
     /// <summary>A copy meant for <paramref name="port"/> (and for the VSI <paramref name="vsi"/> behind it, if any) was dropped.</summary>

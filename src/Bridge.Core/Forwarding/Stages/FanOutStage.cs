@@ -183,6 +183,7 @@ internal sealed class FanOutStage(FramePool pool, EnqueueStage enqueue, IMirrorP
             return true;
         }
         enqueue.CountDropped(ref context, port, reason, vsi);
+        enqueue.CaptureRefused(ref context, frame, port, reason);
         return false;
     }
 
