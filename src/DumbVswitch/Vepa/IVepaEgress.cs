@@ -12,7 +12,12 @@ public interface IVepaEgress
 /// <summary>What became of one copy handed to an <see cref="IVepaEgress"/>; the switch counts it.</summary>
 public enum EgressOutcome : byte
 {
+    /// <summary>Taken: sent, or queued for the port (whose own losses after that are its LinkCounters' tx-*).</summary>
     Sent,
+    /// <summary>The port's queue was full.</summary>
     QueueFull,
+    /// <summary>The port's peer is not there.</summary>
     PortDown,
+    /// <summary>No frame buffer was free to hold the copy.</summary>
+    PoolExhausted,
 }
