@@ -109,14 +109,18 @@ internal sealed class VepaStage : IForwardingStage
         {
             backlog |= io.Transmit(port, _egress.QueueOf(port), _pool);
         }
-        if (_saidGoodbye && _afterGoodbye is Action afterGoodbye)
+        if (_saidGoodbye)
         {
             if (backlog)
             {
                 HandOverBacklog();
+                backlog = false;
             }
-            _afterGoodbye = null;
-            afterGoodbye();
+            if (_afterGoodbye is Action afterGoodbye)
+            {
+                _afterGoodbye = null;
+                afterGoodbye();
+            }
         }
         return backlog;
     }
