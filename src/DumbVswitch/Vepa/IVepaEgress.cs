@@ -1,5 +1,6 @@
-// Where the VEPA switch puts the frames it decides to send: the caller's queues (PortQueues in the
-// runtime, recorders in tests). The frame span is only valid during the call: copy it, never keep it.
+// Where the VEPA switch puts the frames it decides to send: the caller's queues (one ring of pooled
+// buffers per port in the runtime, QueueEgress; recorders in tests). The frame span is only valid
+// during the call: copy it, never keep it.
 namespace Hairpin.DumbVswitch.Vepa;
 
 public interface IVepaEgress
