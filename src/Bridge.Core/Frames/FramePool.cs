@@ -36,6 +36,8 @@ public sealed class FramePool
     }
 
     public int TotalCount => _free.Length;
+    /// <summary>Largest frame a buffer of this pool holds.</summary>
+    public int FrameCapacity => _policy.FrameCapacity;
     public int AvailableCount => _count;
 
     /// <summary>Takes a clean buffer, or returns false when all are in use (never allocates).</summary>

@@ -1,6 +1,7 @@
 // The running dumb vswitch: one PortQueues per port (uplink and each VM), one transport per port on
-// its own task, and the shared forwarding loop's thread between them, reading the device ports itself
-// (PortIo) and running the VEPA switch and the uplink's EVB station when configured (VepaStage). Runs
+// its own task, and the shared forwarding loop's thread between them, reading and writing the device
+// ports itself (PortIo: each port's copies of a batch leave together) and running the VEPA switch and
+// the uplink's EVB station when configured (VepaStage). Runs
 // until cancelled (SIGTERM, Ctrl-C), then stops the loop (the station de-associates and says goodbye
 // while the transports still carry it) and the transports, and returns.
 using Hairpin.Bridge.Core.Frames;
@@ -77,9 +78,10 @@ public sealed class DumbVswitchRuntime : IDisposable
         var tasks = new List<Task>(ports.Length);
         using var stopTransports = new CancellationTokenSource();
         using var stopLoop = new CancellationTokenSource();
-        // The forwarding thread reads and writes device ports itself; received frames are copied once, into the pool.
+        // The forwarding thread reads and writes device ports itself; received frames are copied once, into
+        // the pool, and so is each copy the switch queues for a port (sized so that it never runs dry).
         var io = new PortIo(_readiness, ports);
-        var pool = new FramePool(2 * ForwardingLoop.BatchSize, _slotSize);
+        var pool = new FramePool(VepaStage.PoolSize(ports.Length), _slotSize);
         var stage = new VepaStage(Switch, Uplink, _vms, pool, Station, afterGoodbye: () => _ = stopTransports.CancelAsync());
         var loop = new ForwardingLoop(stage, io, pool, TimeProvider.System, _logger);
         bool loopStarted = false;

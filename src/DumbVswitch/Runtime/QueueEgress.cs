@@ -1,23 +1,69 @@
-// The VEPA switch's egress in the running vswitch: each decided copy is handed to its port's
-// PortQueues, which sends it (device ports), queues it (stream ports), or counts why it could not
-// (tx-link-down, tx-queue-full, tx-send-failed, in the port's LinkCounters). Nothing waits, so the
-// forwarding loop never stalls on a slow VM, and every loss is counted once, by the port.
+// The VEPA switch's egress in the running vswitch: each decided copy is copied once into a buffer of
+// the forwarding thread's FramePool and queued, in decision order, on its port's ring. After the batch
+// VepaStage hands each ring to PortIo.Transmit, so a device port's copies leave together (a packet
+// ring's in one sendmmsg) rather than in a locked send per copy, and a stream port's go to its pump
+// as it keeps up. A copy that finds its ring full or no buffer free is refused here and counted by the
+// switch (queue-full, pool-exhausted); what becomes of a queued copy later (tx-link-down, tx-queue-full,
+// tx-send-failed) is the port's to count, in its LinkCounters. Nothing waits and nothing allocates.
+using Hairpin.Bridge.Core.Frames;
 using Hairpin.DumbVswitch.Vepa;
-using Hairpin.Host.Transports;
 
 namespace Hairpin.DumbVswitch.Runtime;
 
-/// <summary>Called only from the forwarding thread (the single producer of every Outbound queue).</summary>
-internal sealed class QueueEgress(PortQueues uplink, PortQueues[] vms) : IVepaEgress
+/// <summary>
+/// Forwarding thread only: it queues copies while the switch decides, and drains the rings (through
+/// PortIo) after each batch. Port 0 is the uplink, port 1 + i the VM i, as in the forwarding loop.
+/// </summary>
+internal sealed class QueueEgress : IVepaEgress
 {
-    public EgressOutcome SendToUplink(ReadOnlySpan<byte> frame) => Send(uplink, frame);
+    private const int UplinkPort = 0;
 
-    public EgressOutcome SendToVm(int vm, ReadOnlySpan<byte> frame) => Send(vms[vm], frame);
+    private readonly FramePool _pool;
+    private readonly FrameRing[] _queues;
 
-    /// <summary>Always Sent (handed to the port): what became of the copy is the port's to count.</summary>
-    private static EgressOutcome Send(PortQueues port, ReadOnlySpan<byte> frame)
+    /// <param name="pool">Where copies are made; PortIo gives each buffer back once its frame has left.</param>
+    /// <param name="ports">The uplink and every VM.</param>
+    /// <param name="queueLength">Copies one port's ring holds.</param>
+    public QueueEgress(FramePool pool, int ports, int queueLength)
     {
-        port.Send(frame);
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ports, 1);
+        _pool = pool;
+        _queues = new FrameRing[ports];
+        for (int port = 0; port < ports; port++)
+        {
+            _queues[port] = new FrameRing(queueLength);
+        }
+    }
+
+    public int PortCount => _queues.Length;
+
+    /// <summary>The copies waiting for <paramref name="port"/>, oldest first.</summary>
+    public FrameRing QueueOf(int port) => _queues[port];
+
+    public EgressOutcome SendToUplink(ReadOnlySpan<byte> frame) => Queue(UplinkPort, frame);
+
+    public EgressOutcome SendToVm(int vm, ReadOnlySpan<byte> frame) => Queue(vm + 1, frame);
+
+    private EgressOutcome Queue(int port, ReadOnlySpan<byte> frame)
+    {
+        FrameRing queue = _queues[port];
+        if (queue.Count >= queue.Capacity)
+        {
+            return EgressOutcome.QueueFull;   // before renting: a full ring costs no buffer
+        }
+        if (!_pool.TryRent(out FrameBuffer? buffer))
+        {
+            return EgressOutcome.PoolExhausted;
+        }
+        if (!buffer.TryCopyFrom(frame))
+        {
+            // Larger than a pool buffer: VepaStage refuses a pool smaller than the switch's largest
+            // frame, so this cannot happen; were it to, the copy is still counted, as no room for it.
+            _pool.Release(buffer);
+            return EgressOutcome.PoolExhausted;
+        }
+        _ = queue.TryEnqueue(buffer);   // room was checked above, on this same thread
         return EgressOutcome.Sent;
     }
 }

@@ -29,10 +29,12 @@ public enum VepaDropReason : byte
     NearestBridgeAddress,
 
     // Counted on the port a copy was meant for.
-    /// <summary>The port's outbound queue was full.</summary>
+    /// <summary>The port's egress queue was full (a stream port backed up by a peer that reads slower than the switch sends).</summary>
     QueueFull,
     /// <summary>The port's peer is not there (interface gone, VM stopped).</summary>
     PortDown,
+    /// <summary>No frame buffer was free for the copy (the bridge's pool-exhausted).</summary>
+    PoolExhausted,
 }
 
 public static class VepaDropReasons
@@ -43,5 +45,5 @@ public static class VepaDropReasons
     public static string Name(VepaDropReason reason) => KebabNames.Of(reason);
 
     /// <summary>True for reasons counted on the egress port (a copy), false for those counted where the frame came in.</summary>
-    public static bool IsEgress(VepaDropReason reason) => reason is VepaDropReason.QueueFull or VepaDropReason.PortDown;
+    public static bool IsEgress(VepaDropReason reason) => reason is VepaDropReason.QueueFull or VepaDropReason.PortDown or VepaDropReason.PoolExhausted;
 }

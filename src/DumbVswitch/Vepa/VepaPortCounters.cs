@@ -31,7 +31,7 @@ public sealed class VepaPortCounters
 
     /// <summary>Frames received here and dropped, by reason.</summary>
     public ReadOnlySpan<long> Dropped => _dropped;
-    /// <summary>Copies meant for this port and dropped (queue full, port down), by reason.</summary>
+    /// <summary>Copies meant for this port and dropped (queue full, port down, no buffer), by reason.</summary>
     public ReadOnlySpan<long> EgressDropped => _egressDropped;
 
     public long DroppedTotal => Sum(_dropped);

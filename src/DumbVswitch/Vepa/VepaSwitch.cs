@@ -242,6 +242,9 @@ public sealed class VepaSwitch
             case EgressOutcome.QueueFull:
                 port.CountEgressDrop(VepaDropReason.QueueFull);
                 break;
+            case EgressOutcome.PoolExhausted:
+                port.CountEgressDrop(VepaDropReason.PoolExhausted);
+                break;
             default:
                 port.CountEgressDrop(VepaDropReason.PortDown);
                 break;

@@ -2,13 +2,15 @@
 // it is the device ports' only reader and writer (IDeviceHost). A transport opens a device (packet
 // ring, tap, packet socket) and hands it over; from then on it is watched in one epoll with every
 // other device and the wake-up eventfd (PortReadiness), read between batches into pooled buffers (one
-// copy out of the ring), and each batch's frames for it leave in one sendmmsg (rings) or one write per
+// copy out of the ring), and each batch's frames for it (queued by the program's stage: the appliance's
+// egress scheduler, the dumb vswitch's ring per port) leave in one sendmmsg (rings) or one write per
 // frame (taps). No receive thread, no wake-up per frame, no lock on the way. Stream ports keep their
 // pumps and queues (Inbound, Outbound) and wake the thread through the same eventfd. A device that
 // reports an error (interface down or deleted) is drained, let go, and its transport told why; the
 // transport marks the port down and opens it again when it can. Hand-overs come in through a queue and
 // the eventfd and are served between batches. Nothing here allocates per frame.
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Qos;
 
@@ -127,30 +129,18 @@ public sealed class PortIo : IDeviceHost
     {
         ArgumentNullException.ThrowIfNull(egress);
         ArgumentNullException.ThrowIfNull(pool);
-        if (egress.IsEmpty)
-        {
-            return false;
-        }
-        if (_devices[port] is HostedDevice device)
-        {
-            SendToDevice(device, egress, pool);
-            return false;
-        }
-        PortQueues queues = _ports[port];
-        while (!egress.IsEmpty)
-        {
-            if (queues.IsBackedUp)
-            {
-                return true;
-            }
-            if (!egress.TryDequeue(out FrameBuffer? frame))
-            {
-                break;
-            }
-            queues.Send(frame.Span);   // sent, queued, or counted as lost by reason (link down, queue full, refused)
-            pool.Release(frame);
-        }
-        return false;
+        return TransmitFrom(port, new SchedulerQueue(egress), pool);
+    }
+
+    /// <summary>
+    /// As the scheduler's overload, for a program with one plain queue per port (the dumb vswitch):
+    /// frames leave in the ring's order, and a backed-up stream port leaves the rest in <paramref name="egress"/>.
+    /// </summary>
+    public bool Transmit(int port, FrameRing egress, FramePool pool)
+    {
+        ArgumentNullException.ThrowIfNull(egress);
+        ArgumentNullException.ThrowIfNull(pool);
+        return TransmitFrom(port, new RingQueue(egress), pool);
     }
 
     /// <summary>Devices handed over or taken back since the last call.</summary>
@@ -201,6 +191,36 @@ public sealed class PortIo : IDeviceHost
                 LetGo(hosted, "stopped");
             }
         }
+    }
+
+    /// <summary>The one body of both Transmit overloads (a struct queue: specialised by the JIT, nothing boxed).</summary>
+    private bool TransmitFrom<TQueue>(int port, TQueue egress, FramePool pool)
+        where TQueue : struct, IEgressQueue
+    {
+        if (egress.IsEmpty)
+        {
+            return false;
+        }
+        if (_devices[port] is HostedDevice device)
+        {
+            SendToDevice(device, egress, pool);
+            return false;
+        }
+        PortQueues queues = _ports[port];
+        while (!egress.IsEmpty)
+        {
+            if (queues.IsBackedUp)
+            {
+                return true;
+            }
+            if (!egress.TryDequeue(out FrameBuffer? frame))
+            {
+                break;
+            }
+            queues.Send(frame.Span);   // sent, queued, or counted as lost by reason (link down, queue full, refused)
+            pool.Release(frame);
+        }
+        return false;
     }
 
     async Task<string> IDeviceHost.ServeUntilGoneAsync(FrameDevice device, PortQueues queues, CancellationToken cancellation)
@@ -394,7 +414,8 @@ public sealed class PortIo : IDeviceHost
     }
 
     /// <summary>Everything the engine queued for one device: a ring's in one sendmmsg (or a few), a tap's one write each.</summary>
-    private static void SendToDevice(HostedDevice hosted, EgressScheduler egress, FramePool pool)
+    private static void SendToDevice<TQueue>(HostedDevice hosted, TQueue egress, FramePool pool)
+        where TQueue : struct, IEgressQueue
     {
         LinkCounters counters = hosted.Queues.Counters;
         if (hosted.Ring is PacketRingDevice ring)
@@ -448,6 +469,28 @@ public sealed class PortIo : IDeviceHost
         }
 
         public void TakeTooBig(int size) => io._ports[port].ReceivedTooBig(size);
+    }
+
+    /// <summary>What Transmit takes a port's frames from: the appliance's scheduler or a plain ring.</summary>
+    private interface IEgressQueue
+    {
+        bool IsEmpty { get; }
+
+        bool TryDequeue([NotNullWhen(true)] out FrameBuffer? frame);
+    }
+
+    private readonly struct SchedulerQueue(EgressScheduler scheduler) : IEgressQueue
+    {
+        public bool IsEmpty => scheduler.IsEmpty;
+
+        public bool TryDequeue([NotNullWhen(true)] out FrameBuffer? frame) => scheduler.TryDequeue(out frame);
+    }
+
+    private readonly struct RingQueue(FrameRing ring) : IEgressQueue
+    {
+        public bool IsEmpty => ring.IsEmpty;
+
+        public bool TryDequeue([NotNullWhen(true)] out FrameBuffer? frame) => ring.TryDequeue(out frame);
     }
 
     /// <summary>A device handed over (Stop null) or taken back (Stop: why).</summary>
