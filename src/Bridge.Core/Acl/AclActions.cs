@@ -1,5 +1,5 @@
 // What a permitting rule does besides letting the frame through: set its traffic class, remark its
-// PCP/DSCP, police it with a named meter, mirror a copy to a port, add it to a named counter
+// PCP/DSCP, police it with a named meter, mirror a copy to a port or a mirroring session, add it to a named counter
 // (Juniper's `then count NAME`; every rule also has its own hit counters).
 namespace Hairpin.Bridge.Core.Acl;
 
@@ -15,6 +15,8 @@ public sealed record AclActions
     public string? Police { get; init; }
     /// <summary>Name of the port that gets a copy of the frame as it was matched (SPAN style).</summary>
     public string? Mirror { get; init; }
+    /// <summary>Name of the mirroring session (`monitor_sessions:`) that gets a copy of the frame as it was matched.</summary>
+    public string? MirrorSession { get; init; }
     /// <summary>Name of a counter shared by every rule that names it.</summary>
     public string? Count { get; init; }
 

@@ -61,7 +61,7 @@ public sealed class CompiledAcl
         Compile(acl, portIndex, static _ => -1, static _ => -1);
 
     /// <summary>Compiles, resolving port, meter and counter names (a resolver's -1 for a port or meter is an error).</summary>
-    public static CompiledAcl Compile(AccessList acl, Func<string, int> portIndex, Func<string, int> meterIndex, Func<string, int> counterIndex)
+    public static CompiledAcl Compile(AccessList acl, Func<string, int> portIndex, Func<string, int> meterIndex, Func<string, int> counterIndex, Func<string, int>? sessionIndex = null)
     {
         var warnings = new List<string>();
         var actions = new RuleAction[acl.Rules.Count + 1];
@@ -72,7 +72,7 @@ public sealed class CompiledAcl
             AclRule rule = acl.Rules[index];
             string where = $"acl {acl.Name} rule {index + 1} ({rule.Name})";
             actions[index] = rule.Verdict == AclVerdict.Permit
-                ? RuleAction.Resolve(rule.Actions, where, portIndex, meterIndex, counterIndex)
+                ? RuleAction.Resolve(rule.Actions, where, portIndex, meterIndex, counterIndex, sessionIndex)
                 : RuleAction.None;
             if (AclTuples.Contradiction(rule.Match) is string why)
             {

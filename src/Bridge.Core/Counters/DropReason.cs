@@ -24,6 +24,8 @@ public enum DropReason : byte
     PauseFrame,
     /// <summary>An STP/RSTP BPDU on a port with BPDU guard: the frame is dropped and the port error-disabled.</summary>
     BpduGuard,
+    /// <summary>The port is a mirroring session's destination: it sends mirror copies only and hears nothing (as an NX-OS SPAN destination).</summary>
+    MonitorDestination,
     IngressPortDisabled,
     IngressPortBlocking,
     /// <summary>VLAN hopping guard: a tagged (not priority-tagged) frame on an access port.</summary>

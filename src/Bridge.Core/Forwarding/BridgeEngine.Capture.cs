@@ -22,7 +22,7 @@ public sealed partial class BridgeEngine
         _captures.Remove(session);
     }
 
-    /// <summary>The frame as it arrives, for the sessions capturing its port inbound; true when one took it.</summary>
+    /// <summary>The frame as it arrives, for the mirroring sessions and the captures of its port inbound; true when a capture took it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool CaptureInbound(ref FrameContext context, ulong capturedPorts, ForwardingPlan plan)
     {
@@ -31,6 +31,10 @@ public sealed partial class BridgeEngine
         {
             return false;
         }
-        return _captures.TapInbound(context.Frame, port, plan.Ports[port].Pvid, context.Timestamp);
+        if ((_mirrors.InboundPorts & (1UL << port)) != 0)
+        {
+            _mirrors.TapInbound(context.Frame, port, plan.Ports[port].Pvid);
+        }
+        return (_captures.InboundPorts & (1UL << port)) != 0 && _captures.TapInbound(context.Frame, port, plan.Ports[port].Pvid, context.Timestamp);
     }
 }

@@ -47,7 +47,8 @@ public sealed partial class BridgeEngine
             counters.RxFrames++;
             counters.RxBytes += frame.Length;
         }
-        if ((_errorDisabledPorts & (1UL << port)) != 0)
+        ulong closedPorts = _errorDisabledPorts | _mirrorDestinationPorts;   // a mirroring session's destination hears nothing and gets nothing forwarded (NX-OS)
+        if ((closedPorts & (1UL << port)) != 0)
         {
             ReceiveOnDownPort<TMode>(ref context);
             return;
@@ -137,8 +138,8 @@ public sealed partial class BridgeEngine
 
         // The delivery rule (DeliveryRule.cs): pair terms precomputed in PeerMask, the VLAN term from
         // the member mask, and ports a protection feature has taken down.
-        ulong eligible = members & ingress.PeerMask & ~_errorDisabledPorts;
-        int target = LookupStage.Decide<TMode>(ref context, destination, eligible, plan, _fdb, _errorDisabledPorts, out eligible);
+        ulong eligible = members & ingress.PeerMask & ~closedPorts;
+        int target = LookupStage.Decide<TMode>(ref context, destination, eligible, plan, _fdb, closedPorts, out eligible);
         if (target >= 0)
         {
             if (TMode.Tracing)
@@ -245,11 +246,16 @@ public sealed partial class BridgeEngine
         return true;
     }
 
-    /// <summary>A port down for protection hears nothing, except, while it probes, its own loop probes.</summary>
+    /// <summary>A port down for protection hears nothing, except, while it probes, its own loop probes; a mirror destination hears nothing.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ReceiveOnDownPort<TMode>(ref FrameContext context)
         where TMode : struct, IReceiveMode
     {
+        if ((_errorDisabledPorts & (1UL << context.Port)) == 0)
+        {
+            Drop<TMode>(ref context, DropReason.MonitorDestination);   // not down: a mirroring session's destination
+            return;
+        }
         if ((_probingPorts & (1UL << context.Port)) != 0 && ConsumeOwnProbe<TMode>(ref context))
         {
             return;

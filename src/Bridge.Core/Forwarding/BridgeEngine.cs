@@ -8,6 +8,7 @@ using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Mirroring;
 using Hairpin.Bridge.Core.Qos;
 
 namespace Hairpin.Bridge.Core.Forwarding;
@@ -35,6 +36,7 @@ public sealed partial class BridgeEngine
     private readonly EnqueueStage _enqueue;
     private readonly FanOutStage _fanOut;
     private readonly CaptureTaps _captures = new();
+    private readonly MirrorTaps _mirrors = new();
 
     public BridgeEngine(BridgeConfig config, FramePool pool, TimeProvider time, BridgeEngineOptions? options = null)
     {
@@ -52,7 +54,8 @@ public sealed partial class BridgeEngine
             _counters[i] = new PortCounters();
         }
         _linkLocalTrap = new LinkLocalTrapStage(_options.ControlPlaneQueueCapacity);
-        _enqueue = new EnqueueStage(egress, _counters, pool, _captures);
+        _enqueue = new EnqueueStage(egress, _counters, pool, _captures, _mirrors);
+        _mirrors.Stage = new MirrorStage(pool, _enqueue, _counters);
         _fanOut = new FanOutStage(pool, _enqueue, this);
         BridgeAddress = _options.BridgeAddress ?? new MacAddress(0x02_00_00_00_00_00UL | (ulong)Random.Shared.NextInt64(1, 1L << 40));
         InstallSecureMacs(previous: null, _plan);
@@ -115,8 +118,9 @@ public sealed partial class BridgeEngine
         FrameContext context = default;   // one per batch, reset per frame by Begin
         context.StartBatch(timestamp, second);
         _captures.Refresh();
-        ulong capturedInbound = _captures.InboundPorts;
-        _enqueue.CapturedPorts = _captures.OutboundPorts;
+        RefreshMirrors(plan, timestamp);
+        ulong capturedInbound = _captures.InboundPorts | _mirrors.InboundPorts;
+        _enqueue.CapturedPorts = _captures.OutboundPorts | _mirrors.OutboundPorts;
         for (int i = 0; i < frames.Length; i++)
         {
             context.Begin(frames[i]);
@@ -139,6 +143,10 @@ public sealed partial class BridgeEngine
         if (_captures.Running)
         {
             _captures.Commit();
+        }
+        if (_mirrors.HasRings)
+        {
+            _mirrors.Commit();
         }
     }
 

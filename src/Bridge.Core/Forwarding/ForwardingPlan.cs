@@ -39,6 +39,8 @@ internal sealed class ForwardingPlan
     public string[] CounterNames { get; private init; } = [];
     public long[] CounterFrames { get; private init; } = [];
     public long[] CounterBytes { get; private init; } = [];
+    /// <summary>Mirroring sessions ACL rules name (`mirror: SESSION`), by index; the engine finds the running ones per batch.</summary>
+    public string[] MirrorSessionNames { get; private init; } = [];
     /// <summary>Traffic class of each priority 0..7.</summary>
     public byte[] ClassOfPriority { get; private init; } = [];
     /// <summary>Contradictory and shadowed ACL rules, reported when the configuration loads.</summary>
@@ -86,12 +88,13 @@ internal sealed class ForwardingPlan
         Dictionary<string, int> meterIndexes = config.Meters.Select((meter, index) => (meter.Name, index)).ToDictionary(StringComparer.Ordinal);   // names are unique (validated)
         int MeterIndex(string name) => meterIndexes.GetValueOrDefault(name, -1);
         string[] counterNames = [.. config.Acls.SelectMany(acl => acl.Rules).Select(rule => rule.Actions.Count).OfType<string>().Distinct(StringComparer.Ordinal)];
+        string[] mirrorSessionNames = [.. config.Acls.SelectMany(acl => acl.Rules).Select(rule => rule.Actions.MirrorSession).OfType<string>().Distinct(StringComparer.Ordinal)];
         var compiled = new Dictionary<string, CompiledAcl>(StringComparer.Ordinal);
         foreach (AccessList acl in config.Acls)
         {
             try
             {
-                compiled[acl.Name] = CompiledAcl.Compile(acl, config.IndexOf, MeterIndex, name => Array.IndexOf(counterNames, name));
+                compiled[acl.Name] = CompiledAcl.Compile(acl, config.IndexOf, MeterIndex, name => Array.IndexOf(counterNames, name), name => Array.IndexOf(mirrorSessionNames, name));
             }
             catch (ArgumentException error)
             {
@@ -123,6 +126,7 @@ internal sealed class ForwardingPlan
             CounterNames = counterNames,
             CounterFrames = new long[counterNames.Length],
             CounterBytes = new long[counterNames.Length],
+            MirrorSessionNames = mirrorSessionNames,
             ClassOfPriority = [.. config.PriorityToClass.Select(c => (byte)c)],
             IngressAcls = [.. ports.Select(port => port.IngressAcl is null ? null : compiled[port.IngressAcl])],
             EgressAcls = [.. ports.Select(port => port.EgressAcl is null ? null : compiled[port.EgressAcl])],

@@ -2,18 +2,20 @@
 // (EgressScheduler: eight class queues, strict and weighted, an optional shaper), and is counted sent
 // on the port (and on the VSI it is unicast to); a full queue is a tail drop (`egress-queue-full`),
 // counted on the port, the VSI and the frame's disposition. The stage owns the ports' queues, and it is
-// the outbound capture point: a capture sees each copy as it leaves, in its egress form.
+// the outbound capture and mirror point: a capture or mirroring session sees each copy as it leaves,
+// in its egress form (buffers of their own, such as mirror copies, are seen by neither).
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Capture;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Mirroring;
 using Hairpin.Bridge.Core.Qos;
 
 namespace Hairpin.Bridge.Core.Forwarding.Stages;
 
-internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] counters, FramePool pool, CaptureTaps captures)
+internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] counters, FramePool pool, CaptureTaps captures, MirrorTaps mirrors)
 {
-    /// <summary>Ports whose leaving copies a capture takes, this batch (CaptureTaps.OutboundPorts, set by the engine).</summary>
+    /// <summary>Ports whose leaving copies a capture or a mirroring session takes, this batch (the taps' OutboundPorts, set by the engine).</summary>
     public ulong CapturedPorts;
 
     /// <summary>Each port's queues, by port index; the transmitter takes from them.</summary>
@@ -35,18 +37,31 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
         }
         if ((CapturedPorts & (1UL << port)) != 0)
         {
-            captures.TapOutbound(frame, port, context.Timestamp, dropped: null);
+            TapQueued(frame, port, context.Timestamp);
         }
     }
 
-    /// <summary>A buffer that is no frame's forwarding copy (a loop probe, a mirror copy) on its port; a full queue is counted there.</summary>
-    public void QueueOwnBuffer(FrameBuffer buffer, int port, FrameKind kind)
+    /// <summary>A copy queued on a tapped port, for the captures and the mirroring sessions of that port.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void TapQueued(FrameBuffer frame, int port, long timestamp)
+    {
+        captures.TapOutbound(frame, port, timestamp, dropped: null);
+        if ((mirrors.OutboundPorts & (1UL << port)) != 0)
+        {
+            mirrors.TapOutbound(frame, port);
+        }
+    }
+
+    /// <summary>A buffer that is no frame's forwarding copy (a loop probe, a mirror copy) on its port; a full queue is counted there (false).</summary>
+    public bool QueueOwnBuffer(FrameBuffer buffer, int port, FrameKind kind)
     {
         if (!TryQueue(buffer, port, kind, vsi: null))
         {
             counters[port].CountEgressDrop(DropReason.EgressQueueFull);
             pool.Release(buffer);
+            return false;
         }
+        return true;
     }
 
     /// <summary>A copy for <paramref name="port"/> dropped before its queue: counted, and the buffer back to the pool.</summary>

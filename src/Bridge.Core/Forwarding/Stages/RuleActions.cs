@@ -50,6 +50,10 @@ internal static class RuleActions
                 mirror.Mirror(frame, action.Mirror, plan);
             }
         }
+        if (action.MirrorSession >= 0 && !TMode.Tracing)
+        {
+            mirror.MirrorToSession(frame, action.MirrorSession, egressPort);
+        }
         if (action.TrafficClass >= 0)
         {
             frame.TrafficClass = (byte)action.TrafficClass;
