@@ -1,9 +1,12 @@
 // Forwarding throughput of the engine, per frame: known unicast, hairpin reflection, flooding,
-// learning churn, and known unicast between 802.1Qbg ports that admit and count only their VSIs.
+// learning churn, known unicast between 802.1Qbg ports that admit and count only their VSIs, and
+// known unicast with one SPAN session mirroring the ingress port to a third port.
 // Frames are 64 bytes on the wire (60 without FCS), batches of 256.
 using BenchmarkDotNet.Attributes;
+using Hairpin.Bridge.Core.Capture;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Mirroring;
 
 namespace Hairpin.Benchmarks;
 
@@ -16,6 +19,7 @@ public class ForwardingBenchmarks
     private BenchBridge _flood = null!;
     private BenchBridge _churn = null!;
     private BenchBridge _vsi = null!;
+    private BenchBridge _mirrored = null!;
     private ulong _nextSource;
 
     [GlobalSetup]
@@ -56,6 +60,16 @@ public class ForwardingBenchmarks
             })],
         });
         _vsi.FillBatch(0, i => BenchBridge.Frame(BenchBridge.Host(0, i % Hosts), BenchBridge.Host(1, (i * 7) % Hosts)));
+
+        // Mirrored: as KnownUnicast, with a SPAN session copying every frame p0 receives to p2.
+        _mirrored = new BenchBridge(BenchBridge.Ports(3));
+        _mirrored.Learn(0, Hosts);
+        _mirrored.Learn(1, Hosts);
+        if (!_mirrored.Engine.StartMirror(new MirrorSession("span", [new CaptureSelector(0) { Outbound = false }], new SpanDestination(2))))
+        {
+            throw new InvalidOperationException("the SPAN session did not start");
+        }
+        _mirrored.FillBatch(0, i => BenchBridge.Frame(BenchBridge.Host(0, i % Hosts), BenchBridge.Host(1, (i * 7) % Hosts)));
     }
 
     [Benchmark(OperationsPerInvoke = BenchBridge.BatchSize)]
@@ -78,6 +92,14 @@ public class ForwardingBenchmarks
     {
         _vsi.Engine.ProcessBatch(_vsi.Batch);
         _vsi.Recycle(originalsPort: 1, ingressPort: 0);
+    }
+
+    /// <summary>KnownUnicast plus a SPAN copy of each frame (a pooled buffer, a copy, a queue entry on the destination).</summary>
+    [Benchmark(OperationsPerInvoke = BenchBridge.BatchSize)]
+    public void KnownUnicastWithSpanSession()
+    {
+        _mirrored.Engine.ProcessBatch(_mirrored.Batch);
+        _mirrored.Recycle(originalsPort: 1, ingressPort: 0);
     }
 
     /// <summary>One operation is one received frame, delivered to 8 ports (all untagged: one shared buffer on 8 queues).</summary>
