@@ -190,6 +190,31 @@ public sealed class PcapNgWriterTests
     }
 
     [Fact]
+    public void ACommentTooLongForAnOptionIsCutAtACharacterBoundaryAndAnEmptyOneIsLeftOut()
+    {
+        using var output = new MemoryStream();
+        var writer = new PcapNgWriter(output);
+        int port = writer.AddInterface("p1");
+        long headerSize = output.Length;
+        writer.WriteFrame(port, 1, new byte[60], CaptureDirection.Inbound, "");
+        int withoutComment = (int)(output.Length - headerSize);
+        writer.WriteFrame(port, 2, new byte[60], CaptureDirection.Inbound, new string('\u00e9', 40_000));   // 80000 bytes of UTF-8
+        byte[] bytes = output.ToArray();
+
+        Assert.Equal(8 + 20 + 60 + 8 + 4 + 4, withoutComment);   // header, fixed fields, frame, flags, end, trailer
+        int epb = (int)headerSize + withoutComment;
+        int options = epb + 8 + 20 + 60 + 8;   // past the flags option
+        Assert.Equal(1, BitConverter.ToUInt16(bytes, options));   // opt_comment
+        int commentSize = BitConverter.ToUInt16(bytes, options + 2);
+        Assert.Equal(65534, commentSize);   // 32767 two-byte characters: half of the next would not fit in 65535
+        string comment = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, options + 4, commentSize);
+        Assert.Equal(new string('\u00e9', 32767), comment);
+        int size = (int)BitConverter.ToUInt32(bytes, epb + 4);
+        Assert.Equal(bytes.Length - epb, size);
+        Assert.Equal(size, (int)BitConverter.ToUInt32(bytes, epb + size - 4));
+    }
+
+    [Fact]
     public void AFrameForAnInterfaceNotYetDescribedIsRefused()
     {
         var writer = new PcapNgWriter(Stream.Null);

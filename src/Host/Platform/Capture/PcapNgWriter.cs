@@ -106,8 +106,8 @@ public sealed class PcapNgWriter
     /// <summary>Writes one frame as an Enhanced Packet Block.</summary>
     /// <param name="interfaceId">An id <see cref="AddInterface"/> returned.</param>
     /// <param name="unixNanoseconds">When the bridge saw the frame, in nanoseconds since 1970-01-01 UTC.</param>
-    /// <param name="comment">Why the bridge dropped the frame (e.g. "dropped: acl-denied"), or null; stored as
-    /// UTF-8 and cut, at a character boundary, to the 65535 bytes an option holds.</param>
+    /// <param name="comment">Why the bridge dropped the frame (e.g. "dropped: acl-denied"), or null (or empty) for
+    /// none; stored as UTF-8 and cut, at a character boundary, to the 65535 bytes an option holds.</param>
     public void WriteFrame(int interfaceId, long unixNanoseconds, ReadOnlySpan<byte> frame, CaptureDirection direction, string? comment = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(interfaceId);
@@ -130,7 +130,7 @@ public sealed class PcapNgWriter
         at = WriteOptionHeader(block, at, OptionEpbFlags, 4);
         BinaryPrimitives.WriteUInt32LittleEndian(block[at..], (uint)direction);
         at += 4;
-        if (comment is not null)
+        if (commentRoom > 0)
         {
             // Whole characters only: a comment cut at the option's limit stays valid UTF-8.
             Utf8.FromUtf16(comment, block.Slice(at + OptionHeaderSize, commentRoom), out _, out int commentSize);
