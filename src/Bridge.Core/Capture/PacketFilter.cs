@@ -6,7 +6,7 @@
 namespace Hairpin.Bridge.Core.Capture;
 
 /// <summary>A compiled capture filter. Immutable; <see cref="Matches"/> may be called from any thread.</summary>
-public sealed class PacketFilter
+public sealed class PacketFilter : IFrameFilter
 {
     private readonly FilterNode? _root;
 

@@ -275,6 +275,15 @@ public sealed class PacketFilterTests
     }
 
     [Fact]
+    public void ACaptureSelectorTakesOnlyFramesItsPacketFilterMatches()
+    {
+        var selector = new CaptureSelector(Port: 3) { Filter = PacketFilterParser.Parse("udp and dst port 53") };
+        Assert.True(selector.Takes(UdpV4(HostA, HostB, 1000, 53), vid: 1));
+        Assert.False(selector.Takes(UdpV4(HostA, HostB, 53, 1000), vid: 1));
+        Assert.False(selector.Takes(TcpV4(HostA, HostB, 1000, 53), vid: 1));
+    }
+
+    [Fact]
     public void MatchingAllocatesNothing()
     {
         PacketFilter filter = PacketFilterParser.Parse(

@@ -112,6 +112,21 @@ public sealed class PcapNgWriterTests
     [Fact(Timeout = 60_000)]
     public async Task TsharkReadingAPipeSeesEachFrameBeforeTheNextIsWritten()
     {
+        string errors = await StreamThreeFramesIntoAsync(["-l", "-r", "-", "-T", "fields", "-e", "frame.comment"]);
+        Assert.Equal("", WithoutRootNotice(errors));
+    }
+
+    /// <summary>`hairpin capture ... -w - | wireshark -k -i -`: dumpcap capturing from a pipe, which reads pcapng block by block.</summary>
+    [Fact(Timeout = 60_000)]
+    public async Task TsharkCapturingFromAPipeAsWiresharkDoesShowsEachFrameAsItComes()
+    {
+        string errors = await StreamThreeFramesIntoAsync(["-l", "-i", "-", "-T", "fields", "-e", "frame.comment"]);
+        Assert.Contains("3 packets captured", errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>Writes three frames to a tshark's stdin, each only after tshark printed the one before; returns its stderr.</summary>
+    private static async Task<string> StreamThreeFramesIntoAsync(string[] arguments)
+    {
         var start = new ProcessStartInfo("tshark")
         {
             RedirectStandardInput = true,
@@ -119,7 +134,7 @@ public sealed class PcapNgWriterTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "-l", "-r", "-", "-T", "fields", "-e", "frame.comment" })
+        foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -141,7 +156,7 @@ public sealed class PcapNgWriterTests
             using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await tshark.WaitForExitAsync(exit.Token);
             Assert.Equal(0, tshark.ExitCode);
-            Assert.Equal("", WithoutRootNotice(await errors));
+            return await errors;
         }
         finally
         {
