@@ -29,6 +29,8 @@ public sealed record HostConfig
         get => _store ?? new StoreConfig.Embedded(EmbeddedStorePath.Default(SourceFile));
         init => _store = value;
     }
+    /// <summary>Mirroring sessions (`monitor_sessions:`), started with the bridge and on each reload.</summary>
+    public IReadOnlyList<Management.MonitorSessionConfig> MonitorSessions { get; init; } = [];
     /// <summary>Things worth a look that do not stop the bridge, e.g. ACL rules that can never match.</summary>
     public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 }

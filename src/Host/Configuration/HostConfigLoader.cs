@@ -58,6 +58,8 @@ public static class HostConfigLoader
                 BridgeSettingsReader.VmBinding(node, "vm_policers", i, "meter", sources, diagnostics) is var (port, mac, meter, vid) ? new VmPolicerBinding(port, mac, meter, vid) : null),
             PriorityToClass = BridgeSettingsReader.PriorityToClass(root) ?? defaults.PriorityToClass,
         };
+        List<Management.MonitorSessionConfig> monitorSessions = MonitorSessionReader.ReadAll(root, [.. ports.Select(port => port.Name)], sources, diagnostics);
+        bridge = bridge with { Acls = MirrorToSessions(bridge.Acls, monitorSessions) };
         List<VsiTypeConfig> vsiTypes = ReadList(root, "vsi_types", (node, i) => EvbReader.ReadType(node, i, sources, diagnostics));
         EvbReader.CheckTypes(vsiTypes, bridge.Acls.Select(acl => acl.Name).ToHashSet(StringComparer.Ordinal),
             bridge.Meters.Select(meter => meter.Name).ToHashSet(StringComparer.Ordinal), sources, diagnostics, rootNode);
@@ -79,8 +81,21 @@ public static class HostConfigLoader
             Evb = evb,
             VsiTypes = vsiTypes,
             Store = store,
+            MonitorSessions = monitorSessions,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>An ACL rule's `mirror: NAME` naming a monitor session (not a port) sends its copies to that session.</summary>
+    private static List<AccessList> MirrorToSessions(IReadOnlyList<AccessList> acls, List<Management.MonitorSessionConfig> sessions)
+    {
+        HashSet<string> names = [.. sessions.Select(session => session.Name)];
+        return [.. acls.Select(acl => acl with
+        {
+            Rules = [.. acl.Rules.Select(rule => rule.Actions.Mirror is string name && names.Contains(name)
+                ? rule with { Actions = rule.Actions with { Mirror = null, MirrorSession = name } }
+                : rule)],
+        })];
     }
 
     private static (List<PortConfig>, List<PortAttachment>, List<EvbPortConfig>) ReadPorts(YamlMap root, ConfigSourceMap sources, ConfigDiagnostics diagnostics)
