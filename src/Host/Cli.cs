@@ -40,6 +40,7 @@ public static class Cli
         Managed("trace", TraceCommand.Usage, TraceCommand.Run),
         Managed("lldp", LldpCommand.Usage, LldpCommand.Run),
         Managed("vsi", VsiCommand.Usage, VsiCommand.Run),
+        Managed("monitor", MonitorCommand.Usage, MonitorCommand.Run),
     ];
 
     private static string Usage { get; } = BuildUsage();

@@ -11,6 +11,9 @@ public sealed partial class BridgeEngine
     private const long UnixEpochTicks = 621_355_968_000_000_000;   // DateTime ticks at 1970-01-01T00:00:00Z
     private const long TicksPer100Microseconds = 1_000;
 
+    /// <summary>Mirroring sessions that may run at once.</summary>
+    public const int MaxMirrorSessions = MirrorTaps.MaxSessions;
+
     /// <summary>Ports that are a running mirroring session's destination, this batch (they hear nothing, get nothing forwarded).</summary>
     private ulong _mirrorDestinationPorts;
 

@@ -146,7 +146,8 @@ public sealed partial class BridgeControl(
             [.. Enumerable.Range(0, runtime.Ports.Count).Select(port => StatsOf(engine, port))],
             [.. runtime.Config.Bridge.Meters.Select(meter => engine.Policer(meter.Name)).OfType<Policer>().Select(policer => new PolicerStats(
                 policer.Config.Name, Colored(policer, MeterColor.Green), Colored(policer, MeterColor.Yellow), Colored(policer, MeterColor.Red)))],
-            new ReloadStats(runtime.Reloads.Applied, runtime.Reloads.Refused))).ConfigureAwait(false);
+            new ReloadStats(runtime.Reloads.Applied, runtime.Reloads.Refused),
+            runtime.Monitors.Show())).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<AclInfo>> ShowAclsAsync(CancellationToken cancellationToken) =>
         await runtime.OnForwardingThread(engine => (IReadOnlyList<AclInfo>)[.. runtime.Config.Bridge.Acls.Select(acl => engine.Acl(acl.Name) is CompiledAcl compiled

@@ -54,8 +54,14 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         _stage = new EngineStage(Engine, ports, time, logs.CreateLogger("hairpin.forwarding"), Qbg);
         _loop = _stage.CreateLoop(new PortIo(_readiness, ports), logs.CreateLogger("hairpin.forwarding"), _work);
         _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
+        Monitors = new Monitoring.MonitorService(Engine, () => Config,
+            () => _work.Run(() => Qbg.Vsis(ControlTime, _ => VsiTraffic.Of(Bridge.Core.Counters.VsiCountersSnapshot.Empty))), time, logs.CreateLogger("hairpin.monitor"));
+        Monitors.ApplyFile(config.MonitorSessions);
         _transportTasks = new Task[_transports.Length];
     }
+
+    /// <summary>The mirroring sessions (`monitor_sessions:`, `hairpin monitor`).</summary>
+    internal Monitoring.MonitorService Monitors { get; }
 
     /// <summary>The engine. Touch it only through <see cref="OnForwardingThread"/>, except Publish and reading counters.</summary>
     internal BridgeEngine Engine { get; }
@@ -100,6 +106,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             PortQueues queues = Ports[i];
             _transportTasks[i] = Task.Run(() => transport.RunAsync(queues, _stop.Token));
         }
+        Monitors.Start();
         HostConfig config = Config;
         string attachments = string.Join(", ", config.Attachments.Select(a => $"{a.Port}={a.Attach.Describe()}"));
         LogStarted(config.SourceFile, attachments);
@@ -159,6 +166,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             }
             next = WithSharedTypes(next);   // the store's types rule while the appliance shares them
             PublishWith(current, next, prepare?.Invoke(current, next) ?? PreparedChange.None);
+            Monitors.ApplyFile(next.MonitorSessions);
         }
         // Associations made under the old types are asked again under the new ones (a type gone or changed).
         _ = _work.Run(() =>
@@ -234,6 +242,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Monitors.DisposeAsync().ConfigureAwait(false);
         await StopStoreAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         _readiness.Wake();

@@ -5,7 +5,8 @@
 namespace Hairpin.Host.Management;
 
 /// <param name="Reloads">Configuration reloads applied and refused since start; null from a server that does not reload (the dumb vswitch).</param>
-public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers, ReloadStats? Reloads = null);
+/// <param name="Monitors">Mirroring sessions and their counters (`monitor show`); null from a server that does not mirror.</param>
+public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers, ReloadStats? Reloads = null, IReadOnlyList<MonitorSessionInfo>? Monitors = null);
 
 /// <param name="Refused">Reloads that left the running configuration in place (file errors, a change that needs a restart, a failure).</param>
 public sealed record ReloadStats(long Applied, long Refused);

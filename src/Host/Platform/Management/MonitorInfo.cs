@@ -61,8 +61,21 @@ public sealed record MonitorDestinationConfig
 
 public sealed record MonitorSessionConfig(string Name, IReadOnlyList<MonitorSourceConfig> Sources, MonitorDestinationConfig Destination);
 
-/// <summary>`monitor del`: the session's name.</summary>
-public sealed record MonitorSelector(string Name);
+/// <summary>`monitor show` (one session, or all when <paramref name="Name"/> is null) and `monitor del` (one).</summary>
+public sealed record MonitorSelector(string? Name = null);
+
+/// <summary>`monitor show|add|del`: a program that mirrors (the bridge).</summary>
+public interface IMonitorControl
+{
+    /// <summary>Every mirroring session with its counters.</summary>
+    Task<IReadOnlyList<MonitorSessionInfo>> ShowMonitorsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Starts a session live (kept until restart); a refusal is a ManagementException with the reasons as details.</summary>
+    Task<MonitorSessionInfo> AddMonitorAsync(MonitorSessionConfig session, CancellationToken cancellationToken);
+
+    /// <summary>Stops a session; an unknown name, or one an ACL rule mirrors to, is a ManagementException.</summary>
+    Task DeleteMonitorAsync(string name, CancellationToken cancellationToken);
+}
 
 /// <summary>A running session and its counters (`monitor show`, `stats --json`).</summary>
 /// <param name="Origin">"config" (from the file) or "live" (`monitor add`, kept until restart).</param>

@@ -130,6 +130,28 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
                 }
                 return ManagementResponse.Success(await Capability<IVsiHistoryControl>().VsiHistoryAsync(selector.VsiId.Trim(), token).ConfigureAwait(false));
             }
+            case ManagementCommands.MonitorShow:
+            {
+                MonitorSelector selector = Args<MonitorSelector>(request, new MonitorSelector());
+                IReadOnlyList<MonitorSessionInfo> sessions = await Capability<IMonitorControl>().ShowMonitorsAsync(token).ConfigureAwait(false);
+                if (selector.Name is not null && !sessions.Any(session => session.Name == selector.Name))
+                {
+                    throw new ManagementException($"no monitor session named '{selector.Name}'");
+                }
+                return ManagementResponse.Success(sessions.Where(session => selector.Name is null || session.Name == selector.Name).ToList());
+            }
+            case ManagementCommands.MonitorAdd:
+                return ManagementResponse.Success(await Capability<IMonitorControl>().AddMonitorAsync(Args<MonitorSessionConfig>(request, null), token).ConfigureAwait(false));
+            case ManagementCommands.MonitorDel:
+            {
+                MonitorSelector selector = Args<MonitorSelector>(request, null);
+                if (string.IsNullOrWhiteSpace(selector.Name))
+                {
+                    return Malformed("monitor.del needs a session name");
+                }
+                await Capability<IMonitorControl>().DeleteMonitorAsync(selector.Name, token).ConfigureAwait(false);
+                return ManagementResponse.Success(new Done());
+            }
             default:
                 return Malformed($"unknown command '{request.Command}'");
         }
