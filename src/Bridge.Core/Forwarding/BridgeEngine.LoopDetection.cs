@@ -47,11 +47,12 @@ public sealed partial class BridgeEngine
         return sent;
     }
 
-    /// <summary>Loop detection is on for the bridge and the port, the port is configured to forward, and it has a VLAN to probe in.</summary>
+    /// <summary>Loop detection is on for the bridge and the port, the port is configured to forward, and it has a VLAN to probe in (a mirror destination sends mirror copies only).</summary>
     private bool CanProbe(int port)
     {
         PortConfig config = _plan.Config.Ports[port];
-        return _plan.Config.LoopDetection.Enabled && config.LoopDetection && config.State == PortState.Forwarding && ProbeVid(config) != 0;
+        return _plan.Config.LoopDetection.Enabled && config.LoopDetection && config.State == PortState.Forwarding && ProbeVid(config) != 0
+            && (_mirrorDestinationPorts & (1UL << port)) == 0;
     }
 
     private static int ProbeVid(PortConfig config) => config.Vlans.Pvid != 0 ? config.Vlans.Pvid : config.Vlans.Members.Vids.FirstOrDefault();
