@@ -47,7 +47,7 @@ public sealed partial class BridgeEngine
             counters.RxFrames++;
             counters.RxBytes += frame.Length;
         }
-        ulong closedPorts = _errorDisabledPorts | _mirrorDestinationPorts;   // a mirroring session's destination hears nothing and gets nothing forwarded (NX-OS)
+        ulong closedPorts = _closedPorts;   // error-disabled, and mirror destinations, which hear nothing and get nothing forwarded (NX-OS)
         if ((closedPorts & (1UL << port)) != 0)
         {
             ReceiveOnDownPort<TMode>(ref context);

@@ -17,6 +17,9 @@ public sealed partial class BridgeEngine
     /// <summary>Ports that are a running mirroring session's destination, this batch (they hear nothing, get nothing forwarded).</summary>
     private ulong _mirrorDestinationPorts;
 
+    /// <summary>Error-disabled ports and mirror destinations in one mask, kept whenever either changes: the receive path reads one field.</summary>
+    private ulong _closedPorts;
+
     /// <summary>Any thread: the session mirrors from the next batch on; false when one of that name runs or too many run.</summary>
     public bool StartMirror(MirrorSession session)
     {
@@ -38,7 +41,11 @@ public sealed partial class BridgeEngine
     private void RefreshMirrors(ForwardingPlan plan, long timestamp)
     {
         _mirrors.Refresh(plan.MirrorSessionNames);
-        _mirrorDestinationPorts = _mirrors.DestinationPorts;
+        if (_mirrorDestinationPorts != _mirrors.DestinationPorts)
+        {
+            _mirrorDestinationPorts = _mirrors.DestinationPorts;
+            _closedPorts = _errorDisabledPorts | _mirrorDestinationPorts;
+        }
         if (!_mirrors.Running)
         {
             return;

@@ -85,7 +85,7 @@ internal static class MonitorCommand
         }
         if (!words.TryTake("destination"))
         {
-            throw new UsageException(words.AtEnd ? "destination is missing" : $"unexpected argument '{words.Peek}' (source or destination)");
+            throw new UsageException(words.AtEnd ? "destination is missing" : $"unexpected argument '{words.Peek}' (rx, tx or both after a source; then source or destination)");
         }
         MonitorDestinationConfig destination = words.Peek switch
         {
@@ -211,7 +211,7 @@ internal static class MonitorCommand
             LinkPrinter.Number(info.MirroredBytes),
             info.Dropped.Count == 0 ? "0" : string.Join(", ", info.Dropped.Select(drop => $"{drop.Reason} {LinkPrinter.Number(drop.Frames)}")),
         }));
-        List<string> lines = [.. TextTable.Format(rows, "  ", NumberColumns)];
+        List<string> lines = [.. TextTable.Format(rows, "", NumberColumns)];
         foreach (MonitorSessionInfo info in sessions)
         {
             lines.AddRange(info.Notes.Select(note => $"  {info.Name}: {note}"));

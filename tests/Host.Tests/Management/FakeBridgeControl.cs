@@ -4,8 +4,36 @@ using Hairpin.Host.Management;
 
 namespace Hairpin.Host.Tests.Management;
 
-internal sealed class FakeBridgeControl : IBridgeControl, IPortFlagControl, IFdbControl, IAclControl, IReloadControl, ITraceControl
+internal sealed class FakeBridgeControl : IBridgeControl, IPortFlagControl, IFdbControl, IAclControl, IReloadControl, ITraceControl, IMonitorControl
 {
+    public List<MonitorSessionConfig> MonitorAdds { get; } = [];
+    public List<string> MonitorDeletes { get; } = [];
+
+    public Task<IReadOnlyList<MonitorSessionInfo>> ShowMonitorsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<MonitorSessionInfo>>(
+        [
+            new MonitorSessionInfo("web", "config", [new MonitorSourceConfig("vm1", null, MonitorDirection.Both)], new MonitorDestinationConfig { Port = "analyzer" },
+                1200, 96_000, 0, [new DropCount("queue-full", 3)], []),
+            new MonitorSessionInfo("ring", "live", [new MonitorSourceConfig(null, "6f1c2a3b-0000-4000-8000-000000000001", MonitorDirection.Rx)], new MonitorDestinationConfig { File = "/var/tmp/r.pcapng" },
+                0, 0, 0, [], ["vsi 6f1c2a3b-0000-4000-8000-000000000001 is not associated on this bridge: nothing is mirrored for it until it is"]),
+        ]);
+
+    public Task<MonitorSessionInfo> AddMonitorAsync(MonitorSessionConfig session, CancellationToken cancellationToken)
+    {
+        MonitorAdds.Add(session);
+        return Task.FromResult(new MonitorSessionInfo(session.Name, "live", session.Sources, session.Destination, 0, 0, 0, [], []));
+    }
+
+    public Task DeleteMonitorAsync(string name, CancellationToken cancellationToken)
+    {
+        if (name == "nope")
+        {
+            throw new ManagementException("no monitor session named 'nope'");
+        }
+        MonitorDeletes.Add(name);
+        return Task.CompletedTask;
+    }
+
     public List<PortInfo> Ports { get; } =
     [
         new PortInfo(
