@@ -142,12 +142,12 @@ public sealed partial class BridgeControl(
     }
 
     public async Task<BridgeStats> StatsAsync(CancellationToken cancellationToken) =>
-        await runtime.OnForwardingThread(engine => new BridgeStats(
+        (await runtime.OnForwardingThread(engine => new BridgeStats(
             [.. Enumerable.Range(0, runtime.Ports.Count).Select(port => StatsOf(engine, port))],
             [.. runtime.Config.Bridge.Meters.Select(meter => engine.Policer(meter.Name)).OfType<Policer>().Select(policer => new PolicerStats(
                 policer.Config.Name, Colored(policer, MeterColor.Green), Colored(policer, MeterColor.Yellow), Colored(policer, MeterColor.Red)))],
-            new ReloadStats(runtime.Reloads.Applied, runtime.Reloads.Refused),
-            runtime.Monitors.Show())).ConfigureAwait(false);
+            new ReloadStats(runtime.Reloads.Applied, runtime.Reloads.Refused))).ConfigureAwait(false))
+        with { Monitors = runtime.Monitors.Show() };   // off the forwarding thread: the sessions' lock may wait on a file being written
 
     public async Task<IReadOnlyList<AclInfo>> ShowAclsAsync(CancellationToken cancellationToken) =>
         await runtime.OnForwardingThread(engine => (IReadOnlyList<AclInfo>)[.. runtime.Config.Bridge.Acls.Select(acl => engine.Acl(acl.Name) is CompiledAcl compiled

@@ -166,8 +166,8 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             }
             next = WithSharedTypes(next);   // the store's types rule while the appliance shares them
             PublishWith(current, next, prepare?.Invoke(current, next) ?? PreparedChange.None);
-            Monitors.ApplyFile(next.MonitorSessions);
         }
+        Monitors.ApplyFile(Config.MonitorSessions);   // outside the lock the forwarding thread's 802.1Qbg publishes take
         // Associations made under the old types are asked again under the new ones (a type gone or changed).
         _ = _work.Run(() =>
         {
