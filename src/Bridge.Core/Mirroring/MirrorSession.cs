@@ -13,6 +13,7 @@ public sealed class MirrorSession
     private long _mirrored;
     private long _mirroredBytes;
     private long _truncated;
+    private uint _sequence;   // ERSPAN's GRE sequence number, forwarding thread only
 
     /// <exception cref="ArgumentException">A source is the destination port (its copies would go back out their source).</exception>
     public MirrorSession(string name, IReadOnlyList<CaptureSelector> sources, MirrorDestination destination)
@@ -77,8 +78,6 @@ public sealed class MirrorSession
 
     /// <summary>Forwarding thread: the next ERSPAN GRE sequence number of this session.</summary>
     internal uint NextSequence() => _sequence++;
-
-    private uint _sequence;
 
     internal void CountMirrored(int bytes)
     {
