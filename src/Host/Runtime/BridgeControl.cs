@@ -28,7 +28,7 @@ public sealed partial class BridgeControl(
     Func<BridgeEngine, int, IReadOnlyList<string>, TraceResult> trace,
     Func<HostConfig, string, PreparedChange>? prepareSave = null,
     IServiceReload? services = null,
-    ILogger? log = null) : IBridgeControl, IPortFlagControl, IFdbControl, IAclControl, IReloadControl, ITraceControl, IQbgControl, IVsiHistoryControl
+    ILogger? log = null) : IBridgeControl, ICaptureControl, IPortFlagControl, IFdbControl, IAclControl, IReloadControl, ITraceControl, IQbgControl, IVsiHistoryControl
 {
     /// <summary>How a reload was asked for, in its log lines.</summary>
     public const string SocketTrigger = "config reload";

@@ -130,6 +130,12 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
                 }
                 return ManagementResponse.Success(await Capability<IVsiHistoryControl>().VsiHistoryAsync(selector.VsiId.Trim(), token).ConfigureAwait(false));
             }
+            case ManagementCommands.CaptureStart:
+                return ManagementResponse.Success(await Capability<ICaptureControl>().StartCaptureAsync(Args<CaptureStartArgs>(request, null), token).ConfigureAwait(false));
+            case ManagementCommands.CaptureRead:
+                return ManagementResponse.Success(await Capability<ICaptureControl>().ReadCaptureAsync(Args<CaptureReadArgs>(request, null), token).ConfigureAwait(false));
+            case ManagementCommands.CaptureStop:
+                return ManagementResponse.Success(await Capability<ICaptureControl>().StopCaptureAsync(Args<CaptureStopArgs>(request, null), token).ConfigureAwait(false));
             default:
                 return Malformed($"unknown command '{request.Command}'");
         }
