@@ -7,7 +7,8 @@
 // Every frame passes here twice, so the layout is for that: each class's ring, byte count and DWRR
 // deficit sit in one struct inside the scheduler object (an inline array of eight), where separate
 // arrays and ring objects would cost three dependent loads and bounds checks per frame each way;
-// the limits and the shaper switch are copied out of the configuration record when it is applied.
+// the limits, the shaper switch and each class's DWRR quantum are copied out of the configuration
+// record when it is applied (its weights are an interface-typed list, a call per read).
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -25,6 +26,7 @@ public sealed class EgressScheduler
     private int _depthFrames;
     private long _depthBytes;
     private bool _shaped;               // a shaper rate is set: every dequeue asks it
+    private int _strictFromClass;
     private uint _occupied;             // bit c: class c has frames queued
     private uint _strictMask;           // bits of the strict classes
     private TokenBucket _shaper;
@@ -41,6 +43,7 @@ public sealed class EgressScheduler
         public long Bytes;
         public long Deficit;
         public long TailDrops;
+        public long Quantum;            // DWRR credit per turn: weight x quantum bytes
 
         public readonly int Count => Tail - Head;
     }
@@ -109,6 +112,7 @@ public sealed class EgressScheduler
         _depthFrames = Math.Min(config.QueueDepthFrames, _ringCapacity);
         _depthBytes = config.QueueDepthBytes;
         _shaped = config.ShaperBytesPerSecond > 0;
+        _strictFromClass = config.StrictFromClass;
         _strictMask = (uint)((1 << EgressSchedulerConfig.Classes) - (1 << config.StrictFromClass));
         _shaper = new TokenBucket(config.ShaperBurstBytes, _frequency);
         _lastShaperUpdate = now;
@@ -117,6 +121,7 @@ public sealed class EgressScheduler
         for (int c = 0; c < EgressSchedulerConfig.Classes; c++)
         {
             _classes[c].Deficit = 0;
+            _classes[c].Quantum = (long)config.Weights[c] * config.QuantumBytes;
         }
     }
 
@@ -221,7 +226,7 @@ public sealed class EgressScheduler
         {
             _occupied &= ~(1u << chosen);
         }
-        if (chosen < _config.StrictFromClass)
+        if (chosen < _strictFromClass)
         {
             queue.Deficit -= frame.Length;
         }
@@ -233,6 +238,7 @@ public sealed class EgressScheduler
     }
 
     /// <summary>The class to send from next: strict classes highest first, else the DWRR turn.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // into the arbitrated dequeue, its one caller
     private int Choose()
     {
         uint strict = _occupied & _strictMask;
@@ -252,7 +258,7 @@ public sealed class EgressScheduler
             }
             if (!_quantumGiven)
             {
-                queue.Deficit += (long)_config.Weights[c] * _config.QuantumBytes;
+                queue.Deficit += queue.Quantum;
                 _quantumGiven = true;
             }
             if (PeekLength(c) <= queue.Deficit)
@@ -265,7 +271,8 @@ public sealed class EgressScheduler
 
     private void NextTurn()
     {
-        _roundRobin = (_roundRobin + 1) % _config.StrictFromClass;
+        int next = _roundRobin + 1;
+        _roundRobin = next == _strictFromClass ? 0 : next;
         _quantumGiven = false;
     }
 
