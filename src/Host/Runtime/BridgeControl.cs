@@ -142,11 +142,19 @@ public sealed partial class BridgeControl(
     }
 
     public async Task<BridgeStats> StatsAsync(CancellationToken cancellationToken) =>
-        await runtime.OnForwardingThread(engine => new BridgeStats(
-            [.. Enumerable.Range(0, runtime.Ports.Count).Select(port => StatsOf(engine, port))],
-            [.. runtime.Config.Bridge.Meters.Select(meter => engine.Policer(meter.Name)).OfType<Policer>().Select(policer => new PolicerStats(
-                policer.Config.Name, Colored(policer, MeterColor.Green), Colored(policer, MeterColor.Yellow), Colored(policer, MeterColor.Red)))],
-            new ReloadStats(runtime.Reloads.Applied, runtime.Reloads.Refused))).ConfigureAwait(false);
+        await runtime.OnForwardingThread(engine =>
+        {
+            (List<VmStats> vms, VmOverflowStats? other) = Vms(engine);
+            return new BridgeStats(
+                [.. Enumerable.Range(0, runtime.Ports.Count).Select(port => StatsOf(engine, port))],
+                [.. runtime.Config.Bridge.Meters.Select(meter => engine.Policer(meter.Name)).OfType<Policer>().Select(policer => new PolicerStats(
+                    policer.Config.Name, Colored(policer, MeterColor.Green), Colored(policer, MeterColor.Yellow), Colored(policer, MeterColor.Red)))],
+                new ReloadStats(runtime.Reloads.Applied, runtime.Reloads.Refused),
+                vms, other);
+        }).ConfigureAwait(false);
+
+    /// <summary>Forwarding thread: the per-VM rows (VmRows).</summary>
+    private (List<VmStats> Rows, VmOverflowStats? Other) Vms(BridgeEngine engine) => VmRows.Of(runtime, engine);
 
     public async Task<IReadOnlyList<AclInfo>> ShowAclsAsync(CancellationToken cancellationToken) =>
         await runtime.OnForwardingThread(engine => (IReadOnlyList<AclInfo>)[.. runtime.Config.Bridge.Acls.Select(acl => engine.Acl(acl.Name) is CompiledAcl compiled
