@@ -54,6 +54,30 @@ public sealed class VmTrafficTests
         Assert.Equal(after[KernelVepaLab.MacA].Rx, scraped);
     }
 
+    [Fact]
+    public async Task TopPrintsPlainRefreshesWithTheBusiestVmFirstWhenItsOutputIsNotATerminal()
+    {
+        await using KernelVepaLab lab = await KernelVepaLab.StartAsync(bridgeSettings: "vm_counters: 64");
+        await NetLab.Ip("-n", lab.VmA, "neigh", "replace", KernelVepaLab.AddressC, "lladdr", KernelVepaLab.MacC, "dev", "eth0", "nud", "permanent");
+
+        Task<(int Exit, string Output, string Error)> top = Task.Run(() => lab.Appliance.Cli("top", "-d", "1", "-n", "4"));
+        ProcessRunner.Result flood = await NetLab.InAsync(lab.VmA, ["ping", "-n", "-q", "-c", "300", "-i", "0.01", KernelVepaLab.AddressC], check: false, timeout: TimeSpan.FromSeconds(20));
+        (int exit, string output, string error) = await top.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("\u001b", output, StringComparison.Ordinal);   // plain lines, no screen control
+        string[] refreshes = output.Split("hairpin top - ", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, refreshes.Length);
+        // While the ping ran, A or C was the busiest VM of some refresh, at a rate above zero.
+        Assert.Contains(refreshes.Skip(1), refresh =>
+        {
+            string? first = refresh.Split('\n').SkipWhile(line => !line.StartsWith("PORT", StringComparison.Ordinal)).Skip(1).FirstOrDefault();
+            string[] columns = first?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+            return columns.Length > 4 && (columns[2] == KernelVepaLab.MacA || columns[2] == KernelVepaLab.MacC) && double.Parse(columns[4], CultureInfo.InvariantCulture) > 0;
+        });
+        Assert.True(flood.ExitCode == 0, flood.Output);
+    }
+
     private static Dictionary<string, (long Rx, long Tx)> VmFrames(KernelVepaLab lab)
     {
         using JsonDocument stats = JsonDocument.Parse(lab.Appliance.Cli("--json", "stats").Output);

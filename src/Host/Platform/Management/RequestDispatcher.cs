@@ -90,7 +90,12 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
             {
                 PortSelector selector = Args<PortSelector>(request, new PortSelector());
                 BridgeStats stats = await control.StatsAsync(token).ConfigureAwait(false);
-                return ManagementResponse.Success(stats with { Ports = Select(stats.Ports, selector.Port, port => port.Name) });
+                return ManagementResponse.Success(stats with
+                {
+                    Ports = Select(stats.Ports, selector.Port, port => port.Name),
+                    Vms = selector.Port is null || stats.Vms is null ? stats.Vms : [.. stats.Vms.Where(vm => vm.Port == selector.Port)],
+                    OtherVms = selector.Port is null ? stats.OtherVms : null,
+                });
             }
             case ManagementCommands.AclShow:
             {
