@@ -419,6 +419,7 @@ public sealed partial class BridgeControl(
             AddIfAny(counts, "recovered", KebabNames.Of(cause), counters.RecoveredFrom(cause));
         }
         AddIfAny(counts, "mac-move-damped", "mac-move-damping", counters.MovesDamped);
+        AddIfAny(counts, "storm-dropping", "storm-control", counters.StormEpisodes);
         return counts;
     }
 
