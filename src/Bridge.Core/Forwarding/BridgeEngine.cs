@@ -61,6 +61,7 @@ public sealed partial class BridgeEngine
         InstallSecureMacs(previous: null, _plan);
         InstallVsiBindings(previous: null, _plan);
         AdoptVsiCounters(_plan);
+        CountVms(config.VmCounters);
     }
 
     /// <summary>The configuration frames are (or, after a pending publish, will next be) forwarded under.</summary>
@@ -121,16 +122,24 @@ public sealed partial class BridgeEngine
         RefreshMirrors(plan, timestamp);
         ulong capturedInbound = _captures.InboundPorts | _mirrors.InboundPorts;
         _enqueue.CapturedPorts = _captures.OutboundPorts | _mirrors.OutboundPorts;
+        HostTrafficTable? hosts = _hostTraffic;
         for (int i = 0; i < frames.Length; i++)
         {
             context.Begin(frames[i]);
             // A captured frame is copied as it arrives; its disposition then gives the capture its drop reason.
             bool captured = capturedInbound != 0 && CaptureInbound(ref context, capturedInbound, plan);
-            if (TMode.Reports || captured)
+            if (TMode.Reports || captured || hosts is not null)
             {
                 context.BeginDisposition();
             }
-            Receive<TMode>(ref context, plan);
+            if (hosts is null)
+            {
+                Receive<TMode>(ref context, plan);
+            }
+            else
+            {
+                ReceiveCountingHost<TMode>(ref context, plan, hosts);
+            }
             if (captured)
             {
                 _captures.FinishInbound(context.Fate == DispositionKind.Dropped ? context.Reason : null);
@@ -154,7 +163,9 @@ public sealed partial class BridgeEngine
     public int SweepFdb()
     {
         ApplyPendingPlan();
-        return _fdb.AgeOut(CurrentSecond(), _plan.AgeingSeconds);
+        uint now = CurrentSecond();
+        _hostTraffic?.AgeOut(now, _plan.AgeingSeconds);
+        return _fdb.AgeOut(now, _plan.AgeingSeconds);
     }
 
     /// <summary>Adds an operator entry (`fdb add ... static|sticky`) stamped with the engine's clock.</summary>
@@ -187,6 +198,7 @@ public sealed partial class BridgeEngine
         AdoptVsiCounters(pending);
         KeepUnchangedPolicers(previous, pending);
         ReconfigureSchedulers(pending);
+        CountVms(pending.Config.VmCounters);
         // Entries that can no longer be right (port gone or disabled, VLAN removed from the port) go now,
         // as Linux does on port disable and VLAN delete, so traffic floods instead of vanishing.
         _fdb.RemoveWhere((port, vid) => port >= pending.PortCount

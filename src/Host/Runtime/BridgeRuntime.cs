@@ -35,6 +35,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     private BridgeRuntime(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider time, IVsiStore? store)
     {
         _config = config;
+        Time = time;
         _log = logs.CreateLogger("hairpin.bridge");
         var pool = new FramePool(8192);
         Engine = new BridgeEngine(QbgOverlay.Apply(config, _qbg.NegotiatedRelay, _qbg.Associations), pool, time,
@@ -73,6 +74,10 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     public long ControlPlaneFrames => _stage.ControlPlaneFrames;
     /// <summary>The 802.1Qbg bridge role of the `evb:` ports. Forwarding thread only (<see cref="OnForwardingThread"/>).</summary>
     internal QbgPlane Qbg { get; }
+    /// <summary>The engine's clock (its timestamps are this provider's).</summary>
+    internal TimeProvider Time { get; }
+    /// <summary>Live captures running on the engine (`hairpin capture`).</summary>
+    internal CaptureRegistry Captures { get; } = new();
     /// <summary>The control plane's time: what every protocol timer is measured in.</summary>
     internal TimeSpan ControlTime => _stage.Now;
 

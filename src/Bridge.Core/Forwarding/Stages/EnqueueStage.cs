@@ -8,6 +8,7 @@ using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Capture;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Mirroring;
 using Hairpin.Bridge.Core.Qos;
 
@@ -17,6 +18,9 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
 {
     /// <summary>Ports whose leaving copies a capture or a mirroring session takes, this batch (the taps' OutboundPorts, set by the engine).</summary>
     public ulong CapturedPorts;
+
+    /// <summary>Per-VM counters (`vm_counters`), or null when off (the engine sets it).</summary>
+    public HostTrafficTable? Hosts;
 
     /// <summary>Each port's queues, by port index; the transmitter takes from them.</summary>
     public EgressScheduler[] Queues { get; } = queues;
@@ -39,7 +43,15 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
         {
             TapQueued(frame, port, context.Timestamp);
         }
+        if (Hosts is not null && context.Kind == FrameKind.Unicast)
+        {
+            CountSent(ref context, frame, port);
+        }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountSent(ref FrameContext context, FrameBuffer frame, int port) =>
+        Hosts!.Sent(port, frame.Vid, MacAddress.Read(frame.Span), frame.Length, context.Second);
 
     /// <summary>A copy queued on a tapped port, for the captures and the mirroring sessions of that port.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -16,6 +16,9 @@ public static class ManagementCommands
     public const string LldpNeighbors = "lldp.neighbors";
     public const string VsiShow = "vsi.show";
     public const string VsiHistory = "vsi.history";
+    public const string CaptureStart = "capture.start";
+    public const string CaptureRead = "capture.read";
+    public const string CaptureStop = "capture.stop";
     public const string MonitorShow = "monitor.show";
     public const string MonitorAdd = "monitor.add";
     public const string MonitorDel = "monitor.del";
