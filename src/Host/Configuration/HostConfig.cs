@@ -29,6 +29,8 @@ public sealed record HostConfig
         get => _store ?? new StoreConfig.Embedded(EmbeddedStorePath.Default(SourceFile));
         init => _store = value;
     }
+    /// <summary>IPFIX flow export (`flow_export:`); null: off. Fixed until restart.</summary>
+    public FlowExportConfig? FlowExport { get; init; }
     /// <summary>Things worth a look that do not stop the bridge, e.g. ACL rules that can never match.</summary>
     public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 }

@@ -64,6 +64,7 @@ public static class HostConfigLoader
         ManagementConfig management = ServiceSettingsReader.Management(root.Map("management", "management"), new ManagementConfig());
         MetricsConfig metrics = ServiceSettingsReader.Metrics(root.Map("metrics", "metrics"));
         StoreConfig store = StoreReader.Read(root.Map("store", "store"), diagnostics.File);
+        FlowExportConfig? flowExport = FlowExportReader.Read(root.Map("flow_export", "flow_export"));
         root.RejectUnknownKeys();
         diagnostics.ThrowIfAny();
 
@@ -79,6 +80,7 @@ public static class HostConfigLoader
             Evb = evb,
             VsiTypes = vsiTypes,
             Store = store,
+            FlowExport = flowExport,
             Warnings = warnings,
         };
     }

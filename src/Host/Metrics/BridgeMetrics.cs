@@ -36,6 +36,15 @@ public sealed class BridgeMetrics : IDisposable
         _meter.CreateObservableGauge("hairpin.fdb.entries", () => (long)_runtime.Engine.Fdb.Count, "{entry}", "FDB entries, learned and static");
         _meter.CreateObservableCounter("hairpin.config.reloads", Reloads, "{event}", "Configuration reloads (SIGHUP or config reload), by result: applied or refused");
         QbgInstruments.Create(_meter, "hairpin", EvbPorts);
+        if (_runtime.FlowExport is { } flows)
+        {
+            _meter.CreateObservableGauge("hairpin.flows.active", () => (long)flows.Monitor.ActiveFlows, "{flow}", "Flows in the IPFIX flow cache");
+            _meter.CreateObservableCounter("hairpin.flows.exported", () => flows.Monitor.ExportedFlows, "{record}", "Flow records ended (timeouts, early, forced) and handed to the exporter");
+            _meter.CreateObservableCounter("hairpin.flows.ended_early", () => flows.Monitor.EvictedFlows, "{record}", "Flows ended early because the flow cache was full");
+            _meter.CreateObservableCounter("hairpin.flows.records_lost", () => flows.Monitor.LostRecords, "{record}", "Flow records lost because the exporter had not taken the earlier ones");
+            _meter.CreateObservableCounter("hairpin.flows.records_sent", () => flows.SentRecords, "{record}", "Flow records sent to the collectors");
+            _meter.CreateObservableCounter("hairpin.flows.sends_failed", () => flows.FailedSends, "{message}", "IPFIX messages a collector's socket refused");
+        }
     }
 
     public void Dispose() => _meter.Dispose();

@@ -5,7 +5,18 @@
 namespace Hairpin.Host.Management;
 
 /// <param name="Reloads">Configuration reloads applied and refused since start; null from a server that does not reload (the dumb vswitch).</param>
-public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers, ReloadStats? Reloads = null);
+/// <param name="FlowExport">IPFIX flow export's counters; null when it is off.</param>
+public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers, ReloadStats? Reloads = null, FlowExportStats? FlowExport = null);
+
+/// <summary>The flow cache and the IPFIX exporter (specs/flow-export.md).</summary>
+/// <param name="ActiveFlows">Flows in the cache now.</param>
+/// <param name="ExportedFlows">Flow records ended (timeouts, early, forced) and handed to the exporter.</param>
+/// <param name="EvictedFlows">Of those, flows ended early because the cache was full.</param>
+/// <param name="LostRecords">Records lost before encoding: the exporter had not taken the earlier ones (its ring was full).</param>
+/// <param name="SentRecords">Records encoded and sent to the collectors.</param>
+/// <param name="Messages">IPFIX messages sent (templates included).</param>
+/// <param name="FailedSends">Messages a collector's socket refused (unreachable, no route): their records did not reach it.</param>
+public sealed record FlowExportStats(long ActiveFlows, long ExportedFlows, long EvictedFlows, long LostRecords, long SentRecords, long Messages, long FailedSends);
 
 /// <param name="Refused">Reloads that left the running configuration in place (file errors, a change that needs a restart, a failure).</param>
 public sealed record ReloadStats(long Applied, long Refused);
