@@ -35,21 +35,23 @@ public sealed partial class BridgeEngine
 
     /// <summary>The frame as it arrives, for the inbound capture and the flow monitor; true when either took it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool TapInbound(ref FrameContext context, ulong capturedInbound, FlowMonitor? flows, ForwardingPlan plan)
+    private bool TapInbound(ref FrameContext context, ForwardingPlan plan)
     {
+        ulong capturedInbound = _captures.InboundPorts;
         bool captured = capturedInbound != 0 && CaptureInbound(ref context, capturedInbound, plan);
+        FlowMonitor? flows = _flowMonitor;
         _flowPending = flows is not null && flows.ReadIngress(context.Frame.Span, context.Port);
         return captured | _flowPending;
     }
 
     /// <summary>The engine is done with the frame: its fate goes to the capture that took it and to its flow.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void FinishTaps(ref FrameContext context, FlowMonitor? flows, ForwardingPlan plan)
+    private void FinishTaps(ref FrameContext context, ForwardingPlan plan)
     {
         _captures.FinishInbound(context.Fate == DispositionKind.Dropped ? context.Reason : null);
         if (_flowPending)
         {
-            flows!.Account(context.Disposition, context.Timestamp, plan);
+            _flowMonitor!.Account(context.Disposition, context.Timestamp, plan);
         }
     }
 }

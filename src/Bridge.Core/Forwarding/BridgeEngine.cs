@@ -133,14 +133,13 @@ public sealed partial class BridgeEngine
         _captures.Refresh();
         ulong capturedInbound = _captures.InboundPorts;
         _enqueue.CapturedPorts = _captures.OutboundPorts;
-        FlowMonitor? flows = _flowMonitor;   // set for this batch by ProcessBatch
-        bool tapping = capturedInbound != 0 || flows is not null;
+        bool tapping = capturedInbound != 0 || _flowMonitor is not null;   // the flow monitor is set for this batch by ProcessBatch
         for (int i = 0; i < frames.Length; i++)
         {
             context.Begin(frames[i]);
             // A captured or flow-monitored frame is read as it arrives; its disposition then tells the
             // capture its drop reason and the flow its fate. With neither running, a frame pays one test.
-            bool tapped = tapping && TapInbound(ref context, capturedInbound, flows, plan);
+            bool tapped = tapping && TapInbound(ref context, plan);
             if (TMode.Reports || tapped)
             {
                 context.BeginDisposition();
@@ -148,7 +147,7 @@ public sealed partial class BridgeEngine
             Receive<TMode>(ref context, plan);
             if (tapped)
             {
-                FinishTaps(ref context, flows, plan);
+                FinishTaps(ref context, plan);
             }
             if (TMode.Reports && i < dispositions.Length)
             {
