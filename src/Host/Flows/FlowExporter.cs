@@ -58,7 +58,10 @@ public sealed partial class FlowExporter : IDisposable
         {
             if (Resolve(collector) is IPEndPoint endpoint)
             {
-                _collectors.Add(new Collector(collector, endpoint, new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp)));
+                // Connected, so the ICMP error of an unreachable collector comes back on a later send and is counted.
+                var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                socket.Connect(endpoint);
+                _collectors.Add(new Collector(collector, endpoint, socket));
             }
         }
         string description = _config.Describe();
@@ -135,7 +138,7 @@ public sealed partial class FlowExporter : IDisposable
         {
             try
             {
-                collector.Socket.SendTo(message, SocketFlags.None, collector.Endpoint);
+                collector.Socket.Send(message, SocketFlags.None);
             }
             catch (SocketException error)
             {
