@@ -38,6 +38,8 @@ public static class Cli
         Managed("acl", AclCommand.Usage, AclCommand.Run),
         Managed("config", ConfigCommand.Usage, ConfigCommand.Run),
         Managed("trace", TraceCommand.Usage, TraceCommand.Run),
+        Managed("capture", CaptureCommand.Usage, CaptureCommand.Run),
+        Managed("top", TopCommand.Usage, TopCommand.Run),
         Managed("lldp", LldpCommand.Usage, LldpCommand.Run),
         Managed("vsi", VsiCommand.Usage, VsiCommand.Run),
     ];

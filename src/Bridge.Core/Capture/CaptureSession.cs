@@ -15,6 +15,8 @@ public sealed class CaptureSession
     /// <summary>Bytes kept of each frame unless asked otherwise: any standard frame whole.</summary>
     public const int DefaultSnapLength = 2048;
     public const int DefaultCapacity = 1024;
+    /// <summary>Captures that may run at once on one engine.</summary>
+    public const int MaxRunning = 8;
 
     private readonly Slot[] _slots;
     private readonly int _mask;

@@ -13,7 +13,7 @@ namespace Hairpin.Bridge.Core.Capture;
 internal sealed class CaptureTaps
 {
     /// <summary>Captures that may run at once on one engine.</summary>
-    public const int MaxSessions = 8;
+    public const int MaxSessions = CaptureSession.MaxRunning;
     private const ushort CustomerTagProtocol = 0x8100;
 
     private readonly Lock _gate = new();

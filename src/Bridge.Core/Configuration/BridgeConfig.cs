@@ -14,6 +14,12 @@ public sealed record BridgeConfig
     public TimeSpan AgeingTime { get; init; } = TimeSpan.FromSeconds(300);
     /// <summary>Bridge-wide limit on learned entries (Linux `fdb_max_learned`); at the limit traffic floods.</summary>
     public int MaxLearned { get; init; } = 65_536;
+    /// <summary>
+    /// Hosts (port, VLAN, MAC) whose traffic is counted per VM (`vm_counters`); 0: off, and a frame
+    /// pays nothing for it. Hosts beyond the limit share one overflow bucket.
+    /// </summary>
+    public int VmCounters { get; init; }
+    public const int MaxVmCounters = 1_048_576;
     /// <summary>Largest frame accepted, without FCS: 1500-byte MTU + 14 header + two 4-byte tags.</summary>
     public int MaxFrameSize { get; init; } = 1522;
     /// <summary>How long BPDU guard keeps a port down the first time; each repeat within ten such periods doubles it (up to 16 times).</summary>
@@ -169,6 +175,10 @@ public sealed record BridgeConfig
         if (AgeingTime <= TimeSpan.Zero)
         {
             errors.Add($"ageing-time {AgeingTime.TotalSeconds} s must be positive");
+        }
+        if (VmCounters is < 0 or > MaxVmCounters)
+        {
+            errors.Add($"vm_counters: {VmCounters} is not 0 (off) to {MaxVmCounters}");
         }
         errors.AddRange(MacMoveDamping.Validate());
         errors.AddRange(LoopDetection.Validate());

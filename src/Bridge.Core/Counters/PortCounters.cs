@@ -42,6 +42,8 @@ public sealed class PortCounters
     public long ErrorDisabled { get; private set; }
     /// <summary>MACs damped for flapping onto this port (it is the offending port of a MacMoveReport).</summary>
     public long MovesDamped { get; internal set; }
+    /// <summary>Seconds in which storm control dropped floods arriving on this port (one StormReport each).</summary>
+    public long StormEpisodes { get; internal set; }
     public long LoopProbesSent { get; internal set; }
     /// <summary>Copies sent out of this port by an ACL `mirror` action (also counted in Tx).</summary>
     public long Mirrored { get; internal set; }

@@ -78,8 +78,22 @@ public sealed class FdbTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Lookup(int vid, MacAddress mac)
     {
+        // Half full at most, so the key is usually in its home slot or the home slot is empty: both
+        // are decided on the one slot (one bounds check, one cache line); a run is walked out of line.
         ulong key = KeyOf(vid, mac);
-        ref Slot slot = ref _slots[Probe(key)];
+        int home = HomeOf(key);
+        ref Slot slot = ref _slots[home];
+        if (slot.Key == key)
+        {
+            return slot.Port;
+        }
+        return slot.Key == 0 ? -1 : LookupPastHome(key, home);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int LookupPastHome(ulong key, int home)
+    {
+        ref Slot slot = ref _slots[ProbeFrom(key, home)];
         return slot.Key == key ? slot.Port : -1;
     }
 
@@ -93,10 +107,13 @@ public sealed class FdbTable
 
     /// <summary>The slot holding <paramref name="key"/>, or the empty slot that ends its probe run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Probe(ulong key)
+    private int Probe(ulong key) => ProbeFrom(key, HomeOf(key));
+
+    /// <summary>As <see cref="Probe"/>, from a slot of the key's run (its home, or one the caller already passed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ProbeFrom(ulong key, int index)
     {
         Slot[] slots = _slots;
-        int index = HomeOf(key);
         while (slots[index].Key != key && slots[index].Key != 0)
         {
             index = (index + 1) & _mask;
@@ -111,8 +128,27 @@ public sealed class FdbTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public LearnOutcome Learn(int vid, MacAddress mac, int port, uint now, int portLimit, int bridgeLimit)
     {
+        // The common case, a known host refreshing itself from its home slot, touches that one slot.
         ulong key = KeyOf(vid, mac);
-        int index = Probe(key);
+        int home = HomeOf(key);
+        ref Slot slot = ref _slots[home];
+        if (slot.Key == key && slot.Port == port)
+        {
+            // Time is read once per batch: skip the store (and the dirty cache line) for repeats.
+            if (slot.LastSeen != now)
+            {
+                slot.LastSeen = now;
+            }
+            return LearnOutcome.Refreshed;
+        }
+        return LearnPastHome(key, home, port, now, portLimit, bridgeLimit);
+    }
+
+    /// <summary>Learn's other cases: a new host, a move, or a key further down its run.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LearnOutcome LearnPastHome(ulong key, int home, int port, uint now, int portLimit, int bridgeLimit)
+    {
+        int index = ProbeFrom(key, home);
         ref Slot slot = ref _slots[index];
         if (slot.Key == 0)
         {
@@ -122,7 +158,6 @@ public sealed class FdbTable
         {
             return Move(index, port, now, portLimit);
         }
-        // Time is read once per batch: skip the store (and the dirty cache line) for repeats.
         if (slot.LastSeen != now)
         {
             slot.LastSeen = now;

@@ -15,6 +15,9 @@ public sealed partial class BridgeEngine
     /// <summary>Bounces the ping-pong guard caught, at most one report per port per second. Forwarding thread only.</summary>
     public ReportLog<PingPongReport> PingPongReports => _pingPongGuard.Reports;
 
+    /// <summary>Ports where storm control dropped, at most one report per port per second. Forwarding thread only.</summary>
+    public ReportLog<StormReport> StormReports => _stormControl.Reports;
+
     /// <summary>A stage's verdict carried out: the drop it wrote into the context.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void DropAsDecided<TMode>(ref FrameContext context)
@@ -40,6 +43,11 @@ public sealed partial class BridgeEngine
             return true;
         }
         DropAsDecided<TMode>(ref context);
+        if (_stormControl.StormEpisodeStarted)
+        {
+            _stormControl.StormEpisodeStarted = false;
+            _counters[context.Port].StormEpisodes++;
+        }
         if (ingress.StormAction == StormAction.Disable)
         {
             ErrorDisable(context.Port, ErrorDisableCause.StormControl, context.Second, holdSeconds: 0);

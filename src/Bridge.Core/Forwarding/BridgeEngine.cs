@@ -59,6 +59,7 @@ public sealed partial class BridgeEngine
         InstallSecureMacs(previous: null, _plan);
         InstallVsiBindings(previous: null, _plan);
         AdoptVsiCounters(_plan);
+        CountVms(config.VmCounters);
     }
 
     /// <summary>The configuration frames are (or, after a pending publish, will next be) forwarded under.</summary>
@@ -133,6 +134,7 @@ public sealed partial class BridgeEngine
         _captures.Refresh();
         ulong capturedInbound = _captures.InboundPorts;
         _enqueue.CapturedPorts = _captures.OutboundPorts;
+        HostTrafficTable? hosts = _hostTraffic;
         bool tapping = capturedInbound != 0 || _flowMonitor is not null;   // the flow monitor is set for this batch by ProcessBatch
         for (int i = 0; i < frames.Length; i++)
         {
@@ -140,11 +142,18 @@ public sealed partial class BridgeEngine
             // A captured or flow-monitored frame is read as it arrives; its disposition then tells the
             // capture its drop reason and the flow its fate. With neither running, a frame pays one test.
             bool tapped = tapping && TapInbound(ref context, plan);
-            if (TMode.Reports || tapped)
+            if (TMode.Reports || tapped || hosts is not null)
             {
                 context.BeginDisposition();
             }
-            Receive<TMode>(ref context, plan);
+            if (hosts is null)
+            {
+                Receive<TMode>(ref context, plan);
+            }
+            else
+            {
+                ReceiveCountingHost<TMode>(ref context, plan, hosts);
+            }
             if (tapped)
             {
                 FinishTaps(ref context, plan);
@@ -164,7 +173,9 @@ public sealed partial class BridgeEngine
     public int SweepFdb()
     {
         ApplyPendingPlan();
-        return _fdb.AgeOut(CurrentSecond(), _plan.AgeingSeconds);
+        uint now = CurrentSecond();
+        _hostTraffic?.AgeOut(now, _plan.AgeingSeconds);
+        return _fdb.AgeOut(now, _plan.AgeingSeconds);
     }
 
     /// <summary>Adds an operator entry (`fdb add ... static|sticky`) stamped with the engine's clock.</summary>
@@ -197,6 +208,7 @@ public sealed partial class BridgeEngine
         AdoptVsiCounters(pending);
         KeepUnchangedPolicers(previous, pending);
         ReconfigureSchedulers(pending);
+        CountVms(pending.Config.VmCounters);
         // Entries that can no longer be right (port gone or disabled, VLAN removed from the port) go now,
         // as Linux does on port disable and VLAN delete, so traffic floods instead of vanishing.
         _fdb.RemoveWhere((port, vid) => port >= pending.PortCount

@@ -82,6 +82,37 @@ public sealed class FrameBuilder
         return EtherType(EtherTypes.IPv4).Payload(ip);
     }
 
+    /// <summary>An IPv4 packet (20-byte header, correct header checksum) around <paramref name="transport"/>,
+    /// whose checksum, if it has one, is left as given. <paramref name="fragment"/> is the flags and offset field.</summary>
+    public FrameBuilder Ipv4(uint sourceIp, uint destinationIp, byte protocol, ReadOnlySpan<byte> transport, ushort fragment = 0)
+    {
+        var ip = new byte[20 + transport.Length];
+        ip[0] = 0x45;
+        BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(2), (ushort)ip.Length);
+        BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(6), fragment);
+        ip[8] = 64;
+        ip[9] = protocol;
+        BinaryPrimitives.WriteUInt32BigEndian(ip.AsSpan(12), sourceIp);
+        BinaryPrimitives.WriteUInt32BigEndian(ip.AsSpan(16), destinationIp);
+        BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(10), Ipv4HeaderChecksum(ip.AsSpan(0, 20)));
+        transport.CopyTo(ip.AsSpan(20));
+        return EtherType(EtherTypes.IPv4).Payload(ip);
+    }
+
+    /// <summary>An IPv6 packet (40-byte header, no extension headers unless <paramref name="transport"/> starts with them).</summary>
+    public FrameBuilder Ipv6(ReadOnlySpan<byte> sourceIp, ReadOnlySpan<byte> destinationIp, byte nextHeader, ReadOnlySpan<byte> transport)
+    {
+        var ip = new byte[40 + transport.Length];
+        ip[0] = 0x60;
+        BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(4), (ushort)transport.Length);
+        ip[6] = nextHeader;
+        ip[7] = 64;
+        sourceIp.CopyTo(ip.AsSpan(8, 16));
+        destinationIp.CopyTo(ip.AsSpan(24, 16));
+        transport.CopyTo(ip.AsSpan(40));
+        return EtherType(EtherTypes.IPv6).Payload(ip);
+    }
+
     public static ushort Ipv4HeaderChecksum(ReadOnlySpan<byte> header)
     {
         uint sum = 0;

@@ -1,7 +1,10 @@
 // A 48-bit Ethernet address held in the low bits of a ulong, so that FDB keys and comparisons are
-// single integer operations on the forwarding path.
+// single integer operations on the forwarding path. The tests the receive path makes are marked for
+// inlining: that path is one large method, and once the JIT's inlining budget for it runs out, even
+// a one-compare property becomes a call with the address spilled to the stack.
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Hairpin.Bridge.Core.Headers;
 
@@ -25,16 +28,36 @@ public readonly record struct MacAddress(ulong Value) : ISpanFormattable
     }
 
     /// <summary>The I/G bit: group (multicast or broadcast) addresses have it set.</summary>
-    public bool IsGroup => (Value & 0x0100_0000_0000UL) != 0;
-    public bool IsBroadcast => Value == Mask;
+    public bool IsGroup
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (Value & 0x0100_0000_0000UL) != 0;
+    }
+    public bool IsBroadcast
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Value == Mask;
+    }
     public bool IsMulticast => IsGroup && !IsBroadcast;
-    public bool IsZero => Value == 0;
+    public bool IsZero
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Value == 0;
+    }
 
     /// <summary>01-80-C2-00-00-00 .. 0F: IEEE 802.1Q reserved addresses that a bridge never relays as-is.</summary>
-    public bool IsLinkLocalGroup => (Value & ~0xFUL) == 0x0180_C200_0000UL;
+    public bool IsLinkLocalGroup
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (Value & ~0xFUL) == 0x0180_C200_0000UL;
+    }
 
     /// <summary>The last nibble of a link-local group address (0x00 STP/EVB, 0x01 pause, 0x0E LLDP ...).</summary>
-    public int LinkLocalIndex => (int)(Value & 0xF);
+    public int LinkLocalIndex
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (int)(Value & 0xF);
+    }
 
     public static MacAddress Parse(string text) =>
         TryParse(text, out var mac) ? mac : throw new FormatException($"'{text}' is not a MAC address (expected six hex bytes, e.g. 52:54:00:00:00:0a)");

@@ -3,22 +3,30 @@
 // rest, and a token-bucket port shaper on top. Single-threaded: the forwarding thread enqueues and
 // the transmitter's turn on the same thread dequeues. A bitmask of non-empty classes keeps the
 // common case (one busy class, no shaper) to a ring dequeue.
+//
+// Every frame passes here twice, so the layout is for that: each class's ring, byte count and DWRR
+// deficit sit in one struct inside the scheduler object (an inline array of eight), where separate
+// arrays and ring objects would cost three dependent loads and bounds checks per frame each way;
+// the limits, the shaper switch and each class's DWRR quantum are copied out of the configuration
+// record when it is applied (its weights are an interface-typed list, a call per read).
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Frames;
 
 namespace Hairpin.Bridge.Core.Qos;
 
 public sealed class EgressScheduler
 {
-    private readonly FrameRing[] _queues = new FrameRing[EgressSchedulerConfig.Classes];
-    private readonly long[] _queuedBytes = new long[EgressSchedulerConfig.Classes];
-    private readonly long[] _deficits = new long[EgressSchedulerConfig.Classes];
-    private readonly long[] _tailDrops = new long[EgressSchedulerConfig.Classes];
     private readonly TimeProvider? _time;
     private readonly long _frequency;
+    private readonly int _ringCapacity;
+    private ClassQueues _classes;
     private EgressSchedulerConfig _config;
     private int _depthFrames;
+    private long _depthBytes;
+    private bool _shaped;               // a shaper rate is set: every dequeue asks it
+    private int _strictFromClass;
     private uint _occupied;             // bit c: class c has frames queued
     private uint _strictMask;           // bits of the strict classes
     private TokenBucket _shaper;
@@ -26,13 +34,36 @@ public sealed class EgressScheduler
     private int _roundRobin;            // the DWRR class whose turn it is
     private bool _quantumGiven;         // whether that class got its quantum for this turn
 
+    /// <summary>One class: a ring of frames (single producer and consumer, same thread) and what DWRR and the byte limit keep about it.</summary>
+    private struct ClassQueue
+    {
+        public FrameBuffer?[] Slots;    // a power of two long
+        public int Head;                // next slot to read; Head and Tail wrap, Tail - Head is the count
+        public int Tail;                // next slot to write
+        public long Bytes;
+        public long Deficit;
+        public long TailDrops;
+        public long Quantum;            // DWRR credit per turn: weight x quantum bytes
+
+        public readonly int Count => Tail - Head;
+    }
+
+    [InlineArray(EgressSchedulerConfig.Classes)]
+    private struct ClassQueues
+    {
+        private ClassQueue _first;
+    }
+
     /// <summary>A scheduler on explicit timestamps (<see cref="TryDequeue(long, out FrameBuffer?)"/>).</summary>
     public EgressScheduler(EgressSchedulerConfig config, long now, long frequency, int ringCapacity = 1_024)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ringCapacity, 1);
         _frequency = frequency;
-        for (int i = 0; i < _queues.Length; i++)
+        _ringCapacity = ringCapacity;
+        int size = (int)BitOperations.RoundUpToPowerOf2((uint)ringCapacity);
+        for (int i = 0; i < EgressSchedulerConfig.Classes; i++)
         {
-            _queues[i] = new FrameRing(ringCapacity);
+            _classes[i].Slots = new FrameBuffer?[size];
         }
         _config = config;
         Configure(config, now);
@@ -46,9 +77,9 @@ public sealed class EgressScheduler
     }
 
     public EgressSchedulerConfig Config => _config;
-    public long TailDrops(int trafficClass) => _tailDrops[trafficClass];
-    public int QueuedFrames(int trafficClass) => _queues[trafficClass].Count;
-    public long QueuedBytes(int trafficClass) => _queuedBytes[trafficClass];
+    public long TailDrops(int trafficClass) => _classes[trafficClass].TailDrops;
+    public int QueuedFrames(int trafficClass) => _classes[trafficClass].Count;
+    public long QueuedBytes(int trafficClass) => _classes[trafficClass].Bytes;
 
     /// <summary>Frames queued in all classes.</summary>
     public int Count
@@ -56,9 +87,9 @@ public sealed class EgressScheduler
         get
         {
             int count = 0;
-            foreach (FrameRing queue in _queues)
+            for (int c = 0; c < EgressSchedulerConfig.Classes; c++)
             {
-                count += queue.Count;
+                count += _classes[c].Count;
             }
             return count;
         }
@@ -78,70 +109,126 @@ public sealed class EgressScheduler
             throw new ArgumentException(error, nameof(config));
         }
         _config = config;
-        _depthFrames = Math.Min(config.QueueDepthFrames, _queues[0].Capacity);
+        _depthFrames = Math.Min(config.QueueDepthFrames, _ringCapacity);
+        _depthBytes = config.QueueDepthBytes;
+        _shaped = config.ShaperBytesPerSecond > 0;
+        _strictFromClass = config.StrictFromClass;
         _strictMask = (uint)((1 << EgressSchedulerConfig.Classes) - (1 << config.StrictFromClass));
         _shaper = new TokenBucket(config.ShaperBurstBytes, _frequency);
         _lastShaperUpdate = now;
         _roundRobin = 0;
         _quantumGiven = false;
-        Array.Clear(_deficits);
+        for (int c = 0; c < EgressSchedulerConfig.Classes; c++)
+        {
+            _classes[c].Deficit = 0;
+            _classes[c].Quantum = (long)config.Weights[c] * config.QuantumBytes;
+        }
     }
 
     /// <summary>Queues a frame in its class; false (tail drop, counted) when the queue is full in frames or bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnqueue(FrameBuffer frame, int trafficClass)
     {
-        FrameRing queue = _queues[trafficClass];
-        if (queue.Count >= _depthFrames || _queuedBytes[trafficClass] + frame.Length > _config.QueueDepthBytes || !queue.TryEnqueue(frame))
+        ref ClassQueue queue = ref _classes[trafficClass];
+        int length = frame.Length;
+        // The frame depth is never above the ring's capacity, so it is the only count to check.
+        if (queue.Count >= _depthFrames || queue.Bytes + length > _depthBytes)
         {
-            _tailDrops[trafficClass]++;
+            queue.TailDrops++;
             return false;
         }
-        _queuedBytes[trafficClass] += frame.Length;
+        FrameBuffer?[] slots = queue.Slots;
+        slots[queue.Tail & (slots.Length - 1)] = frame;
+        queue.Tail++;
+        queue.Bytes += length;
         _occupied |= 1u << trafficClass;
         return true;
     }
 
     /// <summary>The next frame to transmit now (by the scheduler's clock), or false when nothing may go.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryDequeue([NotNullWhen(true)] out FrameBuffer? frame)
     {
-        long now = _config.ShaperBytesPerSecond > 0 && _time is not null ? _time.GetTimestamp() : _lastShaperUpdate;
-        return TryDequeue(now, out frame);
+        if (IsSingleBusyClass())
+        {
+            frame = DequeueSingleBusyClass();
+            return true;
+        }
+        long now = _shaped && _time is not null ? _time.GetTimestamp() : _lastShaperUpdate;
+        return TryDequeueArbitrated(now, out frame);
     }
 
     /// <summary>The next frame to transmit at <paramref name="now"/>, or false when nothing is queued or the shaper says wait.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryDequeue(long now, [NotNullWhen(true)] out FrameBuffer? frame)
+    {
+        if (IsSingleBusyClass())
+        {
+            frame = DequeueSingleBusyClass();
+            return true;
+        }
+        return TryDequeueArbitrated(now, out frame);
+    }
+
+    /// <summary>Exactly one class has frames and no shaper is set: nothing to arbitrate, nothing to wait for.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsSingleBusyClass()
+    {
+        uint occupied = _occupied;
+        return occupied != 0 && (occupied & (occupied - 1)) == 0 && !_shaped;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private FrameBuffer DequeueSingleBusyClass()
+    {
+        int chosen = BitOperations.TrailingZeroCount(_occupied);
+        ref ClassQueue queue = ref _classes[chosen];
+        queue.Deficit = 0;   // a class served alone keeps no DWRR credit
+        FrameBuffer frame = Take(ref queue);
+        if (queue.Count == 0)
+        {
+            _occupied = 0;
+        }
+        return frame;
+    }
+
+    /// <summary>Removes the head of a non-empty queue (its slot cleared, so the ring holds no stale reference) and its bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FrameBuffer Take(ref ClassQueue queue)
+    {
+        FrameBuffer?[] slots = queue.Slots;
+        int slot = queue.Head & (slots.Length - 1);
+        FrameBuffer frame = slots[slot]!;
+        slots[slot] = null;
+        queue.Head++;
+        queue.Bytes -= frame.Length;
+        return frame;
+    }
+
+    /// <summary>Several busy classes, a shaper, or nothing queued: the full decision, out of line.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryDequeueArbitrated(long now, [NotNullWhen(true)] out FrameBuffer? frame)
     {
         frame = null;
         if (_occupied == 0)
         {
             return false;
         }
-        bool shaped = _config.ShaperBytesPerSecond > 0;
-        int chosen;
-        bool arbitrated = (_occupied & (_occupied - 1)) != 0 || shaped;
-        if (!arbitrated)
+        bool shaped = _shaped;
+        int chosen = Choose();
+        if (shaped && !ShaperAllows(now, chosen))
         {
-            chosen = BitOperations.TrailingZeroCount(_occupied);   // one busy class: nothing to arbitrate
-            _deficits[chosen] = 0;
+            return false;
         }
-        else
-        {
-            chosen = Choose();
-            if (shaped && !ShaperAllows(now, chosen))
-            {
-                return false;
-            }
-        }
-        FrameRing queue = _queues[chosen];
-        queue.TryDequeue(out frame);
-        _queuedBytes[chosen] -= frame!.Length;
-        if (queue.IsEmpty)
+        ref ClassQueue queue = ref _classes[chosen];
+        frame = Take(ref queue);
+        if (queue.Count == 0)
         {
             _occupied &= ~(1u << chosen);
         }
-        if (arbitrated && chosen < _config.StrictFromClass)
+        if (chosen < _strictFromClass)
         {
-            _deficits[chosen] -= frame.Length;
+            queue.Deficit -= frame.Length;
         }
         if (shaped)
         {
@@ -151,6 +238,7 @@ public sealed class EgressScheduler
     }
 
     /// <summary>The class to send from next: strict classes highest first, else the DWRR turn.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // into the arbitrated dequeue, its one caller
     private int Choose()
     {
         uint strict = _occupied & _strictMask;
@@ -161,18 +249,19 @@ public sealed class EgressScheduler
         while (true)
         {
             int c = _roundRobin;
+            ref ClassQueue queue = ref _classes[c];
             if ((_occupied & (1u << c)) == 0)
             {
-                _deficits[c] = 0;   // an idle class keeps no credit (DRR)
+                queue.Deficit = 0;   // an idle class keeps no credit (DRR)
                 NextTurn();
                 continue;
             }
             if (!_quantumGiven)
             {
-                _deficits[c] += (long)_config.Weights[c] * _config.QuantumBytes;
+                queue.Deficit += queue.Quantum;
                 _quantumGiven = true;
             }
-            if (PeekLength(c) <= _deficits[c])
+            if (PeekLength(c) <= queue.Deficit)
             {
                 return c;
             }
@@ -182,11 +271,16 @@ public sealed class EgressScheduler
 
     private void NextTurn()
     {
-        _roundRobin = (_roundRobin + 1) % _config.StrictFromClass;
+        int next = _roundRobin + 1;
+        _roundRobin = next == _strictFromClass ? 0 : next;
         _quantumGiven = false;
     }
 
-    private int PeekLength(int trafficClass) => _queues[trafficClass].TryPeek(out FrameBuffer? head) ? head.Length : 0;
+    private int PeekLength(int trafficClass)
+    {
+        ref ClassQueue queue = ref _classes[trafficClass];
+        return queue.Count == 0 ? 0 : queue.Slots[queue.Head & (queue.Slots.Length - 1)]!.Length;
+    }
 
     private bool ShaperAllows(long now, int chosen)
     {

@@ -1,7 +1,7 @@
 // `stats` as aligned tables separated by blank lines: traffic per port, drops per port and reason,
 // link downs of ports that lost their peer, protection events per port and cause, queues with tail
-// drops, the 802.1Qbg control plane of each `evb:` port (LLDP, ECP, VDP), policers by color, config
-// reloads. Rows that are all zero are left out where they name nothing the operator configured (drop
+// drops, the 802.1Qbg control plane of each `evb:` port (LLDP, ECP, VDP), policers by color, per-VM
+// traffic (VSIs, and hosts `vm_counters` counts), config reloads. Rows that are all zero are left out where they name nothing the operator configured (drop
 // reasons, link downs, protection events, queue classes, reload counts), and then empty tables: an
 // idle bridge's 8 classes per port would otherwise fill the screen. An `evb:` port keeps its 802.1Qbg
 // rows when idle: zeros there say the station is silent. Per port, RX-FRAMES = FORWARDED + TRAPPED +
@@ -36,6 +36,8 @@ internal static class StatsPrinter
     private static readonly string[] PolicerHeader =
         ["POLICER", "GREEN-FRAMES", "GREEN-BYTES", "YELLOW-FRAMES", "YELLOW-BYTES", "RED-FRAMES", "RED-BYTES"];
     private static readonly int[] PolicerNumbers = [1, 2, 3, 4, 5, 6];
+    private static readonly string[] VmHeader = ["PORT", "VSI", "MAC", "VLAN", "RX-FRAMES", "RX-BYTES", "TX-FRAMES", "TX-BYTES", "DROPPED"];
+    private static readonly int[] VmNumbers = [3, 4, 5, 6, 7, 8];
     private static readonly string[] ReloadHeader = ["RELOADS-APPLIED", "RELOADS-REFUSED"];
     private static readonly int[] ReloadNumbers = [0, 1];
     private static readonly string[] FlowHeader = ["FLOWS-ACTIVE", "EXPORTED", "ENDED-EARLY", "RECORDS-LOST", "RECORDS-SENT", "MESSAGES", "SENDS-FAILED"];
@@ -91,6 +93,16 @@ internal static class StatsPrinter
             N(policer.Yellow.Bytes), N(policer.Red.Frames), N(policer.Red.Bytes),
         }));
 
+        List<string[]> vms = [VmHeader];
+        vms.AddRange((stats.Vms ?? []).Select(vm => new[]
+        {
+            vm.Port, vm.Vsi ?? "-", vm.Mac ?? "-", N(vm.Vlan), N(vm.Rx.Frames), N(vm.Rx.Bytes), N(vm.Tx.Frames), N(vm.Tx.Bytes), N(vm.Dropped),
+        }));
+        if (stats.OtherVms is { } other)
+        {
+            vms.Add(["*", $"({N(other.Vms)} more)", "-", "-", N(other.Rx.Frames), N(other.Rx.Bytes), N(other.Tx.Frames), N(other.Tx.Bytes), N(other.Dropped)]);
+        }
+
         List<string[]> reloads = [ReloadHeader];
         if (stats.Reloads is { } counts && (counts.Applied != 0 || counts.Refused != 0))
         {
@@ -113,6 +125,7 @@ internal static class StatsPrinter
         Append(lines, ecp, EcpNumbers);
         Append(lines, vdp, VdpNumbers);
         Append(lines, policers, PolicerNumbers);
+        Append(lines, vms, VmNumbers);
         Append(lines, reloads, ReloadNumbers);
         Append(lines, flows, FlowNumbers);
         return lines;

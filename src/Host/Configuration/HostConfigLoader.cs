@@ -46,6 +46,7 @@ public static class HostConfigLoader
             AgeingTime = root.Value("ageing_time", ConfigScalars.Duration) ?? defaults.AgeingTime,
             MaxLearned = root.Int("max_learned", 1, int.MaxValue) ?? defaults.MaxLearned,
             MaxFrameSize = root.Int("max_frame", 60, 65_535) ?? defaults.MaxFrameSize,
+            VmCounters = root.Int("vm_counters", 0, BridgeConfig.MaxVmCounters) ?? defaults.VmCounters,
             BpduGuardRecovery = root.Value("bpdu_guard_recovery", ConfigScalars.Duration) ?? defaults.BpduGuardRecovery,
             MacMoveDamping = BridgeSettingsReader.MacMoveDamping(root.Get("mac_move_damping"), diagnostics),
             LoopDetection = BridgeSettingsReader.LoopDetection(root.Get("loop_detection"), diagnostics),

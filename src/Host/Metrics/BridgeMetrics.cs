@@ -36,6 +36,13 @@ public sealed class BridgeMetrics : IDisposable
         _meter.CreateObservableGauge("hairpin.fdb.entries", () => (long)_runtime.Engine.Fdb.Count, "{entry}", "FDB entries, learned and static");
         _meter.CreateObservableCounter("hairpin.config.reloads", Reloads, "{event}", "Configuration reloads (SIGHUP or config reload), by result: applied or refused");
         QbgInstruments.Create(_meter, "hairpin", EvbPorts);
+        VmCounter("hairpin.vm.rx.frames", "{frame}", "Frames from the VM (a VSI, or a host vm_counters counts by port, VLAN and MAC)", vm => vm.Rx.Frames, other => other.Rx.Frames);
+        VmCounter("hairpin.vm.rx.bytes", "By", "Bytes from the VM", vm => vm.Rx.Bytes, other => other.Rx.Bytes);
+        VmCounter("hairpin.vm.tx.frames", "{frame}", "Unicast frames to the VM", vm => vm.Tx.Frames, other => other.Tx.Frames);
+        VmCounter("hairpin.vm.tx.bytes", "By", "Unicast bytes to the VM", vm => vm.Tx.Bytes, other => other.Tx.Bytes);
+        VmCounter("hairpin.vm.dropped", "{frame}", "The VM's frames (and copies to it) the bridge dropped", vm => vm.Dropped, other => other.Dropped);
+        _meter.CreateObservableGauge("hairpin.vm.overflow", () => (long)(VmSnapshot().Other?.Vms ?? 0), "{vm}",
+            $"VMs beyond the {VmRows.RowLimit} that get series of their own, summed in the vm=\"other\" series");
         if (_runtime.FlowExport is { } flows)
         {
             _meter.CreateObservableGauge("hairpin.flows.active", () => (long)flows.Monitor.ActiveFlows, "{flow}", "Flows in the IPFIX flow cache");
@@ -48,6 +55,52 @@ public sealed class BridgeMetrics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    // One snapshot serves every VM instrument of a scrape: it is taken on the forwarding thread, which owns the engine's host table.
+    private static readonly TimeSpan VmSnapshotAge = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan VmSnapshotPatience = TimeSpan.FromSeconds(2);
+    private readonly Lock _vmGate = new();
+    private (List<VmStats> Rows, VmOverflowStats? Other) _vms = ([], null);
+    private long _vmsTakenAt = long.MinValue;
+
+    private (List<VmStats> Rows, VmOverflowStats? Other) VmSnapshot()
+    {
+        lock (_vmGate)
+        {
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (_vmsTakenAt != long.MinValue && System.Diagnostics.Stopwatch.GetElapsedTime(_vmsTakenAt, now) < VmSnapshotAge)
+            {
+                return _vms;
+            }
+            Task<(List<VmStats>, VmOverflowStats?)> taking = _runtime.OnForwardingThread(engine => VmRows.Of(_runtime, engine));
+            if (taking.Wait(VmSnapshotPatience))
+            {
+                _vms = taking.Result;
+                _vmsTakenAt = now;
+            }
+            return _vms;   // a forwarding thread too busy to answer: the last snapshot
+        }
+    }
+
+    private void VmCounter(string name, string unit, string description, Func<VmStats, long> read, Func<VmOverflowStats, long> readOther) =>
+        _meter.CreateObservableCounter(name, () => VmMeasurements(read, readOther), unit, description);
+
+    private IEnumerable<Measurement<long>> VmMeasurements(Func<VmStats, long> read, Func<VmOverflowStats, long> readOther)
+    {
+        (List<VmStats> rows, VmOverflowStats? other) = VmSnapshot();
+        foreach (VmStats vm in rows)
+        {
+            yield return new Measurement<long>(read(vm),
+                new KeyValuePair<string, object?>("port", vm.Port), new KeyValuePair<string, object?>("vsi", vm.Vsi ?? ""),
+                new KeyValuePair<string, object?>("mac", vm.Mac ?? ""), new KeyValuePair<string, object?>("vlan", vm.Vlan));
+        }
+        if (other is not null)
+        {
+            yield return new Measurement<long>(readOther(other),
+                new KeyValuePair<string, object?>("port", "*"), new KeyValuePair<string, object?>("vsi", "other"),
+                new KeyValuePair<string, object?>("mac", ""), new KeyValuePair<string, object?>("vlan", 0));
+        }
+    }
 
     private void PortCounter(string name, string unit, string description, Func<PortCounters, long> read) =>
         _meter.CreateObservableCounter(name, () => Each((_, counters) => read(counters)), unit, description);

@@ -29,7 +29,7 @@ public sealed partial class BridgeControl(
     Func<BridgeEngine, int, IReadOnlyList<string>, TraceResult> trace,
     Func<HostConfig, string, PreparedChange>? prepareSave = null,
     IServiceReload? services = null,
-    ILogger? log = null) : IBridgeControl, IPortFlagControl, IFdbControl, IAclControl, IReloadControl, ITraceControl, IQbgControl, IVsiHistoryControl
+    ILogger? log = null) : IBridgeControl, ICaptureControl, IPortFlagControl, IFdbControl, IAclControl, IReloadControl, ITraceControl, IQbgControl, IVsiHistoryControl
 {
     /// <summary>How a reload was asked for, in its log lines.</summary>
     public const string SocketTrigger = "config reload";
@@ -143,12 +143,19 @@ public sealed partial class BridgeControl(
     }
 
     public async Task<BridgeStats> StatsAsync(CancellationToken cancellationToken) =>
-        await runtime.OnForwardingThread(engine => new BridgeStats(
-            [.. Enumerable.Range(0, runtime.Ports.Count).Select(port => StatsOf(engine, port))],
-            [.. runtime.Config.Bridge.Meters.Select(meter => engine.Policer(meter.Name)).OfType<Policer>().Select(policer => new PolicerStats(
-                policer.Config.Name, Colored(policer, MeterColor.Green), Colored(policer, MeterColor.Yellow), Colored(policer, MeterColor.Red)))],
-            new ReloadStats(runtime.Reloads.Applied, runtime.Reloads.Refused),
-            FlowExportStatsOf(runtime.FlowExport))).ConfigureAwait(false);
+        await runtime.OnForwardingThread(engine =>
+        {
+            (List<VmStats> vms, VmOverflowStats? other) = Vms(engine);
+            return new BridgeStats(
+                [.. Enumerable.Range(0, runtime.Ports.Count).Select(port => StatsOf(engine, port))],
+                [.. runtime.Config.Bridge.Meters.Select(meter => engine.Policer(meter.Name)).OfType<Policer>().Select(policer => new PolicerStats(
+                    policer.Config.Name, Colored(policer, MeterColor.Green), Colored(policer, MeterColor.Yellow), Colored(policer, MeterColor.Red)))],
+                new ReloadStats(runtime.Reloads.Applied, runtime.Reloads.Refused),
+                vms, other, FlowExportStatsOf(runtime.FlowExport));
+        }).ConfigureAwait(false);
+
+    /// <summary>Forwarding thread: the per-VM rows (VmRows).</summary>
+    private (List<VmStats> Rows, VmOverflowStats? Other) Vms(BridgeEngine engine) => VmRows.Of(runtime, engine);
 
     private static FlowExportStats? FlowExportStatsOf(FlowExporter? export) => export is null ? null : new FlowExportStats(
         export.Monitor.ActiveFlows, export.Monitor.ExportedFlows, export.Monitor.EvictedFlows, export.Monitor.LostRecords,
@@ -417,6 +424,7 @@ public sealed partial class BridgeControl(
             AddIfAny(counts, "recovered", KebabNames.Of(cause), counters.RecoveredFrom(cause));
         }
         AddIfAny(counts, "mac-move-damped", "mac-move-damping", counters.MovesDamped);
+        AddIfAny(counts, "storm-dropping", "storm-control", counters.StormEpisodes);
         return counts;
     }
 

@@ -36,6 +36,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     private BridgeRuntime(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider time, IVsiStore? store)
     {
         _config = config;
+        Time = time;
         _log = logs.CreateLogger("hairpin.bridge");
         var pool = new FramePool(8192);
         Engine = new BridgeEngine(QbgOverlay.Apply(config, _qbg.NegotiatedRelay, _qbg.Associations), pool, time,
@@ -75,6 +76,10 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     internal QbgPlane Qbg { get; }
     /// <summary>IPFIX flow export (`flow_export:`), or null when the file has none.</summary>
     public FlowExporter? FlowExport { get; }
+    /// <summary>The engine's clock (its timestamps are this provider's).</summary>
+    internal TimeProvider Time { get; }
+    /// <summary>Live captures running on the engine (`hairpin capture`).</summary>
+    internal CaptureRegistry Captures { get; } = new();
     /// <summary>The control plane's time: what every protocol timer is measured in.</summary>
     internal TimeSpan ControlTime => _stage.Now;
 

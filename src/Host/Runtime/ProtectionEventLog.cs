@@ -28,7 +28,11 @@ internal sealed partial class ProtectionEventLog(ILogger log, string[] portNames
         {
             LogPingPong(Name(bounce.Port));
         }
-        long lost = engine.ProtectionEvents.Lost + engine.MacMoveReports.Lost + engine.PingPongReports.Lost;
+        while (engine.StormReports.TryTake(out StormReport storm))
+        {
+            LogStorm(Name(storm.Port), DropReasons.Name(storm.Reason), storm.LimitPps);
+        }
+        long lost = engine.ProtectionEvents.Lost + engine.MacMoveReports.Lost + engine.PingPongReports.Lost + engine.StormReports.Lost;
         if (lost != _lostSeen)
         {
             LogLost(lost - _lostSeen);
@@ -96,6 +100,10 @@ internal sealed partial class ProtectionEventLog(ILogger log, string[] portNames
     [LoggerMessage(EventId = 107, EventName = "PingPong", Level = LogLevel.Warning,
         Message = "port {Port}: a neighbour sent back frames this bridge flooded out of it (ping-pong guard dropped them; two reflecting ports facing each other?)")]
     private partial void LogPingPong(string port);
+
+    [LoggerMessage(EventId = 109, EventName = "StormControlDropping", Level = LogLevel.Warning,
+        Message = "port {Port}: storm control dropping floods ({Reason}) above {LimitPps} frames/s (at most one line per port per second)")]
+    private partial void LogStorm(string port, string reason, long limitPps);
 
     [LoggerMessage(EventId = 108, EventName = "ProtectionEventsLost", Level = LogLevel.Warning,
         Message = "{Count} protection events came faster than they could be logged and were lost (their counters are intact)")]

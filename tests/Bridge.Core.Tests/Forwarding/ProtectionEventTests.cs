@@ -2,6 +2,7 @@
 // storm control) and every way back queues an event with port, cause and hold, and counts it per
 // cause; a hold that is over ends on the control path, at its time, with no frame needed.
 using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Tests.Infrastructure;
@@ -74,5 +75,29 @@ public sealed class ProtectionEventTests
         ProtectionEvent back = Assert.Single(TakeEvents(harness.Engine));
         Assert.Equal((1, ProtectionEventKind.RecoveredByOperator, ErrorDisableCause.StormControl), (back.Port, back.Kind, back.Cause));
         Assert.Equal(1, harness.Engine.Counters(1).RecoveredFrom(ErrorDisableCause.StormControl));
+    }
+
+    [Fact]
+    public void StormControlDroppingIsReportedOncePerPortPerSecondAndCountedAsAnEpisode()
+    {
+        var harness = BridgeHarness.WithPorts(
+            new PortConfig { Name = "stormy", StormControl = new StormControl { BroadcastPps = 2, MulticastPps = 2 } },
+            new PortConfig { Name = "other" });
+        byte[] broadcast = new FrameBuilder().From(HostA).Build();
+
+        harness.Send([.. Enumerable.Range(0, 10).Select(_ => (0, broadcast))]);   // 8 over the limit, in one second
+        harness.Advance(TimeSpan.FromSeconds(1));
+        harness.Send([.. Enumerable.Range(0, 10).Select(_ => (0, broadcast))]);   // and again in the next
+
+        List<StormReport> reports = [];
+        while (harness.Engine.StormReports.TryTake(out StormReport report))
+        {
+            reports.Add(report);
+        }
+        Assert.Equal(2, reports.Count);
+        Assert.All(reports, report => Assert.Equal((0, DropReason.StormBroadcast, 2L), (report.Port, report.Reason, report.LimitPps)));
+        Assert.Equal(reports[0].Second + 1, reports[1].Second);
+        Assert.Equal(2, harness.Engine.Counters(0).StormEpisodes);
+        Assert.True(harness.Engine.Counters(0).DroppedFor(DropReason.StormBroadcast) >= 14);   // every refused frame is still counted
     }
 }

@@ -22,6 +22,11 @@ public sealed class EngineValidationTests
                 + "ping_pong_guard: { window: 2s }\nloop_detection: { retry: 0s }\nmax_frame: 4000\n"));
 
     [Fact]
+    public void VmCountersOutsideItsRangePointsAtTheValue() =>
+        Assert.Equal(["4:14: vm_counters: -1 is outside 0..1048576", "5:14: vm_counters: 2000000 is outside 0..1048576"],
+            [.. ConfigFile.Errors(Port + "vm_counters: -1\n"), .. ConfigFile.Errors(Port + "\nvm_counters: 2000000\n")]);
+
+    [Fact]
     public void MissingAclsAndMetersPointAtTheNameThatRefersToThem() =>
         Assert.Equal(
             ["4:18: port p: no acl named 'nope'", "5:17: port p: no acl named 'gone'", "6:21: port p: no meter named 'm'"],

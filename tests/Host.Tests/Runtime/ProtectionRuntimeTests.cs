@@ -97,6 +97,49 @@ public sealed class ProtectionRuntimeTests
     }
 
     [Fact]
+    public async Task StormControlDroppingIsOneLogLinePerSecondAndAProtectionCount()
+    {
+        var clock = new ManualTimeProvider();
+        var logs = new CapturingLogger();
+        HostConfig config = Config() with
+        {
+            Bridge = Config().Bridge with
+            {
+                Ports = [new PortConfig { Name = "hv1", StormControl = new StormControl { BroadcastPps = 5 } }, new PortConfig { Name = "hv2" }],
+            },
+        };
+        var peers = new Dictionary<string, InMemoryTransport>(StringComparer.Ordinal);
+        var runtime = BridgeRuntime.Start(config, logs.Factory, attach =>
+        {
+            var peer = new InMemoryTransport(attach);
+            peers[config.Attachments.Single(a => a.Attach == attach).Port] = peer;
+            return peer;
+        }, clock);
+        await using (runtime)
+        {
+            var control = new BridgeControl(runtime, _ => throw new InvalidOperationException("no reload here"), (_, _, _) => throw new InvalidOperationException("no trace here"));
+            using var metrics = new BridgeMetrics(runtime);
+            PortQueues hv1 = await peers["hv1"].Attached;
+            await peers["hv2"].Attached;
+            byte[] broadcast = new FrameBuilder().From("02:00:00:00:00:0a").To(MacAddress.Broadcast).Build();
+
+            for (int i = 0; i < 50; i++)
+            {
+                hv1.Receive(broadcast);   // all within one second of the manual clock: 45 over the limit
+            }
+            await Eventually.TrueAsync(() => runtime.Engine.Counters(0).RxFrames == 50, "all 50 frames through the engine", Patience);
+            await Eventually.TrueAsync(() => logs.Lines.Any(line => line.Event.Name == "StormControlDropping"), "the storm logged", Patience);
+
+            CapturedLine storm = Assert.Single(logs.Lines, line => line.Event.Name == "StormControlDropping");
+            Assert.Equal(LogLevel.Warning, storm.Level);
+            Assert.Equal(("hv1", "storm-broadcast", 5L), ((string?)storm.Fields["Port"], (string?)storm.Fields["Reason"], (long?)storm.Fields["LimitPps"]));
+            BridgeStats stats = await control.StatsAsync(CancellationToken.None);
+            Assert.Equal([new ProtectionCount("storm-dropping", "storm-control", 1)], stats.Ports.Single(port => port.Name == "hv1").Protection);
+            Assert.Contains("hairpin_port_protection_events_total{port=\"hv1\",event=\"storm-dropping\",cause=\"storm-control\"} 1", PrometheusText.Collect(BridgeMetrics.MeterName), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task ManagementAnswersWhileAStormKeepsEveryBatchFull()
     {
         HostConfig config = new()

@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Capture;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qos;
 
 namespace Hairpin.Bridge.Core.Forwarding.Stages;
@@ -15,6 +16,9 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
 {
     /// <summary>Ports whose leaving copies a capture takes, this batch (CaptureTaps.OutboundPorts, set by the engine).</summary>
     public ulong CapturedPorts;
+
+    /// <summary>Per-VM counters (`vm_counters`), or null when off (the engine sets it).</summary>
+    public HostTrafficTable? Hosts;
 
     /// <summary>Each port's queues, by port index; the transmitter takes from them.</summary>
     public EgressScheduler[] Queues { get; } = queues;
@@ -37,7 +41,15 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
         {
             captures.TapOutbound(frame, port, context.Timestamp, dropped: null);
         }
+        if (Hosts is not null && context.Kind == FrameKind.Unicast)
+        {
+            CountSent(ref context, frame, port);
+        }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountSent(ref FrameContext context, FrameBuffer frame, int port) =>
+        Hosts!.Sent(port, frame.Vid, MacAddress.Read(frame.Span), frame.Length, context.Second);
 
     /// <summary>A buffer that is no frame's forwarding copy (a loop probe, a mirror copy) on its port; a full queue is counted there.</summary>
     public void QueueOwnBuffer(FrameBuffer buffer, int port, FrameKind kind)

@@ -1,7 +1,8 @@
 // The storm control stage: a frame about to be flooded from a storm-controlled port spends a token of
 // its kind (broadcast, multicast, unknown unicast) from the port's meter; with none left it is
 // dropped with its kind's reason. The stage owns the meters and the reasons; whether the port then
-// goes down (action disable) is the engine's, which owns error-disabling.
+// goes down (action disable) is the engine's, which owns error-disabling. It reports where it drops,
+// at most once per port per second, for the log and the port's protection counts.
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
@@ -11,6 +12,10 @@ namespace Hairpin.Bridge.Core.Forwarding.Stages;
 internal sealed class StormControlStage
 {
     private readonly StormMeter[] _meters = new StormMeter[BridgeConfig.MaxPorts * 3];
+    private readonly uint[] _lastReport = new uint[BridgeConfig.MaxPorts];   // second + 1; 0: never
+
+    /// <summary>Ports where storm control dropped, at most one report per port per second. Forwarding thread only.</summary>
+    public ReportLog<StormReport> Reports { get; } = new(64);
 
     /// <summary>False when the port is over its rate for the frame's kind: the context then carries the drop.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -22,8 +27,17 @@ internal sealed class StormControlStage
             return true;
         }
         context.Dropped(reason);
+        if (_lastReport[context.Port] != context.Second + 1)
+        {
+            _lastReport[context.Port] = context.Second + 1;
+            Reports.Add(new StormReport(context.Port, reason, pps, context.Second));
+            StormEpisodeStarted = true;
+        }
         return false;
     }
+
+    /// <summary>Set when the last refused frame opened a new report (the engine counts it and clears it).</summary>
+    public bool StormEpisodeStarted { get; set; }
 
     /// <summary>
     /// What <see cref="Admit"/> would say, taking no token (trace mode): false, with the drop in the

@@ -5,8 +5,18 @@
 namespace Hairpin.Host.Management;
 
 /// <param name="Reloads">Configuration reloads applied and refused since start; null from a server that does not reload (the dumb vswitch).</param>
+/// <param name="Vms">Per-VM traffic (specs/visibility.md): each VSI of this bridge, then each (port, VLAN, MAC) host `vm_counters` counts that is no VSI; null from a server without it.</param>
+/// <param name="OtherVms">VMs beyond the row limit, and hosts beyond `vm_counters`, summed in one row; null when none.</param>
 /// <param name="FlowExport">IPFIX flow export's counters; null when it is off.</param>
-public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers, ReloadStats? Reloads = null, FlowExportStats? FlowExport = null);
+public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers, ReloadStats? Reloads = null,
+    IReadOnlyList<VmStats>? Vms = null, VmOverflowStats? OtherVms = null, FlowExportStats? FlowExport = null);
+
+/// <summary>One VM's traffic: <paramref name="Rx"/> from it, <paramref name="Tx"/> unicast to it, <paramref name="Dropped"/> of its frames (and copies to it) dropped.</summary>
+/// <param name="Vsi">Its VSIID when 802.1Qbg identifies it; null for a host counted by (port, VLAN, MAC).</param>
+public sealed record VmStats(string Port, string? Vsi, string? Mac, int Vlan, TrafficCounters Rx, TrafficCounters Tx, long Dropped);
+
+/// <param name="Vms">How many VMs are summed here (0 when only hosts beyond `vm_counters` are, whose number is unknown).</param>
+public sealed record VmOverflowStats(int Vms, TrafficCounters Rx, TrafficCounters Tx, long Dropped);
 
 /// <summary>The flow cache and the IPFIX exporter (specs/flow-export.md).</summary>
 /// <param name="ActiveFlows">Flows in the cache now.</param>

@@ -72,6 +72,17 @@ public interface IReloadControl
     Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken);
 }
 
+/// <summary>`capture`: a program that can copy a port's frames, as its engine sees them, to a reader.</summary>
+public interface ICaptureControl
+{
+    Task<CaptureStarted> StartCaptureAsync(CaptureStartArgs args, CancellationToken cancellationToken);
+
+    /// <summary>Frames captured since the last read (at most <see cref="CaptureReadArgs.Max"/>); a capture nobody reads for a while is stopped.</summary>
+    Task<CaptureChunk> ReadCaptureAsync(CaptureReadArgs args, CancellationToken cancellationToken);
+
+    Task<CaptureStopped> StopCaptureAsync(CaptureStopArgs args, CancellationToken cancellationToken);
+}
+
 /// <summary>`trace`: a program that can run a described frame through its engine.</summary>
 public interface ITraceControl
 {

@@ -16,6 +16,9 @@ public static class ManagementCommands
     public const string LldpNeighbors = "lldp.neighbors";
     public const string VsiShow = "vsi.show";
     public const string VsiHistory = "vsi.history";
+    public const string CaptureStart = "capture.start";
+    public const string CaptureRead = "capture.read";
+    public const string CaptureStop = "capture.stop";
 }
 
 /// <summary>`link.show` and `stats`: one port, or all when <paramref name="Port"/> is null.</summary>

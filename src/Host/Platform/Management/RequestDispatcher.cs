@@ -90,7 +90,12 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
             {
                 PortSelector selector = Args<PortSelector>(request, new PortSelector());
                 BridgeStats stats = await control.StatsAsync(token).ConfigureAwait(false);
-                return ManagementResponse.Success(stats with { Ports = Select(stats.Ports, selector.Port, port => port.Name) });
+                return ManagementResponse.Success(stats with
+                {
+                    Ports = Select(stats.Ports, selector.Port, port => port.Name),
+                    Vms = selector.Port is null || stats.Vms is null ? stats.Vms : [.. stats.Vms.Where(vm => vm.Port == selector.Port)],
+                    OtherVms = selector.Port is null ? stats.OtherVms : null,
+                });
             }
             case ManagementCommands.AclShow:
             {
@@ -130,6 +135,12 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
                 }
                 return ManagementResponse.Success(await Capability<IVsiHistoryControl>().VsiHistoryAsync(selector.VsiId.Trim(), token).ConfigureAwait(false));
             }
+            case ManagementCommands.CaptureStart:
+                return ManagementResponse.Success(await Capability<ICaptureControl>().StartCaptureAsync(Args<CaptureStartArgs>(request, null), token).ConfigureAwait(false));
+            case ManagementCommands.CaptureRead:
+                return ManagementResponse.Success(await Capability<ICaptureControl>().ReadCaptureAsync(Args<CaptureReadArgs>(request, null), token).ConfigureAwait(false));
+            case ManagementCommands.CaptureStop:
+                return ManagementResponse.Success(await Capability<ICaptureControl>().StopCaptureAsync(Args<CaptureStopArgs>(request, null), token).ConfigureAwait(false));
             default:
                 return Malformed($"unknown command '{request.Command}'");
         }
