@@ -1,5 +1,5 @@
 // `hairpin capture dev NAME [vsi ID | mac MAC] [vlan VID] [in|out|both] [-c COUNT] [--duration S]
-// [-s SNAPLEN] -w FILE|- [FILTER...]`: frames as the bridge saw them on one port, written as pcapng
+// [--bytes N] [-s SNAPLEN] -w FILE|- [FILTER...]`: frames as the bridge saw them on one port, written as pcapng
 // (one interface named after the port, ns timestamps, the direction in each packet's flags, and a
 // comment "dropped: REASON" on frames the bridge dropped). `-w -` streams to stdout, so
 // `hairpin capture dev vm1 -w - | wireshark -k -i -` and `| tshark -r -` work. The CLI starts the
@@ -17,7 +17,7 @@ internal static class CaptureCommand
     public const string Usage =
         """
           capture dev NAME [vsi VSIID | mac MAC] [vlan VID] [in|out|both] [-c COUNT] [--duration SECONDS]
-                  [-s SNAPLEN] -w FILE.pcapng|- [FILTER...]
+                  [--bytes N] [-s SNAPLEN] -w FILE.pcapng|- [FILTER...]
                         frames as the bridge saw them on a port, as pcapng (-w - : to stdout, for
                         wireshark -k -i - or tshark -r -); FILTER: tcpdump words (host, ether host,
                         vlan, port, tcp, udp, icmp, arp, ip, ip6, and/or/not), see specs/capture.md
@@ -95,6 +95,7 @@ internal static class CaptureCommand
         int vid = 0;
         string direction = "both";
         long count = 0;
+        long bytes = 0;
         int snapLength = CaptureSession.DefaultSnapLength;
         string? file = null;
         TimeSpan? duration = null;
@@ -113,6 +114,9 @@ internal static class CaptureCommand
                     continue;
                 case "-s":
                     snapLength = int.TryParse(words.AtEnd ? null : words.Take("snaplen"), out int snap) && snap is >= 64 and <= 65_535 ? snap : throw new UsageException("-s needs a snap length of 64 to 65535 bytes");
+                    continue;
+                case "--bytes":
+                    bytes = long.TryParse(words.AtEnd ? null : words.Take("bytes"), out long budget) && budget > 0 ? budget : throw new UsageException("--bytes needs a number of captured bytes (1 or more)");
                     continue;
                 case "--duration":
                     duration = double.TryParse(words.AtEnd ? null : words.Take("seconds"), System.Globalization.CultureInfo.InvariantCulture, out double seconds) && seconds > 0
@@ -145,6 +149,6 @@ internal static class CaptureCommand
         {
             throw new UsageException("capture needs -w FILE.pcapng (or -w - for stdout)");
         }
-        return new CaptureRequest(new CaptureStartArgs(port, vsi, mac, vid, direction, count, 0, snapLength, filter.Count == 0 ? null : string.Join(' ', filter)), file, duration);
+        return new CaptureRequest(new CaptureStartArgs(port, vsi, mac, vid, direction, count, bytes, snapLength, filter.Count == 0 ? null : string.Join(' ', filter)), file, duration);
     }
 }

@@ -171,6 +171,21 @@ public sealed class CaptureSessionTests
     }
 
     [Fact]
+    public void AByteBudgetEndsTheCaptureOnceThatManyBytesAreTaken()
+    {
+        var harness = Bridge();
+        byte[] frame = new FrameBuilder().From(B).To(MacAddress.Broadcast).Build();   // 60 bytes
+        var session = new CaptureSession(new CaptureSelector(1) { Outbound = false }, maxBytes: 150);
+        harness.Engine.StartCapture(session);
+
+        harness.Send([.. Enumerable.Range(0, 5).Select(_ => (1, frame))]);
+
+        Assert.Equal(3, ReadAll(session).Count);   // 60 + 60 reach 120 < 150; the third takes it to 180 and ends it
+        Assert.True(session.Completed);
+        Assert.Equal(0, session.Lost);
+    }
+
+    [Fact]
     public void NoMoreThanEightCapturesRunOnOneEngine()
     {
         var harness = Bridge();

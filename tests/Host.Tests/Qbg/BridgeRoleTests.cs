@@ -269,6 +269,7 @@ public sealed class BridgeRoleTests
             Assert.Equal(1, ports[0].GetProperty("qbg").GetProperty("vdp").GetProperty("associated").GetInt32());
             Assert.Equal(JsonValueKind.Null, ports[1].GetProperty("qbg").ValueKind);
         }
+        string[] printed = [.. Lines(lab.Cli("stats", "dev", "hv1").Output).SkipWhile(line => !line.StartsWith("PORT  LLDP-TX", StringComparison.Ordinal))];
         Assert.Equal(
         [
             "PORT  LLDP-TX  LLDP-RX  LLDP-DISCARDED  LLDP-UNKNOWN-TLVS  LLDP-AGEOUTS",
@@ -279,7 +280,12 @@ public sealed class BridgeRoleTests
             "",
             "PORT  VDP-RX  VDP-ACCEPTED  VDP-KEEP-ALIVES  VDP-REFUSED  VDP-DEASSOCIATED  VDP-EXPIRED  VDP-DROPPED  VDP-DEFERRED  VSIS",
             "hv1        4             1                1            1                 0            0            1             0     1",
-        ], Lines(lab.Cli("stats", "dev", "hv1").Output).SkipWhile(line => !line.StartsWith("PORT  LLDP-TX", StringComparison.Ordinal)));
+        ], printed[..8]);
+        // Then the VM table (specs/visibility.md): the associated VSI, by its VSIID, MAC and VLAN, no traffic yet.
+        Assert.Equal("", printed[8]);
+        Assert.Equal(["PORT", "VSI", "MAC", "VLAN", "RX-FRAMES", "RX-BYTES", "TX-FRAMES", "TX-BYTES", "DROPPED"], printed[9].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["hv1", QbgBridgeLab.VmId.ToString(), QbgBridgeLab.VmMac.ToString(), "10", "0", "0", "0", "0", "0"], printed[10].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(11, printed.Length);
         string text = PrometheusText.Collect(BridgeMetrics.MeterName);
         Assert.Contains("hairpin_qbg_lldp_frames_total{port=\"hv1\",direction=\"tx\"} 6", text, StringComparison.Ordinal);
         Assert.Contains("hairpin_qbg_lldp_discarded_total{port=\"hv1\"} 1", text, StringComparison.Ordinal);
