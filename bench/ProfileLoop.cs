@@ -95,7 +95,7 @@ internal static class ProfileLoop
             default:
                 var b = new ForwardingBenchmarks();
                 b.Setup();
-                return which switch { "hairpin" => b.HairpinReflection, "flood" => b.FloodToEightPorts, "churn" => b.LearningChurn, "vsi" => b.VsiEnforcedUnicast, "span" => b.KnownUnicastWithSpanSession, _ => b.KnownUnicast };
+                return which switch { "hairpin" => b.HairpinReflection, "flood" => b.FloodToEightPorts, "churn" => b.LearningChurn, "vsi" => b.VsiEnforcedUnicast, "span" => b.KnownUnicastWithSpanSession, "flows" => b.KnownUnicastWithFlowExport, _ => b.KnownUnicast };
         }
     }
 

@@ -5,6 +5,7 @@ using Hairpin.Bridge.Core.Capture;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Fdb;
+using Hairpin.Bridge.Core.Flows;
 using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
@@ -100,14 +101,29 @@ public sealed partial class BridgeEngine
     /// Forwards a batch. The engine takes ownership of every buffer: each ends on an egress ring, on the
     /// control-plane ring, or back in the pool (a counted drop).
     /// </summary>
-    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames) => RunBatch<LiveMode>(frames, []);
+    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames)
+    {
+        // A flow monitor needs each frame's egress ports, which only the reporting path writes down.
+        if (RefreshFlowMonitor() is null)
+        {
+            RunBatch<LiveMode>(frames, []);
+        }
+        else
+        {
+            RunBatch<ReportingMode>(frames, []);
+        }
+    }
 
     /// <summary>
     /// Forwards a batch as <see cref="ProcessBatch(ReadOnlySpan{FrameBuffer})"/> does and writes each
     /// frame's disposition (the ports it was queued on, the control plane, or its drop reason) at the
     /// same index of <paramref name="dispositions"/>, which may be shorter (frames beyond it go unreported).
     /// </summary>
-    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames, Span<FrameDisposition> dispositions) => RunBatch<ReportingMode>(frames, dispositions);
+    public void ProcessBatch(ReadOnlySpan<FrameBuffer> frames, Span<FrameDisposition> dispositions)
+    {
+        RefreshFlowMonitor();
+        RunBatch<ReportingMode>(frames, dispositions);
+    }
 
     private void RunBatch<TMode>(ReadOnlySpan<FrameBuffer> frames, Span<FrameDisposition> dispositions)
         where TMode : struct, IReceiveMode
@@ -123,12 +139,14 @@ public sealed partial class BridgeEngine
         ulong capturedInbound = _captures.InboundPorts | _mirrors.InboundPorts;
         _enqueue.CapturedPorts = _captures.OutboundPorts | _mirrors.OutboundPorts;
         HostTrafficTable? hosts = _hostTraffic;
+        bool tapping = capturedInbound != 0 || _flowMonitor is not null;   // the flow monitor is set for this batch by ProcessBatch
         for (int i = 0; i < frames.Length; i++)
         {
             context.Begin(frames[i]);
-            // A captured frame is copied as it arrives; its disposition then gives the capture its drop reason.
-            bool captured = capturedInbound != 0 && CaptureInbound(ref context, capturedInbound, plan);
-            if (TMode.Reports || captured || hosts is not null)
+            // A captured or flow-monitored frame is read as it arrives; its disposition then tells the
+            // capture its drop reason and the flow its fate. With neither running, a frame pays one test.
+            bool tapped = tapping && TapInbound(ref context, plan);
+            if (TMode.Reports || tapped || hosts is not null)
             {
                 context.BeginDisposition();
             }
@@ -140,9 +158,9 @@ public sealed partial class BridgeEngine
             {
                 ReceiveCountingHost<TMode>(ref context, plan, hosts);
             }
-            if (captured)
+            if (tapped)
             {
-                _captures.FinishInbound(context.Fate == DispositionKind.Dropped ? context.Reason : null);
+                FinishTaps(ref context, plan);
             }
             if (TMode.Reports && i < dispositions.Length)
             {

@@ -40,6 +40,8 @@ internal static class StatsPrinter
     private static readonly int[] VmNumbers = [3, 4, 5, 6, 7, 8];
     private static readonly string[] ReloadHeader = ["RELOADS-APPLIED", "RELOADS-REFUSED"];
     private static readonly int[] ReloadNumbers = [0, 1];
+    private static readonly string[] FlowHeader = ["FLOWS-ACTIVE", "EXPORTED", "ENDED-EARLY", "RECORDS-LOST", "RECORDS-SENT", "MESSAGES", "SENDS-FAILED"];
+    private static readonly int[] FlowNumbers = [0, 1, 2, 3, 4, 5, 6];
 
     public static List<string> Tables(BridgeStats stats)
     {
@@ -107,6 +109,12 @@ internal static class StatsPrinter
             reloads.Add([N(counts.Applied), N(counts.Refused)]);
         }
 
+        List<string[]> flows = [FlowHeader];
+        if (stats.FlowExport is { } flow)
+        {
+            flows.Add([N(flow.ActiveFlows), N(flow.ExportedFlows), N(flow.EvictedFlows), N(flow.LostRecords), N(flow.SentRecords), N(flow.Messages), N(flow.FailedSends)]);
+        }
+
         var lines = new List<string>();
         Append(lines, traffic, TrafficNumbers);
         Append(lines, drops, DropNumbers);
@@ -119,6 +127,7 @@ internal static class StatsPrinter
         Append(lines, policers, PolicerNumbers);
         Append(lines, vms, VmNumbers);
         Append(lines, reloads, ReloadNumbers);
+        Append(lines, flows, FlowNumbers);
         return lines;
     }
 

@@ -31,6 +31,8 @@ public sealed record HostConfig
     }
     /// <summary>Mirroring sessions (`monitor_sessions:`), started with the bridge and on each reload.</summary>
     public IReadOnlyList<Management.MonitorSessionConfig> MonitorSessions { get; init; } = [];
+    /// <summary>IPFIX flow export (`flow_export:`); null: off. Fixed until restart.</summary>
+    public FlowExportConfig? FlowExport { get; init; }
     /// <summary>Things worth a look that do not stop the bridge, e.g. ACL rules that can never match.</summary>
     public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 }

@@ -67,6 +67,7 @@ public static class HostConfigLoader
         ManagementConfig management = ServiceSettingsReader.Management(root.Map("management", "management"), new ManagementConfig());
         MetricsConfig metrics = ServiceSettingsReader.Metrics(root.Map("metrics", "metrics"));
         StoreConfig store = StoreReader.Read(root.Map("store", "store"), diagnostics.File);
+        FlowExportConfig? flowExport = FlowExportReader.Read(root.Map("flow_export", "flow_export"));
         root.RejectUnknownKeys();
         diagnostics.ThrowIfAny();
 
@@ -83,6 +84,7 @@ public static class HostConfigLoader
             VsiTypes = vsiTypes,
             Store = store,
             MonitorSessions = monitorSessions,
+            FlowExport = flowExport,
             Warnings = warnings,
         };
     }

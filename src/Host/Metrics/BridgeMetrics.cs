@@ -43,6 +43,15 @@ public sealed class BridgeMetrics : IDisposable
         VmCounter("hairpin.vm.dropped", "{frame}", "The VM's frames (and copies to it) the bridge dropped", vm => vm.Dropped, other => other.Dropped);
         _meter.CreateObservableGauge("hairpin.vm.overflow", () => (long)(VmSnapshot().Other?.Vms ?? 0), "{vm}",
             $"VMs beyond the {VmRows.RowLimit} that get series of their own, summed in the vm=\"other\" series");
+        if (_runtime.FlowExport is { } flows)
+        {
+            _meter.CreateObservableGauge("hairpin.flows.active", () => (long)flows.Monitor.ActiveFlows, "{flow}", "Flows in the IPFIX flow cache");
+            _meter.CreateObservableCounter("hairpin.flows.exported", () => flows.Monitor.ExportedFlows, "{record}", "Flow records ended (timeouts, early, forced) and handed to the exporter");
+            _meter.CreateObservableCounter("hairpin.flows.ended_early", () => flows.Monitor.EvictedFlows, "{record}", "Flows ended early because the flow cache was full");
+            _meter.CreateObservableCounter("hairpin.flows.records_lost", () => flows.Monitor.LostRecords, "{record}", "Flow records lost because the exporter had not taken the earlier ones");
+            _meter.CreateObservableCounter("hairpin.flows.records_sent", () => flows.SentRecords, "{record}", "Flow records sent to the collectors");
+            _meter.CreateObservableCounter("hairpin.flows.sends_failed", () => flows.FailedSends, "{message}", "IPFIX messages a collector's socket refused");
+        }
     }
 
     public void Dispose() => _meter.Dispose();

@@ -10,6 +10,7 @@ using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qos;
 using Hairpin.Host.Configuration;
+using Hairpin.Host.Flows;
 using Hairpin.Host.Management;
 using Hairpin.Host.Qbg;
 using Hairpin.Host.Qbg.Store;
@@ -150,12 +151,16 @@ public sealed partial class BridgeControl(
                 [.. runtime.Config.Bridge.Meters.Select(meter => engine.Policer(meter.Name)).OfType<Policer>().Select(policer => new PolicerStats(
                     policer.Config.Name, Colored(policer, MeterColor.Green), Colored(policer, MeterColor.Yellow), Colored(policer, MeterColor.Red)))],
                 new ReloadStats(runtime.Reloads.Applied, runtime.Reloads.Refused),
-                vms, other);
+                vms, other, FlowExport: FlowExportStatsOf(runtime.FlowExport));
         }).ConfigureAwait(false))
         with { Monitors = runtime.Monitors.Show() };   // off the forwarding thread: the sessions' lock may wait on a file being written
 
     /// <summary>Forwarding thread: the per-VM rows (VmRows).</summary>
     private (List<VmStats> Rows, VmOverflowStats? Other) Vms(BridgeEngine engine) => VmRows.Of(runtime, engine);
+
+    private static FlowExportStats? FlowExportStatsOf(FlowExporter? export) => export is null ? null : new FlowExportStats(
+        export.Monitor.ActiveFlows, export.Monitor.ExportedFlows, export.Monitor.EvictedFlows, export.Monitor.LostRecords,
+        export.SentRecords, export.Messages, export.FailedSends);
 
     public async Task<IReadOnlyList<AclInfo>> ShowAclsAsync(CancellationToken cancellationToken) =>
         await runtime.OnForwardingThread(engine => (IReadOnlyList<AclInfo>)[.. runtime.Config.Bridge.Acls.Select(acl => engine.Acl(acl.Name) is CompiledAcl compiled

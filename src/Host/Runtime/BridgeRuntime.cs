@@ -6,6 +6,7 @@ using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Host.Configuration;
+using Hairpin.Host.Flows;
 using Hairpin.Host.Forwarding;
 using Hairpin.Host.Qbg;
 using Hairpin.Host.Qbg.Store;
@@ -51,8 +52,13 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             LocalCounters = vsi => Engine.VsiCounters(vsi)?.Snapshot(),
         };
         VsiStore = store;
+        if (config.FlowExport is { } flowExport)
+        {
+            FlowExport = new FlowExporter(flowExport, time, logs.CreateLogger("hairpin.flows"));
+            Engine.SetFlowMonitor(FlowExport.Monitor);
+        }
         // The forwarding thread reads and writes device ports itself.
-        _stage = new EngineStage(Engine, ports, time, logs.CreateLogger("hairpin.forwarding"), Qbg);
+        _stage = new EngineStage(Engine, ports, time, logs.CreateLogger("hairpin.forwarding"), Qbg, FlowExport?.Monitor);
         _loop = _stage.CreateLoop(new PortIo(_readiness, ports), logs.CreateLogger("hairpin.forwarding"), _work);
         _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
         Monitors = new Monitoring.MonitorService(Engine, () => Config,
@@ -74,6 +80,8 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     public long ControlPlaneFrames => _stage.ControlPlaneFrames;
     /// <summary>The 802.1Qbg bridge role of the `evb:` ports. Forwarding thread only (<see cref="OnForwardingThread"/>).</summary>
     internal QbgPlane Qbg { get; }
+    /// <summary>IPFIX flow export (`flow_export:`), or null when the file has none.</summary>
+    public FlowExporter? FlowExport { get; }
     /// <summary>The engine's clock (its timestamps are this provider's).</summary>
     internal TimeProvider Time { get; }
     /// <summary>Live captures running on the engine (`hairpin capture`).</summary>
@@ -104,6 +112,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         {
             throw new InvalidOperationException("the bridge is forwarding already");
         }
+        FlowExport?.Start();
         _loop.Start("hairpin-forwarding", raisePriority: true, _stop.Token);   // ahead of ordinary work, as the kernel's own bridge is
         for (int i = 0; i < _transports.Length; i++)
         {
@@ -164,6 +173,10 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             if (!current.Evb.Select(evb => evb with { Hairpin = HairpinMode.Auto }).SequenceEqual(next.Evb.Select(evb => evb with { Hairpin = HairpinMode.Auto })))
             {
                 throw new InvalidOperationException($"{next.SourceFile}: the evb: ports or their settings changed: restart the bridge to apply that (the running configuration is unchanged)");
+            }
+            if (!Equals(current.FlowExport, next.FlowExport))
+            {
+                throw new InvalidOperationException($"{next.SourceFile}: flow_export: changed: restart the bridge to apply that (the running configuration is unchanged)");
             }
             if (!Equals(current.Store, next.Store))
             {
@@ -266,6 +279,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
                 // stopping
             }
         }
+        FlowExport?.Dispose();   // after the forwarding thread ended the flows still open: they are sent first
         foreach (IPortTransport transport in _transports)
         {
             await transport.DisposeAsync().ConfigureAwait(false);

@@ -3,8 +3,9 @@
 // (device ports: one batched send per port per batch; a stream port's backlog stays in the engine's
 // egress scheduler, so its classes are served in order when a link is slower than the bridge).
 // Between batches, however busy (before the loop's share of management work): protection timers, FDB ageing,
-// jittered loop probes, the protection log and the 802.1Qbg plane, so a storm cannot silence the very
+// jittered loop probes, flow expiry (IPFIX), the protection log and the 802.1Qbg plane, so a storm cannot silence the very
 // things that stop it. Nothing here allocates per frame.
+using Hairpin.Bridge.Core.Flows;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Host.Forwarding;
@@ -28,12 +29,15 @@ internal sealed class EngineStage : IForwardingStage
     private readonly LoopProbeTimer _probes;
     private readonly ProtectionEventLog _events;
     private readonly QbgPlane _qbg;
+    private readonly FlowMonitor? _flows;
     private readonly long _start;
     private readonly bool[] _linkUp;
     private long _nextSweep;
 
-    public EngineStage(BridgeEngine engine, PortQueues[] ports, TimeProvider time, ILogger log, QbgPlane? qbg = null)
+    /// <param name="flows">The engine's flow monitor (IPFIX export), whose flows this stage expires between batches; null: none.</param>
+    public EngineStage(BridgeEngine engine, PortQueues[] ports, TimeProvider time, ILogger log, QbgPlane? qbg = null, FlowMonitor? flows = null)
     {
+        _flows = flows;
         _qbg = qbg ?? QbgPlane.Without(ports.Length);
         _linkUp = new bool[ports.Length];
         _start = time.GetTimestamp();
@@ -90,6 +94,7 @@ internal sealed class EngineStage : IForwardingStage
             _nextSweep = now + (long)(SweepInterval.TotalSeconds * frequency);
             _engine.SweepFdb();
         }
+        _flows?.Expire(now);   // two comparisons when no flow is due
         if (_probes.IsDue(now, frequency))
         {
             _engine.EmitLoopProbes();
@@ -125,7 +130,15 @@ internal sealed class EngineStage : IForwardingStage
         // The appliance takes no leave: its stations hear TTL 0 (Stopped) and let go at once.
     }
 
-    public void Stopped() => _qbg.Shutdown();   // stations hear TTL 0 and drop relay at once, rather than in 120 s
+    public void Stopped()
+    {
+        _qbg.Shutdown();   // stations hear TTL 0 and drop relay at once, rather than in 120 s
+        if (_flows is not null)
+        {
+            _engine.SetFlowMonitor(null);
+            _flows.Flush();   // the flows still open end now (forced end) and the exporter sends them before it stops
+        }
+    }
 
     private void ReleaseControlPlane()
     {

@@ -131,13 +131,13 @@ public sealed class VmCountersTests
         byte[][] frames = [.. Enumerable.Range(0, 64).Select(i => Frame(new MacAddress(0x02_00_00_00_01_00UL | (uint)i), i % 2 == 0 ? B : MacAddress.Broadcast))];
         int[] ports = [.. Enumerable.Repeat(0, 64)];
         var batch = new FrameBuffer[64];
-        harness.SendRecycled(frames, ports, batch, rounds: 20);
+        harness.SendRecycled(frames, ports, batch, rounds: 100);   // warm-up: the JIT's tiering and first calls are one-time costs
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         harness.SendRecycled(frames, ports, batch, rounds: 50);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        Assert.Equal(70, Of(harness, 0, new MacAddress(0x02_00_00_00_01_00UL)).RxFrames);
+        Assert.Equal(150, Of(harness, 0, new MacAddress(0x02_00_00_00_01_00UL)).RxFrames);
     }
 }

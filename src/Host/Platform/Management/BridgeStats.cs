@@ -8,8 +8,9 @@ namespace Hairpin.Host.Management;
 /// <param name="Vms">Per-VM traffic (specs/visibility.md): each VSI of this bridge, then each (port, VLAN, MAC) host `vm_counters` counts that is no VSI; null from a server without it.</param>
 /// <param name="OtherVms">VMs beyond the row limit, and hosts beyond `vm_counters`, summed in one row; null when none.</param>
 /// <param name="Monitors">Mirroring sessions and their counters (`monitor show`); null from a server that does not mirror.</param>
+/// <param name="FlowExport">IPFIX flow export's counters; null when it is off.</param>
 public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers, ReloadStats? Reloads = null,
-    IReadOnlyList<VmStats>? Vms = null, VmOverflowStats? OtherVms = null, IReadOnlyList<MonitorSessionInfo>? Monitors = null);
+    IReadOnlyList<VmStats>? Vms = null, VmOverflowStats? OtherVms = null, IReadOnlyList<MonitorSessionInfo>? Monitors = null, FlowExportStats? FlowExport = null);
 
 /// <summary>One VM's traffic: <paramref name="Rx"/> from it, <paramref name="Tx"/> unicast to it, <paramref name="Dropped"/> of its frames (and copies to it) dropped.</summary>
 /// <param name="Vsi">Its VSIID when 802.1Qbg identifies it; null for a host counted by (port, VLAN, MAC).</param>
@@ -17,6 +18,16 @@ public sealed record VmStats(string Port, string? Vsi, string? Mac, int Vlan, Tr
 
 /// <param name="Vms">How many VMs are summed here (0 when only hosts beyond `vm_counters` are, whose number is unknown).</param>
 public sealed record VmOverflowStats(int Vms, TrafficCounters Rx, TrafficCounters Tx, long Dropped);
+
+/// <summary>The flow cache and the IPFIX exporter (specs/flow-export.md).</summary>
+/// <param name="ActiveFlows">Flows in the cache now.</param>
+/// <param name="ExportedFlows">Flow records ended (timeouts, early, forced) and handed to the exporter.</param>
+/// <param name="EvictedFlows">Of those, flows ended early because the cache was full.</param>
+/// <param name="LostRecords">Records lost before encoding: the exporter had not taken the earlier ones (its ring was full).</param>
+/// <param name="SentRecords">Records encoded and sent to the collectors.</param>
+/// <param name="Messages">IPFIX messages sent (templates included).</param>
+/// <param name="FailedSends">Messages a collector's socket refused (unreachable, no route): their records did not reach it.</param>
+public sealed record FlowExportStats(long ActiveFlows, long ExportedFlows, long EvictedFlows, long LostRecords, long SentRecords, long Messages, long FailedSends);
 
 /// <param name="Refused">Reloads that left the running configuration in place (file errors, a change that needs a restart, a failure).</param>
 public sealed record ReloadStats(long Applied, long Refused);

@@ -35,6 +35,8 @@ internal sealed partial class MonitorService : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private IReadOnlyList<VsiInfo> _knownVsis = [];
     private Task? _loop;
+    // With no session the loop sleeps here instead of waking ten times a second: an idle bridge costs nothing.
+    private readonly SemaphoreSlim _sessionStarted = new(0);
 
     /// <param name="vsis">The VSIs of this bridge (its 802.1Qbg plane's), read on the forwarding thread.</param>
     public MonitorService(BridgeEngine engine, Func<HostConfig> config, Func<Task<IReadOnlyList<VsiInfo>>> vsis, TimeProvider time, ILogger log)
@@ -154,6 +156,7 @@ internal sealed partial class MonitorService : IAsyncDisposable
             }
         }
         _stop.Dispose();
+        _sessionStarted.Dispose();
     }
 
     private async Task RunAsync(CancellationToken stop)
@@ -163,6 +166,11 @@ internal sealed partial class MonitorService : IAsyncDisposable
         {
             try
             {
+                if (!HasSessions())
+                {
+                    await _sessionStarted.WaitAsync(stop).ConfigureAwait(false);
+                    continue;
+                }
                 await Task.Delay(DrainPeriod, _time, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -184,6 +192,14 @@ internal sealed partial class MonitorService : IAsyncDisposable
             }
         }
         DrainFiles();
+    }
+
+    private bool HasSessions()
+    {
+        lock (_lock)
+        {
+            return _entries.Count != 0;
+        }
     }
 
     private bool FollowsVsis()
@@ -241,6 +257,10 @@ internal sealed partial class MonitorService : IAsyncDisposable
     {
         _entries[entry.Config.Name] = entry;
         Restart(entry);
+        if (_sessionStarted.CurrentCount == 0)
+        {
+            _sessionStarted.Release();   // wake the loop if it sleeps for want of a session
+        }
     }
 
     /// <summary>(Re)builds the engine session from the entry's settings and what is known now; its old counters are kept in the entry.</summary>
