@@ -1,5 +1,6 @@
 // Every reason the bridge drops a frame or a copy of one. One enum, each member counted per port,
 // so `hairpin stats` can always say where a frame went (VPP's foreach_l2fwd_error, REFLECT_DROP).
+// The numbers are on the wire (IPFIX's drop-reason element): append new members, never insert.
 namespace Hairpin.Bridge.Core.Counters;
 
 public enum DropReason : byte
@@ -24,8 +25,6 @@ public enum DropReason : byte
     PauseFrame,
     /// <summary>An STP/RSTP BPDU on a port with BPDU guard: the frame is dropped and the port error-disabled.</summary>
     BpduGuard,
-    /// <summary>The port is a mirroring session's destination: it sends mirror copies only and hears nothing (as an NX-OS SPAN destination).</summary>
-    MonitorDestination,
     IngressPortDisabled,
     IngressPortBlocking,
     /// <summary>VLAN hopping guard: a tagged (not priority-tagged) frame on an access port.</summary>
@@ -66,6 +65,11 @@ public enum DropReason : byte
     NoHeadroom,
     ControlPlaneQueueFull,
     UnknownIngressPort,
+
+    // Added later, at the end: a member's number is exported (IPFIX's drop-reason element,
+    // specs/flow-export.md), so new reasons are appended, never inserted.
+    /// <summary>The port is a mirroring session's destination: it sends mirror copies only and hears nothing (as an NX-OS SPAN destination).</summary>
+    MonitorDestination,
 }
 
 public static class DropReasons

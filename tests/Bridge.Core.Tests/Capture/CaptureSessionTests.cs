@@ -227,12 +227,7 @@ public sealed class CaptureSessionTests
         Assert.True(session.Captured > 0);
     }
 
-    private static long Measure(Action action)
-    {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
+    private static long Measure(Action action) => AllocationProbe.LeastOf(3, action);
 
     private sealed class LongerThan(int length) : IFrameFilter
     {
