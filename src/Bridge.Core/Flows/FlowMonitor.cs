@@ -199,9 +199,24 @@ public sealed class FlowMonitor
         return Math.Min(_cache.At(idle).Last + _idleTicks, _cache.At(old).First + _activeTicks);
     }
 
-    private void End(int index, FlowEndReason reason)
+    /// <summary>
+    /// Forwarding thread: the <paramref name="count"/> active flows with the most packets so far, as
+    /// records that are not ended (for `stats` and `hairpin top`; the exporter still gets them at expiry).
+    /// </summary>
+    public List<FlowRecord> Busiest(int count)
     {
-        ref FlowCache.Entry entry = ref _cache.At(index);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var active = new List<FlowRecord>(_cache.Count);
+        for (int i = _cache.LeastRecent; i >= 0; i = _cache.At(i).MoreRecent)
+        {
+            active.Add(RecordOf(ref _cache.At(i), default));
+        }
+        active.Sort((a, b) => b.Packets.CompareTo(a.Packets));
+        return active.Count > count ? active[..count] : active;
+    }
+
+    private static FlowRecord RecordOf(ref FlowCache.Entry entry, FlowEndReason reason)
+    {
         ref readonly FlowKey key = ref entry.Key;
         ushort etherType = (ushort)FlowFields.EtherType.Get(key);
         byte ipVersion = etherType switch { EtherTypes.IPv4 => 4, EtherTypes.IPv6 => 6, _ => 0 };
@@ -209,7 +224,7 @@ public sealed class FlowMonitor
         bool icmp = (ipVersion == 4 && protocol == IcmpReader.Icmpv4Protocol) || (ipVersion == 6 && protocol == IcmpReader.Icmpv6Protocol);
         UInt128 source = new(key.Words[FlowFields.SourceIpWord], key.Words[FlowFields.SourceIpWord + 1]);
         UInt128 destination = new(key.Words[FlowFields.DestinationIpWord], key.Words[FlowFields.DestinationIpWord + 1]);
-        var record = new FlowRecord
+        return new FlowRecord
         {
             SourceMac = new MacAddress(FlowFields.SourceMac.Get(key)),
             DestinationMac = new MacAddress(FlowFields.DestinationMac.Get(key)),
@@ -236,6 +251,11 @@ public sealed class FlowMonitor
             Vsi = entry.Vsi,
             EndReason = reason,
         };
+    }
+
+    private void End(int index, FlowEndReason reason)
+    {
+        FlowRecord record = RecordOf(ref _cache.At(index), reason);
         Records.TryWrite(in record);
         _exported++;
         _cache.Remove(index);

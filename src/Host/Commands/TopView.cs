@@ -1,5 +1,6 @@
 // What `hairpin top` shows each refresh, from two `stats` answers a known time apart: the busiest VMs
-// by frames per second (both ways), and the drop reasons rising fastest per port and direction. Pure:
+// by frames per second (both ways), the busiest flows (with flow export on), and the drop reasons
+// rising fastest per port and direction. Pure:
 // the command owns the terminal, the clock and the socket.
 using System.Globalization;
 using Hairpin.Host.Demo;
@@ -11,6 +12,8 @@ internal static class TopView
 {
     private static readonly string[] VmHeader = ["PORT", "VSI", "MAC", "VLAN", "RX-FPS", "TX-FPS", "RX-BPS", "TX-BPS", "DROPS/S", "RX-FRAMES", "TX-FRAMES"];
     private static readonly int[] VmNumbers = [3, 4, 5, 6, 7, 8, 9, 10];
+    private static readonly string[] FlowHeader = ["PORT", "SRC", "DST", "PROTO", "VLAN", "FPS", "BPS", "FRAMES", "DROPPED"];
+    private static readonly int[] FlowNumbers = [4, 5, 6, 7];
     private static readonly string[] DropHeader = ["PORT", "DIRECTION", "REASON", "DROPS/S", "TOTAL"];
     private static readonly int[] DropNumbers = [3, 4];
 
@@ -41,6 +44,25 @@ internal static class TopView
         });
         lines.AddRange(TextTable.Format([VmHeader, .. vms], "", VmNumbers));
 
+        if (now.Flows is { Count: > 0 } flows)
+        {
+            Dictionary<(string, string, string, string, string, string, int), FlowInfo> lastFlows = (before?.Flows ?? []).ToDictionary(FlowKey);
+            var flowRows = flows.Select(flow =>
+            {
+                FlowInfo? last = lastFlows.GetValueOrDefault(FlowKey(flow));
+                return (Flow: flow, Fps: Rate(flow.Packets, last?.Packets), Bps: Rate(flow.Bytes, last?.Bytes) * 8);
+            })
+            .OrderByDescending(row => row.Fps).ThenByDescending(row => row.Flow.Packets)
+            .Take(rows)
+            .Select(row => new[]
+            {
+                row.Flow.Port, row.Flow.Source == "-" ? row.Flow.SourceMac : row.Flow.Source, row.Flow.Destination == "-" ? row.Flow.DestinationMac : row.Flow.Destination,
+                row.Flow.Protocol, N(row.Flow.Vlan), R(row.Fps), R(row.Bps), N(row.Flow.Packets), row.Flow.Dropped ?? "-",
+            });
+            lines.Add("");
+            lines.AddRange(TextTable.Format([FlowHeader, .. flowRows], "", FlowNumbers));
+        }
+
         Dictionary<(string, string, string), long> lastDrops = before is null ? [] : Drops(before).ToDictionary(drop => (drop.Port, drop.Direction, drop.Reason), drop => drop.Frames);
         var drops = Drops(now)
             .Select(drop => (Drop: drop, PerSecond: Rate(drop.Frames, lastDrops.TryGetValue((drop.Port, drop.Direction, drop.Reason), out long last) ? last : (before is null ? null : 0))))
@@ -60,6 +82,9 @@ internal static class TopView
     }
 
     private static (string, string?, string?, int) Key(VmStats vm) => (vm.Port, vm.Vsi, vm.Mac, vm.Vlan);
+
+    private static (string, string, string, string, string, string, int) FlowKey(FlowInfo flow) =>
+        (flow.Port, flow.SourceMac, flow.DestinationMac, flow.Source, flow.Destination, flow.Protocol, flow.Vlan);
 
     private static IEnumerable<(string Port, string Direction, string Reason, long Frames)> Drops(BridgeStats stats) =>
         stats.Ports.SelectMany(port =>

@@ -151,7 +151,8 @@ public sealed partial class BridgeControl(
                 [.. runtime.Config.Bridge.Meters.Select(meter => engine.Policer(meter.Name)).OfType<Policer>().Select(policer => new PolicerStats(
                     policer.Config.Name, Colored(policer, MeterColor.Green), Colored(policer, MeterColor.Yellow), Colored(policer, MeterColor.Red)))],
                 new ReloadStats(runtime.Reloads.Applied, runtime.Reloads.Refused),
-                vms, other, FlowExport: FlowExportStatsOf(runtime.FlowExport));
+                vms, other, FlowExport: FlowExportStatsOf(runtime.FlowExport),
+                Flows: FlowRows.Of(engine.FlowMonitor, port => port < runtime.Ports.Count ? runtime.Ports[port].PortName : $"#{port}"));
         }).ConfigureAwait(false))
         with { Monitors = runtime.Monitors.Show() };   // off the forwarding thread: the sessions' lock may wait on a file being written
 

@@ -313,4 +313,17 @@ public sealed class FlowMonitorTests
         Assert.True(monitor.EvictedFlows > 0);   // a full cache was part of it
         Assert.Equal(170 * 64, monitor.AccountedFrames);
     }
+
+    [Fact]
+    public void TheBusiestActiveFlowsComeMostPacketsFirstAndStayActive()
+    {
+        (BridgeHarness harness, FlowMonitor monitor) = Monitored();
+        harness.Send([.. Enumerable.Range(0, 3).Select(_ => (1, Udp(A, B, sourcePort: 1000))), .. Enumerable.Range(0, 5).Select(_ => (1, Udp(A, B, sourcePort: 2000))), (1, Udp(A, B, sourcePort: 3000))]);
+
+        List<FlowRecord> busiest = monitor.Busiest(2);
+
+        Assert.Equal([(2000, 5L), (1000, 3L)], busiest.Select(flow => ((int)flow.SourcePort, flow.Packets)));
+        Assert.Equal(3, monitor.ActiveFlows);   // looked at, not ended
+        Assert.Empty(Ended(monitor));
+    }
 }

@@ -59,4 +59,18 @@ public sealed class TopViewTests
         Assert.Contains("52:54:00:00:00:05", vmLines[0], StringComparison.Ordinal);   // most frames first when no rate is known yet
         Assert.All(vmLines, line => Assert.Equal("0", line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[4]));
     }
+
+    [Fact]
+    public void WithFlowExportOnTheBusiestFlowsAreShownByFramesPerSecond()
+    {
+        static FlowInfo Flow(string source, long packets) => new("hv1", "52:54:00:00:00:0a", "52:54:00:00:00:0b", 10, "udp", source, "192.168.0.11:53", packets, packets * 64, null);
+        BridgeStats before = Stats([]) with { Flows = [Flow("192.168.0.10:1000", 1_000), Flow("192.168.0.10:2000", 10)] };
+        BridgeStats now = Stats([]) with { Flows = [Flow("192.168.0.10:1000", 1_010), Flow("192.168.0.10:2000", 510)] };
+
+        List<string> screen = TopView.Render(before, now, seconds: 1, rows: 10, At);
+
+        string[] flowLines = [.. screen.Where(line => line.Contains("192.168.0.11:53", StringComparison.Ordinal))];
+        Assert.Equal(["hv1", "192.168.0.10:2000", "192.168.0.11:53", "udp", "10", "500", "256000", "510", "-"], flowLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["hv1", "192.168.0.10:1000", "192.168.0.11:53", "udp", "10", "10", "5120", "1010", "-"], flowLines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
 }

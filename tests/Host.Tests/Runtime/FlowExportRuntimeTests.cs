@@ -92,6 +92,30 @@ public sealed class FlowExportRuntimeTests
     }
 
     [Fact]
+    public async Task StatsShowsTheActiveFlowsMostFramesFirstAsTopReadsThem()
+    {
+        using var collector = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var (runtime, peers) = Start(Config(((IPEndPoint)collector.Client.LocalEndPoint!).Port, idle: TimeSpan.FromSeconds(60)));
+        await using (runtime)
+        {
+            PortQueues hv1 = await peers["hv1"].Attached;
+            await peers["hv2"].Attached;
+            for (int i = 0; i < 5; i++)
+            {
+                hv1.Receive(Frame(sourcePort: 4000));
+            }
+            hv1.Receive(Frame(sourcePort: 4001));
+            await peers["hv2"].TakeSentAsync(6, Patience);
+            var control = new BridgeControl(runtime, _ => throw new InvalidOperationException("no reload here"), (_, _, _) => throw new InvalidOperationException("no trace here"));
+
+            IReadOnlyList<FlowInfo> flows = (await control.StatsAsync(CancellationToken.None)).Flows!;
+
+            Assert.Equal([(":4000", 5L), (":4001", 1L)], flows.Select(flow => (flow.Source[flow.Source.LastIndexOf(':')..], flow.Packets)));
+            Assert.All(flows, flow => Assert.Equal(("hv1", "udp", (string?)null), (flow.Port, flow.Protocol, flow.Dropped)));
+        }
+    }
+
+    [Fact]
     public async Task StoppingTheBridgeSendsTheFlowsStillOpen()
     {
         using var collector = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));

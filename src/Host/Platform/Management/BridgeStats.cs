@@ -9,8 +9,14 @@ namespace Hairpin.Host.Management;
 /// <param name="OtherVms">VMs beyond the row limit, and hosts beyond `vm_counters`, summed in one row; null when none.</param>
 /// <param name="Monitors">Mirroring sessions and their counters (`monitor show`); null from a server that does not mirror.</param>
 /// <param name="FlowExport">IPFIX flow export's counters; null when it is off.</param>
+/// <param name="Flows">With flow export on, the active flows with the most packets so far (at most 20); null when it is off.</param>
 public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<PolicerStats> Policers, ReloadStats? Reloads = null,
-    IReadOnlyList<VmStats>? Vms = null, VmOverflowStats? OtherVms = null, IReadOnlyList<MonitorSessionInfo>? Monitors = null, FlowExportStats? FlowExport = null);
+    IReadOnlyList<VmStats>? Vms = null, VmOverflowStats? OtherVms = null, IReadOnlyList<MonitorSessionInfo>? Monitors = null, FlowExportStats? FlowExport = null,
+    IReadOnlyList<FlowInfo>? Flows = null);
+
+/// <summary>One active flow as `stats` and `top` show it: where it came in, its addresses (IP:port where it has them), its counts so far.</summary>
+/// <param name="Dropped">The drop reason of its frames when the bridge drops them; null when it forwards them.</param>
+public sealed record FlowInfo(string Port, string SourceMac, string DestinationMac, int Vlan, string Protocol, string Source, string Destination, long Packets, long Bytes, string? Dropped);
 
 /// <summary>One VM's traffic: <paramref name="Rx"/> from it, <paramref name="Tx"/> unicast to it, <paramref name="Dropped"/> of its frames (and copies to it) dropped.</summary>
 /// <param name="Vsi">Its VSIID when 802.1Qbg identifies it; null for a host counted by (port, VLAN, MAC).</param>
