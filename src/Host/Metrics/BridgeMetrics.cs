@@ -92,13 +92,15 @@ public sealed class BridgeMetrics : IDisposable
         {
             yield return new Measurement<long>(read(vm),
                 new KeyValuePair<string, object?>("port", vm.Port), new KeyValuePair<string, object?>("vsi", vm.Vsi ?? ""),
-                new KeyValuePair<string, object?>("mac", vm.Mac ?? ""), new KeyValuePair<string, object?>("vlan", vm.Vlan));
+                new KeyValuePair<string, object?>("mac", vm.Mac ?? ""), new KeyValuePair<string, object?>("vlan", vm.Vlan),
+                new KeyValuePair<string, object?>("type", vm.Type ?? ""));
         }
         if (other is not null)
         {
             yield return new Measurement<long>(readOther(other),
                 new KeyValuePair<string, object?>("port", "*"), new KeyValuePair<string, object?>("vsi", "other"),
-                new KeyValuePair<string, object?>("mac", ""), new KeyValuePair<string, object?>("vlan", 0));
+                new KeyValuePair<string, object?>("mac", ""), new KeyValuePair<string, object?>("vlan", 0),
+                new KeyValuePair<string, object?>("type", ""));
         }
     }
 

@@ -30,7 +30,8 @@ internal static class VmRows
             {
                 vsiHosts.Add((vsi.Port, filter.Mac!, filter.Vid));
             }
-            rows.Add(new VmStats(vsi.Port, vsi.VsiId, entry?.Mac, entry?.Vid ?? 0, vsi.Counters.In, vsi.Counters.Out, vsi.Counters.Drops.Values.Sum()));
+            rows.Add(new VmStats(vsi.Port, vsi.VsiId, entry?.Mac, entry?.Vid ?? 0, vsi.Counters.In, vsi.Counters.Out, vsi.Counters.Drops.Values.Sum(),
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{vsi.TypeId}/{vsi.TypeVersion}")));
         }
         HostTraffic? engineOverflow = null;
         foreach (HostTraffic host in hosts)

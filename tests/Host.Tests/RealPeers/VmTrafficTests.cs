@@ -41,7 +41,7 @@ public sealed class VmTrafficTests
         }
         Assert.Contains(KernelVepaLab.MacA, lab.Appliance.Cli("stats").Output, StringComparison.Ordinal);
 
-        string series = $"hairpin_vm_rx_frames_total{{port=\"hv1\",vsi=\"\",mac=\"{KernelVepaLab.MacA}\",vlan=\"1\"}}";
+        string series = $"hairpin_vm_rx_frames_total{{port=\"hv1\",vsi=\"\",mac=\"{KernelVepaLab.MacA}\",vlan=\"1\",type=\"\"}}";
         long scraped = -1;
         for (int attempt = 0; attempt < 20 && scraped != after[KernelVepaLab.MacA].Rx; attempt++)
         {

@@ -28,7 +28,7 @@ public sealed class VmRowsTests
 
         Assert.Null(other);
         Assert.Equal(2, rows.Count);
-        Assert.Equal(("hv1", "vsi-a", "52:54:00:00:00:0a", 10, 5L, 2L), (rows[0].Port, rows[0].Vsi, rows[0].Mac, rows[0].Vlan, rows[0].Rx.Frames, rows[0].Dropped));
+        Assert.Equal(("hv1", "vsi-a", "52:54:00:00:00:0a", 10, 5L, 2L, "1/1"), (rows[0].Port, rows[0].Vsi, rows[0].Mac, rows[0].Vlan, rows[0].Rx.Frames, rows[0].Dropped, rows[0].Type));
         Assert.Equal(("hv2", (string?)null, "52:54:00:00:00:0c", 1, 3L), (rows[1].Port, rows[1].Vsi, rows[1].Mac, rows[1].Vlan, rows[1].Rx.Frames));
     }
 

@@ -20,7 +20,8 @@ public sealed record FlowInfo(string Port, string SourceMac, string DestinationM
 
 /// <summary>One VM's traffic: <paramref name="Rx"/> from it, <paramref name="Tx"/> unicast to it, <paramref name="Dropped"/> of its frames (and copies to it) dropped.</summary>
 /// <param name="Vsi">Its VSIID when 802.1Qbg identifies it; null for a host counted by (port, VLAN, MAC).</param>
-public sealed record VmStats(string Port, string? Vsi, string? Mac, int Vlan, TrafficCounters Rx, TrafficCounters Tx, long Dropped);
+/// <param name="Type">Its VSI type as "ID/VERSION" (the policy it gets); null for a host.</param>
+public sealed record VmStats(string Port, string? Vsi, string? Mac, int Vlan, TrafficCounters Rx, TrafficCounters Tx, long Dropped, string? Type = null);
 
 /// <param name="Vms">How many VMs are summed here (0 when only hosts beyond `vm_counters` are, whose number is unknown).</param>
 public sealed record VmOverflowStats(int Vms, TrafficCounters Rx, TrafficCounters Tx, long Dropped);
