@@ -38,16 +38,11 @@ public sealed partial class BridgeEngine
             }
             return admitted;
         }
-        if (_stormControl.Admit(ref context, ref ingress, _frequency))
+        if (_stormControl.Admit(ref context, ref ingress, _frequency, _counters[context.Port]))
         {
             return true;
         }
         DropAsDecided<TMode>(ref context);
-        if (_stormControl.StormEpisodeStarted)
-        {
-            _stormControl.StormEpisodeStarted = false;
-            _counters[context.Port].StormEpisodes++;
-        }
         if (ingress.StormAction == StormAction.Disable)
         {
             ErrorDisable(context.Port, ErrorDisableCause.StormControl, context.Second, holdSeconds: 0);

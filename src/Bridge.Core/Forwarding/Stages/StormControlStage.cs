@@ -19,7 +19,7 @@ internal sealed class StormControlStage
 
     /// <summary>False when the port is over its rate for the frame's kind: the context then carries the drop.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public bool Admit(ref FrameContext context, ref PortPlan ingress, long frequency)
+    public bool Admit(ref FrameContext context, ref PortPlan ingress, long frequency, PortCounters counters)
     {
         (long pps, DropReason reason) = RateOf(context.Kind, ref ingress);
         if (pps == 0 || _meters[(context.Port * 3) + (int)context.Kind].TryTake(pps, context.Timestamp, frequency))
@@ -31,13 +31,10 @@ internal sealed class StormControlStage
         {
             _lastReport[context.Port] = context.Second + 1;
             Reports.Add(new StormReport(context.Port, reason, pps, context.Second));
-            StormEpisodeStarted = true;
+            counters.StormEpisodes++;
         }
         return false;
     }
-
-    /// <summary>Set when the last refused frame opened a new report (the engine counts it and clears it).</summary>
-    public bool StormEpisodeStarted { get; set; }
 
     /// <summary>
     /// What <see cref="Admit"/> would say, taking no token (trace mode): false, with the drop in the
