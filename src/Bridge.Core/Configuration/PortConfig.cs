@@ -25,6 +25,8 @@ public sealed record PortConfig
     /// (Linux `group_fwd_mask`). Bit 1 (pause) can never be set.
     /// </summary>
     public ushort GroupForwardMask { get; init; }
+    /// <summary>What becomes of frames to the MVRP address (01-80-C2-00-00-21) arriving here.</summary>
+    public MvrpFrames MvrpFrames { get; init; }
     /// <summary>
     /// An STP/RSTP BPDU arriving here error-disables the port. On by default: a Hairpin port faces a
     /// hypervisor, which never speaks STP; turn it off on a port facing another bridge.

@@ -70,6 +70,8 @@ public enum DropReason : byte
     // specs/flow-export.md), so new reasons are appended, never inserted.
     /// <summary>The port is a mirroring session's destination: it sends mirror copies only and hears nothing (as an NX-OS SPAN destination).</summary>
     MonitorDestination,
+    /// <summary>An MVRPDU on a port that does not run MVRP, on a bridge that does (MvrpFrames.Discard).</summary>
+    MvrpOffOnPort,
 }
 
 public static class DropReasons

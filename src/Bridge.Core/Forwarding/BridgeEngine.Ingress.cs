@@ -75,7 +75,7 @@ public sealed partial class BridgeEngine
         // Two tests let a unicast frame on a forwarding port by; the rest (a port not forwarding, our
         // own probes, link-local addresses) is sorted out of line.
         if (ingress.State != PortState.Forwarding
-            || (kind != FrameKind.Unicast && (destination.Value == LoopProbe.DestinationValue || destination.IsLinkLocalGroup)))
+            || (kind != FrameKind.Unicast && (destination.Value == LoopProbe.DestinationValue || destination.IsLinkLocalGroup || destination.Value == MacAddress.MvrpValue)))
         {
             if (!PassesPortStateAndLinkLocal<TMode>(ref context, destination, ref ingress, plan))
             {
@@ -236,6 +236,14 @@ public sealed partial class BridgeEngine
         }
         if (destination.IsLinkLocalGroup && !ReleaseLinkLocal<TMode>(ref context, destination, ref ingress, plan))
         {
+            return false;
+        }
+        if (destination.Value == MacAddress.MvrpValue && !_linkLocalTrap.ReleaseMvrp<TMode>(ref context, destination, ref ingress, _counters[context.Port]))
+        {
+            if (context.Fate != DispositionKind.ControlPlane)
+            {
+                DropAsDecided<TMode>(ref context);
+            }
             return false;
         }
         if (!PortStateStage.Forwards<TMode>(ref context, ref ingress))

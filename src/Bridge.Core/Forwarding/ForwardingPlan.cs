@@ -149,6 +149,7 @@ internal sealed class ForwardingPlan
                 Learning = port.Learning,
                 Pvid = (ushort)port.Vlans.Pvid,
                 GroupForwardMask = port.GroupForwardMask,
+                MvrpFrames = port.MvrpFrames,
                 MaxLearned = port.MaxLearned,
                 PeerMask = PeerMaskOf(i, ports),
                 IsAccess = port.Vlans.IsAccess,

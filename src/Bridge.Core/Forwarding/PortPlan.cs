@@ -9,6 +9,7 @@ internal struct PortPlan
     public bool Learning;
     public ushort Pvid;
     public ushort GroupForwardMask;
+    public MvrpFrames MvrpFrames;
     public int MaxLearned;
     /// <summary>Ports a frame from this port may be delivered to, before the VLAN term (see DeliveryRule).</summary>
     public ulong PeerMask;

@@ -52,6 +52,9 @@ public readonly record struct MacAddress(ulong Value) : ISpanFormattable
         get => (Value & ~0xFUL) == 0x0180_C200_0000UL;
     }
 
+    /// <summary>01-80-C2-00-00-21: the address MVRP (802.1Q clause 11) speaks to.</summary>
+    public const ulong MvrpValue = 0x0180_C200_0021UL;
+
     /// <summary>The last nibble of a link-local group address (0x00 STP/EVB, 0x01 pause, 0x0E LLDP ...).</summary>
     public int LinkLocalIndex
     {

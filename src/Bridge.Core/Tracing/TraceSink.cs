@@ -104,12 +104,18 @@ internal sealed partial class TraceSink
     {
         if (_state.ControlPlaneHasRoom)
         {
-            _record.Stage("link-local", $"{LinkLocalAddress(destination)}: IEEE 802.1Q reserved address -> trapped to the control plane");
+            _record.Stage("link-local", $"{LinkLocalAddress(destination)}: {(destination.Value == MacAddress.MvrpValue ? "the port runs MVRP" : "IEEE 802.1Q reserved address")} -> trapped to the control plane");
             return true;
         }
         Dropped(DropReason.ControlPlaneQueueFull, "link-local", $"{LinkLocalAddress(destination)}: to the control plane, whose queue is full");
         return false;
     }
+
+    public void MvrpRelayed() =>
+        _record.Stage("link-local", "01:80:c2:00:00:21 (MVRP): this bridge runs no MVRP, forwarded like multicast");
+
+    public void MvrpOffOnPort() =>
+        Dropped(DropReason.MvrpOffOnPort, "link-local", $"01:80:c2:00:00:21 (MVRP): port {Name(_port)} does not run MVRP, this bridge does: dropped");
 
     public void Blocking(PortState state) =>
         Dropped(DropReason.IngressPortBlocking, "port-state", $"port {Name(_port)} is {state.ToString().ToLowerInvariant()}: it forwards nothing");
@@ -192,7 +198,8 @@ internal sealed partial class TraceSink
             : $"error-disabled ({cause}) {until}";
     }
 
-    private static string LinkLocalAddress(MacAddress destination) => $"{destination} ({LinkLocalName(destination.LinkLocalIndex)})";
+    private static string LinkLocalAddress(MacAddress destination) =>
+        destination.Value == MacAddress.MvrpValue ? $"{destination} (MVRP)" : $"{destination} ({LinkLocalName(destination.LinkLocalIndex)})";
 
     private static string DescribeTags(in EthernetReader header)
     {

@@ -1,7 +1,8 @@
 // The link-local trap stage: a frame to a reserved 802.1Q group address (01-80-C2-00-00-0X) is never
 // relayed as ordinary multicast. The port's group forward mask may release it (LinkLocalPolicy); pause
 // is dropped; the rest is trapped to the control plane's queue, which this stage owns (LLDP, BPDUs,
-// EVB/ECP/VDP are read from it between batches). BPDU guard trips here too: the stage says so, and
+// EVB/ECP/VDP are read from it between batches). Frames to the MVRP address are decided here too
+// (MvrpFrames): trapped on an MVRP port, dropped on another port of an MVRP bridge, else relayed. BPDU guard trips here too: the stage says so, and
 // the engine, which owns error-disabling, takes the port down.
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Counters;
@@ -57,17 +58,52 @@ internal sealed class LinkLocalTrapStage(int queueCapacity)
                 context.Dropped(DropReason.PauseFrame);
                 return LinkLocalOutcome.Dropped;
             default:
-                if (TMode.Tracing ? context.Sink!.Trapped(destination) : ControlPlane.TryEnqueue(context.Frame))
-                {
-                    if (!TMode.Tracing)
-                    {
-                        counters.Trapped++;
-                    }
-                    context.Fate = DispositionKind.ControlPlane;
-                    return LinkLocalOutcome.Trapped;
-                }
-                context.Dropped(DropReason.ControlPlaneQueueFull);
-                return LinkLocalOutcome.Dropped;
+                return Trap<TMode>(ref context, destination, counters);
         }
+    }
+
+    /// <summary>
+    /// A frame to the MVRP address: relayed where the bridge runs no MVRP, trapped on an MVRP port,
+    /// dropped on another port (the context says which when this returns false).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public bool ReleaseMvrp<TMode>(ref FrameContext context, MacAddress destination, ref PortPlan ingress, PortCounters counters)
+        where TMode : struct, IReceiveMode
+    {
+        switch (ingress.MvrpFrames)
+        {
+            case Configuration.MvrpFrames.Relay:
+                if (TMode.Tracing)
+                {
+                    context.Sink!.MvrpRelayed();
+                }
+                return true;
+            case Configuration.MvrpFrames.Trap:
+                Trap<TMode>(ref context, destination, counters);
+                return false;
+            default:
+                if (TMode.Tracing)
+                {
+                    context.Sink!.MvrpOffOnPort();
+                }
+                context.Dropped(DropReason.MvrpOffOnPort);
+                return false;
+        }
+    }
+
+    private LinkLocalOutcome Trap<TMode>(ref FrameContext context, MacAddress destination, PortCounters counters)
+        where TMode : struct, IReceiveMode
+    {
+        if (TMode.Tracing ? context.Sink!.Trapped(destination) : ControlPlane.TryEnqueue(context.Frame))
+        {
+            if (!TMode.Tracing)
+            {
+                counters.Trapped++;
+            }
+            context.Fate = DispositionKind.ControlPlane;
+            return LinkLocalOutcome.Trapped;
+        }
+        context.Dropped(DropReason.ControlPlaneQueueFull);
+        return LinkLocalOutcome.Dropped;
     }
 }
