@@ -33,6 +33,8 @@ public sealed record HostConfig
     public IReadOnlyList<Management.MonitorSessionConfig> MonitorSessions { get; init; } = [];
     /// <summary>IPFIX flow export (`flow_export:`); null: off. Fixed until restart.</summary>
     public FlowExportConfig? FlowExport { get; init; }
+    /// <summary>MVRP (`mvrp:` on ports, and the bridge's timers); null: no port runs it. Fixed until restart.</summary>
+    public MvrpConfig? Mvrp { get; init; }
     /// <summary>Things worth a look that do not stop the bridge, e.g. ACL rules that can never match.</summary>
     public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 }

@@ -38,7 +38,9 @@ public static class HostConfigLoader
         sources.RememberChildren("key", rootNode);
         var root = YamlMap.Of(rootNode, "the file", diagnostics);
 
-        (List<PortConfig> ports, List<PortAttachment> attachments, List<EvbPortConfig> evb) = ReadPorts(root, sources, diagnostics);
+        (List<PortConfig> ports, List<PortAttachment> attachments, List<EvbPortConfig> evb, List<MvrpPortConfig> mvrpPorts) = ReadPorts(root, sources, diagnostics);
+        MvrpConfig? mvrp = MvrpReader.Read(root.Map("mvrp", "mvrp"), mvrpPorts, diagnostics);
+        ports = WithMvrpFrames(ports, mvrpPorts);
         var defaults = new BridgeConfig();
         BridgeConfig bridge = defaults with
         {
@@ -85,6 +87,7 @@ public static class HostConfigLoader
             Store = store,
             MonitorSessions = monitorSessions,
             FlowExport = flowExport,
+            Mvrp = mvrp,
             Warnings = warnings,
         };
     }
@@ -101,16 +104,28 @@ public static class HostConfigLoader
         })];
     }
 
-    private static (List<PortConfig>, List<PortAttachment>, List<EvbPortConfig>) ReadPorts(YamlMap root, ConfigSourceMap sources, ConfigDiagnostics diagnostics)
+    /// <summary>An MVRP bridge traps MVRPDUs on its MVRP ports and discards them on the others; a bridge without MVRP relays them.</summary>
+    private static List<PortConfig> WithMvrpFrames(List<PortConfig> ports, List<MvrpPortConfig> mvrp)
+    {
+        if (mvrp.Count == 0)
+        {
+            return ports;
+        }
+        HashSet<string> running = [.. mvrp.Select(port => port.Port)];
+        return [.. ports.Select(port => port with { MvrpFrames = running.Contains(port.Name) ? MvrpFrames.Trap : MvrpFrames.Discard })];
+    }
+
+    private static (List<PortConfig>, List<PortAttachment>, List<EvbPortConfig>, List<MvrpPortConfig>) ReadPorts(YamlMap root, ConfigSourceMap sources, ConfigDiagnostics diagnostics)
     {
         var ports = new List<PortConfig>();
         var attachments = new List<PortAttachment>();
         var evbPorts = new List<EvbPortConfig>();
+        var mvrpPorts = new List<MvrpPortConfig>();
         YamlNode? portsNode = root.Get("ports");
         if (portsNode is null)
         {
             diagnostics.Add(root.Node, "the file needs 'ports:', a list of at least one port (name and attach)");
-            return (ports, attachments, evbPorts);
+            return (ports, attachments, evbPorts, mvrpPorts);
         }
         IReadOnlyList<YamlNode> items = root.List("ports");
         if (portsNode is YamlSequenceNode && items.Count == 0)
@@ -121,7 +136,7 @@ public static class HostConfigLoader
         var firstByName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < items.Count; i++)
         {
-            if (PortReader.Read(items[i], i, attach, sources, diagnostics) is not var (port, spec, evb))
+            if (PortReader.Read(items[i], i, attach, sources, diagnostics) is not var (port, spec, evb, mvrp))
             {
                 continue;
             }
@@ -140,8 +155,12 @@ public static class HostConfigLoader
             {
                 evbPorts.Add(evb);
             }
+            if (mvrp is not null)
+            {
+                mvrpPorts.Add(mvrp);
+            }
         }
-        return (ports, attachments, evbPorts);
+        return (ports, attachments, evbPorts, mvrpPorts);
     }
 
     private static List<T> ReadList<T>(YamlMap root, string key, Func<YamlNode, int, T?> read) where T : class

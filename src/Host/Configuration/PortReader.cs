@@ -1,7 +1,8 @@
 // One entry of `ports:`: its attachment and every engine port setting, spelled as iproute2's
 // `bridge link set` spells them where it has a word (hairpin, isolated, learning, flood, mcast_flood,
 // bcast_flood, state, group_fwd_mask), the switch words otherwise. Absent keys keep the engine's defaults.
-// `evb:` makes it an 802.1Qbg bridge port, whose hairpin is `auto` (negotiated) unless pinned.
+// `evb:` makes it an 802.1Qbg bridge port, whose hairpin is `auto` (negotiated) unless pinned;
+// `mvrp:` makes it run MVRP.
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Host.Configuration.Yaml;
 using Hairpin.Host.Transports;
@@ -11,7 +12,7 @@ namespace Hairpin.Host.Configuration;
 
 internal static class PortReader
 {
-    public static (PortConfig Port, AttachSpec? Attach, EvbPortConfig? Evb)? Read(YamlNode node, int index, AttachParser attachParser, ConfigSourceMap sources, ConfigDiagnostics diagnostics)
+    public static (PortConfig Port, AttachSpec? Attach, EvbPortConfig? Evb, MvrpPortConfig? Mvrp)? Read(YamlNode node, int index, AttachParser attachParser, ConfigSourceMap sources, ConfigDiagnostics diagnostics)
     {
         if (YamlMap.Open(node, $"ports[{index}]", diagnostics) is not YamlMap map)
         {
@@ -26,6 +27,7 @@ internal static class PortReader
         var defaults = new PortConfig { Name = name ?? $"ports[{index}]" };
         HairpinMode? hairpin = map.Value("hairpin", EvbReader.ParseHairpin);
         EvbPortConfig? evb = map.Get("evb") is YamlNode evbNode ? EvbReader.ReadPort(evbNode, defaults.Name, what, diagnostics) : null;
+        MvrpPortConfig? mvrp = map.Get("mvrp") is YamlNode mvrpNode ? MvrpReader.ReadPort(mvrpNode, defaults.Name, what, diagnostics) : null;
         if (hairpin == HairpinMode.Auto && evb is null && !map.Has("evb"))
         {
             diagnostics.Add(map.Get("hairpin")!, $"hairpin: auto follows the 802.1Qbg negotiation: {what} needs 'evb: bridge' (or hairpin true or false)");
@@ -59,7 +61,7 @@ internal static class PortReader
             sources.Remember($"port:{name}", node);
             sources.RememberChildren($"port:{name}", map.Node);
         }
-        return (port, attach, evb is null ? null : evb with { Hairpin = hairpin ?? HairpinMode.Auto });
+        return (port, attach, evb is null ? null : evb with { Hairpin = hairpin ?? HairpinMode.Auto }, mvrp);
     }
 
     /// <summary>The names Linux's `bridge link set ... state` takes, or its numbers (0 disabled, 3 forwarding, 4 blocking).</summary>

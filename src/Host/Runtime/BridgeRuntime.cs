@@ -174,6 +174,10 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             {
                 throw new InvalidOperationException($"{next.SourceFile}: the evb: ports or their settings changed: restart the bridge to apply that (the running configuration is unchanged)");
             }
+            if (!Equals(current.Mvrp, next.Mvrp))
+            {
+                throw new InvalidOperationException($"{next.SourceFile}: mvrp: (a port's or the bridge's) changed: restart the bridge to apply that (the running configuration is unchanged)");
+            }
             if (!Equals(current.FlowExport, next.FlowExport))
             {
                 throw new InvalidOperationException($"{next.SourceFile}: flow_export: changed: restart the bridge to apply that (the running configuration is unchanged)");
