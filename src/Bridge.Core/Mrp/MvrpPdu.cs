@@ -8,7 +8,8 @@
 //
 // A VectorHeader is never 0x0000 (that would be a vector saying nothing), which is what lets the
 // EndMark end a list. Linux and mrpd both write the EndMarks, but 802.1Q lets the end of the PDU stand
-// for them, so the decoder accepts their absence.
+// for them, so the decoder accepts their absence. tshark 4.0 dissects what the encoder writes (LeaveAll
+// alone, runs, all 4094 VIDs in one vector, split messages) without a malformed field.
 using System.Buffers.Binary;
 using Hairpin.Bridge.Core.Headers;
 
