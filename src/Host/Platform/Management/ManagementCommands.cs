@@ -14,6 +14,7 @@ public static class ManagementCommands
     public const string ConfigReload = "config.reload";
     public const string Trace = "trace";
     public const string LldpNeighbors = "lldp.neighbors";
+    public const string MvrpShow = "mvrp.show";
     public const string VsiShow = "vsi.show";
     public const string VsiHistory = "vsi.history";
     public const string CaptureStart = "capture.start";

@@ -120,6 +120,12 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
                 IReadOnlyList<LldpNeighborInfo> neighbors = await Capability<IQbgControl>().LldpNeighborsAsync(token).ConfigureAwait(false);
                 return ManagementResponse.Success(await FilterAsync(neighbors, selector.Port, neighbor => neighbor.Port, token).ConfigureAwait(false));
             }
+            case ManagementCommands.MvrpShow:
+            {
+                PortSelector selector = Args<PortSelector>(request, new PortSelector());
+                IReadOnlyList<MvrpPortInfo> ports = await Capability<IMvrpControl>().ShowMvrpAsync(token).ConfigureAwait(false);
+                return ManagementResponse.Success(await FilterAsync(ports, selector.Port, port => port.Port, token).ConfigureAwait(false));
+            }
             case ManagementCommands.VsiShow:
             {
                 PortSelector selector = Args<PortSelector>(request, new PortSelector());
