@@ -7,16 +7,22 @@ public sealed class MrpCounters
     private readonly long[] _eventsReceived = new long[(int)MrpAttributeEvent.Lv + 1];
     private readonly long[] _eventsSent = new long[(int)MrpAttributeEvent.Lv + 1];
 
+    public MrpCounters()
+    {
+        EventsReceived = Array.AsReadOnly(_eventsReceived);
+        EventsSent = Array.AsReadOnly(_eventsSent);
+    }
+
     public long MessagesReceived { get; internal set; }
     public long MessagesSent { get; internal set; }
     public long LeaveAllReceived { get; internal set; }
     public long LeaveAllSent { get; internal set; }
 
     /// <summary>Received attribute events, indexed by <see cref="MrpAttributeEvent"/> (VIDs outside 1..4094 not counted).</summary>
-    public IReadOnlyList<long> EventsReceived => _eventsReceived;
+    public IReadOnlyList<long> EventsReceived { get; }
 
     /// <summary>Sent attribute events, indexed by <see cref="MrpAttributeEvent"/>.</summary>
-    public IReadOnlyList<long> EventsSent => _eventsSent;
+    public IReadOnlyList<long> EventsSent { get; }
 
     /// <summary>Declarations of an unregistered VID refused because the port's dynamic VID limit was reached.</summary>
     public long RegistrationsRefused { get; internal set; }

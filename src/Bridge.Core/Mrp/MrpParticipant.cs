@@ -393,13 +393,16 @@ public sealed class MrpParticipant
         }
         else
         {
-            _transmitDue = now + _timers.Join * _random.NextDouble();
+            _transmitDue = now + Fraction(_timers.Join, _random.NextDouble());
         }
     }
 
     // LeaveAllTime plus up to half again (10.7.4.3), so neighbours' LeaveAlls do not fall in step.
     private TimeSpan DrawLeaveAll(TimeSpan now) =>
-        _timers.LeaveAll > TimeSpan.Zero ? now + _timers.LeaveAll + _timers.LeaveAll * (0.5 * _random.NextDouble()) : TimeSpan.MaxValue;
+        _timers.LeaveAll > TimeSpan.Zero ? now + _timers.LeaveAll + Fraction(_timers.LeaveAll, 0.5 * _random.NextDouble()) : TimeSpan.MaxValue;
+
+    // Truncated, not rounded as TimeSpan's * would: a draw in [0, 1) stays below the whole span.
+    private static TimeSpan Fraction(TimeSpan span, double fraction) => TimeSpan.FromTicks((long)(span.Ticks * fraction));
 
     private bool Tracked(int vid) => _applicant[vid] != ApplicantState.VO || Registered(vid);
 
