@@ -7,7 +7,8 @@ namespace Hairpin.Bridge.Core.Mrp;
 /// declared(p) = local VIDs ∪ (registered(q) for every other MVRP port q). A registration learned from a
 /// New is propagated as a new declaration (Join with isNew, 11.2.5), so the far side flushes and
 /// relearns at once; when a VID's last reason to be declared on a port goes, the port Leaves it.
-/// A port's participant starts at <see cref="LinkUp"/> (Begin!, then what the port should declare).
+/// A port's participant starts at <see cref="LinkUp"/> (Begin!, then what the port should declare);
+/// until then, and after <see cref="LinkDown"/>, what it would send is dropped.
 /// Not thread-safe: one thread calls everything, and <see cref="Tick"/> by <see cref="NextDeadline"/>.
 /// </summary>
 public sealed class MvrpBridge
@@ -17,6 +18,7 @@ public sealed class MvrpBridge
     private readonly MrpParticipant?[] _participants;
     private readonly bool[][] _registered;   // per port, as the indications said
     private readonly bool[][] _declared;     // per port, what this bridge asked the participant to declare
+    private readonly bool[] _up;
     private readonly int[] _registeredPorts = new int[VidSlots];
     private readonly bool[] _local = new bool[VidSlots];
     private readonly List<MrpIndication> _indications = [];
@@ -26,6 +28,7 @@ public sealed class MvrpBridge
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ports);
         _participants = new MrpParticipant?[ports];
+        _up = new bool[ports];
         _registered = new bool[ports][];
         _declared = new bool[ports][];
         for (int port = 0; port < ports; port++)
@@ -118,6 +121,10 @@ public sealed class MvrpBridge
     public void ReceiveMessage(int port, MvrpMessage message, TimeSpan now)
     {
         MrpParticipant participant = _participants[CheckPort(port)] ?? throw new InvalidOperationException($"port {port} is not an MVRP port");
+        if (!_up[port])
+        {
+            return;   // a link that is down hears nothing; a frame racing the link-down event is dropped
+        }
         _indications.Clear();
         participant.ReceiveMessage(message, now, _indications);
         Handle(port, now);
@@ -143,9 +150,12 @@ public sealed class MvrpBridge
                 _indications.Clear();
                 _messages.Clear();
                 participant.Tick(now, _messages, _indications);
-                foreach (MvrpMessage message in _messages)
+                if (_up[port])
                 {
-                    toSend.Add((port, message));
+                    foreach (MvrpMessage message in _messages)
+                    {
+                        toSend.Add((port, message));
+                    }
                 }
                 Handle(port, now);
             }
@@ -161,6 +171,7 @@ public sealed class MvrpBridge
     {
         MrpParticipant participant = _participants[CheckPort(port)] ?? throw new InvalidOperationException($"port {port} is not an MVRP port");
         participant.Begin(now);   // registrations it drops come back as Leave indications at its next Tick
+        _up[port] = true;
         bool[] declared = _declared[port];
         Array.Clear(declared);
         for (int vid = MrpParticipant.MinVid; vid <= MrpParticipant.MaxVid; vid++)
@@ -171,6 +182,19 @@ public sealed class MvrpBridge
                 participant.Join(vid, isNew: false, now);
             }
         }
+    }
+
+    /// <summary>
+    /// The port's link went down: its registrations go at once (as Leave indications at its next Tick,
+    /// so the other ports stop declaring them after their own leave), and it sends nothing until
+    /// <see cref="LinkUp"/>.
+    /// </summary>
+    public void LinkDown(int port, TimeSpan now)
+    {
+        MrpParticipant participant = _participants[CheckPort(port)] ?? throw new InvalidOperationException($"port {port} is not an MVRP port");
+        _up[port] = false;
+        participant.Begin(now);
+        Array.Clear(_declared[port]);
     }
 
     private void Handle(int port, TimeSpan now)

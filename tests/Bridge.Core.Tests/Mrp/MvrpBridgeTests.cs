@@ -123,6 +123,50 @@ public sealed class MvrpBridgeTests
     }
 
     [Fact]
+    public void LinkDownDropsThePortsRegistrationsAtOnceAndSilencesIt()
+    {
+        (MvrpLab lab, MvrpBridge bridge, MvrpBridge[] stations) = ThreePorts();
+        stations[0].SetLocalVids([100], lab.Now);
+        bridge.SetLocalVids([9], lab.Now);
+        lab.RunFor(TimeSpan.FromSeconds(2));
+        int heardBefore = (int)stations[0].Participant(0)!.Counters.MessagesReceived;
+
+        bridge.LinkDown(0, lab.Now);
+        lab.RunFor(Join);
+        Assert.Empty(bridge.RegisteredOn(0));                  // no leave time: the neighbour is gone
+        Assert.False(bridge.Participant(1)!.Declares(100));
+        lab.RunFor(Leave + 2 * Join);
+        Assert.Equal([9], stations[1].RegisteredOn(0));        // 100 left; the bridge's own VID stays
+        lab.RunFor(TimeSpan.FromSeconds(20));
+        Assert.Equal(heardBefore, stations[0].Participant(0)!.Counters.MessagesReceived);   // nothing left the down port
+        Assert.Empty(bridge.RegisteredOn(0));                  // and nothing it heard registered
+
+        bridge.LinkUp(0, lab.Now);
+        lab.RunFor(TimeSpan.FromSeconds(1) + Join);            // the station's periodic Join re-registers it
+        Assert.Equal([100], bridge.RegisteredOn(0));
+    }
+
+    [Fact]
+    public void FixedPortRegistrationsArePropagatedLikeLearnedOnes()
+    {
+        var lab = new MvrpLab();
+        var bridge = new MvrpBridge(2);
+        var fixedPort = new MrpParticipant(MrpTimers.Default, RegistrarMode.Fixed, MrpParticipant.MaxVid, new Random(1));
+        fixedPort.SetFixed([50, 51]);
+        bridge.AddPort(0, fixedPort);
+        bridge.AddPort(1, new MrpParticipant(MrpTimers.Default, RegistrarMode.Normal, MrpParticipant.MaxVid, new Random(2)));
+        bridge.LinkUp(0, lab.Now);
+        bridge.LinkUp(1, lab.Now);
+        lab.Bridges.Add(bridge);
+        MvrpBridge station = lab.AddBridge(1, seed: 3);
+        lab.Wire(bridge, 1, station, 0);
+
+        lab.RunFor(Join);
+        Assert.Equal([50, 51], bridge.RegisteredOn(0));
+        Assert.Equal([50, 51], station.RegisteredOn(0));
+    }
+
+    [Fact]
     public void ChainOfAccessAggregationAndCoreLearnsAndForgetsAVid()
     {
         var lab = new MvrpLab();
