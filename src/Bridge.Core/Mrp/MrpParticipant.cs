@@ -232,7 +232,7 @@ public sealed class MrpParticipant
         }
         if (now >= _periodicDeadline)
         {
-            // Table 10-6: periodic! to every Applicant, then the timer again.
+            // Table 10-6: periodic! to every Applicant (only QA and QP move: to AA and AP), then the timer again.
             for (int vid = MinVid; vid <= MaxVid; vid++)
             {
                 if (_applicant[vid] is ApplicantState.QA or ApplicantState.QP)
