@@ -29,7 +29,7 @@ public sealed partial class BridgeControl(
     Func<BridgeEngine, int, IReadOnlyList<string>, TraceResult> trace,
     Func<HostConfig, string, PreparedChange>? prepareSave = null,
     IServiceReload? services = null,
-    ILogger? log = null) : IBridgeControl, ICaptureControl, IPortFlagControl, IFdbControl, IAclControl, IReloadControl, ITraceControl, IQbgControl, IVsiHistoryControl
+    ILogger? log = null) : IBridgeControl, ICaptureControl, IPortFlagControl, IFdbControl, IAclControl, IReloadControl, ITraceControl, IQbgControl, IVsiHistoryControl, IMvrpControl
 {
     /// <summary>How a reload was asked for, in its log lines.</summary>
     public const string SocketTrigger = "config reload";
@@ -305,6 +305,10 @@ public sealed partial class BridgeControl(
         };
         return new PortEvbInfo(mode, control.ReflectiveRelay, config.Vsi.Bindings.Select(binding => binding.Vsi).Distinct().Count());
     }
+
+    /// <summary>Every MVRP port (`mvrp show`); none when the file has no `mvrp:` port.</summary>
+    public async Task<IReadOnlyList<MvrpPortInfo>> ShowMvrpAsync(CancellationToken cancellationToken) =>
+        runtime.Mvrp is { } mvrp ? await runtime.OnForwardingThread(_ => mvrp.Show(runtime.ControlTime)).ConfigureAwait(false) : [];
 
     public async Task<IReadOnlyList<LldpNeighborInfo>> LldpNeighborsAsync(CancellationToken cancellationToken) =>
         await runtime.OnForwardingThread(_ => runtime.Qbg.Neighbors(runtime.ControlTime)).ConfigureAwait(false);

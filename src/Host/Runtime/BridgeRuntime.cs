@@ -8,6 +8,7 @@ using Hairpin.Bridge.Core.Frames;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Flows;
 using Hairpin.Host.Forwarding;
+using Hairpin.Host.Mvrp;
 using Hairpin.Host.Qbg;
 using Hairpin.Host.Qbg.Store;
 using Hairpin.Host.Transports;
@@ -31,6 +32,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     private readonly ILogger _log;
     private HostConfig _config;
     private QbgState _qbg = QbgState.None;
+    private MvrpState _mvrp = MvrpState.None;
     private int _started;
 
     private BridgeRuntime(HostConfig config, ILoggerFactory logs, Func<AttachSpec, IPortTransport> transports, TimeProvider time, IVsiStore? store)
@@ -39,7 +41,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         Time = time;
         _log = logs.CreateLogger("hairpin.bridge");
         var pool = new FramePool(8192);
-        Engine = new BridgeEngine(QbgOverlay.Apply(config, _qbg.NegotiatedRelay, _qbg.Associations), pool, time,
+        Engine = new BridgeEngine(Overlaid(config, _qbg, _mvrp), pool, time,
             new BridgeEngineOptions { BridgeAddress = BridgeIdentity.AddressFor(config.SourceFile) });
         ILogger links = logs.CreateLogger("hairpin.link");
         PortQueues[] ports = [.. config.Attachments.Select(attachment =>
@@ -52,13 +54,17 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
             LocalCounters = vsi => Engine.VsiCounters(vsi)?.Snapshot(),
         };
         VsiStore = store;
+        if (config.Mvrp is not null)
+        {
+            Mvrp = new MvrpPlane(config, Engine.BridgeAddress, () => Config, (port, frame) => ports[port].Send(frame), PublishMvrp, logs.CreateLogger("hairpin.mvrp"), new Random());
+        }
         if (config.FlowExport is { } flowExport)
         {
             FlowExport = new FlowExporter(flowExport, time, logs.CreateLogger("hairpin.flows"));
             Engine.SetFlowMonitor(FlowExport.Monitor);
         }
         // The forwarding thread reads and writes device ports itself.
-        _stage = new EngineStage(Engine, ports, time, logs.CreateLogger("hairpin.forwarding"), Qbg, FlowExport?.Monitor);
+        _stage = new EngineStage(Engine, ports, time, logs.CreateLogger("hairpin.forwarding"), Qbg, FlowExport?.Monitor, Mvrp);
         _loop = _stage.CreateLoop(new PortIo(_readiness, ports), logs.CreateLogger("hairpin.forwarding"), _work);
         _transports = [.. config.Attachments.Select(attachment => transports(attachment.Attach))];
         Monitors = new Monitoring.MonitorService(Engine, () => Config,
@@ -80,6 +86,8 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     public long ControlPlaneFrames => _stage.ControlPlaneFrames;
     /// <summary>The 802.1Qbg bridge role of the `evb:` ports. Forwarding thread only (<see cref="OnForwardingThread"/>).</summary>
     internal QbgPlane Qbg { get; }
+    /// <summary>MVRP on the `mvrp:` ports; null when none runs it. Forwarding thread only (<see cref="OnForwardingThread"/>).</summary>
+    internal MvrpPlane? Mvrp { get; }
     /// <summary>IPFIX flow export (`flow_export:`), or null when the file has none.</summary>
     public FlowExporter? FlowExport { get; }
     /// <summary>The engine's clock (its timestamps are this provider's).</summary>
@@ -114,6 +122,15 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         }
         FlowExport?.Start();
         _loop.Start("hairpin-forwarding", raisePriority: true, _stop.Token);   // ahead of ordinary work, as the kernel's own bridge is
+        if (Mvrp is MvrpPlane mvrp)
+        {
+            _ = _work.Run(() =>
+            {
+                mvrp.Start(ControlTime);
+                mvrp.Need(MvrpNeeds.Of(Config, Qbg.Published.Associations), ControlTime);   // the VSIs restored from the store, and the static VLANs if asked
+                return true;
+            });
+        }
         for (int i = 0; i < _transports.Length; i++)
         {
             IPortTransport transport = _transports[i];
@@ -194,6 +211,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         _ = _work.Run(() =>
         {
             Qbg.Revalidate(_stage.Now, () => Config);
+            Mvrp?.Need(MvrpNeeds.Of(Config, Qbg.Published.Associations), _stage.Now);   // declare_static follows the new static VLANs
             return true;
         });
         _readiness.Wake();
@@ -232,17 +250,32 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     {
         lock (_configLock)
         {
-            Engine.Publish(QbgOverlay.Apply(Config, state.NegotiatedRelay, state.Associations));
+            Engine.Publish(Overlaid(Config, state, _mvrp));
             _qbg = state;
         }
+        Mvrp?.Need(MvrpNeeds.Of(Config, state.Associations), ControlTime);   // a VLAN a VM needs is declared upstream; the last VM's leaving withdraws it
     }
+
+    /// <summary>Forwarding thread (MVRP): publishes the VIDs registered on the MVRP ports, through the overlay. Refused, the previous state stays and this throws.</summary>
+    private void PublishMvrp(MvrpState state)
+    {
+        lock (_configLock)
+        {
+            Engine.Publish(Overlaid(Config, _qbg, state));
+            _mvrp = state;
+        }
+    }
+
+    /// <summary>The operator's configuration with what the control planes decided: 802.1Qbg's VSIs and relay, then MVRP's registrations.</summary>
+    private static BridgeConfig Overlaid(HostConfig config, QbgState qbg, MvrpState mvrp) =>
+        MvrpOverlay.Apply(QbgOverlay.Apply(config, qbg.NegotiatedRelay, qbg.Associations), mvrp);
 
     /// <summary>Publishes <paramref name="next"/> and commits <paramref name="change"/> with it, or neither. Called under the config lock.</summary>
     private void PublishWith(HostConfig current, HostConfig next, PreparedChange change)
     {
         try
         {
-            Engine.Publish(QbgOverlay.Apply(next, _qbg.NegotiatedRelay, _qbg.Associations));   // throws InvalidBridgeConfigException and changes nothing if invalid
+            Engine.Publish(Overlaid(next, _qbg, _mvrp));   // throws InvalidBridgeConfigException and changes nothing if invalid
         }
         catch
         {
@@ -255,7 +288,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         }
         catch
         {
-            Engine.Publish(QbgOverlay.Apply(current, _qbg.NegotiatedRelay, _qbg.Associations));   // it ran a moment ago: it publishes again
+            Engine.Publish(Overlaid(current, _qbg, _mvrp));   // it ran a moment ago: it publishes again
             change.Abandon();
             throw;
         }

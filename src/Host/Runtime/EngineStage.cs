@@ -4,11 +4,13 @@
 // egress scheduler, so its classes are served in order when a link is slower than the bridge).
 // Between batches, however busy (before the loop's share of management work): protection timers, FDB ageing,
 // jittered loop probes, flow expiry (IPFIX), the protection log and the 802.1Qbg plane, so a storm cannot silence the very
-// things that stop it. Nothing here allocates per frame.
+// things that stop it. MVRPDUs trapped on MVRP ports go to the MVRP plane, which is ticked here too. Nothing here allocates per frame.
 using Hairpin.Bridge.Core.Flows;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Headers;
 using Hairpin.Host.Forwarding;
+using Hairpin.Host.Mvrp;
 using Hairpin.Host.Qbg;
 using Hairpin.Host.Transports;
 using Microsoft.Extensions.Logging;
@@ -29,14 +31,17 @@ internal sealed class EngineStage : IForwardingStage
     private readonly LoopProbeTimer _probes;
     private readonly ProtectionEventLog _events;
     private readonly QbgPlane _qbg;
+    private readonly MvrpPlane? _mvrp;
     private readonly FlowMonitor? _flows;
     private readonly long _start;
     private readonly bool[] _linkUp;
     private long _nextSweep;
 
     /// <param name="flows">The engine's flow monitor (IPFIX export), whose flows this stage expires between batches; null: none.</param>
-    public EngineStage(BridgeEngine engine, PortQueues[] ports, TimeProvider time, ILogger log, QbgPlane? qbg = null, FlowMonitor? flows = null)
+    /// <param name="mvrp">MVRP on the `mvrp:` ports, fed the MVRPDUs trapped there and ticked here; null: none.</param>
+    public EngineStage(BridgeEngine engine, PortQueues[] ports, TimeProvider time, ILogger log, QbgPlane? qbg = null, FlowMonitor? flows = null, MvrpPlane? mvrp = null)
     {
+        _mvrp = mvrp;
         _flows = flows;
         _qbg = qbg ?? QbgPlane.Without(ports.Length);
         _linkUp = new bool[ports.Length];
@@ -105,10 +110,12 @@ internal sealed class EngineStage : IForwardingStage
             if (up && !_linkUp[port])
             {
                 _qbg.LinkUp(port);   // at start too: the first LLDP may have gone before the socket was open
+                _mvrp?.LinkUp(port, Now);   // and the first MVRPDUs
             }
             _linkUp[port] = up;
         }
         _qbg.Tick(Now);
+        _mvrp?.Tick(Now);
         return false;
     }
 
@@ -117,7 +124,8 @@ internal sealed class EngineStage : IForwardingStage
     {
         long due = Math.Min(_nextSweep, _probes.Due);
         TimeSpan wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
-        TimeSpan control = _qbg.NextDeadline - Now;
+        TimeSpan next = _mvrp is not null && _mvrp.NextDeadline < _qbg.NextDeadline ? _mvrp.NextDeadline : _qbg.NextDeadline;
+        TimeSpan control = next - Now;
         if (control < wait)
         {
             wait = control;
@@ -146,7 +154,11 @@ internal sealed class EngineStage : IForwardingStage
         while (_engine.ControlPlane.TryDequeue(out FrameBuffer? frame))
         {
             ControlPlaneFrames++;
-            if (_qbg.Runs(frame.IngressPort))
+            if (_mvrp is not null && frame.Span.Length >= 6 && MacAddress.Read(frame.Span).Value == MacAddress.MvrpValue)
+            {
+                _mvrp.Receive(frame.IngressPort, frame.Span, now);   // the engine traps MVRPDUs on MVRP ports only
+            }
+            else if (_qbg.Runs(frame.IngressPort))
             {
                 _qbg.Receive(frame.IngressPort, frame.Span, now);
             }
