@@ -42,6 +42,7 @@ public static class Cli
         Managed("top", TopCommand.Usage, TopCommand.Run),
         Managed("lldp", LldpCommand.Usage, LldpCommand.Run),
         Managed("vsi", VsiCommand.Usage, VsiCommand.Run),
+        Managed("mvrp", MvrpCommand.Usage, MvrpCommand.Run),
         Managed("monitor", MonitorCommand.Usage, MonitorCommand.Run),
     ];
 

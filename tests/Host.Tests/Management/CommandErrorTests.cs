@@ -100,7 +100,7 @@ public sealed class CommandErrorTests : IDisposable
         (int demo, string story, _) = ManagementFixture.RunCli("demo");
 
         Assert.Equal(0, exit);
-        foreach (string command in new[] { "link set dev NAME", "fdb add MAC", "stats", "acl", "config reload", "trace dev NAME" })
+        foreach (string command in new[] { "link set dev NAME", "fdb add MAC", "stats", "acl", "config reload", "trace dev NAME", "mvrp [show [dev NAME]]" })
         {
             Assert.Contains(command, output, StringComparison.Ordinal);
         }

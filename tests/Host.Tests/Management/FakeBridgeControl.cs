@@ -1,11 +1,47 @@
-// An in-memory IBridgeControl: two ports, a few FDB entries, one ACL and one policer, and a record of
-// every change asked of it, so tests can check what the CLI sent through the real socket.
+// An in-memory IBridgeControl: two ports, a few FDB entries, one ACL and one policer, MVRP on both
+// ports, and a record of every change asked of it, so tests can check what the CLI sent through the
+// real socket.
 using Hairpin.Host.Management;
 
 namespace Hairpin.Host.Tests.Management;
 
-internal sealed class FakeBridgeControl : IBridgeControl, IPortFlagControl, IFdbControl, IAclControl, IReloadControl, ITraceControl, IMonitorControl
+internal sealed class FakeBridgeControl : IBridgeControl, IPortFlagControl, IFdbControl, IAclControl, IReloadControl, ITraceControl, IMonitorControl, IMvrpControl
 {
+    private static readonly MvrpTimersInfo MvrpDefaultTimers = new(200, 600, 10_000, 1_000, null, 3);
+
+    /// <summary>What `mvrp show` reports, in port order: set it to show other states (empty: no port runs MVRP).</summary>
+    public List<MvrpPortInfo> Mvrp { get; set; } =
+    [
+        new MvrpPortInfo(
+            "vm1", "fixed", 1024, [10], [10], [],
+            [new MvrpAttributeInfo(10, "qa", "in", null)],
+            MvrpDefaultTimers,
+            new MvrpCountersInfo(7, 9, new Dictionary<string, long>(), 1, 1, new Dictionary<string, long>(), new Dictionary<string, long>(), 0, 6)),
+        new MvrpPortInfo(
+            "uplink", "normal", 1024, [10, 20, 21, 22], [10, 40, 41, 42], [40, 41, 42],
+            [
+                new MvrpAttributeInfo(10, "qa", "in", null),
+                new MvrpAttributeInfo(20, "qa", "mt", null),
+                new MvrpAttributeInfo(21, "qa", "mt", null),
+                new MvrpAttributeInfo(22, "aa", "mt", null),
+                new MvrpAttributeInfo(40, "qo", "in", null),
+                new MvrpAttributeInfo(41, "qo", "in", null),
+                new MvrpAttributeInfo(42, "lo", "lv", 0.35),
+            ],
+            MvrpDefaultTimers with { NextTransmit = 0.12, NextLeaveAll = 7.3 },
+            new MvrpCountersInfo(
+                120, 118, new Dictionary<string, long> { ["truncated"] = 2, ["bad-event"] = 1 }, 4, 5,
+                new Dictionary<string, long> { ["new"] = 0, ["joinin"] = 300, ["lv"] = 2 },
+                new Dictionary<string, long> { ["new"] = 3, ["joinin"] = 290 },
+                2, 0)),
+    ];
+
+    public Task<IReadOnlyList<MvrpPortInfo>> ShowMvrpAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        return Task.FromResult<IReadOnlyList<MvrpPortInfo>>(Mvrp);
+    }
+
     public List<MonitorSessionConfig> MonitorAdds { get; } = [];
     public List<string> MonitorDeletes { get; } = [];
 
