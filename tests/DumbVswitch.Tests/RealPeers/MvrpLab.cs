@@ -105,7 +105,7 @@ internal sealed class MvrpLab : IAsyncDisposable
 
             Assert.True(await Eventually.HoldsAsync(() => UpCount(lab.Agg) == 3 && UpCount(lab.Acc1) == 2 && UpCount(lab.Acc2) == 2, 15_000), $"every appliance port up{lab.Diagnostics()}");
             // agg declares VLAN 10 (its host's, declare_static): both access uplinks register it before any VM runs.
-            Assert.True(await Eventually.HoldsAsync(() => lab.Port(lab.Acc1, "up")?.Registered.Contains(Vlan) == true && lab.Port(lab.Acc2, "up")?.Registered.Contains(Vlan) == true, 15_000),
+            Assert.True(await Eventually.HoldsAsync(() => MvrpLab.Port(lab.Acc1, "up")?.Registered.Contains(Vlan) == true && MvrpLab.Port(lab.Acc2, "up")?.Registered.Contains(Vlan) == true, 15_000),
                 $"VLAN 10 registered on both access uplinks{lab.Diagnostics()}");
             return lab;
         }
@@ -159,7 +159,7 @@ internal sealed class MvrpLab : IAsyncDisposable
     }
 
     /// <summary>One MVRP port as `mvrp show dev PORT --json` says, or null when the CLI could not say.</summary>
-    public ShownMvrpPort? Port(ManagedProcess appliance, string port)
+    public static ShownMvrpPort? Port(ManagedProcess appliance, string port)
     {
         var (exit, output, _) = appliance.Cli("--json", "mvrp", "show", "dev", port);
         if (exit != 0)
@@ -195,8 +195,8 @@ internal sealed class MvrpLab : IAsyncDisposable
         }
     }
 
-    private static Task StaticNeighbourAsync(NetNamespace ns, string address, string mac) =>
-        ns.IpAsync("neigh", "replace", address, "lladdr", mac, "dev", "eth0", "nud", "permanent");
+    private static async Task StaticNeighbourAsync(NetNamespace ns, string address, string mac) =>
+        await ns.IpAsync("neigh", "replace", address, "lladdr", mac, "dev", "eth0", "nud", "permanent");
 
     private static int UpCount(ManagedProcess program) =>
         program.HasExited ? -1 : program.Cli("link", "show").Output.Split('\n').Count(line => line.Contains(" up ", StringComparison.Ordinal));

@@ -19,11 +19,11 @@ public sealed partial class MvrpTests(ITestOutputHelper output)
     public async Task TheFirstVmOfAVlanBringsItToTheAggregationTrunkWithinASecondAndTheLastTakesItAway()
     {
         await using MvrpLab lab = await MvrpLab.StartAsync(captureSeconds: 25);
-        Assert.DoesNotContain(MvrpLab.Vlan, lab.Port(lab.Agg, "down1")!.Registered);
+        Assert.DoesNotContain(MvrpLab.Vlan, MvrpLab.Port(lab.Agg, "down1")!.Registered);
 
         await MvrpLab.StartVmAsync(lab.Hypervisor1);
         Assert.True(await Eventually.HoldsAsync(() => MvrpLab.VsiState(lab.Acc1) == "associated", 20_000), $"VM A associated at acc1{lab.Diagnostics()}");
-        Assert.True(await Eventually.HoldsAsync(() => lab.Port(lab.Agg, "down1")?.Dynamic.Contains(MvrpLab.Vlan) == true, 5_000), $"VLAN 10 registered on agg/down1{lab.Diagnostics()}");
+        Assert.True(await Eventually.HoldsAsync(() => MvrpLab.Port(lab.Agg, "down1")?.Dynamic.Contains(MvrpLab.Vlan) == true, 5_000), $"VLAN 10 registered on agg/down1{lab.Diagnostics()}");
         DateTime associated = LogTime(lab.Acc1.Log, $"VSI {MvrpLab.VsiId} associated");
         DateTime registered = LogTime(lab.Agg.Log, "port down1: MVRP registered VLAN 10");
         output.WriteLine($"association at acc1 {associated:HH:mm:ss.fff}, registration at agg {registered:HH:mm:ss.fff}: {(registered - associated).TotalMilliseconds:0} ms");
@@ -31,13 +31,13 @@ public sealed partial class MvrpTests(ITestOutputHelper output)
         Assert.True(await MvrpLab.PingAsync(lab.Vm1, MvrpLab.HostAddress) > 0, $"VM A reaches host X across the trunk{lab.Diagnostics()}");
 
         await MvrpLab.StopVmAsync(lab.Hypervisor1);
-        Assert.True(await Eventually.HoldsAsync(() => lab.Port(lab.Agg, "down1")?.Registered.Contains(MvrpLab.Vlan) == false, 10_000), $"VLAN 10 gone from agg/down1{lab.Diagnostics()}");
+        Assert.True(await Eventually.HoldsAsync(() => MvrpLab.Port(lab.Agg, "down1")?.Registered.Contains(MvrpLab.Vlan) == false, 10_000), $"VLAN 10 gone from agg/down1{lab.Diagnostics()}");
         DateTime left = LogTime(lab.Acc1.Log, $"VSI {MvrpLab.VsiId} de-associated");
         DateTime deregistered = LogTime(lab.Agg.Log, "port down1: MVRP deregistered VLAN 10");
         output.WriteLine($"de-association at acc1 {left:HH:mm:ss.fff}, deregistration at agg {deregistered:HH:mm:ss.fff}: {(deregistered - left).TotalMilliseconds:0} ms");
         // The leave time (1 s) after acc1's Lv, which goes at its next transmit opportunity (within a join time).
         Assert.InRange(deregistered - left, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3));
-        Assert.Empty(lab.Port(lab.Agg, "down1")!.Dynamic);
+        Assert.Empty(MvrpLab.Port(lab.Agg, "down1")!.Dynamic);
 
         await lab.StopCaptureAsync();
         string[] pdus = await Tshark(lab.CaptureFile, "-Y", "mrp-mvrp", "-T", "fields", "-e", "frame.number");
@@ -47,7 +47,7 @@ public sealed partial class MvrpTests(ITestOutputHelper output)
         Assert.True(pdus.Length >= 4, $"MVRPDUs both ways on the trunk: {pdus.Length}");
         Assert.Empty(malformed);
         Assert.Contains(vids, line => line.Split(',').Any(vid => vid.Trim() == "10"));
-        Assert.Equal(0, lab.Port(lab.Agg, "down1")!.Malformed);
+        Assert.Equal(0, MvrpLab.Port(lab.Agg, "down1")!.Malformed);
     }
 
     [Fact(Timeout = 90_000)]
@@ -55,16 +55,16 @@ public sealed partial class MvrpTests(ITestOutputHelper output)
     {
         await using MvrpLab lab = await MvrpLab.StartAsync();
         await MvrpLab.StartVmAsync(lab.Hypervisor1);
-        Assert.True(await Eventually.HoldsAsync(() => lab.Port(lab.Agg, "down1")?.Dynamic.Contains(MvrpLab.Vlan) == true, 20_000), $"VLAN 10 on agg/down1{lab.Diagnostics()}");
-        Assert.DoesNotContain(MvrpLab.Vlan, lab.Port(lab.Agg, "down2")!.Dynamic);
+        Assert.True(await Eventually.HoldsAsync(() => MvrpLab.Port(lab.Agg, "down1")?.Dynamic.Contains(MvrpLab.Vlan) == true, 20_000), $"VLAN 10 on agg/down1{lab.Diagnostics()}");
+        Assert.DoesNotContain(MvrpLab.Vlan, MvrpLab.Port(lab.Agg, "down2")!.Dynamic);
 
         // The migration's order: the destination's port comes up and associates there, then the source's goes down.
         await MvrpLab.StartVmAsync(lab.Hypervisor2);
         Assert.True(await Eventually.HoldsAsync(() => MvrpLab.VsiState(lab.Acc2) == "associated", 20_000), $"VM A associated at acc2{lab.Diagnostics()}");
         await MvrpLab.StopVmAsync(lab.Hypervisor1);
 
-        Assert.True(await Eventually.HoldsAsync(() => lab.Port(lab.Agg, "down2")?.Dynamic.Contains(MvrpLab.Vlan) == true, 5_000), $"VLAN 10 on agg/down2{lab.Diagnostics()}");
-        Assert.True(await Eventually.HoldsAsync(() => lab.Port(lab.Agg, "down1")?.Dynamic.Contains(MvrpLab.Vlan) == false, 10_000), $"VLAN 10 gone from agg/down1{lab.Diagnostics()}");
+        Assert.True(await Eventually.HoldsAsync(() => MvrpLab.Port(lab.Agg, "down2")?.Dynamic.Contains(MvrpLab.Vlan) == true, 5_000), $"VLAN 10 on agg/down2{lab.Diagnostics()}");
+        Assert.True(await Eventually.HoldsAsync(() => MvrpLab.Port(lab.Agg, "down1")?.Dynamic.Contains(MvrpLab.Vlan) == false, 10_000), $"VLAN 10 gone from agg/down1{lab.Diagnostics()}");
         Assert.True(await MvrpLab.PingAsync(lab.Vm2, MvrpLab.HostAddress) > 0, $"VM A reaches host X from its new place{lab.Diagnostics()}");
         Assert.Equal(0, await MvrpLab.PingAsync(lab.Vm1, MvrpLab.HostAddress, count: 2));   // the old copy is down: nothing left of it up there
     }
