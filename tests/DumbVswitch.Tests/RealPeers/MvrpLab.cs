@@ -1,11 +1,11 @@
 // Issue 13's lab: VLANs that follow the VM up to aggregation. Three `hairpin bridge` processes, each in
 // its own namespace: access appliances acc1 and acc2, each with an `evb: bridge` port (hv) toward its
-// own hypervisor (a `dumb-vswitch`) and an MVRP trunk (`up`, static VLAN 1 only) to the aggregation
+// own hypervisor (a `dumb-vswitch`) and an MVRP trunk (`trunk`, static VLAN 1 only) to the aggregation
 // appliance agg, whose two MVRP trunks (down1, down2) face them and whose access port (hostx, VLAN 10,
 // declared with `declare_static`) has host X. VM A (VSI type 42: VLAN 10) is configured on both
 // hypervisors with the same VSI, MAC and IP, its vswitch-side port down on both until a test brings
 // it up (the dumb vswitch associates a VM when its port comes up and de-associates it when it goes
-// down). tcpdump records what crosses agg's down1, for tshark to decode. Everything is removed on dispose, even after a failure.
+// down). tcpdump records what crosses the acc1 - agg trunk, for tshark to decode. Everything is removed on dispose, even after a failure.
 using System.Globalization;
 using System.Text.Json;
 using Hairpin.DumbVswitch.Tests.Infrastructure;
@@ -28,11 +28,11 @@ internal sealed class MvrpLab : IAsyncDisposable
 
     private readonly List<NetNamespace> _namespaces = [];
     private readonly List<IAsyncDisposable> _processes = [];
-    private Task<ProcessRunner.Result>? _capture;
+    private readonly List<Task<ProcessRunner.Result>> _captures = [];
 
-    private MvrpLab(string capture)
+    private MvrpLab(string directory)
     {
-        CaptureFile = capture;
+        CaptureFiles = [Path.Combine(directory, "agg-down1.pcap"), Path.Combine(directory, "acc1-trunk.pcap")];
     }
 
     public NetNamespace Aggregation { get; private set; } = null!;
@@ -49,13 +49,17 @@ internal sealed class MvrpLab : IAsyncDisposable
     public ManagedProcess Acc2 { get; private set; } = null!;
     public ManagedProcess Vswitch1 { get; private set; } = null!;
     public ManagedProcess Vswitch2 { get; private set; } = null!;
-    /// <summary>Where tcpdump writes what crosses agg's down1.</summary>
-    public string CaptureFile { get; }
+    /// <summary>
+    /// What tcpdump heard arrive at each end of the acc1 - agg trunk: at agg's down1 (acc1's MVRPDUs) and
+    /// at acc1's trunk (agg's). Each end's own sends bypass the qdisc (PACKET_QDISC_BYPASS), where taps
+    /// never see them, so each direction is recorded where it arrives.
+    /// </summary>
+    public IReadOnlyList<string> CaptureFiles { get; }
 
     /// <param name="captureSeconds">How long tcpdump records what crosses agg's down1 (from the start).</param>
     public static async Task<MvrpLab> StartAsync(int captureSeconds = 0)
     {
-        var lab = new MvrpLab(Path.Combine(Path.GetTempPath(), $"mvrp-{Guid.NewGuid():N}.pcap"));
+        var lab = new MvrpLab(Directory.CreateTempSubdirectory("mvrp-").FullName);
         try
         {
             lab.Aggregation = await lab.NamespaceAsync();
@@ -67,8 +71,8 @@ internal sealed class MvrpLab : IAsyncDisposable
             lab.Vm1 = await lab.NamespaceAsync();
             lab.Vm2 = await lab.NamespaceAsync();
 
-            await NetNamespace.VethAsync(lab.Access1, "up", lab.Aggregation, "down1");
-            await NetNamespace.VethAsync(lab.Access2, "up", lab.Aggregation, "down2");
+            await NetNamespace.VethAsync(lab.Access1, "trunk", lab.Aggregation, "down1");
+            await NetNamespace.VethAsync(lab.Access2, "trunk", lab.Aggregation, "down2");
             await NetNamespace.VethAsync(lab.HostX, "eth0", lab.Aggregation, "hostx");
             await NetNamespace.VethAsync(lab.Hypervisor1, "uplink", lab.Access1, "hv");
             await NetNamespace.VethAsync(lab.Hypervisor2, "uplink", lab.Access2, "hv");
@@ -87,8 +91,8 @@ internal sealed class MvrpLab : IAsyncDisposable
 
             if (captureSeconds > 0)
             {
-                lab._capture = NetLab.InAsync(lab.Aggregation.Name, ["timeout", captureSeconds.ToString(CultureInfo.InvariantCulture), "tcpdump", "-Z", "root", "-i", "down1", "-n", "-U", "-w", lab.CaptureFile],
-                    check: false, timeout: TimeSpan.FromSeconds(captureSeconds + 10));
+                lab._captures.Add(Capture(lab.Aggregation, "down1", lab.CaptureFiles[0], captureSeconds));
+                lab._captures.Add(Capture(lab.Access1, "trunk", lab.CaptureFiles[1], captureSeconds));
                 await Task.Delay(500);   // tcpdump opens its socket before the first MVRPDU
             }
             lab.Agg = await lab.ApplianceAsync(lab.Aggregation,
@@ -105,7 +109,7 @@ internal sealed class MvrpLab : IAsyncDisposable
 
             Assert.True(await Eventually.HoldsAsync(() => UpCount(lab.Agg) == 3 && UpCount(lab.Acc1) == 2 && UpCount(lab.Acc2) == 2, 15_000), $"every appliance port up{lab.Diagnostics()}");
             // agg declares VLAN 10 (its host's, declare_static): both access uplinks register it before any VM runs.
-            Assert.True(await Eventually.HoldsAsync(() => MvrpLab.Port(lab.Acc1, "up")?.Registered.Contains(Vlan) == true && MvrpLab.Port(lab.Acc2, "up")?.Registered.Contains(Vlan) == true, 15_000),
+            Assert.True(await Eventually.HoldsAsync(() => MvrpLab.Port(lab.Acc1, "trunk")?.Registered.Contains(Vlan) == true && MvrpLab.Port(lab.Acc2, "trunk")?.Registered.Contains(Vlan) == true, 15_000),
                 $"VLAN 10 registered on both access uplinks{lab.Diagnostics()}");
             return lab;
         }
@@ -119,7 +123,7 @@ internal sealed class MvrpLab : IAsyncDisposable
     private const string AccessPorts =
         """
           - { name: hv, attach: { afpacket: hv }, evb: bridge }
-          - { name: up, attach: { afpacket: up }, vlan: { trunk: "1", native: 1 }, mvrp: true, bpdu_guard: false }
+          - { name: trunk, attach: { afpacket: trunk }, vlan: { trunk: "1", native: 1 }, mvrp: true, bpdu_guard: false }
         vsi_types:
           - { id: 42, version: 1, vlan: 10 }
         """;
@@ -185,14 +189,15 @@ internal sealed class MvrpLab : IAsyncDisposable
         return result.Output.Split('\n').Count(line => line.Contains("bytes from", StringComparison.Ordinal));
     }
 
-    /// <summary>Waits for the capture on down1 to end (its time is up) so the file is complete.</summary>
+    private static Task<ProcessRunner.Result> Capture(NetNamespace ns, string device, string file, int seconds) =>
+        NetLab.InAsync(ns.Name, ["timeout", seconds.ToString(CultureInfo.InvariantCulture), "tcpdump", "-Z", "root", "-i", device, "-n", "-U", "-w", file],
+            check: false, timeout: TimeSpan.FromSeconds(seconds + 10));
+
+    /// <summary>Waits for the captures to end (their time is up) so the files are complete.</summary>
     public async Task StopCaptureAsync()
     {
-        if (_capture is not null)
-        {
-            await _capture;
-            _capture = null;
-        }
+        await Task.WhenAll(_captures);
+        _captures.Clear();
     }
 
     private static async Task StaticNeighbourAsync(NetNamespace ns, string address, string mac) =>
@@ -255,7 +260,7 @@ internal sealed class MvrpLab : IAsyncDisposable
         {
             await ns.DisposeAsync();
         }
-        File.Delete(CaptureFile);
+        Directory.Delete(Path.GetDirectoryName(CaptureFiles[0])!, recursive: true);
         if (first is not null)
         {
             throw new InvalidOperationException("the lab's processes did not all stop", first);

@@ -40,13 +40,17 @@ public sealed partial class MvrpTests(ITestOutputHelper output)
         Assert.Empty(MvrpLab.Port(lab.Agg, "down1")!.Dynamic);
 
         await lab.StopCaptureAsync();
-        string[] pdus = await Tshark(lab.CaptureFile, "-Y", "mrp-mvrp", "-T", "fields", "-e", "frame.number");
-        string[] malformed = await Tshark(lab.CaptureFile, "-Y", "mrp-mvrp && (_ws.malformed || _ws.expert.severity >= \"error\")", "-T", "fields", "-e", "frame.number");
-        string[] vids = await Tshark(lab.CaptureFile, "-Y", "mrp-mvrp", "-T", "fields", "-e", "mrp-mvrp.vid");
-        output.WriteLine($"{pdus.Length} MVRPDUs on agg/down1, {malformed.Length} malformed");
-        Assert.True(pdus.Length >= 4, $"MVRPDUs both ways on the trunk: {pdus.Length}");
-        Assert.Empty(malformed);
-        Assert.Contains(vids, line => line.Split(',').Any(vid => vid.Trim() == "10"));
+        foreach (string file in lab.CaptureFiles)
+        {
+            string[] pdus = await Tshark(file, "-Y", "mrp-mvrp", "-T", "fields", "-e", "frame.number");
+            string[] malformed = await Tshark(file, "-Y", "mrp-mvrp && (_ws.malformed || _ws.expert.severity >= \"error\")", "-T", "fields", "-e", "frame.number");
+            string[] vids = await Tshark(file, "-Y", "mrp-mvrp", "-T", "fields", "-e", "mrp-mvrp.vid");
+            output.WriteLine($"{Path.GetFileName(file)}: {pdus.Length} MVRPDUs, {malformed.Length} malformed");
+            Assert.True(pdus.Length >= 2, $"MVRPDUs in {Path.GetFileName(file)}: {pdus.Length}");
+            Assert.Empty(malformed);
+            Assert.Contains(vids, line => line.Split(',').Any(vid => vid.Trim() == "10"));
+        }
+        output.WriteLine($"agg:\n{lab.Agg.Cli("mvrp", "show").Output}\nacc1:\n{lab.Acc1.Cli("mvrp", "show").Output}");
         Assert.Equal(0, MvrpLab.Port(lab.Agg, "down1")!.Malformed);
     }
 
