@@ -1,0 +1,111 @@
+// MVRP in the running appliance, on in-memory ports: a neighbour's declaration arriving on an MVRP port
+// makes that port carry the VLAN in the engine's configuration, and its withdrawal takes it away a
+// leave time later; the appliance speaks MVRP out of that port and only that port; an MVRPDU on a
+// port without MVRP is dropped and counted; a reload that changes mvrp: is refused.
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Mrp;
+using Hairpin.Host.Configuration;
+using Hairpin.Host.Runtime;
+using Hairpin.Host.Tests.Configuration;
+using Hairpin.Host.Tests.Infrastructure;
+using Hairpin.Host.Transports;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hairpin.Host.Tests.Runtime;
+
+public sealed class MvrpRuntimeTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly MacAddress Neighbour = MacAddress.Parse("02:00:00:00:00:99");
+
+    private static HostConfig Config(string mvrp = "mvrp: { periodic_time: 0 }") => ConfigFile.Load(
+        """
+        ports:
+          - { name: host, attach: { stream: { listen: /tmp/hairpin-mvrp-host.sock } }, vlan: 30 }
+          - { name: up, attach: { stream: { listen: /tmp/hairpin-mvrp-up.sock } }, vlan: { trunk: "1", native: 1 }, mvrp: true }
+        loop_detection: false
+
+        """ + mvrp + "\n");
+
+    private static (BridgeRuntime Runtime, Dictionary<string, InMemoryTransport> Peers) Start(HostConfig config)
+    {
+        var peers = new Dictionary<string, InMemoryTransport>(StringComparer.Ordinal);
+        var runtime = BridgeRuntime.Start(config, NullLoggerFactory.Instance, attach =>
+        {
+            var peer = new InMemoryTransport(attach);
+            peers[config.Attachments.Single(a => a.Attach == attach).Port] = peer;
+            return peer;
+        });
+        return (runtime, peers);
+    }
+
+    private static byte[] Mvrpdu(MrpAttributeEvent attributeEvent, int vid)
+    {
+        var message = new MvrpMessage();
+        message.Events.Add(new VidEvent((ushort)vid, attributeEvent));
+        var frames = new List<byte[]>();
+        MvrpPdu.Encode(Neighbour, message, frames);
+        return Assert.Single(frames);
+    }
+
+    [Fact]
+    public async Task ADeclarationHeardOnAnMvrpPortMakesItCarryTheVlanUntilTheNeighbourWithdrawsIt()
+    {
+        var (runtime, peers) = Start(Config());
+        await using (runtime)
+        {
+            PortQueues up = await peers["up"].Attached.WaitAsync(Patience);
+            await peers["host"].Attached.WaitAsync(Patience);
+
+            up.Receive(Mvrpdu(MrpAttributeEvent.New, 40));
+            await Eventually.TrueAsync(() => runtime.Engine.Config.Ports[1].Vlans.Members.Contains(40), "VLAN 40 on up once declared");
+            Assert.Equal("1,40", runtime.Engine.Config.Ports[1].Vlans.Members.ToString());
+            Assert.Equal("30", runtime.Engine.Config.Ports[0].Vlans.Members.ToString());
+
+            up.Receive(Mvrpdu(MrpAttributeEvent.Lv, 40));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.True(runtime.Engine.Config.Ports[1].Vlans.Members.Contains(40), "still carried during the leave time (1 s)");
+            await Eventually.TrueAsync(() => !runtime.Engine.Config.Ports[1].Vlans.Members.Contains(40), "VLAN 40 off up after the leave time");
+        }
+    }
+
+    [Fact]
+    public async Task TheApplianceSpeaksMvrpOutOfItsMvrpPortsAndDropsMvrpdusElsewhere()
+    {
+        var (runtime, peers) = Start(Config("mvrp: { periodic_time: 0, declare_static: true }"));
+        await using (runtime)
+        {
+            PortQueues up = await peers["up"].Attached.WaitAsync(Patience);
+            PortQueues host = await peers["host"].Attached.WaitAsync(Patience);
+            up.Receive(Mvrpdu(MrpAttributeEvent.New, 40));
+            await Eventually.TrueAsync(() => runtime.Engine.Config.Ports[1].Vlans.Members.Contains(40), "VLAN 40 registered on up");
+
+            host.Receive(Mvrpdu(MrpAttributeEvent.JoinIn, 50));
+            await Eventually.TrueAsync(() => runtime.Engine.Counters(0).DroppedFor(DropReason.MvrpOffOnPort) == 1, "the MVRPDU on host dropped as mvrp-off-on-port");
+
+            // up declares host's static VLAN (declare_static) at once; host, not an MVRP port, sends none.
+            List<byte[]> sent = await peers["up"].TakeSentAsync(1, Patience);
+            var decoded = new MvrpMessage();
+            Assert.All(sent, frame => Assert.Equal(MvrpError.None, MvrpPdu.Decode(frame, decoded)));
+            Assert.Equal([new VidEvent(30, MrpAttributeEvent.JoinMt)], decoded.Events);   // host's VLAN, declared (declare_static), not registered here (Mt); 40, registered here, is not declared back
+            Assert.Empty(await peers["host"].TakeSentAsync(0, TimeSpan.FromMilliseconds(300)));
+        }
+    }
+
+    [Fact]
+    public async Task AReloadThatChangesMvrpIsRefusedAndTheRunningConfigStays()
+    {
+        var (runtime, _) = Start(Config());
+        await using (runtime)
+        {
+            HostConfig running = runtime.Config;
+
+            var error = Assert.Throws<InvalidOperationException>(() => runtime.Apply(running with { Mvrp = running.Mvrp! with { DeclareStatic = true } }));
+
+            Assert.Contains("mvrp: (a port's or the bridge's) changed: restart the bridge", error.Message, StringComparison.Ordinal);
+            Assert.Same(running, runtime.Config);
+            runtime.Apply(running with { Mvrp = running.Mvrp! with { Ports = [.. running.Mvrp!.Ports] } });   // equal by value: applied
+        }
+    }
+}
