@@ -141,7 +141,7 @@ public sealed class ReloadTests
     {
         static string[] Members(Type type) => [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).Order(StringComparer.Ordinal)];
 
-        Assert.Equal(["Attachments", "Bridge", "Evb", "FlowExport", "Management", "Metrics", "MonitorSessions", "SourceFile", "Store", "VsiTypes", "Warnings"], Members(typeof(HostConfig)));
+        Assert.Equal(["Attachments", "Bridge", "Evb", "FlowExport", "Management", "Metrics", "MonitorSessions", "Mvrp", "SourceFile", "Store", "VsiTypes", "Warnings"], Members(typeof(HostConfig)));
         Assert.Equal(["Group", "Socket"], Members(typeof(ManagementConfig)));
         Assert.Equal(["Prometheus"], Members(typeof(MetricsConfig)));
     }
