@@ -100,6 +100,16 @@ internal sealed partial class MvrpPlane
         }
     }
 
+    /// <summary>A port's link went down: what was registered there goes at once (802.1Q: a port out of the topology registers nothing), and it sends nothing until it comes up.</summary>
+    public void LinkDown(int port, TimeSpan now)
+    {
+        if (Runs(port))
+        {
+            _bridge.LinkDown(port, now);
+            Flush(now);
+        }
+    }
+
     /// <summary>The VIDs this appliance needs itself (MvrpNeeds), declared on every MVRP port.</summary>
     public void Need(IEnumerable<int> vids, TimeSpan now)
     {

@@ -112,6 +112,10 @@ internal sealed class EngineStage : IForwardingStage
                 _qbg.LinkUp(port);   // at start too: the first LLDP may have gone before the socket was open
                 _mvrp?.LinkUp(port, Now);   // and the first MVRPDUs
             }
+            else if (!up && _linkUp[port])
+            {
+                _mvrp?.LinkDown(port, Now);   // its registrations go now, not a LeaveAll later
+            }
             _linkUp[port] = up;
         }
         _qbg.Tick(Now);

@@ -205,6 +205,59 @@ public sealed class MvrpPlaneTests : IDisposable
         Assert.Equal(0, Assert.Single(_access.Show(_now)).Counters.PdusReceived);
     }
 
+    [Fact]
+    public void ALinkGoingDownDropsItsRegistrationsAtOnceAndComingUpLearnsThemAgain()
+    {
+        _access.Need([10], _now);
+        Run(TimeSpan.FromSeconds(1));
+
+        _aggregation.LinkDown(AggregationDown, _now);
+        Run(Step);
+        Assert.Empty(Down.Registered);
+        Assert.Empty(_aggregation.Published.Registered);
+
+        _aggregation.LinkUp(AggregationDown, _now);
+        Run(TimeSpan.FromSeconds(1.5));   // the access side re-declares on its next periodic transmission
+        Assert.Equal([10], Down.Registered);
+    }
+
+    [Fact]
+    public void FuzzedMvrpdusNeverThrowAndOnlyWellFormedOnesCount()
+    {
+        _access.Need([10], _now);
+        Run(TimeSpan.FromSeconds(1));
+        var random = new Random(20261204);
+        var message = new MvrpMessage();
+        for (int vid = 1; vid <= 40; vid++)
+        {
+            message.Events.Add(new VidEvent((ushort)vid, (MrpAttributeEvent)(vid % 6)));
+        }
+        var frames = new List<byte[]>();
+        MvrpPdu.Encode(MacAddress.Parse("02:00:00:00:00:77"), message, frames);
+        byte[] valid = Assert.Single(frames);
+        long accepted = 0;
+        long receivedBefore = Down.Counters.PdusReceived;
+        for (int round = 0; round < 5_000; round++)
+        {
+            byte[] frame = [.. valid];
+            for (int flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                frame[random.Next(14, frame.Length)] ^= (byte)(1 << random.Next(8));
+            }
+            int length = random.Next(4) == 0 ? random.Next(0, frame.Length) : frame.Length;
+            accepted += MvrpPdu.Decode(frame.AsSpan(0, length), new MvrpMessage()) == MvrpError.None ? 1 : 0;
+            _aggregation.Receive(AggregationDown, frame.AsSpan(0, length), _now);   // the wire is not delivered meanwhile: only these frames arrive
+        }
+
+        MvrpCountersInfo counters = Down.Counters;
+        Assert.InRange(accepted, 1, 4_999);
+        Assert.Equal(accepted, counters.PdusReceived - receivedBefore);
+        Assert.Equal(5_000 - accepted, counters.Malformed.Values.Sum());   // every other one counted by its reason
+        Assert.True(Down.Registered.All(vid => vid is >= 1 and <= 4094));
+        Run(TimeSpan.FromSeconds(3));   // and the planes go on working: the access appliance's declaration holds
+        Assert.Contains(10, Down.Registered);
+    }
+
     /// <summary>An MVRPDU's Ethernet header (to 01-80-C2-00-00-21, EtherType 0x88F5); the body follows.</summary>
     private static byte[] MvrpFrame() => [0x01, 0x80, 0xC2, 0x00, 0x00, 0x21, 0x02, 0, 0, 0, 0, 1, 0x88, 0xF5];
 }
