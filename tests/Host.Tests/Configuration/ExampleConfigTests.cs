@@ -91,6 +91,19 @@ public sealed class ExampleConfigTests
         Assert.Equal(["hv1", "hv2"], qbg.Evb.Select(evb => evb.Port));
         Assert.All(qbg.Evb, evb => Assert.Equal(HairpinMode.Auto, evb.Hairpin));
         Assert.Equal([(42, 10, "web-tier"), (43, 20, null)], qbg.VsiTypes.Select(type => (type.Id, type.Vlan, type.Acl)));
+        Assert.Equal([new MvrpPortConfig("uplink")], qbg.Mvrp!.Ports);
         Assert.Empty(qbg.Warnings);
+    }
+
+    [Fact]
+    public void TheAggregationExampleRunsMvrpOnItsTrunksAndDeclaresItsHostsVlan()
+    {
+        HostConfig aggregation = HostConfigLoader.Load(ConfigFile.Example("aggregation.yaml"));
+
+        Assert.Equal([new MvrpPortConfig("rack1"), new MvrpPortConfig("rack2", MaxVids: 256)], aggregation.Mvrp!.Ports);
+        Assert.True(aggregation.Mvrp.DeclareStatic);
+        Assert.Equal(Bridge.Core.Mrp.MrpTimers.Default, aggregation.Mvrp.Timers);
+        Assert.Equal([MvrpFrames.Trap, MvrpFrames.Trap, MvrpFrames.Discard], aggregation.Bridge.Ports.Select(port => port.MvrpFrames));
+        Assert.Empty(aggregation.Warnings);
     }
 }
