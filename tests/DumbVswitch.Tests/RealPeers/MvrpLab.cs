@@ -26,8 +26,7 @@ internal sealed class MvrpLab : IAsyncDisposable
     public const string VmPort = "vma";
     public const int Vlan = 10;
 
-    private readonly List<NetNamespace> _namespaces = [];
-    private readonly List<IAsyncDisposable> _processes = [];
+    private readonly ProcessLab _lab = new();
     private readonly List<Task<ProcessRunner.Result>> _captures = [];
 
     private MvrpLab(string directory)
@@ -62,14 +61,14 @@ internal sealed class MvrpLab : IAsyncDisposable
         var lab = new MvrpLab(Directory.CreateTempSubdirectory("mvrp-").FullName);
         try
         {
-            lab.Aggregation = await lab.NamespaceAsync();
-            lab.Access1 = await lab.NamespaceAsync();
-            lab.Access2 = await lab.NamespaceAsync();
-            lab.Hypervisor1 = await lab.NamespaceAsync();
-            lab.Hypervisor2 = await lab.NamespaceAsync();
-            lab.HostX = await lab.NamespaceAsync();
-            lab.Vm1 = await lab.NamespaceAsync();
-            lab.Vm2 = await lab.NamespaceAsync();
+            lab.Aggregation = await lab._lab.NamespaceAsync();
+            lab.Access1 = await lab._lab.NamespaceAsync();
+            lab.Access2 = await lab._lab.NamespaceAsync();
+            lab.Hypervisor1 = await lab._lab.NamespaceAsync();
+            lab.Hypervisor2 = await lab._lab.NamespaceAsync();
+            lab.HostX = await lab._lab.NamespaceAsync();
+            lab.Vm1 = await lab._lab.NamespaceAsync();
+            lab.Vm2 = await lab._lab.NamespaceAsync();
 
             await NetNamespace.VethAsync(lab.Access1, "trunk", lab.Aggregation, "down1");
             await NetNamespace.VethAsync(lab.Access2, "trunk", lab.Aggregation, "down2");
@@ -81,13 +80,13 @@ internal sealed class MvrpLab : IAsyncDisposable
             await lab.Hypervisor1.IpAsync("link", "set", VmPort, "down");
             await lab.Hypervisor2.IpAsync("link", "set", VmPort, "down");
 
-            await HostAsync(lab.HostX, HostMac, HostAddress);
+            await ProcessLab.HostAsync(lab.HostX, HostMac, HostAddress);
             foreach (NetNamespace vm in (NetNamespace[])[lab.Vm1, lab.Vm2])
             {
-                await HostAsync(vm, VmMac, VmAddress);
-                await StaticNeighbourAsync(vm, HostAddress, HostMac);
+                await ProcessLab.HostAsync(vm, VmMac, VmAddress);
+                await ProcessLab.StaticNeighbourAsync(vm, HostAddress, HostMac);
             }
-            await StaticNeighbourAsync(lab.HostX, VmAddress, VmMac);
+            await ProcessLab.StaticNeighbourAsync(lab.HostX, VmAddress, VmMac);
 
             if (captureSeconds > 0)
             {
@@ -130,17 +129,13 @@ internal sealed class MvrpLab : IAsyncDisposable
 
     private async Task<ManagedProcess> ApplianceAsync(NetNamespace ns, string body)
     {
-        ManagedProcess appliance = await ManagedProcess.StartApplianceAsync(ns.Name, "loop_detection: false\nports:\n" + body + "\n");
-        _processes.Add(appliance);
-        return appliance;
+        return _lab.Own(await ManagedProcess.StartApplianceAsync(ns.Name, "loop_detection: false\nports:\n" + body + "\n"));
     }
 
     private async Task<ManagedProcess> VswitchAsync(NetNamespace hypervisor)
     {
-        ManagedProcess vswitch = await ManagedProcess.StartVswitchAsync(hypervisor.Name,
-            $"uplink: {{ afpacket: uplink }}\nvms:\n  - name: vm-a\n    mac: \"{VmMac}\"\n    attach: {{ afpacket: {VmPort} }}\n    vsi: {{ type: 42, version: 1, uuid: {VsiId}, manager: test }}\n");
-        _processes.Add(vswitch);
-        return vswitch;
+        return _lab.Own(await ManagedProcess.StartVswitchAsync(hypervisor.Name,
+            $"uplink: {{ afpacket: uplink }}\nvms:\n  - name: vm-a\n    mac: \"{VmMac}\"\n    attach: {{ afpacket: {VmPort} }}\n    vsi: {{ type: 42, version: 1, uuid: {VsiId}, manager: test }}\n"));
     }
 
     /// <summary>Brings VM A's port up on a hypervisor: its dumb vswitch associates the VM with its appliance.</summary>
@@ -200,9 +195,6 @@ internal sealed class MvrpLab : IAsyncDisposable
         _captures.Clear();
     }
 
-    private static async Task StaticNeighbourAsync(NetNamespace ns, string address, string mac) =>
-        await ns.IpAsync("neigh", "replace", address, "lladdr", mac, "dev", "eth0", "nud", "permanent");
-
     private static int UpCount(ManagedProcess program) =>
         program.HasExited ? -1 : program.Cli("link", "show").Output.Split('\n').Count(line => line.Contains(" up ", StringComparison.Ordinal));
 
@@ -221,49 +213,21 @@ internal sealed class MvrpLab : IAsyncDisposable
             {
                 text.Append(CultureInfo.InvariantCulture, $"\n{program.Cli("link", "show").Output}{program.Cli("mvrp", "show").Output}{program.Cli("vsi", "show").Output}");
             }
-            text.Append(CultureInfo.InvariantCulture, $"log:\n{Tail(program.Log)}");
+            text.Append(CultureInfo.InvariantCulture, $"log:\n{ProcessLab.Tail(program.Log)}");
         }
         return text.ToString();
-    }
-
-    private static string Tail(string log) => log.Length > 3000 ? log[^3000..] : log;
-
-    private async Task<NetNamespace> NamespaceAsync()
-    {
-        NetNamespace ns = await NetNamespace.CreateQuietAsync();
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    private static async Task HostAsync(NetNamespace ns, string mac, string address)
-    {
-        await ns.IpAsync("link", "set", "eth0", "address", mac);
-        await ns.IpAsync("addr", "add", address + "/16", "dev", "eth0");
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopCaptureAsync();
-        Exception? first = null;
-        for (int index = _processes.Count - 1; index >= 0; index--)
+        try
         {
-            try
-            {
-                await _processes[index].DisposeAsync();
-            }
-            catch (Exception error) when (error is TimeoutException or InvalidOperationException or IOException or UnauthorizedAccessException)
-            {
-                first ??= error;
-            }
+            await _lab.DisposeAsync();
         }
-        foreach (NetNamespace ns in _namespaces)
+        finally
         {
-            await ns.DisposeAsync();
-        }
-        Directory.Delete(Path.GetDirectoryName(CaptureFiles[0])!, recursive: true);
-        if (first is not null)
-        {
-            throw new InvalidOperationException("the lab's processes did not all stop", first);
+            Directory.Delete(Path.GetDirectoryName(CaptureFiles[0])!, recursive: true);
         }
     }
 }

@@ -39,8 +39,7 @@ internal sealed class TwoApplianceLab : IAsyncDisposable
     /// <summary>etcd's address: on the store namespace's loopback, routed from each appliance over its own /30.</summary>
     private const string StoreAddress = "169.254.250.100";
 
-    private readonly List<NetNamespace> _namespaces = [];
-    private readonly List<IAsyncDisposable> _processes = [];
+    private readonly ProcessLab _lab = new();
 
     private TwoApplianceLab()
     {
@@ -69,21 +68,21 @@ internal sealed class TwoApplianceLab : IAsyncDisposable
         var lab = new TwoApplianceLab();
         try
         {
-            lab.Store = await lab.NamespaceAsync();
-            lab.BridgeA = await lab.NamespaceAsync();
-            lab.BridgeB = await lab.NamespaceAsync();
-            lab.Hypervisor1 = await lab.NamespaceAsync();
-            lab.Hypervisor2 = await lab.NamespaceAsync();
-            lab.HostC = await lab.NamespaceAsync();
-            lab.HostD = await lab.NamespaceAsync();
-            lab.VmSource = await lab.NamespaceAsync();
-            lab.VmDestination = await lab.NamespaceAsync();
+            lab.Store = await lab._lab.NamespaceAsync();
+            lab.BridgeA = await lab._lab.NamespaceAsync();
+            lab.BridgeB = await lab._lab.NamespaceAsync();
+            lab.Hypervisor1 = await lab._lab.NamespaceAsync();
+            lab.Hypervisor2 = await lab._lab.NamespaceAsync();
+            lab.HostC = await lab._lab.NamespaceAsync();
+            lab.HostD = await lab._lab.NamespaceAsync();
+            lab.VmSource = await lab._lab.NamespaceAsync();
+            lab.VmDestination = await lab._lab.NamespaceAsync();
 
             await lab.Store.IpAsync("addr", "add", StoreAddress + "/32", "dev", "lo");
             await StoreLinkAsync(lab.Store, "to-a", "169.254.250.1", lab.BridgeA, "169.254.250.2");
             await StoreLinkAsync(lab.Store, "to-b", "169.254.250.5", lab.BridgeB, "169.254.250.6");
             lab.Etcd = await EtcdServer.StartAsync(lab.Store.Name, StoreAddress);
-            lab._processes.Add(lab.Etcd);
+            lab._lab.Own(lab.Etcd);
 
             await NetNamespace.VethAsync(lab.Hypervisor1, "uplink", lab.BridgeA, PortA);
             await NetNamespace.VethAsync(lab.Hypervisor2, "uplink", lab.BridgeB, PortB);
@@ -94,18 +93,18 @@ internal sealed class TwoApplianceLab : IAsyncDisposable
             await NetNamespace.VethAsync(lab.Hypervisor2, VmPort, lab.VmDestination, "eth0");
             await lab.Hypervisor2.IpAsync("link", "set", VmPort, "down");
 
-            await HostAsync(lab.HostC, MacC, AddressC);
+            await ProcessLab.HostAsync(lab.HostC, MacC, AddressC);
             await lab.HostC.IpAsync("addr", "add", AddressC2 + "/16", "dev", "eth0");
-            await HostAsync(lab.HostD, MacD, AddressD);
+            await ProcessLab.HostAsync(lab.HostD, MacD, AddressD);
             foreach (NetNamespace vm in (NetNamespace[])[lab.VmSource, lab.VmDestination])
             {
-                await HostAsync(vm, VmMac, VmAddress);
-                await StaticNeighbourAsync(vm, AddressC, MacC);
-                await StaticNeighbourAsync(vm, AddressC2, MacC);
-                await StaticNeighbourAsync(vm, AddressD, MacD);
+                await ProcessLab.HostAsync(vm, VmMac, VmAddress);
+                await ProcessLab.StaticNeighbourAsync(vm, AddressC, MacC);
+                await ProcessLab.StaticNeighbourAsync(vm, AddressC2, MacC);
+                await ProcessLab.StaticNeighbourAsync(vm, AddressD, MacD);
             }
-            await StaticNeighbourAsync(lab.HostC, VmAddress, VmMac);
-            await StaticNeighbourAsync(lab.HostD, VmAddress, VmMac);
+            await ProcessLab.StaticNeighbourAsync(lab.HostC, VmAddress, VmMac);
+            await ProcessLab.StaticNeighbourAsync(lab.HostD, VmAddress, VmMac);
 
             lab.ApplianceA = await lab.ApplianceAsync(lab.BridgeA, "a", PortA, "hostc", policy);
             lab.ApplianceB = await lab.ApplianceAsync(lab.BridgeB, "b", PortB, "hostd", policy);
@@ -153,16 +152,14 @@ internal sealed class TwoApplianceLab : IAsyncDisposable
               lease_ttl: {LeaseTtlSeconds}
             {policy}
             """);
-        _processes.Add(appliance);
-        return appliance;
+        return _lab.Own(appliance);
     }
 
     private async Task<ManagedProcess> VswitchAsync(NetNamespace hypervisor)
     {
         ManagedProcess vswitch = await ManagedProcess.StartVswitchAsync(hypervisor.Name,
             $"uplink: {{ afpacket: uplink }}\nvms:\n  - name: vm-a\n    mac: \"{VmMac}\"\n    attach: {{ afpacket: {VmPort} }}\n    vsi: {VmVsi}\n");
-        _processes.Add(vswitch);
-        return vswitch;
+        return _lab.Own(vswitch);
     }
 
     /// <summary>
@@ -218,9 +215,6 @@ internal sealed class TwoApplianceLab : IAsyncDisposable
         return new PingRun(count, received.Count, answered.Length, [.. Enumerable.Range(1, count).Where(seq => !received.Contains(seq))]);
     }
 
-    public static Task StaticNeighbourAsync(NetNamespace ns, string address, string mac) =>
-        ns.IpAsync("neigh", "replace", address, "lladdr", mac, "dev", "eth0", "nud", "permanent");
-
     private static int UpCount(ManagedProcess program) =>
         program.HasExited ? -1 : program.Cli("link", "show").Output.Split('\n').Count(line => line.Contains(" up ", StringComparison.Ordinal));
 
@@ -239,62 +233,24 @@ internal sealed class TwoApplianceLab : IAsyncDisposable
             {
                 text.Append(CultureInfo.InvariantCulture, $"\n{program.Cli("link", "show").Output}{program.Cli("vsi", "show").Output}{program.Cli("fdb", "show").Output}");
             }
-            text.Append(CultureInfo.InvariantCulture, $"log:\n{Tail(program.Log)}");
+            text.Append(CultureInfo.InvariantCulture, $"log:\n{ProcessLab.Tail(program.Log)}");
         }
         foreach ((string name, ManagedProcess? program) in new (string, ManagedProcess?)[] { ("vswitch 1", Vswitch1), ("vswitch 2", Vswitch2) })
         {
             if (program is not null && !program.HasExited)
             {
-                text.Append(CultureInfo.InvariantCulture, $"\n{name}:\n{program.Cli("link", "show").Output}{program.Cli("vsi", "show").Output}log:\n{Tail(program.Log)}");
+                text.Append(CultureInfo.InvariantCulture, $"\n{name}:\n{program.Cli("link", "show").Output}{program.Cli("vsi", "show").Output}log:\n{ProcessLab.Tail(program.Log)}");
             }
         }
         if (Etcd is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"\netcd log:\n{Tail(Etcd.Log)}");
+            text.Append(CultureInfo.InvariantCulture, $"\netcd log:\n{ProcessLab.Tail(Etcd.Log)}");
         }
         return text.ToString();
     }
 
-    private static string Tail(string log) => log.Length > 3000 ? log[^3000..] : log;
-
-    private async Task<NetNamespace> NamespaceAsync()
-    {
-        NetNamespace ns = await NetNamespace.CreateQuietAsync();
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    private static async Task HostAsync(NetNamespace ns, string mac, string address)
-    {
-        await ns.IpAsync("link", "set", "eth0", "address", mac);
-        await ns.IpAsync("addr", "add", address + "/16", "dev", "eth0");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        // Stations first, then appliances, then etcd: the reverse of the start.
-        // Each is removed even when one before it failed to go; the first failure is rethrown at the end.
-        Exception? first = null;
-        for (int index = _processes.Count - 1; index >= 0; index--)
-        {
-            try
-            {
-                await _processes[index].DisposeAsync();
-            }
-            catch (Exception error) when (error is TimeoutException or InvalidOperationException or IOException or UnauthorizedAccessException)
-            {
-                first ??= error;
-            }
-        }
-        foreach (NetNamespace ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-        if (first is not null)
-        {
-            throw new InvalidOperationException("the lab's processes did not all stop", first);
-        }
-    }
+    /// <summary>Stations first, then appliances, then etcd: the reverse of the start; then the namespaces.</summary>
+    public ValueTask DisposeAsync() => _lab.DisposeAsync();
 }
 
 /// <param name="Received">Requests answered at least once.</param>

@@ -47,7 +47,7 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
             lab.HostC = await lab.NamespaceAsync();
             await NetNamespace.VethAsync(lab.Hypervisor, "uplink", lab.Bridge, "hv1");
             await NetNamespace.VethAsync(lab.HostC, "eth0", lab.Bridge, "hv2");
-            await HostAsync(lab.HostC, MacC, AddressC);
+            await ProcessLab.HostAsync(lab.HostC, MacC, AddressC);
             var vmYaml = new System.Text.StringBuilder();
             for (int index = 0; index < vms.Count; index++)
             {
@@ -56,7 +56,7 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
                 lab._vms[vm.Name] = ns;
                 string port = $"v{index}";
                 await NetNamespace.VethAsync(lab.Hypervisor, port, ns, "eth0");
-                await HostAsync(ns, vm.Mac, vm.Address);
+                await ProcessLab.HostAsync(ns, vm.Mac, vm.Address);
                 vmYaml.Append(CultureInfo.InvariantCulture, $"  - name: {vm.Name}\n    mac: \"{vm.Mac}\"\n    attach: {{ afpacket: {port} }}\n");
                 if (vm.Vlan is int vlan)
                 {
@@ -95,13 +95,11 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
     /// <summary>What both programs say about themselves, for failure messages.</summary>
     public string Diagnostics() =>
         $"\nappliance:\n{Appliance.Cli("link", "show").Output}\n{Appliance.Cli("stats").Output}\n{Appliance.Cli("fdb", "show").Output}" +
-        $"\nvswitch:\n{Vswitch.Cli("link", "show").Output}\n{Vswitch.Cli("stats").Output}\nappliance log:\n{Tail(Appliance.Log)}\nvswitch log:\n{Tail(Vswitch.Log)}";
+        $"\nvswitch:\n{Vswitch.Cli("link", "show").Output}\n{Vswitch.Cli("stats").Output}\nappliance log:\n{ProcessLab.Tail(Appliance.Log, 4000)}\nvswitch log:\n{ProcessLab.Tail(Vswitch.Log, 4000)}";
 
-    private static string Tail(string log) => log.Length > 4000 ? log[^4000..] : log;
 
     /// <summary>A permanent neighbour entry, so a ping is lost (not held for ARP) while the path is closed.</summary>
-    public static Task StaticNeighbourAsync(NetNamespace ns, string address, string mac) =>
-        ns.IpAsync("neigh", "replace", address, "lladdr", mac, "dev", "eth0", "nud", "permanent");
+    public static Task StaticNeighbourAsync(NetNamespace ns, string address, string mac) => ProcessLab.StaticNeighbourAsync(ns, address, mac);
 
     private async Task<NetNamespace> NamespaceAsync()
     {
@@ -110,12 +108,6 @@ internal sealed class VswitchApplianceLab : IAsyncDisposable
         return ns;
     }
 
-
-    private static async Task HostAsync(NetNamespace ns, string mac, string address)
-    {
-        await ns.IpAsync("link", "set", "eth0", "address", mac);
-        await ns.IpAsync("addr", "add", address + "/16", "dev", "eth0");
-    }
 
     public async ValueTask DisposeAsync()
     {
