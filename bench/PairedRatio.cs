@@ -17,7 +17,7 @@ namespace Hairpin.Benchmarks;
 
 internal static class PairedRatio
 {
-    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(0.5);
     private const int WarmupPairs = 2_000;
     private static readonly TimeSpan LongestInterleave = TimeSpan.FromSeconds(0.5);
