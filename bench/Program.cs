@@ -9,6 +9,11 @@ if (args.Contains("--profile"))
     ProfileLoop.Run(args[at + 1], args.Length > at + 2 ? int.Parse(args[at + 2], System.Globalization.CultureInfo.InvariantCulture) : 0);
     return 0;
 }
+if (args.Length == 3 && args[0] == PairedRatioProcess.Flag)
+{
+    // One of the gate's children: a single paired ratio, printed alone.
+    return PairedRatioProcess.Run(args[1], args[2]);
+}
 if (args.Contains("--gate"))
 {
     return BudgetGate.Run();

@@ -87,7 +87,7 @@ public sealed partial class BridgeEngine
             sink!.PortState(ingress.State);
         }
 
-        bool admitted = VlanIngressStage.Admit(ref context, in header, ref ingress, plan);
+        bool admitted = VlanIngressStage.Admit(ref context, in header, ref ingress, plan, out ulong members);
         if (TMode.Tracing)
         {
             sink!.VlanIngress(in header, ref ingress, admitted, context.Reason, context.Vid);
@@ -98,7 +98,6 @@ public sealed partial class BridgeEngine
             return;
         }
         int vid = context.Vid;
-        ulong members = plan.VlanMembers[vid];
         // The PCP classification every frame gets. No admission stage reads priority or class, so it
         // runs first (a trace still reports it after them, where a reader expects QoS).
         IngressQosStage.Classify(frame, ref ingress, plan);

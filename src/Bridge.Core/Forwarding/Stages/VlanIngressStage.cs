@@ -15,10 +15,15 @@ internal static class VlanIngressStage
     private const ushort NoPvid = 0;
     private const int ReservedVid = 0xFFF;
 
-    /// <summary>False when the frame may not enter its VLAN: the context then carries the drop.</summary>
+    /// <summary>
+    /// False when the frame may not enter its VLAN: the context then carries the drop. Admitted, the
+    /// VLAN's member ports come out in <paramref name="members"/> (read once here, for ingress filtering,
+    /// and used again by learning and the delivery rule).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Admit(ref FrameContext context, in EthernetReader header, ref PortPlan ingress, ForwardingPlan plan)
+    public static bool Admit(ref FrameContext context, in EthernetReader header, ref PortPlan ingress, ForwardingPlan plan, out ulong members)
     {
+        members = 0;
         if (ingress.IsAccess && header.TagCount != 0 && RefusedOnAccessPort(ref context, in header))
         {
             return false;
@@ -52,7 +57,8 @@ internal static class VlanIngressStage
             context.Dropped(DropReason.NoPvid);
             return false;
         }
-        if ((plan.VlanMembers[vid] & (1UL << context.Port)) == 0)
+        members = plan.VlanMembers[vid];
+        if ((members & (1UL << context.Port)) == 0)
         {
             context.Dropped(DropReason.IngressVlanFiltered);
             return false;
