@@ -7,6 +7,7 @@
 using System.Diagnostics.Metrics;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Host.Management;
+using Hairpin.Host.Mvrp;
 using Hairpin.Host.Runtime;
 using Hairpin.Host.Transports;
 
@@ -36,6 +37,21 @@ public sealed class BridgeMetrics : IDisposable
         _meter.CreateObservableGauge("hairpin.fdb.entries", () => (long)_runtime.Engine.Fdb.Count, "{entry}", "FDB entries, learned and static");
         _meter.CreateObservableCounter("hairpin.config.reloads", Reloads, "{event}", "Configuration reloads (SIGHUP or config reload), by result: applied or refused");
         QbgInstruments.Create(_meter, "hairpin", EvbPorts);
+        _meter.CreateObservableCounter("hairpin.mvrp.pdus", () => MvrpPorts().SelectMany(p => new[]
+        {
+            Tagged(p.Stats.PdusSent, p.Port, "direction", "tx"),
+            Tagged(p.Stats.PdusReceived, p.Port, "direction", "rx"),
+        }), "{frame}", "MVRPDUs the mvrp: port sent and received well-formed, by direction");
+        MvrpCounter("hairpin.mvrp.malformed", "{frame}", "MVRPDUs dropped as malformed (mvrp show says why)", s => s.Malformed);
+        _meter.CreateObservableCounter("hairpin.mvrp.leaveall", () => MvrpPorts().SelectMany(p => new[]
+        {
+            Tagged(p.Stats.LeaveAllSent, p.Port, "direction", "tx"),
+            Tagged(p.Stats.LeaveAllReceived, p.Port, "direction", "rx"),
+        }), "{event}", "LeaveAll events, by direction");
+        MvrpCounter("hairpin.mvrp.registrations.refused", "{event}", "Declarations refused because the port had registered its max_vids", s => s.RegistrationsRefused);
+        MvrpCounter("hairpin.mvrp.declarations.ignored", "{event}", "Declarations heard by a fixed or forbidden registrar, which registers none", s => s.DeclarationsIgnored);
+        _meter.CreateObservableGauge("hairpin.mvrp.dynamic.vlans", () => MvrpPorts().Select(p => PortMeasurements.OfPort(p.Stats.DynamicVlans, p.Port)),
+            "{vlan}", "VLANs MVRP added to the port's members (registered, not statically configured)");
         VmCounter("hairpin.vm.rx.frames", "{frame}", "Frames from the VM (a VSI, or a host vm_counters counts by port, VLAN and MAC)", vm => vm.Rx.Frames, other => other.Rx.Frames);
         VmCounter("hairpin.vm.rx.bytes", "By", "Bytes from the VM", vm => vm.Rx.Bytes, other => other.Rx.Bytes);
         VmCounter("hairpin.vm.tx.frames", "{frame}", "Unicast frames to the VM", vm => vm.Tx.Frames, other => other.Tx.Frames);
@@ -141,6 +157,24 @@ public sealed class BridgeMetrics : IDisposable
             }
         }
     }
+
+    /// <summary>The `mvrp:` ports with their counters, read as the port counters are (whole, perhaps a batch behind).</summary>
+    private IEnumerable<(string Port, MvrpPortStats Stats)> MvrpPorts()
+    {
+        for (int port = 0; port < _runtime.Ports.Count; port++)
+        {
+            if (_runtime.Mvrp?.StatsUnsynchronized(port) is MvrpPortStats stats)
+            {
+                yield return (_runtime.Ports[port].PortName, stats);
+            }
+        }
+    }
+
+    private void MvrpCounter(string name, string unit, string description, Func<MvrpPortStats, long> read) =>
+        _meter.CreateObservableCounter(name, () => MvrpPorts().Select(p => PortMeasurements.OfPort(read(p.Stats), p.Port)), unit, description);
+
+    private static Measurement<long> Tagged(long value, string port, string key, string tag) =>
+        new(value, new KeyValuePair<string, object?>("port", port), new KeyValuePair<string, object?>(key, tag));
 
     /// <summary>The `evb:` ports with their 802.1Qbg counters, read as the port counters are (whole, perhaps a batch behind).</summary>
     private IEnumerable<(string Port, QbgPortStats Stats)> EvbPorts()

@@ -145,6 +145,23 @@ internal sealed partial class MvrpPlane
         }
     }
 
+    /// <summary>An MVRP port's counters for the metrics; null for another port. Any thread (see MvrpPortStats).</summary>
+    public MvrpPortStats? StatsUnsynchronized(int port)
+    {
+        if (!Runs(port) || _bridge.Participant(port) is not MrpParticipant participant)
+        {
+            return null;
+        }
+        MrpCounters counters = participant.Counters;
+        long malformed = 0;
+        foreach (long count in _malformed[port])
+        {
+            malformed += count;
+        }
+        return new MvrpPortStats(Volatile.Read(ref _pdusReceived[port]), Volatile.Read(ref _pdusSent[port]), malformed, counters.LeaveAllReceived, counters.LeaveAllSent,
+            counters.RegistrationsRefused, counters.DeclarationsIgnored, Published.On(_names[port]).Count);
+    }
+
     /// <summary>Every MVRP port as `mvrp show` reports it.</summary>
     public IReadOnlyList<MvrpPortInfo> Show(TimeSpan now)
     {

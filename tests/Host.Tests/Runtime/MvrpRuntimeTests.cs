@@ -1,11 +1,12 @@
 // MVRP in the running appliance, on in-memory ports: a neighbour's declaration arriving on an MVRP port
 // makes that port carry the VLAN in the engine's configuration, and its withdrawal takes it away a
-// leave time later; the appliance speaks MVRP out of that port and only that port; an MVRPDU on a
+// leave time later (and the metrics count it); the appliance speaks MVRP out of that port and only that port; an MVRPDU on a
 // port without MVRP is dropped and counted; a reload that changes mvrp: is refused.
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Mrp;
 using Hairpin.Host.Configuration;
+using Hairpin.Host.Metrics;
 using Hairpin.Host.Runtime;
 using Hairpin.Host.Tests.Configuration;
 using Hairpin.Host.Tests.Infrastructure;
@@ -58,10 +59,17 @@ public sealed class MvrpRuntimeTests
             PortQueues up = await peers["up"].Attached.WaitAsync(Patience);
             await peers["host"].Attached.WaitAsync(Patience);
 
+            using var metrics = new BridgeMetrics(runtime);
+
             up.Receive(Mvrpdu(MrpAttributeEvent.New, 40));
             await Eventually.TrueAsync(() => runtime.Engine.Config.Ports[1].Vlans.Members.Contains(40), "VLAN 40 on up once declared");
             Assert.Equal("1,40", runtime.Engine.Config.Ports[1].Vlans.Members.ToString());
             Assert.Equal("30", runtime.Engine.Config.Ports[0].Vlans.Members.ToString());
+            string text = PrometheusText.Collect(BridgeMetrics.MeterName);
+            Assert.Contains("hairpin_mvrp_pdus_total{port=\"up\",direction=\"rx\"} 1", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_mvrp_dynamic_vlans{port=\"up\"} 1", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_mvrp_malformed_total{port=\"up\"} 0", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("hairpin_mvrp_pdus_total{port=\"host\"", text, StringComparison.Ordinal);
 
             up.Receive(Mvrpdu(MrpAttributeEvent.Lv, 40));
             await Task.Delay(TimeSpan.FromMilliseconds(500));
