@@ -62,7 +62,7 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     /// <summary>Whether the aggregation's trunk had VLAN 10 registered once MVRP ran, before any VM was announced.</summary>
     public bool CarriedBeforeTheVms { get; private set; }
 
-    /// <summary>Builds the namespaces, starts the dumb vswitch and the appliance, and waits until their ports are up.</summary>
+    /// <summary>Builds the namespaces, starts both appliances and both dumb vswitches, and waits until their ports are up and the VMs associated.</summary>
     public static async Task<RootDemoLab> StartAsync(TextWriter output, CancellationToken cancel)
     {
         string vswitch = await LabBinaries.DumbVswitchAsync(output, cancel).ConfigureAwait(false);
