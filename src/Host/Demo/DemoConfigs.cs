@@ -1,9 +1,11 @@
 // The demo's config files: the dumb vswitch (two VMs on afpacket ports behind one afpacket uplink, each
 // announced by its VSI), the move's destination hypervisor (a second dumb vswitch with vm-a's copy, same
 // VSI) and the bridge (hv1 an 802.1Qbg bridge port towards the first uplink, hv2 towards host-c, hv3
-// towards the second uplink), the latter in two versions: as started (hairpin pinned off, VSI types
-// without policy), and with each type's policy, which the third step loads. The in-process story parses
-// the same bridge text (without hv3: it has no second hypervisor), so both paths show one configuration.
+// towards the second uplink, agg an MVRP trunk up to the aggregation appliance), the latter in two
+// versions: as started (hairpin pinned off, VSI types without policy), and with each type's policy,
+// which the policy step loads; and the aggregation appliance (that trunk's other end and host-d's access
+// port). The in-process story parses the same bridge text (without hv3 and agg: it has no second
+// hypervisor and no aggregation), so both paths show one configuration.
 namespace Hairpin.Host.Demo;
 
 internal static class DemoConfigs
@@ -16,6 +18,18 @@ internal static class DemoConfigs
 
     /// <summary>The bridge port of the move's destination hypervisor (root lab only).</summary>
     public const string DestinationUplink = "hv3";
+
+    /// <summary>The bridge's MVRP trunk up to the aggregation appliance (root lab only).</summary>
+    public const string AggregationUplink = "agg";
+
+    /// <summary>The aggregation appliance's end of that trunk, towards the access bridge below (not `down` or `br`: `ip link set` reads those as keywords).</summary>
+    public const string AggregationDownlink = "acc";
+
+    /// <summary>host-d's access port on the aggregation appliance.</summary>
+    public const string HostDPort = "hostd";
+
+    /// <summary>A host behind the aggregation appliance, in VLAN 10 (root lab only).</summary>
+    public static DemoHost HostD { get; } = DemoHost.Create("host-d", "52:54:00:00:00:0d", "169.254.0.13", HostDPort);
 
     public static string DumbVswitch(string socket) =>
         $"""
@@ -54,14 +68,15 @@ internal static class DemoConfigs
 
     /// <param name="withPolicy">The third step: each VSI type gains its ACL, and hv1 no longer pins its hairpin (a reload applies the file as a whole).</param>
     /// <param name="withDestination">The root lab: hv3 towards the move's destination hypervisor.</param>
-    public static string Bridge(string socket, bool withPolicy, bool withDestination = false) =>
+    /// <param name="withAggregation">The root lab: agg, the MVRP trunk up to the aggregation appliance.</param>
+    public static string Bridge(string socket, bool withPolicy, bool withDestination = false, bool withAggregation = false) =>
         $"""
         # written by `hairpin demo`: the appliance between the hypervisor's uplink (hv1) and host-c (hv2)
         ports:
         {UplinkLines(withPolicy)}  - name: {DemoScenario.Server}
             attach: {"{"} afpacket: {DemoScenario.Server} {"}"}
             vlan: {Vlan}                    # host-c: an access port of VLAN {Vlan}
-        {(withDestination ? DestinationLines : "")}{(withPolicy ? PolicyLines : "")}{VsiTypeLines(withPolicy)}management:
+        {(withDestination ? DestinationLines : "")}{(withAggregation ? AggregationLines : "")}{(withPolicy ? PolicyLines : "")}{VsiTypeLines(withPolicy)}management:
           socket: {socket}
 
         """;
@@ -81,6 +96,44 @@ internal static class DemoConfigs
           - name: {DestinationUplink}
             attach: {"{"} afpacket: {DestinationUplink} {"}"}
             evb: bridge                 # the move's destination hypervisor: vm-a arrives here
+
+        """;
+
+    /// <summary>
+    /// agg: a trunk to the aggregation appliance with VLAN 1 alone configured; MVRP declares up it the
+    /// VLANs of the VSIs associated on the bridge's evb ports, and the VLANs the aggregation declares
+    /// down it (registered here) join it too, so a VLAN crosses only while someone on either side needs it.
+    /// </summary>
+    public static string AggregationLines { get; } =
+        $"""
+          - name: {AggregationUplink}
+            attach: {"{"} afpacket: {AggregationUplink} {"}"}
+            vlan: {"{"} trunk: "1", native: 1 {"}"}   # no VLAN {Vlan} typed in: MVRP brings it while a VM needs it
+            mvrp: true                  # declares the VLANs of the VSIs associated here (VDP), registers the aggregation's
+            bpdu_guard: false           # a link between switches, not a host port
+
+        """;
+
+    /// <summary>
+    /// The aggregation appliance: the other end of the bridge's agg trunk (MVRP, VLAN 1 alone configured)
+    /// and host-d's access port in VLAN 10, which declare_static declares down the trunk, so that the
+    /// bridge below carries VLAN 10 back towards the VMs too.
+    /// </summary>
+    public static string Aggregation(string socket) =>
+        $"""
+        # written by `hairpin demo`: the aggregation appliance above the bridge: a trunk down to it and host-d
+        ports:
+          - name: {AggregationDownlink}
+            attach: {"{"} afpacket: {AggregationDownlink} {"}"}
+            vlan: {"{"} trunk: "1", native: 1 {"}"}   # no VLAN {Vlan} typed in: registered while the bridge below declares it
+            mvrp: true
+            bpdu_guard: false           # a link between switches, not a host port
+          - name: {HostDPort}
+            attach: {"{"} afpacket: {HostDPort} {"}"}
+            vlan: {Vlan}                    # host-d: an access port of VLAN {Vlan}
+        mvrp: {"{"} declare_static: true {"}"}   # also declare host-d's VLAN down the trunk: the way back to the VMs
+        management:
+          socket: {socket}
 
         """;
 

@@ -1,5 +1,5 @@
-// The root demo's network: seven namespaces named with a random suffix (vm-a, vm-b, hv, br, host-c, and
-// the move's destination: vm-a-dest, hv-dest), veth pairs between them, link-local addresses and fixed
+// The root demo's network: nine namespaces named with a random suffix (vm-a, vm-b, hv, br, host-c, the
+// move's destination: vm-a-dest, hv-dest, and the aggregation: agg, host-d), veth pairs between them, link-local addresses and fixed
 // MACs, static neighbour entries. Everything it made is removed on dispose, also after a failure half
 // way (../shared/ENVIRONMENT.md).
 //
@@ -7,6 +7,7 @@
 //                         dumb-vswitch (hv) -- hv:uplink --  hairpin bridge (br) -- br:hv2 --- host-c:eth0
 //   vm-b:eth0 --- hv:vmb /                                 \ br:hv3 --- hv-dest:uplink
 //   vm-a-dest:eth0 --- hv-dest:vma (down until the move)  dumb-vswitch (hv-dest)
+//                                                          br:agg --- agg:acc  hairpin bridge (agg, the aggregation) agg:hostd --- host-d:eth0
 namespace Hairpin.Host.Demo;
 
 internal sealed class NamespaceLab : IAsyncDisposable
@@ -25,6 +26,8 @@ internal sealed class NamespaceLab : IAsyncDisposable
         HostC = $"host-c-{suffix}";
         VmADestination = $"vm-a-dest-{suffix}";
         Destination = $"hv-dest-{suffix}";
+        Aggregation = $"agg-{suffix}";
+        HostD = $"host-d-{suffix}";
     }
 
     /// <summary>Six hex digits shared by every namespace of this run.</summary>
@@ -38,6 +41,13 @@ internal sealed class NamespaceLab : IAsyncDisposable
     public string VmADestination { get; }
     /// <summary>The move's destination hypervisor (its uplink on the bridge's hv3).</summary>
     public string Destination { get; }
+    /// <summary>The aggregation appliance (its trunk down to the bridge's agg, MVRP).</summary>
+    public string Aggregation { get; }
+    /// <summary>A host behind the aggregation appliance.</summary>
+    public string HostD { get; }
+
+    /// <summary>Every host the lab addresses: the in-process story's three and host-d behind the aggregation.</summary>
+    public static IReadOnlyList<DemoHost> Hosts { get; } = [.. DemoScenario.Hosts, DemoConfigs.HostD];
 
     /// <summary>Where vm-a runs: its source namespace until <see cref="VmAMoved"/>, then its destination copy.</summary>
     public bool VmAMoved { get; set; }
@@ -49,10 +59,10 @@ internal sealed class NamespaceLab : IAsyncDisposable
     public string NamespaceOf(DemoHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
-        return host == DemoScenario.VmA ? (VmAMoved ? VmADestination : VmA) : host == DemoScenario.VmB ? VmB : HostC;
+        return host == DemoScenario.VmA ? (VmAMoved ? VmADestination : VmA) : host == DemoScenario.VmB ? VmB : host == DemoConfigs.HostD ? HostD : HostC;
     }
 
-    /// <summary>Builds the network for DemoScenario's three hosts; on failure removes what it made and rethrows.</summary>
+    /// <summary>Builds the network for DemoScenario's three hosts and host-d; on failure removes what it made and rethrows.</summary>
     public static async Task<NamespaceLab> CreateAsync(CancellationToken cancel)
     {
         var lab = new NamespaceLab(Guid.NewGuid().ToString("N")[..6]);
@@ -74,7 +84,7 @@ internal sealed class NamespaceLab : IAsyncDisposable
 
     private async Task BuildAsync(CancellationToken cancel)
     {
-        foreach (string ns in new[] { VmA, VmB, Hypervisor, Bridge, HostC, VmADestination, Destination })
+        foreach (string ns in new[] { VmA, VmB, Hypervisor, Bridge, HostC, VmADestination, Destination, Aggregation, HostD })
         {
             await Ip(cancel, "netns", "add", ns).ConfigureAwait(false);
             _created.Add(ns);
@@ -89,7 +99,9 @@ internal sealed class NamespaceLab : IAsyncDisposable
         await VethAsync(HostC, "eth0", Bridge, DemoScenario.Server, cancel).ConfigureAwait(false);
         await VethAsync(VmADestination, "eth0", Destination, "vma", cancel).ConfigureAwait(false);
         await VethAsync(Destination, "uplink", Bridge, DemoConfigs.DestinationUplink, cancel).ConfigureAwait(false);
-        foreach (DemoHost host in DemoScenario.Hosts)
+        await VethAsync(Bridge, DemoConfigs.AggregationUplink, Aggregation, DemoConfigs.AggregationDownlink, cancel).ConfigureAwait(false);
+        await VethAsync(HostD, "eth0", Aggregation, DemoConfigs.HostDPort, cancel).ConfigureAwait(false);
+        foreach (DemoHost host in Hosts)
         {
             await AddressAsync(NamespaceOf(host), host, cancel).ConfigureAwait(false);
         }
@@ -108,7 +120,7 @@ internal sealed class NamespaceLab : IAsyncDisposable
         await Ip(cancel, "-n", ns, "link", "set", "eth0", "up").ConfigureAwait(false);
         // Static neighbours: with ARP pending the kernel holds pings and sends them late, which
         // would blur "before" and "after" a toggle; this way each ping stands alone.
-        foreach (DemoHost other in DemoScenario.Hosts.Where(other => other != host))
+        foreach (DemoHost other in Hosts.Where(other => other != host))
         {
             await Ip(cancel, "-n", ns, "neigh", "replace", other.IpText, "lladdr", other.Mac.ToString(), "dev", "eth0", "nud", "permanent").ConfigureAwait(false);
         }

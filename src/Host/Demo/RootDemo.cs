@@ -1,10 +1,12 @@
 // `hairpin demo` as root: the issue's lab with the real Linux stack. Two VMs (namespaces) behind the
 // dumb vswitch's one uplink, the appliance on the other end of it, host-c on a second bridge port. The
 // two programs speak 802.1Qbg: the vswitch announces each VM (VDP), the bridge gives it the VLAN and
-// policy of its VSI type and negotiates hairpin (reflective relay). Pings over link-local addresses show
-// hairpin pinned off, hairpin auto (on, as negotiated), each type's policy (loaded by `config reload`)
-// and a move (vm-a migrates to a second hypervisor behind hv3, a ping running across it; its policy and
-// counters follow), with the CLI's own views after each step. Cleans up on every exit, Ctrl-C and
+// policy of its VSI type and negotiates hairpin (reflective relay); an aggregation appliance above it,
+// on an MVRP trunk, carries VLAN 10 only once the bridge declares it for its VMs. Pings over link-local
+// addresses show VLAN 10 reaching host-d behind the aggregation, hairpin pinned off, hairpin auto (on,
+// as negotiated), each type's policy (loaded by `config reload`) and a move (vm-a migrates to a second
+// hypervisor behind hv3, a ping running across it; its policy, counters and VLAN 10 upstream follow),
+// with the CLI's own views after each step. Cleans up on every exit, Ctrl-C and
 // SIGTERM included.
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -14,8 +16,24 @@ namespace Hairpin.Host.Demo;
 
 /// <summary>What a root demo run measured, step by step, and the suffix its namespaces carried.</summary>
 /// <param name="Negotiated">Whether `link show dev hv1` said `on (negotiated)` once hairpin was auto.</param>
+/// <param name="Mvrp">What the MVRP step measured (and the move, of VLAN 10 upstream); null when the run ended before it.</param>
 /// <param name="Move">What the move measured; null when the run ended before it.</param>
-internal sealed record RootDemoRun(string Suffix, IReadOnlyList<(string Step, IReadOnlyList<PingResult> Pings)> Steps, bool Negotiated, MoveResult? Move);
+internal sealed record RootDemoRun(string Suffix, IReadOnlyList<(string Step, IReadOnlyList<PingResult> Pings)> Steps, bool Negotiated, MvrpResult? Mvrp, MoveResult? Move);
+
+/// <summary>VLAN 10 brought up to the aggregation appliance by MVRP, as both appliances saw it.</summary>
+/// <param name="CarriedBefore">The aggregation's trunk had VLAN 10 registered before any VM was announced.</param>
+/// <param name="Took">From the bridge's first VSI association to the aggregation's registration of VLAN 10 on its trunk, between their log lines (UTC, one clock); null when a line is missing.</param>
+/// <param name="Registered">The aggregation's trunk carried VLAN 10, added by MVRP (dynamic), once the VMs were associated.</param>
+/// <param name="ToHostD">vm-a's ping to host-d, across both appliances.</param>
+/// <param name="KeptAcrossMove">After the move the trunk still carried VLAN 10 (vm-a on hv3 and vm-b still need it); null when the run ended before.</param>
+internal sealed record MvrpResult(bool CarriedBefore, TimeSpan? Took, bool Registered, PingResult ToHostD, bool? KeptAcrossMove = null)
+{
+    /// <summary>The longest the registration may take: a transmit opportunity comes within a join time (200 ms) of the declaration.</summary>
+    public static readonly TimeSpan MaxTook = TimeSpan.FromSeconds(1);
+
+    public bool AsTold => !CarriedBefore && Registered && Took is { } took && took >= TimeSpan.Zero && took <= MaxTook
+        && ToHostD.Reached && KeptAcrossMove == true;
+}
 
 /// <summary>vm-a's move as the bridge and the ping across it saw it.</summary>
 /// <param name="Port">The port the bridge held vm-a's VSI on after the move.</param>
@@ -78,25 +96,29 @@ internal static class RootDemo
         output.WriteLine();
         var steps = new List<(string, IReadOnlyList<PingResult>)>();
         bool negotiated = false;
+        MvrpResult? mvrp = null;
         MoveResult? move = null;
         RootDemoLab lab = await RootDemoLab.StartAsync(output, cancel).ConfigureAwait(false);
         try
         {
             PrintLab(lab, output);
             steps.Add(("1 announced, hairpin pinned off", await AnnouncedAsync(lab, output, cancel).ConfigureAwait(false)));
+            mvrp = await MvrpAsync(lab, output, cancel).ConfigureAwait(false);
+            steps.Add(("2 VLAN 10 up to aggregation", [mvrp.ToHostD]));
             (IReadOnlyList<PingResult> pings, negotiated) = await HairpinAutoAsync(lab, output, cancel).ConfigureAwait(false);
-            steps.Add(("2 hairpin auto", pings));
-            steps.Add(("3 policy by VSI type", await PolicyAsync(lab, output, cancel).ConfigureAwait(false)));
-            (pings, move) = await MoveAsync(lab, output, cancel).ConfigureAwait(false);
-            steps.Add(("4 vm-a moved to hv3", pings));
+            steps.Add(("3 hairpin auto", pings));
+            steps.Add(("4 policy by VSI type", await PolicyAsync(lab, output, cancel).ConfigureAwait(false)));
+            (pings, move, bool kept) = await MoveAsync(lab, output, cancel).ConfigureAwait(false);
+            mvrp = mvrp with { KeptAcrossMove = kept };
+            steps.Add(("5 vm-a moved to hv3", pings));
         }
         finally
         {
-            Heading(output, "step 5: cleanup");
+            Heading(output, "step 6: cleanup");
             await lab.DisposeAsync().ConfigureAwait(false);
         }
         PrintSummary(steps, output);
-        return new RootDemoRun(lab.Net.Suffix, steps, negotiated, move);
+        return new RootDemoRun(lab.Net.Suffix, steps, negotiated, mvrp, move);
     }
 
     private static void PrintLab(RootDemoLab lab, TextWriter output)
@@ -111,6 +133,9 @@ internal static class RootDemo
         output.WriteLine($"  the bridge (namespace {net.Bridge}) has port {DemoScenario.Uplink} (evb: bridge) on that uplink and port {DemoScenario.Server} towards host-c");
         output.WriteLine($"  a second hypervisor (namespace {net.Destination}, its uplink on bridge port {DemoConfigs.DestinationUplink}, evb: bridge) is where vm-a will move:");
         output.WriteLine($"  vm-a's copy there (namespace {net.VmADestination}, the same MAC and IP) has its port down until the move");
+        output.WriteLine($"  {DemoConfigs.HostD.Name,-7} {DemoConfigs.HostD.IpText,-13} {DemoConfigs.HostD.Mac}  namespace {net.HostD}: a host on the aggregation appliance's port {DemoConfigs.HostDPort} (access VLAN {DemoConfigs.Vlan})");
+        output.WriteLine($"  the aggregation appliance (namespace {net.Aggregation}) reaches the bridge by an MVRP trunk ({DemoConfigs.AggregationDownlink} - {DemoConfigs.AggregationUplink}) that carries VLAN 1 alone");
+        output.WriteLine($"  until MVRP adds a VLAN someone needs");
         output.WriteLine("  neighbour entries are static, so each ping stands alone (no ARP held back and sent late)");
     }
 
@@ -140,9 +165,50 @@ internal static class RootDemo
         return pings;
     }
 
+    /// <summary>How long the aggregation's trunk may take to carry VLAN 10 once the step looks (it did during start-up).</summary>
+    private static readonly TimeSpan RegistrationLimit = TimeSpan.FromSeconds(5);
+
+    private static async Task<MvrpResult> MvrpAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
+    {
+        string up = DemoConfigs.AggregationUplink;
+        string down = DemoConfigs.AggregationDownlink;
+        Heading(output, $"step 2: VLAN {DemoConfigs.Vlan} follows the VMs up to the aggregation appliance (MVRP); no VLAN typed in on either trunk end");
+        Explain(output, $"the bridge declares up {up} the VLANs of the VSIs associated on its evb ports; once its first VM of VLAN {DemoConfigs.Vlan} was associated,");
+        Explain(output, $"the aggregation heard the declaration, registered VLAN {DemoConfigs.Vlan} on {down} and carries it there. The two appliances' logs (UTC, one clock):");
+        bool registered = await lab.WaitForAggregationVlanAsync(RegistrationLimit, cancel).ConfigureAwait(false);
+        string? associated = FirstLine(lab.ApplianceLog, line => line.Contains(": VSI ", StringComparison.Ordinal) && line.Contains(" associated (", StringComparison.Ordinal));
+        string? heard = FirstLine(lab.AggregationLog, line => line.Contains($"port {down}: MVRP registered VLAN {DemoConfigs.Vlan}", StringComparison.Ordinal));
+        TimeSpan? took = null;
+        foreach (string? line in new[] { associated, heard })
+        {
+            output.WriteLine($"  {line ?? "(no such line)"}");
+        }
+        if (LogTime(associated) is DateTime from && LogTime(heard) is DateTime to)
+        {
+            took = to - from;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  => {took.Value.TotalMilliseconds:0} ms from the bridge's first association to VLAN {DemoConfigs.Vlan} registered at the aggregation"));
+        }
+        Explain(output, $"the aggregation's trunk now carries VLAN {DemoConfigs.Vlan}, added by MVRP (dynamic):");
+        lab.Aggregation("mvrp", "show", "dev", down);
+        Explain(output, $"the bridge's end declares VLAN {DemoConfigs.Vlan} (its VMs') and registers the aggregation's (host-d's, declare_static): the way back");
+        lab.Hairpin("mvrp", "show", "dev", up);
+        Explain(output, $"vm-a reaches host-d across both appliances (tagged {DemoConfigs.Vlan} on the uplink and the trunk, untagged to host-d):");
+        PingResult ping = await lab.PingAsync(DemoScenario.VmA, DemoConfigs.HostD, cancel).ConfigureAwait(false);
+        return new MvrpResult(lab.CarriedBeforeTheVms, took, registered, ping);
+    }
+
+    private static string? FirstLine(string log, Func<string, bool> wanted) =>
+        log.Split('\n').Select(line => line.TrimEnd()).FirstOrDefault(wanted);
+
+    /// <summary>The UTC time an appliance stamped on a log line (its first word, yyyy-MM-ddTHH:mm:ss.fff), or null.</summary>
+    private static DateTime? LogTime(string? line) =>
+        line is not null && line.Length >= 23 && DateTime.TryParseExact(line[..23], "yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime stamp) ? stamp : null;
+
     private static async Task<(IReadOnlyList<PingResult> Pings, bool Negotiated)> HairpinAutoAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
     {
-        Heading(output, "step 2: hairpin auto, live, through the CLI: hv1 follows the 802.1Qbg negotiation (reflective relay)");
+        Heading(output, "step 3: hairpin auto, live, through the CLI: hv1 follows the 802.1Qbg negotiation (reflective relay)");
         Explain(output, "the station asked for reflective relay, so the bridge now sends a frame back out hv1; the dumb vswitch delivers it to vm-b");
         lab.Hairpin("link", "set", "dev", DemoScenario.Uplink, "hairpin", "auto");
         lab.Hairpin("link", "show", "dev", DemoScenario.Uplink);
@@ -160,13 +226,13 @@ internal static class RootDemo
 
     private static async Task<IReadOnlyList<PingResult>> PolicyAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
     {
-        Heading(output, "step 3: policy by VSI type, loaded by `config reload`");
+        Heading(output, "step 4: policy by VSI type, loaded by `config reload`");
         Explain(output, "each VSI type gains an ACL, bound by the bridge to every VM of that type: type 42 denies vm-b's IP, type 43 vm-a's,");
         Explain(output, "whatever the destination MAC (a rule on the MAC pair would miss the broadcast trick above). No port security or");
         Explain(output, "per-MAC binding is needed: hv1 admits only the associated (MAC, VID) pairs. hv1 no longer pins its hairpin (auto).");
         Explain(output, $"The file's ports, ACLs and types now read, in {lab.BridgeConfigFile}:");
         lab.Listing($"ports:\n{DemoConfigs.UplinkLines(withPolicy: true)}  ...\n{DemoConfigs.PolicyLines}{DemoConfigs.VsiTypeLines(withPolicy: true)}");
-        await lab.WriteBridgeConfigAsync(DemoConfigs.Bridge(lab.BridgeSocket, withPolicy: true, withDestination: true), cancel).ConfigureAwait(false);
+        await lab.WriteBridgeConfigAsync(DemoConfigs.Bridge(lab.BridgeSocket, withPolicy: true, withDestination: true, withAggregation: true), cancel).ConfigureAwait(false);
         lab.Hairpin("config", "reload");
         var pings = new List<PingResult>
         {
@@ -189,12 +255,12 @@ internal static class RootDemo
     /// <summary>host-c's ping across the move: 0.1 s apart, long enough to outlast it (about 1 s) with pings on either side.</summary>
     private const int AcrossCount = 50;
 
-    private static async Task<(IReadOnlyList<PingResult> Pings, MoveResult Move)> MoveAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
+    private static async Task<(IReadOnlyList<PingResult> Pings, MoveResult Move, bool Kept)> MoveAsync(RootDemoLab lab, TextWriter output, CancellationToken cancel)
     {
         NamespaceLab net = lab.Net;
         string from = DemoScenario.Uplink;
         string to = DemoConfigs.DestinationUplink;
-        Heading(output, $"step 4: a move: vm-a migrates to the hypervisor behind {to}; its policy and counters go with it");
+        Heading(output, $"step 5: a move: vm-a migrates to the hypervisor behind {to}; its policy and counters go with it");
         Explain(output, $"vm-a's VSI (the same UUID and type 42) is configured on the second hypervisor too, whose port for it is down: that");
         Explain(output, $"station asks nothing yet. The bridge holds vm-a on {from}, with these counters:");
         VsiInfo before = lab.BridgeVsi(DemoScenario.VsiA) ?? throw new InvalidOperationException("the bridge holds no VSI for vm-a before the move");
@@ -250,7 +316,11 @@ internal static class RootDemo
             await lab.PingAsync(DemoScenario.VmA, DemoScenario.HostC, cancel).ConfigureAwait(false),
         };
         lab.Hairpin("stats", "dev", to);
-        return (pings, move);
+        Explain(output, $"VLAN {DemoConfigs.Vlan} stays on the aggregation's trunk: vm-a, now on {to}, and vm-b still need it; vm-a -> host-d answers from its new place");
+        lab.Aggregation("mvrp", "show", "dev", DemoConfigs.AggregationDownlink);
+        bool kept = RootDemoLab.Mvrp(lab.AggregationSocket, DemoConfigs.AggregationDownlink)?.Dynamic.Contains(DemoConfigs.Vlan) == true;
+        pings.Add(await lab.PingAsync(DemoScenario.VmA, DemoConfigs.HostD, cancel).ConfigureAwait(false));
+        return (pings, move, kept);
     }
 
     /// <summary>The summary's columns: who pings whom, and through which destination MAC.</summary>
@@ -261,6 +331,7 @@ internal static class RootDemo
         (DemoScenario.VmB.Name, DemoScenario.VmA.Name, null),
         (DemoScenario.VmA.Name, DemoScenario.HostC.Name, null),
         (DemoScenario.HostC.Name, DemoScenario.VmA.Name, null),
+        (DemoScenario.VmA.Name, DemoConfigs.HostD.Name, null),
     ];
 
     private static void PrintSummary(List<(string Step, IReadOnlyList<PingResult> Pings)> steps, TextWriter output)
@@ -271,7 +342,7 @@ internal static class RootDemo
         {
             rows.Add([step, .. Columns.Select(column => Find(pings, column) is PingResult ping ? $"{ping.Received}/{ping.Sent}" : "-")]);
         }
-        foreach (string line in TextTable.Format(rows, "  ", 1, 2, 3, 4, 5))
+        foreach (string line in TextTable.Format(rows, "  ", 1, 2, 3, 4, 5, 6))
         {
             output.WriteLine(line);
         }
@@ -283,21 +354,27 @@ internal static class RootDemo
     /// <summary>
     /// True when the lab did what the story says: hairpin negotiated once auto; A->B none, some, none,
     /// none (moved); the broadcast trick reaches B with hairpin on and not under the policy; B->A not
-    /// under the policy; A->C always; the move put A on hv3 with its counters continued, logged, losing
-    /// at most <see cref="MoveResult.MaxLost"/> pings. (Both VSIs were associated, or the lab would not have started.)
+    /// under the policy; A->C always; VLAN 10 reached the aggregation's trunk only once the VMs were
+    /// associated, within <see cref="MvrpResult.MaxTook"/>, and stayed across the move, A->D answered
+    /// before and after it; the move put A on hv3 with its counters continued, logged, losing at most
+    /// <see cref="MoveResult.MaxLost"/> pings. (Both VSIs were associated, or the lab would not have started.)
     /// </summary>
     private static bool Verdict(RootDemoRun run, TextWriter output)
     {
         bool?[] Reached((string, string, string?) column) => [.. run.Steps.Select(step => Find(step.Pings, column)?.Reached)];
         bool asTold = run.Negotiated
-            && Reached(Columns[0]) is [false, true, false, false]
-            && Reached(Columns[1]) is [null, true, false, null]
-            && Reached(Columns[2]) is [null, null, false, null]
-            && Reached(Columns[3]).All(reached => reached == true)
+            && Reached(Columns[0]) is [false, null, true, false, false]
+            && Reached(Columns[1]) is [null, null, true, false, null]
+            && Reached(Columns[2]) is [null, null, null, false, null]
+            && Reached(Columns[3]) is [true, null, true, true, true]
+            && Reached(Columns[5]) is [null, true, null, null, true]
+            && run.Mvrp is { AsTold: true }
             && run.Move is { AsTold: true };
         output.WriteLine();
         output.WriteLine(asTold
-            ? "as told: the bridge put both announced VMs in VLAN 10 by their VSI types; vm-a reached vm-b only once hairpin was negotiated"
+            ? "as told: the bridge put both announced VMs in VLAN 10 by their VSI types, and MVRP took VLAN 10 up to the aggregation"
+                + string.Create(CultureInfo.InvariantCulture, $" {run.Mvrp!.Took!.Value.TotalMilliseconds:0} ms after the first association, for vm-a to reach host-d;")
+                + " vm-a reached vm-b only once hairpin was negotiated"
                 + " and before the types' policy (by unicast or the broadcast MAC), and host-c throughout;"
                 + $" vm-a moved to {DemoConfigs.DestinationUplink} with its policy and counters, {run.Move!.Lost} of {run.Move.Across.Sent} pings lost"
             : "unexpected: the story above did not go as told (see the counters for why)");

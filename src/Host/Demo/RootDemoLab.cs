@@ -1,5 +1,5 @@
 // The root demo's running lab: the namespaces, the dumb vswitches in hv and hv-dest (the move's
-// destination) and the appliance in br as child processes, their config files and management sockets in one temp directory. It runs the commands a
+// destination), the appliance in br and the aggregation appliance in agg as child processes, their config files and management sockets in one temp directory. It runs the commands a
 // newcomer would type (ping in a namespace, `hairpin ...` over the socket) and prints each before its
 // output. Disposal stops the children by PID and removes the namespaces and the directory.
 using System.Diagnostics;
@@ -26,11 +26,14 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     /// <summary>How long both ends may take to hold every VM's VSI associated (the station first waits for the bridge's EVB TLV).</summary>
     private static readonly TimeSpan AssociationLimit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PingLimit = TimeSpan.FromSeconds(10);
+    /// <summary>How long the two appliances may take to hear each other's MVRP (a join time, 200 ms, once both trunk ends are up).</summary>
+    private static readonly TimeSpan MvrpLimit = TimeSpan.FromSeconds(10);
 
     private readonly TextWriter _output;
     private LabProcess? _vswitch;
     private LabProcess? _destination;
     private LabProcess? _appliance;
+    private LabProcess? _aggregation;
 
     private RootDemoLab(NamespaceLab net, string directory, TextWriter output)
     {
@@ -47,11 +50,19 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     public string VswitchSocket => Path.Combine(Directory, "dumb-vswitch.sock");
     public string DestinationConfigFile => Path.Combine(Directory, "dumb-vswitch-dest.yaml");
     public string DestinationSocket => Path.Combine(Directory, "dumb-vswitch-dest.sock");
+    public string AggregationConfigFile => Path.Combine(Directory, "aggregation.yaml");
+    public string AggregationSocket => Path.Combine(Directory, "aggregation.sock");
 
     /// <summary>What the appliance logged so far (its stdout and stderr).</summary>
     public string ApplianceLog => _appliance?.Log ?? "";
 
-    /// <summary>Builds the namespaces, starts the dumb vswitch and the appliance, and waits until their ports are up.</summary>
+    /// <summary>What the aggregation appliance logged so far.</summary>
+    public string AggregationLog => _aggregation?.Log ?? "";
+
+    /// <summary>Whether the aggregation's trunk had VLAN 10 registered once MVRP ran, before any VM was announced.</summary>
+    public bool CarriedBeforeTheVms { get; private set; }
+
+    /// <summary>Builds the namespaces, starts both appliances and both dumb vswitches, and waits until their ports are up and the VMs associated.</summary>
     public static async Task<RootDemoLab> StartAsync(TextWriter output, CancellationToken cancel)
     {
         string vswitch = await LabBinaries.DumbVswitchAsync(output, cancel).ConfigureAwait(false);
@@ -75,24 +86,35 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     {
         string vswitchConfig = DemoConfigs.DumbVswitch(VswitchSocket);
         string destinationConfig = DemoConfigs.DestinationVswitch(DestinationSocket);
-        string bridgeConfig = DemoConfigs.Bridge(BridgeSocket, withPolicy: false, withDestination: true);
+        string bridgeConfig = DemoConfigs.Bridge(BridgeSocket, withPolicy: false, withDestination: true, withAggregation: true);
+        string aggregationConfig = DemoConfigs.Aggregation(AggregationSocket);
         await File.WriteAllTextAsync(VswitchConfigFile, vswitchConfig, cancel).ConfigureAwait(false);
         await File.WriteAllTextAsync(DestinationConfigFile, destinationConfig, cancel).ConfigureAwait(false);
         await File.WriteAllTextAsync(BridgeConfigFile, bridgeConfig, cancel).ConfigureAwait(false);
+        await File.WriteAllTextAsync(AggregationConfigFile, aggregationConfig, cancel).ConfigureAwait(false);
         _output.WriteLine($"{VswitchConfigFile}: each VM has a VSI (type, uuid) and no VLAN: the bridge will assign one");
         Listing(vswitchConfig);
         _output.WriteLine($"{DestinationConfigFile}: the second hypervisor, where vm-a will move: the same VSI, its port down for now");
         Listing(destinationConfig);
-        _output.WriteLine($"{BridgeConfigFile}: hv1 and {DemoConfigs.DestinationUplink} speak 802.1Qbg (evb: bridge), hv1 with its hairpin pinned off; the VSI types give VLAN {DemoConfigs.Vlan}");
+        _output.WriteLine($"{BridgeConfigFile}: hv1 and {DemoConfigs.DestinationUplink} speak 802.1Qbg (evb: bridge), hv1 with its hairpin pinned off; the VSI types give VLAN {DemoConfigs.Vlan};"
+            + $" {DemoConfigs.AggregationUplink} is an MVRP trunk up to the aggregation");
         Listing(bridgeConfig);
+        _output.WriteLine($"{AggregationConfigFile}: the aggregation appliance: its MVRP trunk down to the bridge, and host-d in VLAN {DemoConfigs.Vlan}");
+        Listing(aggregationConfig);
 
         // The bridge first: the station sends its first LLDP as soon as its uplink is up, and the bridge
         // answers a new neighbour at once (LLDP fast transmission); the other way round, both first PDUs
         // could be lost and the next ones come 30 s later.
-        _output.WriteLine($"starting the bridge in {Net.Bridge} (ports hv1, hv2, {DemoConfigs.DestinationUplink}), first, so that it hears the stations' first LLDP:");
+        _output.WriteLine($"starting the bridge in {Net.Bridge} (ports hv1, hv2, {DemoConfigs.DestinationUplink}, {DemoConfigs.AggregationUplink}), first, so that it hears the stations' first LLDP,"
+            + " and the aggregation appliance beside it:");
         _output.WriteLine($"$ ip netns exec {Net.Bridge} dotnet {LabBinaries.Appliance} bridge --config {BridgeConfigFile}");
         _appliance = LabProcess.Start("the bridge", "ip", ["netns", "exec", Net.Bridge, "dotnet", LabBinaries.Appliance, "bridge", "--config", BridgeConfigFile], Directory);
-        await WaitForPortsAsync(_appliance, BridgeSocket, 3, cancel).ConfigureAwait(false);
+        _output.WriteLine($"$ ip netns exec {Net.Aggregation} dotnet {LabBinaries.Appliance} bridge --config {AggregationConfigFile}");
+        _aggregation = LabProcess.Start("the aggregation appliance", "ip",
+            ["netns", "exec", Net.Aggregation, "dotnet", LabBinaries.Appliance, "bridge", "--config", AggregationConfigFile], Directory);
+        await WaitForPortsAsync(_appliance, BridgeSocket, 4, cancel).ConfigureAwait(false);
+        await WaitForPortsAsync(_aggregation, AggregationSocket, 2, cancel).ConfigureAwait(false);
+        await BeforeTheVmsAsync(cancel).ConfigureAwait(false);
         _output.WriteLine($"starting the dumb vswitch in {Net.Hypervisor} (uplink + afpacket ports vma, vmb):");
         _output.WriteLine($"$ ip netns exec {Net.Hypervisor} dotnet {vswitch} --config {VswitchConfigFile}");
         _vswitch = LabProcess.Start("the dumb vswitch", "ip", ["netns", "exec", Net.Hypervisor, "dotnet", vswitch, "--config", VswitchConfigFile]);
@@ -101,9 +123,52 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
         _destination = LabProcess.Start("the destination's dumb vswitch", "ip", ["netns", "exec", Net.Destination, "dotnet", vswitch, "--config", DestinationConfigFile]);
         await WaitForPortsAsync(_vswitch, VswitchSocket, 3, cancel).ConfigureAwait(false);
         await WaitForPortsAsync(_destination, DestinationSocket, 1, cancel).ConfigureAwait(false);
-        _output.WriteLine($"all three up; the hairpin commands below reach the bridge through its socket: export HAIRPIN_SOCKET={BridgeSocket}");
+        _output.WriteLine($"all four up; the hairpin commands below reach the bridge through its socket: export HAIRPIN_SOCKET={BridgeSocket}");
         await WaitForAssociationsAsync(DemoScenario.Vsis.Count, cancel).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Before any VM is announced: waits (bounded) until MVRP runs between the two appliances, i.e. the
+    /// bridge's agg registered VLAN 10, which the aggregation declares for host-d (declare_static), and
+    /// shows that the aggregation's trunk registered nothing from the bridge: no VSI needs a VLAN yet.
+    /// </summary>
+    private async Task BeforeTheVmsAsync(CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Mvrp(BridgeSocket, DemoConfigs.AggregationUplink) is not { } agg || !agg.Registered.Contains(DemoConfigs.Vlan))
+        {
+            if (clock.Elapsed > MvrpLimit)
+            {
+                throw new TimeoutException($"the bridge's {DemoConfigs.AggregationUplink} did not register VLAN {DemoConfigs.Vlan} from the aggregation within {MvrpLimit.TotalSeconds:0} s:\n"
+                    + $"{Call(BridgeSocket, "mvrp", "show").Output}{Call(AggregationSocket, "mvrp", "show").Output}\n{_appliance!.Log}\n{_aggregation!.Log}");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancel).ConfigureAwait(false);
+        }
+        CarriedBeforeTheVms = Mvrp(AggregationSocket, DemoConfigs.AggregationDownlink)?.Registered.Contains(DemoConfigs.Vlan) != false;
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"MVRP runs between the appliances ({clock.Elapsed.TotalSeconds:0.0} s): the bridge's {DemoConfigs.AggregationUplink} registered VLAN {DemoConfigs.Vlan}, which the aggregation"
+            + $" declares for host-d; no VM announced yet, so the bridge declares nothing up the trunk and the aggregation's {DemoConfigs.AggregationDownlink} registers no VLAN:"));
+        Aggregation("mvrp", "show", "dev", DemoConfigs.AggregationDownlink);
+    }
+
+    /// <summary>Polls the aggregation's `mvrp show` until its trunk carries VLAN 10 added by MVRP (dynamic); bounded. False when it did not.</summary>
+    public async Task<bool> WaitForAggregationVlanAsync(TimeSpan limit, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Mvrp(AggregationSocket, DemoConfigs.AggregationDownlink)?.Dynamic.Contains(DemoConfigs.Vlan) != true)
+        {
+            if (clock.Elapsed > limit)
+            {
+                return false;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancel).ConfigureAwait(false);
+        }
+        return true;
+    }
+
+    /// <summary>One port's `mvrp show` over <paramref name="socket"/>, or null when it cannot say.</summary>
+    public static MvrpPortInfo? Mvrp(string socket, string port) =>
+        Json<List<MvrpPortInfo>>(socket, "mvrp", "show", "dev", port) is [MvrpPortInfo info] ? info : null;
 
     /// <summary>Prints a file's text indented under a bar, as it was written.</summary>
     public void Listing(string text)
@@ -126,7 +191,7 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            foreach (LabProcess child in new[] { _vswitch!, _destination!, _appliance! })
+            foreach (LabProcess child in new[] { _vswitch!, _destination!, _appliance!, _aggregation! })
             {
                 if (child.HasExited)
                 {
@@ -293,6 +358,9 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
     /// <summary>`hairpin --socket DESTINATION ARGS...`: the same CLI against the move's destination dumb vswitch.</summary>
     public int Destination(params string[] args) => Show(DestinationSocket, $"hairpin --socket {DestinationSocket} {string.Join(' ', args)}", args);
 
+    /// <summary>`hairpin --socket AGGREGATION ARGS...`: the same CLI against the aggregation appliance.</summary>
+    public int Aggregation(params string[] args) => Show(AggregationSocket, $"hairpin --socket {AggregationSocket} {string.Join(' ', args)}", args);
+
     /// <summary>The bridge's record of one VSI (`vsi show`), or null when it holds none or cannot say.</summary>
     public VsiInfo? BridgeVsi(DemoVsi vsi)
     {
@@ -344,10 +412,10 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
         return (exit, output.ToString());
     }
 
-    /// <summary>Stops both children (SIGTERM, then SIGKILL), deletes the namespaces and the directory; prints each step.</summary>
+    /// <summary>Stops the children (SIGTERM, then SIGKILL), deletes the namespaces and the directory; prints each step.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (LabProcess? child in new[] { _appliance, _vswitch, _destination })
+        foreach (LabProcess? child in new[] { _appliance, _aggregation, _vswitch, _destination })
         {
             if (child is not null)
             {
@@ -355,7 +423,7 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
                 await child.DisposeAsync().ConfigureAwait(false);
             }
         }
-        _appliance = _vswitch = _destination = null;
+        _appliance = _aggregation = _vswitch = _destination = null;
         string namespaces = string.Join(' ', Net.Namespaces);
         await Net.DisposeAsync().ConfigureAwait(false);
         _output.WriteLine($"deleted namespaces {namespaces}");

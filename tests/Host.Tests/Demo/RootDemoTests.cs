@@ -1,6 +1,7 @@
 // `hairpin demo` as root, end to end: the namespace lab with the real dumb vswitches and appliance,
 // judged only by what it prints (both ends' VSI tables, the EVB neighbour, link show's hairpin, the
-// pings' answers, the ACL and VSI counters, the move's ping, counters and log line) and by what it
+// pings' answers, the ACL and VSI counters, the aggregation's MVRP registration and the time it took,
+// the move's ping, counters and log line) and by what it
 // leaves behind (no namespace with its suffix). Root only, as CI runs; serial with the other namespace tests.
 using System.Diagnostics;
 using System.Globalization;
@@ -17,7 +18,7 @@ public sealed partial class RootDemoTests
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task VmsAreAssociatedByVdpAndReachEachOtherOnlyOnceHairpinIsNegotiatedAndBeforeTheirTypesPolicyThenAVmMovesWithItsPolicyAndCountersAndTheLabIsRemoved()
+    public async Task VmsAreAssociatedByVdpTheirVlanGoesUpToAggregationByMvrpTheyReachEachOtherOnlyOnceHairpinIsNegotiatedAndBeforeTheirTypesPolicyThenAVmMovesWithItsPolicyAndCountersAndTheLabIsRemoved()
     {
         Assert.True(Environment.IsPrivilegedProcess, "the root demo needs root (CI runs as root)");
         var clock = Stopwatch.StartNew();
@@ -33,7 +34,8 @@ public sealed partial class RootDemoTests
         Assert.True(exit == 0, $"exit {exit}: {error}\n{output}");
         Assert.True(clock.Elapsed < Limit, $"the demo took {clock.Elapsed.TotalSeconds:0} s");
         Assert.StartsWith("hairpin demo: a real lab in network namespaces", output, StringComparison.Ordinal);
-        Assert.Matches(@"\nas told: the bridge put both announced VMs in VLAN 10 by their VSI types; vm-a reached vm-b only once hairpin was negotiated"
+        Assert.Matches(@"\nas told: the bridge put both announced VMs in VLAN 10 by their VSI types, and MVRP took VLAN 10 up to the aggregation"
+            + @" \d+ ms after the first association, for vm-a to reach host-d; vm-a reached vm-b only once hairpin was negotiated"
             + @" and before the types' policy \(by unicast or the broadcast MAC\), and host-c throughout; vm-a moved to hv3 with its policy and counters,"
             + @" \d+ of \d+ pings lost\n\z", output);
         Assert.DoesNotMatch(@"(?m)^  \|\s+vlan:", Section(output, "dumb-vswitch.yaml: ", "bridge.yaml: "));   // no VLAN typed in for the VMs
@@ -49,8 +51,26 @@ public sealed partial class RootDemoTests
         Assert.Matches(@"(?m)^  hv1\s+forwarding\s+up\s+off \(pinned, station asks on\)\s", announced);
         Assert.Matches(@"hv1\s+ingress\s+reflective-relay-off\s+[1-9]", announced);
 
-        // Step 2: nothing but `hairpin auto` typed, and the negotiation turns hairpin on.
-        string auto = Section(output, "== step 2:", "== step 3:");
+        // Before any VM: MVRP runs between the appliances, but the aggregation's trunk registers no VLAN from the bridge.
+        string before = Section(output, "MVRP runs between the appliances", "starting the dumb vswitch");
+        Assert.Matches(@"(?m)^  acc: registrar normal", before);
+        Assert.Matches(@"(?m)^    declared\s+10$", before);
+        Assert.Matches(@"(?m)^    registered\s+-$", before);
+
+        // Step 2: the first association brings VLAN 10 to the aggregation's trunk by MVRP within a second, and vm-a reaches host-d.
+        string mvrp = Section(output, "== step 2:", "== step 3:");
+        Match took = Regex.Match(mvrp, @"=> (?<ms>-?\d+) ms from the bridge's first association to VLAN 10 registered at the aggregation");
+        Assert.True(took.Success, $"no registration time:\n{mvrp}");
+        Assert.InRange(Number(took, "ms"), 0, (int)MvrpResult.MaxTook.TotalMilliseconds);
+        Assert.Matches(@"(?m)^  \S+ .*port hv1: VSI \S+ associated \(", mvrp);
+        Assert.Matches(@"(?m)^  \S+ .*port acc: MVRP registered VLAN 10: a neighbour declares it, the port carries it", mvrp);
+        Assert.Matches(@"(?m)^    registered\s+10 \(dynamic 10\)$", mvrp[..mvrp.IndexOf("$ hairpin mvrp show dev agg", StringComparison.Ordinal)]);
+        Assert.Matches(@"(?m)^    declared\s+10$", mvrp[mvrp.IndexOf("$ hairpin mvrp show dev agg", StringComparison.Ordinal)..]);
+        int[] aToD = Answered(output, "vm-a", "host-d", via: "");
+        Assert.True(aToD is [> 0, > 0], $"vm-a -> host-d answered {string.Join(", ", aToD)} (expected some after the association and some after the move):\n{output}");
+
+        // Step 3: nothing but `hairpin auto` typed, and the negotiation turns hairpin on.
+        string auto = Section(output, "== step 3:", "== step 4:");
         Assert.Contains("$ hairpin link set dev hv1 hairpin auto", auto, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^  hv1\s+forwarding\s+up\s+on \(negotiated\)\s", auto);
         Assert.Single(Regex.Matches(output, @"\$ hairpin link set "));
@@ -65,8 +85,8 @@ public sealed partial class RootDemoTests
         int[] aToC = Answered(output, "vm-a", "host-c", via: "");
         Assert.True(aToC.Length == 4 && aToC.All(answered => answered > 0), $"vm-a -> host-c answered {string.Join(", ", aToC)}:\n{output}");
 
-        // Step 3: the types' ACLs, reloaded, hit; each VM's own counters show its acl-denied drops.
-        string policy = Section(output, "== step 3:", "== step 4:");
+        // Step 4: the types' ACLs, reloaded, hit; each VM's own counters show its acl-denied drops.
+        string policy = Section(output, "== step 4:", "== step 5:");
         long inFramesAtPolicy = InFramesOf(DemoScenario.VsiA, "hv1", policy);
         Assert.Contains("$ hairpin config reload", policy, StringComparison.Ordinal);
         foreach (string ruleName in new[] { "not-to-vm-b", "not-to-vm-a" })
@@ -81,8 +101,8 @@ public sealed partial class RootDemoTests
         }
         Assert.Matches(@"hv1\s+ingress\s+acl-denied\s+[1-9]", policy);
 
-        // Step 4: vm-a moves to the hypervisor behind hv3: the destination takes over, then the source goes.
-        string move = Section(output, "== step 4:", "== step 5:");
+        // Step 5: vm-a moves to the hypervisor behind hv3: the destination takes over, then the source goes.
+        string move = Section(output, "== step 5:", "== step 6:");
         Assert.True(move.IndexOf("link set vma up", StringComparison.Ordinal) < move.IndexOf("link set vma down", StringComparison.Ordinal),
             $"the destination's port must come up before the source's goes down:\n{move}");
         string vmA = DemoScenario.VsiA.Uuid;
@@ -113,6 +133,8 @@ public sealed partial class RootDemoTests
         Assert.True(inFramesAfter >= Number(counters, "before") + Number(counters, "replies"), counters.Value);
         // The policy came with it: type 42's ACL denies vm-b on hv3 (checked by aToB's last 0 above), counted there.
         Assert.Matches(@"hv3\s+ingress\s+acl-denied\s+[1-9]", move);
+        // VLAN 10 stays on the aggregation's trunk: vm-a (now on hv3) and vm-b still need it.
+        Assert.Matches(@"(?m)^    registered\s+10 \(dynamic 10\)$", move);
 
         string suffix = SuffixLine().Match(output).Groups["suffix"].Value;
         Assert.Matches("^[0-9a-f]{6}$", suffix);
