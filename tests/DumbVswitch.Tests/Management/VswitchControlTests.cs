@@ -55,13 +55,14 @@ public sealed class VswitchControlTests
         await using var vswitch = new RunningVswitch([Vm("vm1", Mac1)]);
         var control = new VswitchControl(vswitch.Runtime);
 
-        // No FDB, port flags, ACLs, live reload, trace or VSI history: their commands answer "not supported by this server".
+        // No FDB, port flags, ACLs, live reload, trace, VSI history or MVRP: their commands answer "not supported by this server".
         Assert.IsNotAssignableFrom<IFdbControl>(control);
         Assert.IsNotAssignableFrom<IPortFlagControl>(control);
         Assert.IsNotAssignableFrom<IAclControl>(control);
         Assert.IsNotAssignableFrom<IReloadControl>(control);
         Assert.IsNotAssignableFrom<ITraceControl>(control);
         Assert.IsNotAssignableFrom<IVsiHistoryControl>(control);
+        Assert.IsNotAssignableFrom<IMvrpControl>(control);   // the hypervisor's side runs no MVRP: its appliance declares its VMs' VLANs
         Assert.IsAssignableFrom<IQbgControl>(control);
         Assert.Equal(2, (await control.ListPortsAsync(CancellationToken.None)).Count);
     }
