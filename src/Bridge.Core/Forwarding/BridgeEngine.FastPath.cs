@@ -64,7 +64,12 @@ public sealed partial class BridgeEngine
         {
             return false;
         }
-        var header = new EthernetReader(frame.Span);
+        ReadOnlySpan<byte> bytes = frame.Span;
+        if (bytes.Length < EthernetReader.HeaderSize || (bytes[0] & 1) != 0)
+        {
+            return false;   // a group destination (the I/G bit) floods: not worth parsing here
+        }
+        var header = new EthernetReader(bytes);
         if (!header.IsValid)
         {
             return false;
@@ -72,7 +77,7 @@ public sealed partial class BridgeEngine
         MacAddress destination = header.Destination;
         MacAddress source = header.Source;
         int length = frame.Length;
-        if (destination.IsGroup || source.IsGroup || source.IsZero || length > plan.MaxFrameSize)
+        if (source.IsGroup || source.IsZero || length > plan.MaxFrameSize)
         {
             return false;
         }
@@ -120,10 +125,15 @@ public sealed partial class BridgeEngine
         counters.RxFrames++;
         counters.RxBytes += length;
         counters.RxUnicast++;
+        // VLAN ingress's metadata and PCP classification (IngressQosStage.Classify), each written once.
+        if (!tagged || !ingress.TrustsTag)
+        {
+            priorityBits = (ushort)((priorityBits & RuleActions.DeiBit) | ingress.DefaultPriorityBits);
+        }
         frame.HasCustomerTag = tagged;
         frame.PriorityBits = priorityBits;
         frame.Vid = (ushort)vid;
-        IngressQosStage.Classify(frame, ref ingress, plan);
+        frame.TrafficClass = plan.ClassOfPriority[priorityBits >> RuleActions.PriorityShift];
         if (_learning.Learn(vid, source, port, second, ref ingress, members, counters, plan.MaxLearned))
         {
             OnMoved(vid, source, port, second);
