@@ -140,7 +140,7 @@ public sealed partial class BridgeEngine
         _enqueue.CapturedPorts = _captures.OutboundPorts | _mirrors.OutboundPorts;
         HostTrafficTable? hosts = _hostTraffic;
         bool tapping = capturedInbound != 0 || _flowMonitor is not null;   // the flow monitor is set for this batch by ProcessBatch
-        if (!TMode.Tracing && !TMode.Reports && !tapping && hosts is null && _enqueue.CapturedPorts == 0)
+        if (!TMode.Tracing && !TMode.Reports && !tapping && hosts is null && _enqueue.CapturedPorts == 0 && StartsOnPlainPort(frames, plan))
         {
             RunPlainBatch(frames, plan, ref context);   // nothing to see or count beside forwarding: the known-unicast fast path applies
         }
