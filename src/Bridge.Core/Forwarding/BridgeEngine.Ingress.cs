@@ -135,6 +135,21 @@ public sealed partial class BridgeEngine
             OnMoved(vid, source, port, context.Second);
         }
 
+        ForwardByLookup<TMode>(ref context, destination, members, ref ingress, closedPorts, counters, plan);
+    }
+
+    /// <summary>
+    /// The receive path from the forwarding decision on: lookup, storm control for a flood, fan-out.
+    /// Learning has run; <paramref name="closedPorts"/> is as read when the frame arrived.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ForwardByLookup<TMode>(ref FrameContext context, MacAddress destination, ulong members, ref PortPlan ingress, ulong closedPorts, PortCounters counters, ForwardingPlan plan)
+        where TMode : struct, IReceiveMode
+    {
+        FrameBuffer frame = context.Frame;
+        int port = context.Port;
+        FrameKind kind = context.Kind;
+        TraceSink? sink = TMode.Tracing ? context.Sink : null;
         // The delivery rule (DeliveryRule.cs): pair terms precomputed in PeerMask, the VLAN term from
         // the member mask, and ports a protection feature has taken down.
         ulong eligible = members & ingress.PeerMask & ~closedPorts;

@@ -140,31 +140,38 @@ public sealed partial class BridgeEngine
         _enqueue.CapturedPorts = _captures.OutboundPorts | _mirrors.OutboundPorts;
         HostTrafficTable? hosts = _hostTraffic;
         bool tapping = capturedInbound != 0 || _flowMonitor is not null;   // the flow monitor is set for this batch by ProcessBatch
-        for (int i = 0; i < frames.Length; i++)
+        if (!TMode.Tracing && !TMode.Reports && !tapping && hosts is null && _enqueue.CapturedPorts == 0 && StartsOnPlainPort(frames, plan))
         {
-            context.Begin(frames[i]);
-            // A captured or flow-monitored frame is read as it arrives; its disposition then tells the
-            // capture its drop reason and the flow its fate. With neither running, a frame pays one test.
-            bool tapped = tapping && TapInbound(ref context, plan);
-            if (TMode.Reports || tapped || hosts is not null)
+            RunPlainBatch(frames, plan, ref context);   // nothing to see or count beside forwarding: the known-unicast fast path applies
+        }
+        else
+        {
+            for (int i = 0; i < frames.Length; i++)
             {
-                context.BeginDisposition();
-            }
-            if (hosts is null)
-            {
-                Receive<TMode>(ref context, plan);
-            }
-            else
-            {
-                ReceiveCountingHost<TMode>(ref context, plan, hosts);
-            }
-            if (tapped)
-            {
-                FinishTaps(ref context, plan);
-            }
-            if (TMode.Reports && i < dispositions.Length)
-            {
-                dispositions[i] = context.Disposition;
+                context.Begin(frames[i]);
+                // A captured or flow-monitored frame is read as it arrives; its disposition then tells the
+                // capture its drop reason and the flow its fate. With neither running, a frame pays one test.
+                bool tapped = tapping && TapInbound(ref context, plan);
+                if (TMode.Reports || tapped || hosts is not null)
+                {
+                    context.BeginDisposition();
+                }
+                if (hosts is null)
+                {
+                    Receive<TMode>(ref context, plan);
+                }
+                else
+                {
+                    ReceiveCountingHost<TMode>(ref context, plan, hosts);
+                }
+                if (tapped)
+                {
+                    FinishTaps(ref context, plan);
+                }
+                if (TMode.Reports && i < dispositions.Length)
+                {
+                    dispositions[i] = context.Disposition;
+                }
             }
         }
         if (_captures.Running)

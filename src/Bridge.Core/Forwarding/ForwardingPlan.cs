@@ -178,6 +178,7 @@ internal sealed class ForwardingPlan
                     || config.VmAcls.Any(b => b.Port == port.Name && compiled[b.Acl].HasActions),
             };
             plan.Ports[i].Stages = IngressStagePlan.Of(in plan.Ports[i]);
+            plan.Ports[i].PlainIngress = plan.Ports[i].State == PortState.Forwarding && (plan.Ports[i].Stages & ~IngressStages.PingPongGuard) == 0;
             foreach (int vid in port.Vlans.Members.Vids)
             {
                 plan.VlanMembers[vid] |= bit;

@@ -48,4 +48,6 @@ internal struct PortPlan
     public int Policer;
     /// <summary>The optional receive-path stages the flags above ask for (IngressStagePlan.Of), tested at once.</summary>
     public IngressStages Stages;
+    /// <summary>Forwarding, and no optional ingress stage but the ping-pong guard: the engine's known-unicast fast path may take this port's frames (BridgeEngine.FastPath).</summary>
+    public bool PlainIngress;
 }

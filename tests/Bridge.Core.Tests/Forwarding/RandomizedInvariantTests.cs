@@ -136,7 +136,7 @@ public sealed class RandomizedInvariantTests
         return BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(header.PayloadOffset));
     }
 
-    private static BridgeConfig RandomConfig(Random random)
+    internal static BridgeConfig RandomConfig(Random random)
     {
         int count = random.Next(2, 9);
         var ports = new PortConfig[count];
@@ -171,7 +171,7 @@ public sealed class RandomizedInvariantTests
         },
     };
 
-    private static BridgeConfig Mutate(BridgeConfig config, Random random)
+    internal static BridgeConfig Mutate(BridgeConfig config, Random random)
     {
         var ports = config.Ports.ToArray();
         int index = random.Next(ports.Length);
@@ -181,7 +181,7 @@ public sealed class RandomizedInvariantTests
         return config with { Ports = ports };
     }
 
-    private static byte[] RandomFrame(Random random, MacAddress[] hosts, int id)
+    internal static byte[] RandomFrame(Random random, MacAddress[] hosts, int id)
     {
         MacAddress source = random.Next(50) switch
         {

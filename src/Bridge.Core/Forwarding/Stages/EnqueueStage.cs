@@ -107,8 +107,9 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
     }
 
     /// <summary>Queues a buffer on its port and counts it sent; false (nothing counted) when the queue is full.</summary>
+    /// <summary>The copy on its port's queue and counted sent; false when the queue is full (nothing done). Enqueue's first step, alone for the engine's fast path.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryQueue(FrameBuffer frame, int port, FrameKind kind, VsiCounters? vsi)
+    public bool TryQueue(FrameBuffer frame, int port, FrameKind kind, VsiCounters? vsi)
     {
         if (!Queues[port].TryEnqueue(frame, frame.TrafficClass))
         {

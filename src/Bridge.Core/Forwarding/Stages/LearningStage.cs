@@ -42,11 +42,18 @@ internal sealed class LearningStage(FdbTable fdb)
             context.Sink!.Learning(ref ingress, context.Vid, held: now < _heldUntil && (members & _heldPorts) != 0);
             return false;
         }
+        return Learn(context.Vid, source, context.Port, now, ref ingress, members, counters, bridgeLimit);
+    }
+
+    /// <summary>Live learning from values the caller holds (the engine's known-unicast fast path has no context); true when the host moved here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Learn(int vid, MacAddress source, int port, uint now, ref PortPlan ingress, ulong members, PortCounters counters, int bridgeLimit)
+    {
         if (!ingress.Learning || (now < _heldUntil && (members & _heldPorts) != 0))
         {
             return false;
         }
-        LearnOutcome outcome = fdb.Learn(context.Vid, source, context.Port, now, ingress.MaxLearned, bridgeLimit);
+        LearnOutcome outcome = fdb.Learn(vid, source, port, now, ingress.MaxLearned, bridgeLimit);
         return outcome != LearnOutcome.Refreshed && Count(counters, outcome);   // a known host refreshing itself is the common case
     }
 
