@@ -1,6 +1,9 @@
 // A transport double for runtime unit tests: the test plays the peer, pushing frames in through the
 // port's queues and taking what the bridge sends. Real transports are tested against the kernel.
+using Hairpin.Host.Configuration;
+using Hairpin.Host.Runtime;
 using Hairpin.Host.Transports;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hairpin.Host.Tests.Infrastructure;
 
@@ -43,4 +46,21 @@ internal sealed class InMemoryTransport(AttachSpec attach) : IPortTransport
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>A running appliance whose every port is an <see cref="InMemoryTransport"/>, by port name (the runtime tests' start).</summary>
+internal static class InMemoryRuntime
+{
+    public static (BridgeRuntime Runtime, Dictionary<string, InMemoryTransport> Peers) Start(HostConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var peers = new Dictionary<string, InMemoryTransport>(StringComparer.Ordinal);
+        var runtime = BridgeRuntime.Start(config, NullLoggerFactory.Instance, attach =>
+        {
+            var peer = new InMemoryTransport(attach);
+            peers[config.Attachments.Single(a => a.Attach == attach).Port] = peer;
+            return peer;
+        });
+        return (runtime, peers);
+    }
 }

@@ -9,7 +9,6 @@ using Hairpin.Host.Metrics;
 using Hairpin.Host.Runtime;
 using Hairpin.Host.Tests.Infrastructure;
 using Hairpin.Host.Transports;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hairpin.Host.Tests.Runtime;
 
@@ -31,17 +30,7 @@ public sealed class BridgeRuntimeTests
         Attachments = [new PortAttachment("hv1", new StreamAttach("/tmp/hv1.sock", Listen: true)), new PortAttachment("hv2", new StreamAttach("/tmp/hv2.sock", Listen: true))],
     };
 
-    private static (BridgeRuntime Runtime, Dictionary<string, InMemoryTransport> Peers) Start(HostConfig config)
-    {
-        var peers = new Dictionary<string, InMemoryTransport>(StringComparer.Ordinal);
-        var runtime = BridgeRuntime.Start(config, NullLoggerFactory.Instance, attach =>
-        {
-            var peer = new InMemoryTransport(attach);
-            peers[config.Attachments.Single(a => a.Attach == attach).Port] = peer;
-            return peer;
-        });
-        return (runtime, peers);
-    }
+    private static (BridgeRuntime Runtime, Dictionary<string, InMemoryTransport> Peers) Start(HostConfig config) => InMemoryRuntime.Start(config);
 
     private static byte[] Frame(MacAddress from, MacAddress to, int sequence = 0) =>
         new FrameBuilder().From(from).To(to).Ipv4Udp(0xA9FE0001, 0xA9FE0002, 4000, (ushort)(5000 + (sequence % 1000))).Build();

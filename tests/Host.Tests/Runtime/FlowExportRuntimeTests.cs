@@ -12,7 +12,6 @@ using Hairpin.Host.Management;
 using Hairpin.Host.Runtime;
 using Hairpin.Host.Tests.Infrastructure;
 using Hairpin.Host.Transports;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hairpin.Host.Tests.Runtime;
 
@@ -32,17 +31,7 @@ public sealed class FlowExportRuntimeTests
         FlowExport = new FlowExportConfig([$"127.0.0.1:{collectorPort}"], TimeSpan.FromMinutes(10), idle, 1024, 1, 5, TimeSpan.FromMinutes(5)),
     };
 
-    private static (BridgeRuntime Runtime, Dictionary<string, InMemoryTransport> Peers) Start(HostConfig config)
-    {
-        var peers = new Dictionary<string, InMemoryTransport>(StringComparer.Ordinal);
-        var runtime = BridgeRuntime.Start(config, NullLoggerFactory.Instance, attach =>
-        {
-            var peer = new InMemoryTransport(attach);
-            peers[config.Attachments.Single(a => a.Attach == attach).Port] = peer;
-            return peer;
-        });
-        return (runtime, peers);
-    }
+    private static (BridgeRuntime Runtime, Dictionary<string, InMemoryTransport> Peers) Start(HostConfig config) => InMemoryRuntime.Start(config);
 
     private static byte[] Frame(int sourcePort) =>
         new FrameBuilder().From("52:54:00:00:00:0a").To("52:54:00:00:00:0b").Ipv4Udp(0xA9FE0001, 0xA9FE0002, (ushort)sourcePort, 53, payloadSize: 100).Build();

@@ -11,7 +11,6 @@ using Hairpin.Host.Runtime;
 using Hairpin.Host.Tests.Configuration;
 using Hairpin.Host.Tests.Infrastructure;
 using Hairpin.Host.Transports;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hairpin.Host.Tests.Runtime;
 
@@ -29,17 +28,7 @@ public sealed class MvrpRuntimeTests
 
         """ + mvrp + "\n");
 
-    private static (BridgeRuntime Runtime, Dictionary<string, InMemoryTransport> Peers) Start(HostConfig config)
-    {
-        var peers = new Dictionary<string, InMemoryTransport>(StringComparer.Ordinal);
-        var runtime = BridgeRuntime.Start(config, NullLoggerFactory.Instance, attach =>
-        {
-            var peer = new InMemoryTransport(attach);
-            peers[config.Attachments.Single(a => a.Attach == attach).Port] = peer;
-            return peer;
-        });
-        return (runtime, peers);
-    }
+    private static (BridgeRuntime Runtime, Dictionary<string, InMemoryTransport> Peers) Start(HostConfig config) => InMemoryRuntime.Start(config);
 
     private static byte[] Mvrpdu(MrpAttributeEvent attributeEvent, int vid)
     {
