@@ -31,6 +31,7 @@ internal sealed partial class MvrpPlane
     private readonly long[][] _malformed;
     private readonly long[] _pdusReceived;
     private readonly long[] _pdusSent;
+    private readonly bool[] _running;
     private MvrpState _published = MvrpState.None;
 
     /// <param name="config">The running configuration (its static VLANs tell dynamic registrations apart).</param>
@@ -51,6 +52,7 @@ internal sealed partial class MvrpPlane
         _malformed = [.. _names.Select(_ => new long[Errors.Length])];
         _pdusReceived = new long[_names.Length];
         _pdusSent = new long[_names.Length];
+        _running = new bool[_names.Length];
         _timers = initial.Mvrp?.Timers ?? MrpTimers.Default;
         _bridge = new MvrpBridge(_names.Length);
         foreach (MvrpPortConfig port in initial.Mvrp?.Ports ?? [])
@@ -78,23 +80,26 @@ internal sealed partial class MvrpPlane
 
     public TimeSpan NextDeadline => _bridge.NextDeadline;
 
-    /// <summary>Every MVRP port starts (Begin!): nothing registered, its needs declared anew.</summary>
+    /// <summary>Every MVRP port not running yet starts (Begin!): nothing registered, its needs declared anew.</summary>
     public void Start(TimeSpan now)
     {
         for (int port = 0; port < _ports.Length; port++)
         {
-            if (Runs(port))
-            {
-                _bridge.LinkUp(port, now);
-            }
+            LinkUp(port, now);
         }
     }
 
-    /// <summary>A port's link came up: its participant begins again, so the neighbour hears every declaration at once.</summary>
+    /// <summary>
+    /// A port's link came up: its participant begins, so the neighbour hears every declaration at once.
+    /// Once only until the link goes down: whoever notices first (the start, the link watch, or an
+    /// MVRPDU heard on the port, which proves the link up) begins it, and the others must not begin it
+    /// again, which would drop what it registered meanwhile.
+    /// </summary>
     public void LinkUp(int port, TimeSpan now)
     {
-        if (Runs(port))
+        if (Runs(port) && !_running[port])
         {
+            _running[port] = true;
             _bridge.LinkUp(port, now);
             Flush(now);
         }
@@ -103,8 +108,9 @@ internal sealed partial class MvrpPlane
     /// <summary>A port's link went down: what was registered there goes at once (802.1Q: a port out of the topology registers nothing), and it sends nothing until it comes up.</summary>
     public void LinkDown(int port, TimeSpan now)
     {
-        if (Runs(port))
+        if (Runs(port) && _running[port])
         {
+            _running[port] = false;
             _bridge.LinkDown(port, now);
             Flush(now);
         }
@@ -132,6 +138,7 @@ internal sealed partial class MvrpPlane
             return;
         }
         _pdusReceived[port]++;
+        LinkUp(port, now);   // heard before the link watch noticed the link: it is up
         _bridge.ReceiveMessage(port, _received, now);
         Flush(now);
     }

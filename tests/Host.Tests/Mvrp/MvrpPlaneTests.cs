@@ -212,7 +212,8 @@ public sealed class MvrpPlaneTests : IDisposable
         Run(TimeSpan.FromSeconds(1));
 
         _aggregation.LinkDown(AggregationDown, _now);
-        Run(Step);
+        _wire.Clear();   // a link that is down carries nothing (an MVRPDU heard would prove it up)
+        _aggregation.Tick(_now);
         Assert.Empty(Down.Registered);
         Assert.Empty(_aggregation.Published.Registered);
 
@@ -256,6 +257,28 @@ public sealed class MvrpPlaneTests : IDisposable
         Assert.True(Down.Registered.All(vid => vid is >= 1 and <= 4094));
         Run(TimeSpan.FromSeconds(3));   // and the planes go on working: the access appliance's declaration holds
         Assert.Contains(10, Down.Registered);
+    }
+
+    [Fact]
+    public void AnMvrpduHeardBeforeTheLinkWatchNoticedTheLinkRegistersAndTheLateNoticeKeepsIt()
+    {
+        HostConfig config = ConfigFile.Load("ports:\n  - { name: down, attach: { afpacket: down }, vlan: { trunk: \"1\", native: 1 }, mvrp: true }\n");
+        var published = new List<MvrpState>();
+        var plane = new MvrpPlane(config, MacAddress.Parse("02:00:00:00:00:c0"), () => config, (_, _) => { }, published.Add,
+            _log.Factory.CreateLogger("early"), new Random(3));
+        var message = new MvrpMessage();
+        message.Events.Add(new VidEvent(40, MrpAttributeEvent.New));
+        var frames = new List<byte[]>();
+        MvrpPdu.Encode(MacAddress.Parse("02:00:00:00:00:99"), message, frames);
+
+        plane.Receive(0, frames[0], _now);   // the forwarding thread's first batch, before its link watch ran
+        plane.Tick(_now);
+        plane.LinkUp(0, _now);               // the link watch, a moment later
+        plane.Start(_now);                   // and the start, posted to the forwarding thread
+        plane.Tick(_now);
+
+        Assert.Equal([40], Assert.Single(plane.Show(_now)).Registered);
+        Assert.Equal([40], published[^1].On("down"));
     }
 
     /// <summary>An MVRPDU's Ethernet header (to 01-80-C2-00-00-21, EtherType 0x88F5); the body follows.</summary>
