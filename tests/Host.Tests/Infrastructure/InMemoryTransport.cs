@@ -3,6 +3,7 @@
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Runtime;
 using Hairpin.Host.Transports;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hairpin.Host.Tests.Infrastructure;
@@ -51,16 +52,18 @@ internal sealed class InMemoryTransport(AttachSpec attach) : IPortTransport
 /// <summary>A running appliance whose every port is an <see cref="InMemoryTransport"/>, by port name (the runtime tests' start).</summary>
 internal static class InMemoryRuntime
 {
-    public static (BridgeRuntime Runtime, Dictionary<string, InMemoryTransport> Peers) Start(HostConfig config)
+    /// <param name="logs">Where the runtime logs; none by default.</param>
+    /// <param name="time">The runtime's clock; the system's by default.</param>
+    public static (BridgeRuntime Runtime, Dictionary<string, InMemoryTransport> Peers) Start(HostConfig config, ILoggerFactory? logs = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var peers = new Dictionary<string, InMemoryTransport>(StringComparer.Ordinal);
-        var runtime = BridgeRuntime.Start(config, NullLoggerFactory.Instance, attach =>
+        var runtime = BridgeRuntime.Start(config, logs ?? NullLoggerFactory.Instance, attach =>
         {
             var peer = new InMemoryTransport(attach);
             peers[config.Attachments.Single(a => a.Attach == attach).Port] = peer;
             return peer;
-        });
+        }, time);
         return (runtime, peers);
     }
 }

@@ -51,14 +51,8 @@ public sealed class ProtectionRuntimeTests
     {
         var clock = new ManualTimeProvider();
         var logs = new CapturingLogger();
-        var peers = new Dictionary<string, InMemoryTransport>(StringComparer.Ordinal);
         HostConfig config = Config();
-        var runtime = BridgeRuntime.Start(config, logs.Factory, attach =>
-        {
-            var peer = new InMemoryTransport(attach);
-            peers[config.Attachments.Single(a => a.Attach == attach).Port] = peer;
-            return peer;
-        }, clock);
+        var (runtime, peers) = InMemoryRuntime.Start(config, logs.Factory, clock);
         await using (runtime)
         {
             var control = new BridgeControl(runtime, _ => throw new InvalidOperationException("no reload here"), (_, _, _) => throw new InvalidOperationException("no trace here"));
@@ -108,13 +102,7 @@ public sealed class ProtectionRuntimeTests
                 Ports = [new PortConfig { Name = "hv1", StormControl = new StormControl { BroadcastPps = 5 } }, new PortConfig { Name = "hv2" }],
             },
         };
-        var peers = new Dictionary<string, InMemoryTransport>(StringComparer.Ordinal);
-        var runtime = BridgeRuntime.Start(config, logs.Factory, attach =>
-        {
-            var peer = new InMemoryTransport(attach);
-            peers[config.Attachments.Single(a => a.Attach == attach).Port] = peer;
-            return peer;
-        }, clock);
+        var (runtime, peers) = InMemoryRuntime.Start(config, logs.Factory, clock);
         await using (runtime)
         {
             var control = new BridgeControl(runtime, _ => throw new InvalidOperationException("no reload here"), (_, _, _) => throw new InvalidOperationException("no trace here"));
