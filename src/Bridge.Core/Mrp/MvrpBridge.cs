@@ -60,6 +60,9 @@ public sealed class MvrpBridge
         }
     }
 
+    /// <summary>Whether <paramref name="port"/> runs: between <see cref="LinkUp"/> and <see cref="LinkDown"/>.</summary>
+    public bool IsUp(int port) => _up[CheckPort(port)];
+
     /// <summary>Makes <paramref name="port"/> an MVRP port; its participant runs from <see cref="LinkUp"/>.</summary>
     public void AddPort(int port, MrpParticipant participant)
     {

@@ -31,7 +31,6 @@ internal sealed partial class MvrpPlane
     private readonly long[][] _malformed;
     private readonly long[] _pdusReceived;
     private readonly long[] _pdusSent;
-    private readonly bool[] _running;
     private MvrpState _published = MvrpState.None;
 
     /// <param name="config">The running configuration (its static VLANs tell dynamic registrations apart).</param>
@@ -52,7 +51,6 @@ internal sealed partial class MvrpPlane
         _malformed = [.. _names.Select(_ => new long[Errors.Length])];
         _pdusReceived = new long[_names.Length];
         _pdusSent = new long[_names.Length];
-        _running = new bool[_names.Length];
         _timers = initial.Mvrp?.Timers ?? MrpTimers.Default;
         _bridge = new MvrpBridge(_names.Length);
         foreach (MvrpPortConfig port in initial.Mvrp?.Ports ?? [])
@@ -97,9 +95,8 @@ internal sealed partial class MvrpPlane
     /// </summary>
     public void LinkUp(int port, TimeSpan now)
     {
-        if (Runs(port) && !_running[port])
+        if (Runs(port) && !_bridge.IsUp(port))
         {
-            _running[port] = true;
             _bridge.LinkUp(port, now);
             Flush(now);
         }
@@ -108,9 +105,8 @@ internal sealed partial class MvrpPlane
     /// <summary>A port's link went down: what was registered there goes at once (802.1Q: a port out of the topology registers nothing), and it sends nothing until it comes up.</summary>
     public void LinkDown(int port, TimeSpan now)
     {
-        if (Runs(port) && _running[port])
+        if (Runs(port) && _bridge.IsUp(port))
         {
-            _running[port] = false;
             _bridge.LinkDown(port, now);
             Flush(now);
         }
