@@ -151,11 +151,14 @@ internal sealed partial class RootDemoLab : IAsyncDisposable
         Aggregation("mvrp", "show", "dev", DemoConfigs.AggregationDownlink);
     }
 
-    /// <summary>Polls the aggregation's `mvrp show` until its trunk carries VLAN 10 added by MVRP (dynamic); bounded. False when it did not.</summary>
+    /// <summary>Polls the aggregation's `mvrp show` until its trunk carries VLAN 10 added by MVRP (dynamic) and its log says so; bounded. False when it did not.</summary>
     public async Task<bool> WaitForAggregationVlanAsync(TimeSpan limit, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        while (Mvrp(AggregationSocket, DemoConfigs.AggregationDownlink)?.Dynamic.Contains(DemoConfigs.Vlan) != true)
+        // Its log line too: the console logger writes from a queue of its own, so it may come after the CLI's answer.
+        string logged = $"port {DemoConfigs.AggregationDownlink}: MVRP registered VLAN {DemoConfigs.Vlan}";
+        while (Mvrp(AggregationSocket, DemoConfigs.AggregationDownlink)?.Dynamic.Contains(DemoConfigs.Vlan) != true
+            || !AggregationLog.Contains(logged, StringComparison.Ordinal))
         {
             if (clock.Elapsed > limit)
             {

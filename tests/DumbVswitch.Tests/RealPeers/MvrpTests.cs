@@ -24,16 +24,16 @@ public sealed partial class MvrpTests(ITestOutputHelper output)
         await MvrpLab.StartVmAsync(lab.Hypervisor1);
         Assert.True(await Eventually.HoldsAsync(() => MvrpLab.VsiState(lab.Acc1) == "associated", 20_000), $"VM A associated at acc1{lab.Diagnostics()}");
         Assert.True(await Eventually.HoldsAsync(() => MvrpLab.Port(lab.Agg, "down1")?.Dynamic.Contains(MvrpLab.Vlan) == true, 5_000), $"VLAN 10 registered on agg/down1{lab.Diagnostics()}");
-        DateTime associated = LogTime(lab.Acc1.Log, $"VSI {MvrpLab.VsiId} associated");
-        DateTime registered = LogTime(lab.Agg.Log, "port down1: MVRP registered VLAN 10");
+        DateTime associated = await LogTimeAsync(lab.Acc1, $"VSI {MvrpLab.VsiId} associated");
+        DateTime registered = await LogTimeAsync(lab.Agg, "port down1: MVRP registered VLAN 10");
         output.WriteLine($"association at acc1 {associated:HH:mm:ss.fff}, registration at agg {registered:HH:mm:ss.fff}: {(registered - associated).TotalMilliseconds:0} ms");
         Assert.InRange(registered - associated, TimeSpan.Zero, TimeSpan.FromSeconds(1));
         Assert.True(await MvrpLab.PingAsync(lab.Vm1, MvrpLab.HostAddress) > 0, $"VM A reaches host X across the trunk{lab.Diagnostics()}");
 
         await MvrpLab.StopVmAsync(lab.Hypervisor1);
         Assert.True(await Eventually.HoldsAsync(() => MvrpLab.Port(lab.Agg, "down1")?.Registered.Contains(MvrpLab.Vlan) == false, 10_000), $"VLAN 10 gone from agg/down1{lab.Diagnostics()}");
-        DateTime left = LogTime(lab.Acc1.Log, $"VSI {MvrpLab.VsiId} de-associated");
-        DateTime deregistered = LogTime(lab.Agg.Log, "port down1: MVRP deregistered VLAN 10");
+        DateTime left = await LogTimeAsync(lab.Acc1, $"VSI {MvrpLab.VsiId} de-associated");
+        DateTime deregistered = await LogTimeAsync(lab.Agg, "port down1: MVRP deregistered VLAN 10");
         output.WriteLine($"de-association at acc1 {left:HH:mm:ss.fff}, deregistration at agg {deregistered:HH:mm:ss.fff}: {(deregistered - left).TotalMilliseconds:0} ms");
         // The leave time (1 s) after acc1's Lv, which goes at its next transmit opportunity (within a join time).
         Assert.InRange(deregistered - left, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3));
@@ -73,11 +73,16 @@ public sealed partial class MvrpTests(ITestOutputHelper output)
         Assert.Equal(0, await MvrpLab.PingAsync(lab.Vm1, MvrpLab.HostAddress, count: 2));   // the old copy is down: nothing left of it up there
     }
 
-    /// <summary>The UTC time stamped on the last log line containing <paramref name="text"/>.</summary>
-    private static DateTime LogTime(string log, string text)
+    /// <summary>
+    /// The UTC time stamped on the last log line of <paramref name="program"/> containing <paramref name="text"/>,
+    /// waited for: the console logger writes from a queue of its own, so a line may reach the test after
+    /// the CLI's answer showed what it reports.
+    /// </summary>
+    private static async Task<DateTime> LogTimeAsync(ManagedProcess program, string text)
     {
-        string line = log.Split('\n').LastOrDefault(line => line.Contains(text, StringComparison.Ordinal))
-            ?? throw new Xunit.Sdk.XunitException($"no log line with '{text}' in:\n{log}");
+        string? Line() => program.Log.Split('\n').LastOrDefault(line => line.Contains(text, StringComparison.Ordinal));
+        await Eventually.HoldsAsync(() => Line() is not null, 5_000);
+        string line = Line() ?? throw new Xunit.Sdk.XunitException($"no log line with '{text}' in:\n{program.Log}");
         Match stamp = Stamp().Match(line);
         Assert.True(stamp.Success, $"no time stamp on: {line}");
         return DateTime.ParseExact(stamp.Value, "yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
