@@ -164,8 +164,8 @@ public sealed class CompiledAcl
     /// <summary>The index of the first rule matching <paramref name="key"/>, or -1.</summary>
     internal int Lookup(in FlowKey key)
     {
-        ref CacheEntry cached = ref _cache[key.GetHashCode() & (CacheSize - 1)];
-        if (cached.Used && cached.Key.Equals(key))
+        ref CacheEntry cached = ref _cache[FlowKey.HashOf(in key) & (CacheSize - 1)];
+        if (cached.Used && FlowKey.Same(in cached.Key, in key))
         {
             return cached.Rule;
         }
