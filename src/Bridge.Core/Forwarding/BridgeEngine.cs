@@ -144,6 +144,10 @@ public sealed partial class BridgeEngine
         {
             RunPlainBatch(frames, plan, ref context);   // nothing to see or count beside forwarding: the known-unicast fast path applies
         }
+        else if (!TMode.Tracing && !TMode.Reports && !tapping && hosts is null && _enqueue.CapturedPorts == 0 && StartsOnPolicyPort(frames, plan))
+        {
+            RunPolicyBatch(frames, plan, ref context);   // the same, from a port with an ingress ACL or QoS: the policy fast path applies
+        }
         else
         {
             for (int i = 0; i < frames.Length; i++)

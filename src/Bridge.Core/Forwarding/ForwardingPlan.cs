@@ -179,6 +179,9 @@ internal sealed class ForwardingPlan
             };
             plan.Ports[i].Stages = IngressStagePlan.Of(in plan.Ports[i]);
             plan.Ports[i].PlainIngress = plan.Ports[i].State == PortState.Forwarding && (plan.Ports[i].Stages & ~IngressStages.PingPongGuard) == 0;
+            plan.Ports[i].PolicyIngress = plan.Ports[i].State == PortState.Forwarding && !plan.Ports[i].PlainIngress
+                && (plan.Ports[i].Stages & ~(IngressStages.PingPongGuard | IngressStages.IngressAcl | IngressStages.IngressQos)) == 0
+                && vmAcls[i] is null && vmPolicers[i] is null;
             foreach (int vid in port.Vlans.Members.Vids)
             {
                 plan.VlanMembers[vid] |= bit;

@@ -50,4 +50,6 @@ internal struct PortPlan
     public IngressStages Stages;
     /// <summary>Forwarding, and no optional ingress stage but the ping-pong guard: the engine's known-unicast fast path may take this port's frames (BridgeEngine.FastPath).</summary>
     public bool PlainIngress;
+    /// <summary>Forwarding, with ingress policy (a port ACL) or ingress QoS and no other optional stage but the ping-pong guard, and no VM ACLs or policers: the engine's policy fast path may take this port's frames (BridgeEngine.PolicyPath).</summary>
+    public bool PolicyIngress;
 }

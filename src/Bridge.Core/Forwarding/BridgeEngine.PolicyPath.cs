@@ -1,0 +1,205 @@
+// The policy fast path: known unicast from a port with an ingress ACL and ingress QoS (DSCP trust,
+// policers, the matched rule's actions) but nothing else optional (no VSIs, port security or VM
+// ACLs and policers), done straight through with its values in locals, as the known-unicast fast
+// path (BridgeEngine.FastPath.cs) does for plain ports. Each step does what the general path's stage
+// does for such a frame (BridgeEngine.Ingress.cs, Stages/AclStage.cs, Stages/IngressQosStage.cs), in
+// the same order of effects. Every check comes before the first side effect, the flow key included
+// (a frame the fast flow key does not cover takes the general path whole); from the ACL on, a frame
+// that leaves (denied, policed, a lookup the fast path does not serve) leaves with its context as the
+// general path would have it at that point and goes on from there, so nothing is counted twice.
+using System.Runtime.CompilerServices;
+using Hairpin.Bridge.Core.Acl;
+using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Forwarding.Stages;
+using Hairpin.Bridge.Core.Frames;
+using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Qos;
+
+namespace Hairpin.Bridge.Core.Forwarding;
+
+public sealed partial class BridgeEngine
+{
+    /// <summary>A live untapped batch that starts on a policy port: each frame tries the policy fast path, the rest take the general receive path.</summary>
+    private void RunPolicyBatch(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan, ref FrameContext context)
+    {
+        long timestamp = context.Timestamp;
+        uint second = context.Second;
+        for (int i = 0; i < frames.Length; i++)
+        {
+            FrameBuffer frame = frames[i];
+            if (!TryForwardPolicedUnicast(frame, plan, ref context, timestamp, second))
+            {
+                ReceiveOutOfLine(ref context, frame, plan);
+            }
+        }
+    }
+
+    /// <summary>Whether the batch's first frame is unicast from a port the policy fast path serves.</summary>
+    private static bool StartsOnPolicyPort(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan) =>
+        frames.Length > 0 && (uint)frames[0].IngressPort < (uint)plan.PortCount && plan.Ports[frames[0].IngressPort].PolicyIngress
+        && frames[0].Span is { Length: > 0 } first && (first[0] & 1) == 0;
+
+    /// <summary>
+    /// The frame handled by the policy fast path (forwarded, dropped by policy, or taken over by the
+    /// general path part way): true. False when it does not qualify; nothing has been done to it then.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryForwardPolicedUnicast(FrameBuffer frame, ForwardingPlan plan, ref FrameContext context, long timestamp, uint second)
+    {
+        // Checks only, no effects: anything unusual goes to the general path whole.
+        int port = frame.IngressPort;
+        if ((uint)port >= (uint)plan.PortCount)
+        {
+            return false;
+        }
+        ulong closedPorts = _closedPorts;
+        ulong portBit = 1UL << port;
+        ref PortPlan ingress = ref plan.Ports[port];
+        if ((closedPorts & portBit) != 0 || !ingress.PolicyIngress)
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> bytes = frame.Span;
+        if (bytes.Length < EthernetReader.HeaderSize || (bytes[0] & 1) != 0)
+        {
+            return false;
+        }
+        var header = new EthernetReader(bytes);
+        if (!header.IsValid)
+        {
+            return false;
+        }
+        MacAddress destination = header.Destination;
+        MacAddress source = header.Source;
+        int length = frame.Length;
+        if (source.IsGroup || source.IsZero || length > plan.MaxFrameSize)
+        {
+            return false;
+        }
+        int vid;
+        bool tagged = header.OuterTagProtocol == EtherTypes.CustomerVlan;
+        ushort priorityBits = 0;
+        if (ingress.IsAccess && header.TagCount != 0)
+        {
+            return false;
+        }
+        if (tagged)
+        {
+            ushort control = header.OuterTagControl;
+            vid = control & 0x0FFF;
+            if (vid == 0x0FFF)
+            {
+                return false;
+            }
+            priorityBits = (ushort)(control & 0xF000);
+            if (vid == 0)
+            {
+                vid = ingress.Pvid;
+            }
+        }
+        else
+        {
+            vid = ingress.Pvid;
+        }
+        if (vid == 0)
+        {
+            return false;
+        }
+        ulong members = plan.VlanMembers[vid];
+        if ((members & portBit) == 0
+            || (ingress.GuardsPingPong && _pingPongGuard.RemembersFloodsOutOf(port, FrameKind.Unicast, timestamp)))
+        {
+            return false;
+        }
+        // The ACL's key, straight from the bytes into the context (as AclStage.TryFlowKey would put it);
+        // a frame the fast key does not cover is left to the general classifier.
+        CompiledAcl? acl = plan.IngressAcls[port];
+        if (acl is not null && !FastFlowKey.TryBuild(bytes, vid, port, out context.FlowKey))
+        {
+            return false;
+        }
+
+        // The frame qualifies: the general path's effects, in its order.
+        context.Frame = frame;
+        context.Port = port;
+        context.Kind = FrameKind.Unicast;
+        context.Vid = (ushort)vid;
+        context.FlowKeyBuilt = acl is not null;
+        context.FlowKeyValid = true;
+        context.EgressActionsPending = false;
+        PortCounters counters = _counters[port];
+        frame.SourceVsi = -1;
+        counters.RxFrames++;
+        counters.RxBytes += length;
+        counters.RxUnicast++;
+        if (!tagged || !ingress.TrustsTag)
+        {
+            priorityBits = (ushort)((priorityBits & RuleActions.DeiBit) | ingress.DefaultPriorityBits);
+        }
+        frame.HasCustomerTag = tagged;
+        frame.PriorityBits = priorityBits;
+        frame.Vid = (ushort)vid;
+        frame.TrafficClass = plan.ClassOfPriority[priorityBits >> RuleActions.PriorityShift];
+
+        RuleAction action = RuleAction.None;
+        if (acl is not null)
+        {
+            // AclStage.AdmitIngress for a port ACL alone, on a frame no VSI owns (no VSI stage on this port).
+            int decided = acl.Decide(in context.FlowKey, length);
+            if (acl.VerdictOf(decided) == AclVerdict.Deny)
+            {
+                DropPolicedOutOfLine(ref context, DropReason.AclDenied);
+                return true;
+            }
+            action = acl.ActionOf(decided);
+        }
+        if ((ingress.Stages & IngressStages.IngressQos) != 0)
+        {
+            context.VmRuleAction = RuleAction.None;
+            context.PortRuleAction = action;
+            if (!IngressQosStage.Admit<LiveMode>(ref context, source, plan, this))
+            {
+                DropAsDecided<LiveMode>(ref context);
+                return true;
+            }
+        }
+        if (_learning.Learn(vid, source, port, second, ref ingress, members, counters, plan.MaxLearned))
+        {
+            OnMoved(vid, source, port, second);
+        }
+
+        // Lookup: a known destination the delivery rule allows, on a port without per-copy work.
+        ulong eligible = members & ingress.PeerMask & ~closedPorts;
+        int target = _fdb.Lookup(vid, destination);
+        if (target < 0 || ((eligible & ~plan.PerCopyWorkPorts) & (1UL << target)) == 0)
+        {
+            PolicedForwardByLookupOutOfLine(ref context, destination, members, ref ingress, closedPorts, counters, plan);
+            return true;
+        }
+        counters.Forwarded++;
+        if (!EgressTaggingStage.Retag(frame, target, plan))
+        {
+            _enqueue.Drop(ref context, frame, target, DropReason.NoHeadroom, vsi: null);
+            return true;
+        }
+        if (!_enqueue.TryQueue(frame, target, FrameKind.Unicast, vsi: null))
+        {
+            _enqueue.Drop(ref context, frame, target, DropReason.EgressQueueFull, vsi: null);
+        }
+        return true;
+    }
+
+    /// <summary>A policy drop (ACL deny): counted and the buffer returned, as the general path drops.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DropPolicedOutOfLine(ref FrameContext context, DropReason reason)
+    {
+        context.Dropped(reason);
+        DropAsDecided<LiveMode>(ref context);
+    }
+
+    /// <summary>A learned frame the fast path cannot forward goes on from the general path's lookup, its context kept (egress ACLs reuse its flow key).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PolicedForwardByLookupOutOfLine(ref FrameContext context, MacAddress destination, ulong members, ref PortPlan ingress, ulong closedPorts, PortCounters counters, ForwardingPlan plan) =>
+        ForwardByLookup<LiveMode>(ref context, destination, members, ref ingress, closedPorts, counters, plan);
+}

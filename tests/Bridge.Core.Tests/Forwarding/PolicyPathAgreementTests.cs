@@ -1,0 +1,255 @@
+// The engine's policy fast path (BridgeEngine.PolicyPath.cs: known unicast from ports with an ingress
+// ACL and ingress QoS) must be invisible: random IP traffic through ports with ACLs (denies, rule
+// actions: class, remark, police, count, mirror), DSCP trust, port, VM and rule policers, VM ACLs and
+// egress ACLs, malformed headers among it, sent to two engines, one forwarding with
+// ProcessBatch(frames) (live batches take the fast paths) and one with ProcessBatch(frames,
+// dispositions) (only the general path), must leave the same frames on the same queues in the same
+// classes and end with the same port counters, FDB, ACL hit counters, policer colors and named counters.
+using System.Buffers.Binary;
+using Hairpin.Bridge.Core.Acl;
+using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Forwarding;
+using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Qos;
+using Hairpin.Bridge.Core.Tests.Infrastructure;
+
+namespace Hairpin.Bridge.Core.Tests.Forwarding;
+
+public sealed class PolicyPathAgreementTests
+{
+    private const int FramesPerRun = 6_000;
+    private static readonly string[] AclNames = ["in", "strict", "vm"];
+    private static readonly string[] MeterNames = ["slow", "two", "fast", "aware"];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(20261205)]
+    public void LiveAndReportingBatchesAgreeUnderAclsAndQos(int seed)
+    {
+        var random = new Random(seed);
+        var hosts = Enumerable.Range(1, 12).Select(i => new MacAddress(0x02_00_00_00_00_00UL | (uint)i)).ToArray();
+        BridgeConfig config = RandomConfig(random, hosts);
+        var options = new BridgeEngineOptions { EgressQueueCapacity = 8 };
+        var live = new BridgeHarness(config, poolSize: 8192, options);
+        var general = new BridgeHarness(config, poolSize: 8192, options);
+        int sent = 0;
+        long delivered = 0;
+        while (sent < FramesPerRun)
+        {
+            if (random.Next(25) == 0)
+            {
+                config = RandomConfig(random, hosts);
+                live.Engine.Publish(config);
+                general.Engine.Publish(config);
+            }
+            if (random.Next(4) == 0)
+            {
+                var by = TimeSpan.FromMilliseconds(random.Next(1, 50));
+                live.Advance(by);
+                general.Advance(by);
+            }
+            // Most batches come in on one port, as a NIC's do, so the policy batch loop runs; the rest are mixed.
+            int batchPort = random.Next(config.Ports.Count);
+            bool onePort = random.Next(4) != 0;
+            var batch = new List<(int, byte[])>();
+            int batchSize = random.Next(1, 65);
+            for (int i = 0; i < batchSize; i++)
+            {
+                batch.Add((onePort ? batchPort : random.Next(config.Ports.Count), RandomIpFrame(random, hosts, sent + i)));
+            }
+            live.Send(batch);
+            general.SendFor(batch);
+            sent += batchSize;
+            string where = $"seed {seed}, after {sent} frames";
+            List<Delivered> expected = general.DrainEgress();
+            AssertSameFrames(expected, live.DrainEgress(), where);
+            AssertSameFrames(general.DrainControlPlane(), live.DrainControlPlane(), where);
+            delivered += expected.Count;
+            AssertSamePolicyCounters(general.Engine, live.Engine, config, where);
+        }
+        for (int port = 0; port < config.Ports.Count; port++)
+        {
+            AssertSameCounters(general.Engine.Counters(port), live.Engine.Counters(port), $"seed {seed}, port {port}");
+        }
+        Assert.Equal(general.Engine.Fdb.Snapshot(), live.Engine.Fdb.Snapshot());
+        Assert.Equal(general.Pool.AvailableCount, live.Pool.AvailableCount);
+        Assert.Equal(live.Pool.TotalCount, live.Pool.AvailableCount);
+        // The runs must have forwarded, denied, policed and dropped malformed headers, or they prove little.
+        long Total(Func<PortCounters, long> of) => Enumerable.Range(0, config.Ports.Count).Sum(p => of(live.Engine.Counters(p)));
+        Assert.True(delivered > FramesPerRun / 10, $"seed {seed}: only {delivered} copies delivered");
+        Assert.True(Total(c => c.TxUnicast) > FramesPerRun / 20, $"seed {seed}: little known unicast");
+        Assert.True(Total(c => c.DroppedFor(DropReason.AclDenied)) > 0, $"seed {seed}: no ACL denied anything");
+        Assert.True(Total(c => c.DroppedFor(DropReason.Policed)) > 0, $"seed {seed}: no policer dropped anything");
+        Assert.True(Total(c => c.DroppedFor(DropReason.MalformedHeaders)) > 0, $"seed {seed}: no malformed headers");
+    }
+
+    /// <summary>Four forwarding ports; each may trust DSCP or PCP, police, and filter with an ACL; VM ACLs and policers on some.</summary>
+    private static BridgeConfig RandomConfig(Random random, MacAddress[] hosts)
+    {
+        var ports = new PortConfig[4];
+        for (int i = 0; i < ports.Length; i++)
+        {
+            ports[i] = new PortConfig
+            {
+                Name = $"p{i}",
+                Hairpin = random.Next(4) == 0,
+                Vlans = random.Next(3) == 0 ? PortVlans.Access(10) : PortVlans.Trunk(VlanSet.Of(10, 20), nativeVid: 10),
+                IngressAcl = random.Next(4) != 0 ? AclNames[random.Next(2)] : null,
+                EgressAcl = random.Next(6) == 0 ? "strict" : null,
+                Qos = new PortQos
+                {
+                    Trust = (QosTrust)random.Next(3),
+                    DefaultPriority = random.Next(8),
+                    Policer = random.Next(2) == 0 ? MeterNames[random.Next(MeterNames.Length)] : null,
+                    Scheduler = new EgressSchedulerConfig { Weights = [1, 2, 1, 1, 1, 3, 1, 1] },
+                },
+            };
+        }
+        return new BridgeConfig
+        {
+            Ports = ports,
+            Meters =
+            [
+                new MeterConfig { Name = "slow", CommittedRateBitsPerSecond = 400_000, CommittedBurstBytes = 3_000, ExcessBurstBytes = 2_000,
+                    Yellow = ColorAction.Remark(pcp: 1, dscp: 10) },
+                new MeterConfig { Name = "two", Kind = MeterKind.TwoRate, CommittedRateBitsPerSecond = 800_000, CommittedBurstBytes = 2_000,
+                    PeakRateBitsPerSecond = 1_600_000, PeakBurstBytes = 4_000, Yellow = ColorAction.Remark(dscp: 12) },
+                new MeterConfig { Name = "fast", CommittedRateBitsPerSecond = 10_000_000_000, CommittedBurstBytes = 1_000_000 },
+                new MeterConfig { Name = "aware", CommittedRateBitsPerSecond = 2_000_000, CommittedBurstBytes = 4_000, ExcessBurstBytes = 4_000,
+                    ColorAware = true, Yellow = ColorAction.Remark(pcp: 2) },
+            ],
+            Acls = [RandomAcl(random, "in"), RandomAcl(random, "strict"), RandomAcl(random, "vm")],
+            VmAcls = random.Next(2) == 0 ? [new VmAclBinding("p1", hosts[1], "vm", Vid: 10)] : [],
+            VmPolicers = random.Next(3) == 0 ? [new VmPolicerBinding("p2", hosts[2], "slow", Vid: 10)] : [],
+        };
+    }
+
+    /// <summary>Rules over the fields the random frames vary, with every kind of action; some deny.</summary>
+    private static AccessList RandomAcl(Random random, string name)
+    {
+        var candidates = new List<AclRule>
+        {
+            new("dns", AclVerdict.Deny, new AclMatch { Protocol = 17, DestinationPorts = PortRange.Exactly(53) }),
+            new("ssh", random.Next(2) == 0 ? AclVerdict.Deny : AclVerdict.Permit, new AclMatch { Protocol = 6, DestinationPorts = PortRange.Exactly(22) }),
+            new("ef", AclVerdict.Permit, new AclMatch { Dscp = 46 }) { Actions = new AclActions { TrafficClass = 6, Police = "two" } },
+            new("web", AclVerdict.Permit, new AclMatch { Protocol = 6, DestinationPorts = PortRange.Exactly(80) }) { Actions = new AclActions { RemarkDscp = 18, Count = "web" } },
+            new("net", AclVerdict.Permit, new AclMatch { Source = IpPrefix.Parse("10.0.0.0/25") }) { Actions = new AclActions { TrafficClass = 3, Police = MeterNames[random.Next(MeterNames.Length)], RemarkPcp = random.Next(8) } },
+            new("mirror", AclVerdict.Permit, new AclMatch { Destination = IpPrefix.Parse("10.0.1.0/28") }) { Actions = new AclActions { Mirror = "p3" } },
+            new("vm", AclVerdict.Permit, new AclMatch { SourceMac = new MacAddress(0x02_00_00_00_00_03UL) }) { Actions = new AclActions { TrafficClass = 2 } },
+            new("udp", AclVerdict.Permit, new AclMatch { Protocol = 17 }) { Actions = new AclActions { Police = "slow" } },
+        };
+        return new AccessList
+        {
+            Name = name,
+            DefaultVerdict = random.Next(3) == 0 ? AclVerdict.Deny : AclVerdict.Permit,
+            Rules = [.. candidates.Where(_ => random.Next(3) != 0)],
+        };
+    }
+
+    /// <summary>Mostly well-formed IPv4 UDP and TCP between known hosts, some tagged; some malformed, some not IP, some flooded.</summary>
+    private static byte[] RandomIpFrame(Random random, MacAddress[] hosts, int id)
+    {
+        MacAddress source = random.Next(40) == 0 ? MacAddress.Zero : hosts[random.Next(hosts.Length)];
+        MacAddress destination = random.Next(15) switch
+        {
+            0 => MacAddress.Broadcast,
+            1 => new MacAddress(0x02_00_00_00_00_F0UL),   // never learned: floods
+            _ => hosts[random.Next(hosts.Length)],
+        };
+        var builder = new FrameBuilder().From(source).To(destination);
+        switch (random.Next(8))
+        {
+            case 0: builder.Tag(random.Next(2) == 0 ? 10 : 20, random.Next(8), dei: random.Next(3) == 0); break;
+            case 1: builder.Tag(0, random.Next(8)); break;
+            case 2: builder.ServiceTag(100); break;
+            default: break;
+        }
+        uint sourceIp = 0x0A000000 | (uint)random.Next(256);
+        uint destinationIp = 0x0A000100 | (uint)random.Next(32);
+        ushort[] services = [53, 22, 80, 443, 4789];
+        ushort port = services[random.Next(services.Length)];
+        int dscp = random.Next(3) == 0 ? 46 : random.Next(64);
+        byte[] frame;
+        switch (random.Next(12))
+        {
+            case 0:
+                frame = builder.Payload(new byte[60]).Build();   // not IP: the ACL's general classifier
+                break;
+            case 1:
+                var tcp = new byte[20 + random.Next(30)];
+                BinaryPrimitives.WriteUInt16BigEndian(tcp, (ushort)random.Next(1024, 65535));
+                BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), port);
+                tcp[12] = 0x50;
+                tcp[13] = (byte)random.Next(64);
+                frame = builder.Ipv4(sourceIp, destinationIp, 6, tcp, fragment: random.Next(4) == 0 ? (ushort)0x2000 : (ushort)0).Build();
+                break;
+            default:
+                frame = builder.Ipv4Udp(sourceIp, destinationIp, (ushort)random.Next(1024, 65535), port, payloadSize: random.Next(18, 120), dscp: dscp).Build();
+                break;
+        }
+        int ip = frame.Length > 16 && BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12)) == EtherTypes.CustomerVlan ? 18 : 14;
+        switch (random.Next(14))
+        {
+            case 0 when frame.Length > ip + 4:
+                BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(ip + 2), 4000);   // total length beyond the frame
+                break;
+            case 1 when frame.Length > ip + 40:
+                frame[ip] = 0x46;   // an IPv4 header with options
+                break;
+            case 2:
+                frame = frame[..Math.Min(frame.Length, ip + 24)];   // cut inside the transport header
+                break;
+        }
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(frame.Length - 2), (ushort)id);
+        return frame;
+    }
+
+    private static void AssertSamePolicyCounters(BridgeEngine expected, BridgeEngine actual, BridgeConfig config, string where)
+    {
+        foreach (AccessList list in config.Acls)
+        {
+            CompiledAcl? want = expected.Acl(list.Name);
+            CompiledAcl? got = actual.Acl(list.Name);
+            Assert.Equal(want is null, got is null);
+            for (int rule = 0; want is not null && rule <= list.Rules.Count; rule++)
+            {
+                Assert.True(want.HitFrames(rule) == got!.HitFrames(rule) && want.HitBytes(rule) == got.HitBytes(rule), $"{where}: acl {list.Name} rule {rule} hits differ");
+            }
+        }
+        foreach (MeterConfig meter in config.Meters)
+        {
+            for (var color = MeterColor.Green; color <= MeterColor.Red; color++)
+            {
+                Assert.True(expected.Policer(meter.Name)!.Frames(color) == actual.Policer(meter.Name)!.Frames(color)
+                    && expected.Policer(meter.Name)!.Bytes(color) == actual.Policer(meter.Name)!.Bytes(color), $"{where}: meter {meter.Name} {color} differs");
+            }
+        }
+        Assert.Equal(expected.NamedCounter("web"), actual.NamedCounter("web"));
+    }
+
+    private static void AssertSameFrames(List<Delivered> expected, List<Delivered> actual, string where)
+    {
+        Assert.True(expected.Count == actual.Count, $"{where}: {actual.Count} frames, the general path gave {expected.Count}");
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].Port == actual[i].Port && expected[i].IngressPort == actual[i].IngressPort
+                && expected[i].Vid == actual[i].Vid && expected[i].TrafficClass == actual[i].TrafficClass
+                && expected[i].Bytes.AsSpan().SequenceEqual(actual[i].Bytes), $"{where}: frame {i} differs: {actual[i]} vs {expected[i]}");
+        }
+    }
+
+    private static void AssertSameCounters(PortCounters expected, PortCounters actual, string where)
+    {
+        long[] Scalars(PortCounters c) =>
+        [
+            c.RxFrames, c.RxBytes, c.RxUnicast, c.RxMulticast, c.RxBroadcast, c.Forwarded, c.Trapped, c.Flooded,
+            c.TxFrames, c.TxBytes, c.TxUnicast, c.TxMulticast, c.TxBroadcast, c.Learned, c.MovedIn, c.LearnLimitHits,
+            c.ErrorDisabled, c.MovesDamped, c.StormEpisodes, c.LoopProbesSent, c.Mirrored,
+        ];
+        Assert.True(Scalars(expected).SequenceEqual(Scalars(actual)), $"{where}: counters {string.Join(',', Scalars(actual))} vs {string.Join(',', Scalars(expected))}");
+        Assert.True(expected.Dropped.SequenceEqual(actual.Dropped), $"{where}: drop counters differ");
+        Assert.True(expected.EgressDropped.SequenceEqual(actual.EgressDropped), $"{where}: egress drop counters differ");
+    }
+}
