@@ -10,6 +10,8 @@ public sealed class Policer
     private readonly TwoRateMeter? _twoRate;
     private readonly long[] _frames = new long[3];
     private readonly long[] _bytes = new long[3];
+    private readonly bool _colorAware;
+    private readonly byte _passingColors;   // bit per color whose action is a plain pass: one test on the data path   // read per frame: a field, not a property of the configuration record
 
     public Policer(MeterConfig config, long now, long frequency)
     {
@@ -23,9 +25,13 @@ public sealed class Policer
         {
             _singleRate = new SingleRateMeter(cir, config.CommittedBurstBytes, config.ExcessBurstBytes, now, frequency);
         }
+        _colorAware = config.ColorAware;
         Green = config.Green;
         Yellow = config.Yellow;
         Red = config.Red;
+        _passingColors = (byte)((Green.Kind == ColorActionKind.Pass ? 1 << (int)MeterColor.Green : 0)
+            | (Yellow.Kind == ColorActionKind.Pass ? 1 << (int)MeterColor.Yellow : 0)
+            | (Red.Kind == ColorActionKind.Pass ? 1 << (int)MeterColor.Red : 0));
     }
 
     public MeterConfig Config { get; }
@@ -39,12 +45,15 @@ public sealed class Policer
     /// <summary>Colors one frame (color-blind unless the meter is configured color-aware) and counts it.</summary>
     internal MeterColor Mark(int bytes, long now, MeterColor precolor)
     {
-        MeterColor start = Config.ColorAware ? precolor : MeterColor.Green;
-        MeterColor color = _twoRate is not null ? _twoRate.Mark(bytes, now, start) : _singleRate!.Mark(bytes, now, start);
+        MeterColor start = _colorAware ? precolor : MeterColor.Green;
+        MeterColor color = _singleRate is not null ? _singleRate.Mark(bytes, now, start) : _twoRate!.Mark(bytes, now, start);
         _frames[(int)color]++;
         _bytes[(int)color] += bytes;
         return color;
     }
+
+    /// <summary>Whether <paramref name="color"/>'s action is a plain pass (no remark, no drop).</summary>
+    internal bool Passes(MeterColor color) => (_passingColors & (1 << (int)color)) != 0;
 
     internal ColorAction ActionFor(MeterColor color) => color switch
     {

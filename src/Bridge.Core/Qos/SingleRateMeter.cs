@@ -1,5 +1,7 @@
 // The single rate three color marker, RFC 2697: committed rate CIR with buckets C (size CBS) and
 // E (size EBS). Tokens arrive at CIR into C; what C cannot hold overflows into E.
+using System.Runtime.CompilerServices;
+
 namespace Hairpin.Bridge.Core.Qos;
 
 public sealed class SingleRateMeter
@@ -27,24 +29,32 @@ public sealed class SingleRateMeter
     }
 
     /// <summary>Meters one frame. Color-aware when <paramref name="precolor"/> is given (yellow stays at most yellow, red stays red).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MeterColor Mark(int bytes, long now, MeterColor precolor = MeterColor.Green)
     {
         if (now > _lastUpdate)
         {
-            Int128 arrived = (Int128)(now - _lastUpdate) * _bytesPerSecond;
-            _excess.Fill(_committed.Fill(arrived));
-            _lastUpdate = now;
+            Refill(now);   // the first frame of a batch: the rest share its timestamp
         }
-        if (precolor == MeterColor.Green && _committed.Holds(bytes, _frequency))
+        Int128 cost = TokenBucket.CostOf(bytes, _frequency);
+        if (precolor == MeterColor.Green && _committed.Holds(cost))
         {
-            _committed.Take(bytes, _frequency);
+            _committed.Take(cost);
             return MeterColor.Green;
         }
-        if (precolor != MeterColor.Red && _excess.Holds(bytes, _frequency))
+        if (precolor != MeterColor.Red && _excess.Holds(cost))
         {
-            _excess.Take(bytes, _frequency);
+            _excess.Take(cost);
             return MeterColor.Yellow;
         }
         return MeterColor.Red;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Refill(long now)
+    {
+        Int128 arrived = (Int128)(now - _lastUpdate) * _bytesPerSecond;
+        _excess.Fill(_committed.Fill(arrived));
+        _lastUpdate = now;
     }
 }

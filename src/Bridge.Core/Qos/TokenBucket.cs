@@ -1,6 +1,9 @@
 // One token bucket in bytes, refilled from caller-supplied timestamps. Tokens are kept scaled by the
 // timestamp frequency (bytes x ticks/second) in 128-bit arithmetic, so refill is exact at any clock
-// frequency and rates up to terabits per second cannot overflow.
+// frequency and rates up to terabits per second cannot overflow. A frame's cost in those units is
+// worked out once per frame (CostOf) and then compared and taken without further multiplies.
+using System.Runtime.CompilerServices;
+
 namespace Hairpin.Bridge.Core.Qos;
 
 internal struct TokenBucket
@@ -14,9 +17,23 @@ internal struct TokenBucket
         _tokens = _capacity;      // RFC 2697/2698: buckets start full
     }
 
-    public readonly bool Holds(int bytes, long frequency) => _tokens >= (Int128)bytes * frequency;
+    /// <summary><paramref name="bytes"/> x <paramref name="frequency"/>, exact: one 64 x 64 bit multiply (both are at most 64 bits wide).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Int128 CostOf(int bytes, long frequency)
+    {
+        long high = Math.BigMul(bytes, frequency, out long low);
+        return new Int128((ulong)high, (ulong)low);
+    }
 
-    public void Take(int bytes, long frequency) => _tokens -= (Int128)bytes * frequency;
+    public readonly bool Holds(int bytes, long frequency) => Holds(CostOf(bytes, frequency));
+
+    public void Take(int bytes, long frequency) => Take(CostOf(bytes, frequency));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool Holds(Int128 cost) => _tokens >= cost;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Take(Int128 cost) => _tokens -= cost;
 
     /// <summary>Adds <paramref name="elapsedTicks"/> x <paramref name="bytesPerSecond"/>; returns what did not fit.</summary>
     public Int128 Fill(Int128 scaledBytes)

@@ -1,5 +1,7 @@
 // The two rate three color marker, RFC 2698: peak rate PIR into bucket P (size PBS) and committed
 // rate CIR into bucket C (size CBS). Above PIR is red, between CIR and PIR yellow, within CIR green.
+using System.Runtime.CompilerServices;
+
 namespace Hairpin.Bridge.Core.Qos;
 
 public sealed class TwoRateMeter
@@ -24,26 +26,34 @@ public sealed class TwoRateMeter
     }
 
     /// <summary>Meters one frame. Color-aware when <paramref name="precolor"/> is given.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MeterColor Mark(int bytes, long now, MeterColor precolor = MeterColor.Green)
     {
         if (now > _lastUpdate)
         {
-            Int128 elapsed = now - _lastUpdate;
-            _peak.Fill(elapsed * _peakBytesPerSecond);
-            _committed.Fill(elapsed * _committedBytesPerSecond);
-            _lastUpdate = now;
+            Refill(now);   // the first frame of a batch: the rest share its timestamp
         }
-        if (precolor == MeterColor.Red || !_peak.Holds(bytes, _frequency))
+        Int128 cost = TokenBucket.CostOf(bytes, _frequency);
+        if (precolor == MeterColor.Red || !_peak.Holds(cost))
         {
             return MeterColor.Red;
         }
-        if (precolor == MeterColor.Yellow || !_committed.Holds(bytes, _frequency))
+        if (precolor == MeterColor.Yellow || !_committed.Holds(cost))
         {
-            _peak.Take(bytes, _frequency);
+            _peak.Take(cost);
             return MeterColor.Yellow;
         }
-        _peak.Take(bytes, _frequency);
-        _committed.Take(bytes, _frequency);
+        _peak.Take(cost);
+        _committed.Take(cost);
         return MeterColor.Green;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Refill(long now)
+    {
+        Int128 elapsed = now - _lastUpdate;
+        _peak.Fill(elapsed * _peakBytesPerSecond);
+        _committed.Fill(elapsed * _committedBytesPerSecond);
+        _lastUpdate = now;
     }
 }
