@@ -138,9 +138,7 @@ public sealed partial class BridgeEngine
             priorityBits = (ushort)((priorityBits & RuleActions.DeiBit) | ingress.DefaultPriorityBits);
         }
         frame.HasCustomerTag = tagged;
-        frame.PriorityBits = priorityBits;
         frame.Vid = (ushort)vid;
-        frame.TrafficClass = plan.ClassOfPriority[priorityBits >> RuleActions.PriorityShift];
 
         RuleAction action = RuleAction.None;
         if (acl is not null)
@@ -154,13 +152,50 @@ public sealed partial class BridgeEngine
             }
             action = acl.ActionOf(decided);
         }
-        if ((ingress.Stages & IngressStages.IngressQos) != 0)
+        // IngressQosStage.Classify, then Admit's DSCP trust (the key holds the DSCP when there is one),
+        // the frame's metadata written once.
+        bool qos = (ingress.Stages & IngressStages.IngressQos) != 0;
+        if (qos && ingress.TrustsDscp)
         {
-            context.VmRuleAction = RuleAction.None;
-            context.PortRuleAction = action;
-            if (!IngressQosStage.Admit<LiveMode>(ref context, source, plan, this))
+            int dscp = acl is not null ? (int)(context.FlowKey.Words[6] >> 50) & 0x3F : DscpRewriter.Read(bytes);
+            if (dscp >= 0)
             {
-                DropAsDecided<LiveMode>(ref context);
+                priorityBits = (ushort)((priorityBits & RuleActions.DeiBit) | ((dscp >> 3) << RuleActions.PriorityShift));
+            }
+        }
+        frame.PriorityBits = priorityBits;
+        frame.TrafficClass = plan.ClassOfPriority[priorityBits >> RuleActions.PriorityShift];
+        if (qos)
+        {
+            // The rest of IngressQosStage.Admit: the rule's actions (class and police inline, anything
+            // more out of line), then the port's policer.
+            MeterColor color = (priorityBits & RuleActions.DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
+            if (!action.IsNone)
+            {
+                if ((action.Counter & action.Mirror & action.MirrorSession & action.RemarkPcp & action.RemarkDscp) != -1)
+                {
+                    if (!ApplyRuleActionOutOfLine(ref context, frame, action, plan, ref color))
+                    {
+                        DropPolicedOutOfLine(ref context, DropReason.Policed);
+                        return true;
+                    }
+                }
+                else
+                {
+                    if (action.TrafficClass >= 0)
+                    {
+                        frame.TrafficClass = (byte)action.TrafficClass;
+                    }
+                    if (action.Meter >= 0 && !Police(ref context, frame, plan.Policers[action.Meter], length, timestamp, ref color))
+                    {
+                        DropPolicedOutOfLine(ref context, DropReason.Policed);
+                        return true;
+                    }
+                }
+            }
+            if (ingress.Policer >= 0 && !Police(ref context, frame, plan.Policers[ingress.Policer], length, timestamp, ref color))
+            {
+                DropPolicedOutOfLine(ref context, DropReason.Policed);
                 return true;
             }
         }
@@ -190,7 +225,36 @@ public sealed partial class BridgeEngine
         return true;
     }
 
-    /// <summary>A policy drop (ACL deny): counted and the buffer returned, as the general path drops.</summary>
+    /// <summary>RuleActions.Police, live: the meter's color, and its action when that is more than a pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Police(ref FrameContext context, FrameBuffer frame, Policer policer, int length, long timestamp, ref MeterColor color)
+    {
+        color = policer.Mark(length, timestamp, color);
+        return policer.Passes(color) || ActOnColorOutOfLine(ref context, frame, policer, color);
+    }
+
+    /// <summary>A color whose action drops or remarks (RuleActions.Police's second half).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool ActOnColorOutOfLine(ref FrameContext context, FrameBuffer frame, Policer policer, MeterColor color)
+    {
+        ColorAction action = policer.ActionFor(color);
+        if (action.Kind == ColorActionKind.Drop)
+        {
+            return false;
+        }
+        if (action.Kind == ColorActionKind.Remark)
+        {
+            RuleActions.Remark(ref context, frame, action.Pcp ?? -1, action.Dscp ?? -1, egress: false);
+        }
+        return true;
+    }
+
+    /// <summary>A rule that counts, mirrors or remarks: RuleActions.Apply itself.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ApplyRuleActionOutOfLine(ref FrameContext context, FrameBuffer frame, RuleAction action, ForwardingPlan plan, ref MeterColor color) =>
+        RuleActions.Apply<LiveMode>(ref context, frame, action, plan, ref color, egressPort: -1, this);
+
+    /// <summary>A policy drop (ACL deny, policer): counted and the buffer returned, as the general path drops.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void DropPolicedOutOfLine(ref FrameContext context, DropReason reason)
     {
