@@ -4,6 +4,7 @@
 // A test holds both paths to the same key for every frame this one accepts.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Hairpin.Bridge.Core.Headers;
 
 namespace Hairpin.Bridge.Core.Acl;
@@ -15,35 +16,40 @@ internal static class FastFlowKey
     private const int Ipv4Header = 20;
     private const ushort FragmentBits = 0x3FFF;   // more-fragments flag and fragment offset
 
-    /// <summary>Builds the key for the common case; false means "use the general classifier".</summary>
+    /// <summary>Builds the key for the common case; false means "use the general classifier" (the key is then meaningless).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryBuild(ReadOnlySpan<byte> frame, int vid, int ingressPort, out FlowKey key)
     {
-        key = default;
-        if (frame.Length < EthernetHeader + Ipv4Header + 8)
+        Unsafe.SkipInit(out key);
+        // Every read below is in bounds, so none is checked: the Ethernet and IPv4 headers end by byte
+        // 38 (a tag included) and the frame has 42; the transport header's reads stay inside the IPv4
+        // payload, whose length the checks below hold to the frame and to the header read.
+        int length = frame.Length;
+        if (length < EthernetHeader + Ipv4Header + 8)
         {
             return false;
         }
+        ref byte bytes = ref MemoryMarshal.GetReference(frame);
         int ip = EthernetHeader;
         ulong pcp = 0;
-        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[12..]);
+        ushort type = ReadUInt16(ref bytes, 12);
         if (type == EtherTypes.CustomerVlan)
         {
-            pcp = (ulong)(frame[14] >> 5);
-            type = BinaryPrimitives.ReadUInt16BigEndian(frame[16..]);
+            pcp = (ulong)(Unsafe.Add(ref bytes, 14) >> 5);
+            type = ReadUInt16(ref bytes, 16);
             ip += TagSize;
         }
-        if (type != EtherTypes.IPv4 || frame[ip] != 0x45)   // version 4, no options
+        if (type != EtherTypes.IPv4 || Unsafe.Add(ref bytes, ip) != 0x45)   // version 4, no options
         {
             return false;
         }
-        int totalLength = BinaryPrimitives.ReadUInt16BigEndian(frame[(ip + 2)..]);
-        if (totalLength < Ipv4Header || totalLength > frame.Length - ip
-            || (BinaryPrimitives.ReadUInt16BigEndian(frame[(ip + 6)..]) & FragmentBits) != 0)
+        int totalLength = ReadUInt16(ref bytes, ip + 2);
+        if (totalLength < Ipv4Header || totalLength > length - ip
+            || (ReadUInt16(ref bytes, ip + 6) & FragmentBits) != 0)
         {
             return false;
         }
-        byte protocol = frame[ip + 9];
+        byte protocol = Unsafe.Add(ref bytes, ip + 9);
         int l4 = ip + Ipv4Header;
         int segment = totalLength - Ipv4Header;
         ulong tcpFlags = 0;
@@ -53,16 +59,16 @@ internal static class FastFlowKey
             {
                 return false;
             }
-            int header = (frame[l4 + 12] >> 4) * 4;
+            int header = (Unsafe.Add(ref bytes, l4 + 12) >> 4) * 4;
             if (header < 20 || header > segment)
             {
                 return false;
             }
-            tcpFlags = frame[l4 + 13];
+            tcpFlags = Unsafe.Add(ref bytes, l4 + 13);
         }
         else if (protocol == UdpReader.IpProtocol)
         {
-            int udpLength = segment < 8 ? 0 : BinaryPrimitives.ReadUInt16BigEndian(frame[(l4 + 4)..]);
+            int udpLength = segment < 8 ? 0 : ReadUInt16(ref bytes, l4 + 4);
             if (udpLength < 8 || udpLength > segment)
             {
                 return false;
@@ -72,14 +78,24 @@ internal static class FastFlowKey
         {
             return false;
         }
-        key.Words[0] = (MacAddress.Read(frame).Value << 16) | EtherTypes.IPv4;
-        key.Words[1] = (MacAddress.Read(frame[6..]).Value << 16) | ((ulong)vid << 4) | (pcp << 1);
+        ulong destinationMac = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref bytes)) >> 16;
+        ulong sourceMac = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, 4))) & 0xFFFF_FFFF_FFFFUL;
+        key.Words[0] = (destinationMac << 16) | EtherTypes.IPv4;
+        key.Words[1] = (sourceMac << 16) | ((ulong)vid << 4) | (pcp << 1);
         key.Words[2] = 0;
-        key.Words[3] = 0x0000_FFFF_0000_0000UL | BinaryPrimitives.ReadUInt32BigEndian(frame[(ip + 12)..]);
+        key.Words[3] = 0x0000_FFFF_0000_0000UL | ReadUInt32(ref bytes, ip + 12);
         key.Words[4] = 0;
-        key.Words[5] = 0x0000_FFFF_0000_0000UL | BinaryPrimitives.ReadUInt32BigEndian(frame[(ip + 16)..]);
-        key.Words[6] = ((ulong)protocol << 56) | ((ulong)(frame[ip + 1] >> 2) << 50) | (tcpFlags << 42) | (byte)ingressPort;
-        key.Words[7] = ((ulong)BinaryPrimitives.ReadUInt16BigEndian(frame[l4..]) << 16) | BinaryPrimitives.ReadUInt16BigEndian(frame[(l4 + 2)..]);
+        key.Words[5] = 0x0000_FFFF_0000_0000UL | ReadUInt32(ref bytes, ip + 16);
+        key.Words[6] = ((ulong)protocol << 56) | ((ulong)(Unsafe.Add(ref bytes, ip + 1) >> 2) << 50) | (tcpFlags << 42) | (byte)ingressPort;
+        key.Words[7] = ReadUInt32(ref bytes, l4);   // source port (16) | destination port (16)
         return true;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ushort ReadUInt16(ref byte bytes, int offset) =>
+        BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref bytes, offset)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint ReadUInt32(ref byte bytes, int offset) =>
+        BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref bytes, offset)));
 }

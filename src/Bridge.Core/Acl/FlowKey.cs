@@ -70,10 +70,11 @@ internal struct FlowKey : IEquatable<FlowKey>
     public static int HashOf(in FlowKey key)
     {
         ref ulong w = ref Unsafe.As<FlowWords, ulong>(ref Unsafe.AsRef(in key.Words));
-        ulong hash = (w * 0x9E37_79B9_7F4A_7C15UL) + (Unsafe.Add(ref w, 1) * 0xC2B2_AE3D_27D4_EB4FUL)
-            + (Unsafe.Add(ref w, 2) * 0x1656_67B1_9E37_79F9UL) + (Unsafe.Add(ref w, 3) * 0x85EB_CA77_C2B2_AE63UL)
-            + (Unsafe.Add(ref w, 4) * 0x27D4_EB2F_1656_67C5UL) + (Unsafe.Add(ref w, 5) * 0x94D0_49BB_1331_11EBUL)
-            + (Unsafe.Add(ref w, 6) * 0xBF58_476D_1CE4_E5B9UL) + (Unsafe.Add(ref w, 7) * 0xFF51_AFD7_ED55_8CCDUL);
+        ulong low = ((w * 0x9E37_79B9_7F4A_7C15UL) + (Unsafe.Add(ref w, 1) * 0xC2B2_AE3D_27D4_EB4FUL))
+            + ((Unsafe.Add(ref w, 2) * 0x1656_67B1_9E37_79F9UL) + (Unsafe.Add(ref w, 3) * 0x85EB_CA77_C2B2_AE63UL));
+        ulong high = ((Unsafe.Add(ref w, 4) * 0x27D4_EB2F_1656_67C5UL) + (Unsafe.Add(ref w, 5) * 0x94D0_49BB_1331_11EBUL))
+            + ((Unsafe.Add(ref w, 6) * 0xBF58_476D_1CE4_E5B9UL) + (Unsafe.Add(ref w, 7) * 0xFF51_AFD7_ED55_8CCDUL));
+        ulong hash = low + high;   // a balanced sum: two adds deep after the multiplies, whatever registers the caller leaves
         hash = (hash ^ (hash >> 32)) * 0x9E37_79B9_7F4A_7C15UL;
         return (int)(hash >> 32);
     }
