@@ -5,6 +5,8 @@
 // set by the number of distinct masks, not rules. An exact-match cache in front answers repeated
 // flows with one probe. Built off the data path; lookups never lock and never allocate.
 // Single writer: the forwarding thread (the cache and counters are written by lookups).
+using System.Runtime.CompilerServices;
+
 namespace Hairpin.Bridge.Core.Acl;
 
 public sealed class CompiledAcl
@@ -29,8 +31,8 @@ public sealed class CompiledAcl
     private readonly Subtable[] _subtables;
     private readonly AclVerdict[] _verdicts;
     private readonly RuleAction[] _actions;   // per rule, then the default's (none)
-    private readonly long[] _hitFrames;
-    private readonly long[] _hitBytes;
+    private readonly long[] _hits;            // per rule, then the default's: frames at 2i, bytes at 2i + 1 (one bounds check, one line)
+    private readonly int[] _decisions;        // per rule, then the default's: DecisionOf, packed for the policy fast path
     private readonly CacheEntry[] _cache = new CacheEntry[CacheSize];
 
     private CompiledAcl(AccessList acl, Subtable[] subtables, RuleAction[] actions, IReadOnlyList<string> warnings)
@@ -40,8 +42,12 @@ public sealed class CompiledAcl
         _actions = actions;
         HasActions = actions.Any(action => !action.IsNone);
         _verdicts = acl.Rules.Select(rule => rule.Verdict).ToArray();
-        _hitFrames = new long[acl.Rules.Count + 1];
-        _hitBytes = new long[acl.Rules.Count + 1];
+        _hits = new long[2 * (acl.Rules.Count + 1)];
+        _decisions = new int[acl.Rules.Count + 1];
+        for (int decided = 0; decided < _decisions.Length; decided++)
+        {
+            _decisions[decided] = PackDecision(VerdictOf(decided), actions[decided]);
+        }
         Warnings = warnings;
     }
 
@@ -53,8 +59,8 @@ public sealed class CompiledAcl
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Frames and bytes matched by rule <paramref name="rule"/>; index Rules.Count is the default verdict.</summary>
-    public long HitFrames(int rule) => _hitFrames[rule];
-    public long HitBytes(int rule) => _hitBytes[rule];
+    public long HitFrames(int rule) => _hits[2 * rule];
+    public long HitBytes(int rule) => _hits[(2 * rule) + 1];
 
     /// <summary>Compiles; <paramref name="portIndex"/> resolves port names (-1: no such port, an error).</summary>
     public static CompiledAcl Compile(AccessList acl, Func<string, int> portIndex) =>
@@ -137,9 +143,10 @@ public sealed class CompiledAcl
     internal int Decide(in FlowKey key, int frameBytes)
     {
         int rule = Lookup(key);
-        int decided = rule < 0 ? _hitFrames.Length - 1 : rule;
-        _hitFrames[decided]++;
-        _hitBytes[decided] += frameBytes;
+        int decided = rule < 0 ? _decisions.Length - 1 : rule;
+        ref long hits = ref _hits[2 * decided];
+        hits++;
+        Unsafe.Add(ref hits, 1) += frameBytes;   // in bounds: the array holds a pair per decision
         return decided;
     }
 
@@ -151,6 +158,32 @@ public sealed class CompiledAcl
     internal RuleAction ActionOf(int decided) => _actions[decided];
 
     /// <summary>
+    /// What <paramref name="decided"/> means to the policy fast path, in one int: negative for a deny;
+    /// else <see cref="DecisionNone"/> for a plain permit, <see cref="DecisionMore"/> set when its
+    /// action does more than set a class and police (count, mirror, remark: read ActionOf), and the
+    /// class (low byte, sbyte) and meter (next 16 bits, short) otherwise.
+    /// </summary>
+    internal int DecisionOf(int decided) => _decisions[decided];
+
+    internal const int DecisionDeny = int.MinValue;
+    internal const int DecisionMore = 1 << 30;
+    internal const int DecisionNone = 1 << 29;
+
+    private static int PackDecision(AclVerdict verdict, RuleAction action)
+    {
+        if (verdict == AclVerdict.Deny)
+        {
+            return DecisionDeny;
+        }
+        if (action.IsNone)
+        {
+            return DecisionNone;
+        }
+        int more = (action.Counter & action.Mirror & action.MirrorSession & action.RemarkPcp & action.RemarkDscp) != -1 ? DecisionMore : 0;
+        return more | ((ushort)action.Meter << 8) | (byte)action.TrafficClass;
+    }
+
+    /// <summary>
     /// The deciding rule for a flow (Rules.Count: the default) with no side effect at all: no hit
     /// counted and the exact-match cache neither read nor filled, so `hairpin trace` leaves the ACL
     /// exactly as it found it.
@@ -158,7 +191,7 @@ public sealed class CompiledAcl
     internal int Peek(in FlowKey key)
     {
         int rule = Search(key);
-        return rule < 0 ? _hitFrames.Length - 1 : rule;
+        return rule < 0 ? _decisions.Length - 1 : rule;
     }
 
     /// <summary>The index of the first rule matching <paramref name="key"/>, or -1.</summary>

@@ -140,17 +140,18 @@ public sealed partial class BridgeEngine
         frame.HasCustomerTag = tagged;
         frame.Vid = (ushort)vid;
 
-        RuleAction action = RuleAction.None;
+        int decision = CompiledAcl.DecisionNone;
+        int decided = 0;
         if (acl is not null)
         {
             // AclStage.AdmitIngress for a port ACL alone, on a frame no VSI owns (no VSI stage on this port).
-            int decided = acl.Decide(in context.FlowKey, length);
-            if (acl.VerdictOf(decided) == AclVerdict.Deny)
+            decided = acl.Decide(in context.FlowKey, length);
+            decision = acl.DecisionOf(decided);
+            if (decision < 0)
             {
                 DropPolicedOutOfLine(ref context, DropReason.AclDenied);
                 return true;
             }
-            action = acl.ActionOf(decided);
         }
         // IngressQosStage.Classify, then Admit's DSCP trust (the key holds the DSCP when there is one),
         // the frame's metadata written once.
@@ -170,11 +171,11 @@ public sealed partial class BridgeEngine
             // The rest of IngressQosStage.Admit: the rule's actions (class and police inline, anything
             // more out of line), then the port's policer.
             MeterColor color = (priorityBits & RuleActions.DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
-            if (!action.IsNone)
+            if (decision != CompiledAcl.DecisionNone)
             {
-                if ((action.Counter & action.Mirror & action.MirrorSession & action.RemarkPcp & action.RemarkDscp) != -1)
+                if ((decision & CompiledAcl.DecisionMore) != 0)
                 {
-                    if (!ApplyRuleActionOutOfLine(ref context, frame, action, plan, ref color))
+                    if (!ApplyRuleActionOutOfLine(ref context, frame, acl!.ActionOf(decided), plan, ref color))
                     {
                         DropPolicedOutOfLine(ref context, DropReason.Policed);
                         return true;
@@ -182,11 +183,13 @@ public sealed partial class BridgeEngine
                 }
                 else
                 {
-                    if (action.TrafficClass >= 0)
+                    int trafficClass = (sbyte)decision;
+                    int meter = (short)(decision >> 8);
+                    if (trafficClass >= 0)
                     {
-                        frame.TrafficClass = (byte)action.TrafficClass;
+                        frame.TrafficClass = (byte)trafficClass;
                     }
-                    if (action.Meter >= 0 && !Police(ref context, frame, plan.Policers[action.Meter], length, timestamp, ref color))
+                    if (meter >= 0 && !Police(ref context, frame, plan.Policers[meter], length, timestamp, ref color))
                     {
                         DropPolicedOutOfLine(ref context, DropReason.Policed);
                         return true;
