@@ -1,5 +1,6 @@
 // A configured meter on the forwarding path: an RFC 2697 or 2698 marker plus what to do with each
 // color, and per-color frame and byte counters (what `hairpin stats` shows for a policer).
+using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Configuration;
 
 namespace Hairpin.Bridge.Core.Qos;
@@ -8,8 +9,7 @@ public sealed class Policer
 {
     private readonly SingleRateMeter? _singleRate;
     private readonly TwoRateMeter? _twoRate;
-    private readonly long[] _frames = new long[3];
-    private readonly long[] _bytes = new long[3];
+    private readonly long[] _counts = new long[6];   // per color: frames at 2c, bytes at 2c + 1 (one bounds check a frame)
     private readonly bool _colorAware;
     private readonly byte _passingColors;   // bit per color whose action is a plain pass: one test on the data path   // read per frame: a field, not a property of the configuration record
 
@@ -39,16 +39,17 @@ public sealed class Policer
     internal ColorAction Yellow { get; }
     internal ColorAction Red { get; }
 
-    public long Frames(MeterColor color) => _frames[(int)color];
-    public long Bytes(MeterColor color) => _bytes[(int)color];
+    public long Frames(MeterColor color) => _counts[2 * (int)color];
+    public long Bytes(MeterColor color) => _counts[(2 * (int)color) + 1];
 
     /// <summary>Colors one frame (color-blind unless the meter is configured color-aware) and counts it.</summary>
     internal MeterColor Mark(int bytes, long now, MeterColor precolor)
     {
         MeterColor start = _colorAware ? precolor : MeterColor.Green;
         MeterColor color = _singleRate is not null ? _singleRate.Mark(bytes, now, start) : _twoRate!.Mark(bytes, now, start);
-        _frames[(int)color]++;
-        _bytes[(int)color] += bytes;
+        ref long frames = ref _counts[2 * (int)color];
+        frames++;
+        Unsafe.Add(ref frames, 1) += bytes;   // in bounds: a pair per color
         return color;
     }
 

@@ -17,12 +17,12 @@ internal struct TokenBucket
         _tokens = _capacity;      // RFC 2697/2698: buckets start full
     }
 
-    /// <summary><paramref name="bytes"/> x <paramref name="frequency"/>, exact: one 64 x 64 bit multiply (both are at most 64 bits wide).</summary>
+    /// <summary><paramref name="bytes"/> x <paramref name="frequency"/>, exact: one unsigned 64 x 64 bit multiply (a frame's size and a clock frequency are never negative).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Int128 CostOf(int bytes, long frequency)
     {
-        long high = Math.BigMul(bytes, frequency, out long low);
-        return new Int128((ulong)high, (ulong)low);
+        ulong high = Math.BigMul((ulong)(uint)bytes, (ulong)frequency, out ulong low);
+        return new Int128(high, low);
     }
 
     public readonly bool Holds(int bytes, long frequency) => Holds(CostOf(bytes, frequency));
