@@ -140,9 +140,12 @@ public sealed class CompiledAcl
     internal AclVerdict Evaluate(in FlowKey key, int frameBytes) => VerdictOf(Decide(key, frameBytes));
 
     /// <summary>The deciding rule for a flow (Rules.Count: the default), its hit counted.</summary>
-    internal int Decide(in FlowKey key, int frameBytes)
+    internal int Decide(in FlowKey key, int frameBytes) => Decide(key, FlowKey.HashOf(in key), frameBytes);
+
+    /// <summary>The same, given the key's hash (FlowKey.HashOf).</summary>
+    internal int Decide(in FlowKey key, int hash, int frameBytes)
     {
-        int rule = Lookup(key);
+        int rule = Lookup(key, hash);
         int decided = rule < 0 ? _decisions.Length - 1 : rule;
         ref long hits = ref _hits[2 * decided];
         hits++;
@@ -195,9 +198,11 @@ public sealed class CompiledAcl
     }
 
     /// <summary>The index of the first rule matching <paramref name="key"/>, or -1.</summary>
-    internal int Lookup(in FlowKey key)
+    internal int Lookup(in FlowKey key) => Lookup(key, FlowKey.HashOf(in key));
+
+    private int Lookup(in FlowKey key, int hash)
     {
-        ref CacheEntry cached = ref _cache[FlowKey.HashOf(in key) & (CacheSize - 1)];
+        ref CacheEntry cached = ref _cache[hash & (CacheSize - 1)];
         if (cached.Used && FlowKey.Same(in cached.Key, in key))
         {
             return cached.Rule;

@@ -70,11 +70,16 @@ internal struct FlowKey : IEquatable<FlowKey>
     public static int HashOf(in FlowKey key)
     {
         ref ulong w = ref Unsafe.As<FlowWords, ulong>(ref Unsafe.AsRef(in key.Words));
-        ulong low = ((w * 0x9E37_79B9_7F4A_7C15UL) + (Unsafe.Add(ref w, 1) * 0xC2B2_AE3D_27D4_EB4FUL))
-            + ((Unsafe.Add(ref w, 2) * 0x1656_67B1_9E37_79F9UL) + (Unsafe.Add(ref w, 3) * 0x85EB_CA77_C2B2_AE63UL));
-        ulong high = ((Unsafe.Add(ref w, 4) * 0x27D4_EB2F_1656_67C5UL) + (Unsafe.Add(ref w, 5) * 0x94D0_49BB_1331_11EBUL))
-            + ((Unsafe.Add(ref w, 6) * 0xBF58_476D_1CE4_E5B9UL) + (Unsafe.Add(ref w, 7) * 0xFF51_AFD7_ED55_8CCDUL));
-        ulong hash = low + high;   // a balanced sum: two adds deep after the multiplies, whatever registers the caller leaves
+        return HashOf(w, Unsafe.Add(ref w, 1), Unsafe.Add(ref w, 2), Unsafe.Add(ref w, 3), Unsafe.Add(ref w, 4), Unsafe.Add(ref w, 5), Unsafe.Add(ref w, 6), Unsafe.Add(ref w, 7));
+    }
+
+    /// <summary>The hash of the key with these words, for a caller that has them in registers (FastFlowKey).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int HashOf(ulong w0, ulong w1, ulong w2, ulong w3, ulong w4, ulong w5, ulong w6, ulong w7)
+    {
+        ulong low = ((w0 * 0x9E37_79B9_7F4A_7C15UL) + (w1 * 0xC2B2_AE3D_27D4_EB4FUL)) + ((w2 * 0x1656_67B1_9E37_79F9UL) + (w3 * 0x85EB_CA77_C2B2_AE63UL));
+        ulong high = ((w4 * 0x27D4_EB2F_1656_67C5UL) + (w5 * 0x94D0_49BB_1331_11EBUL)) + ((w6 * 0xBF58_476D_1CE4_E5B9UL) + (w7 * 0xFF51_AFD7_ED55_8CCDUL));
+        ulong hash = low + high;   // a balanced sum: two adds deep after the multiplies
         hash = (hash ^ (hash >> 32)) * 0x9E37_79B9_7F4A_7C15UL;
         return (int)(hash >> 32);
     }

@@ -115,7 +115,8 @@ public sealed partial class BridgeEngine
         // The ACL's key, straight from the bytes into the context (as AclStage.TryFlowKey would put it);
         // a frame the fast key does not cover is left to the general classifier.
         CompiledAcl? acl = plan.IngressAcls[port];
-        if (acl is not null && !FastFlowKey.TryBuild(bytes, vid, port, out context.FlowKey))
+        int hash = 0;
+        if (acl is not null && !FastFlowKey.TryBuild(bytes, vid, port, out context.FlowKey, out hash))
         {
             return false;
         }
@@ -145,7 +146,7 @@ public sealed partial class BridgeEngine
         if (acl is not null)
         {
             // AclStage.AdmitIngress for a port ACL alone, on a frame no VSI owns (no VSI stage on this port).
-            decided = acl.Decide(in context.FlowKey, length);
+            decided = acl.Decide(in context.FlowKey, hash, length);
             decision = acl.DecisionOf(decided);
             if (decision < 0)
             {
