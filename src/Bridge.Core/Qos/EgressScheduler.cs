@@ -159,7 +159,8 @@ public sealed class EgressScheduler
             return true;
         }
         long now = _shaped && _time is not null ? _time.GetTimestamp() : _lastShaperUpdate;
-        return TryDequeueArbitrated(now, out frame);
+        frame = DequeueArbitrated(now);
+        return frame is not null;
     }
 
     /// <summary>The next frame to transmit at <paramref name="now"/>, or false when nothing is queued or the shaper says wait.</summary>
@@ -171,7 +172,8 @@ public sealed class EgressScheduler
             frame = DequeueSingleBusyClass();
             return true;
         }
-        return TryDequeueArbitrated(now, out frame);
+        frame = DequeueArbitrated(now);
+        return frame is not null;
     }
 
     /// <summary>Exactly one class has frames and no shaper is set: nothing to arbitrate, nothing to wait for.</summary>
@@ -213,23 +215,25 @@ public sealed class EgressScheduler
         return frame;
     }
 
-    /// <summary>Several busy classes, a shaper, or nothing queued: the full decision, out of line.</summary>
+    /// <summary>
+    /// Several busy classes, a shaper, or nothing queued: the full decision, out of line; null when
+    /// nothing may go. (Returned, not an out parameter: the inlined caller's frame then stays in a register.)
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool TryDequeueArbitrated(long now, [NotNullWhen(true)] out FrameBuffer? frame)
+    private FrameBuffer? DequeueArbitrated(long now)
     {
-        frame = null;
         if (_occupied == 0)
         {
-            return false;
+            return null;
         }
         bool shaped = _shaped;
         int chosen = Choose();
         if (shaped && !ShaperAllows(now, chosen))
         {
-            return false;
+            return null;
         }
         ref ClassQueue queue = ref _classes[chosen];
-        frame = Take(ref queue);
+        FrameBuffer frame = Take(ref queue);
         if (queue.Count == 0)
         {
             _occupied &= ~(1u << chosen);
@@ -242,7 +246,7 @@ public sealed class EgressScheduler
         {
             _shaper.Take(frame.Length, _frequency);
         }
-        return true;
+        return frame;
     }
 
     /// <summary>The class to send from next: strict classes highest first, else the DWRR turn.</summary>
