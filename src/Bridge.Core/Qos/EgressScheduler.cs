@@ -139,13 +139,14 @@ public sealed class EgressScheduler
         }
         FrameBuffer?[] slots = queue.Slots;
         ref FrameBuffer? slot = ref slots[queue.Tail & (slots.Length - 1)];
+        queue.Tail++;
+        queue.Bytes += length;
+        _occupied |= 1u << trafficClass;
+        // Last, so little is live across the write barrier's call (a caller's loop keeps its values in registers).
         if (!ReferenceEquals(slot, frame))
         {
             slot = frame;   // a reference store costs a GC write barrier (2 ns); skipped when the buffer comes back to the slot it left (see Take)
         }
-        queue.Tail++;
-        queue.Bytes += length;
-        _occupied |= 1u << trafficClass;
         return true;
     }
 
