@@ -70,9 +70,9 @@ public sealed class FramePool
         buffer.References++;
     }
 
-    /// <summary><paramref name="holders"/> more holders of <paramref name="buffer"/> at once (a flood's queues), as as many <see cref="Share(FrameBuffer)"/>s.</summary>
+    /// <summary><paramref name="holders"/> more holders of <paramref name="buffer"/> at once (a flood's queues), as that many <see cref="Share(FrameBuffer)"/> calls would make.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Share(FrameBuffer buffer, int holders)
+    internal static void Share(FrameBuffer buffer, int holders)
     {
         if (buffer.References == 0)
         {
