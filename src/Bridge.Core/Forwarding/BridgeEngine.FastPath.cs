@@ -19,8 +19,8 @@ namespace Hairpin.Bridge.Core.Forwarding;
 public sealed partial class BridgeEngine
 {
     /// <summary>
-    /// A live batch nobody taps, reports on or counts by host: each frame tries the fast path, and the
-    /// rest take the general receive path.
+    /// A live batch nobody taps, reports on or counts by host: each frame tries the fast path for known
+    /// unicast, then the one for floods (BridgeEngine.FloodPath.cs), and the rest take the general receive path.
     /// </summary>
     private void RunPlainBatch(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan, ref FrameContext context)
     {
@@ -29,7 +29,8 @@ public sealed partial class BridgeEngine
         for (int i = 0; i < frames.Length; i++)
         {
             FrameBuffer frame = frames[i];
-            if (!TryForwardKnownUnicast(frame, plan, ref context, timestamp, second))
+            if (!TryForwardKnownUnicast(frame, plan, ref context, timestamp, second)
+                && !TryFloodFromPlainPort(frame, plan, ref context, timestamp, second))
             {
                 ReceiveOutOfLine(ref context, frame, plan);
             }
@@ -37,15 +38,13 @@ public sealed partial class BridgeEngine
     }
 
     /// <summary>
-    /// Whether the batch's first frame is unicast and came in on a port the fast path serves. A batch
-    /// starting on a port with ingress policy, or with a group frame (a burst of floods), takes the
-    /// general loop, where the receive path is inline: there the fast path's checks and its out-of-line
-    /// way into the general path would cost every frame (about 10 % on the ACL + QoS row, 5 % on
-    /// flooding) and win nothing.
+    /// Whether the batch's first frame came in on a port the fast paths serve. A batch starting on a
+    /// port with ingress policy takes the general loop, where the receive path is inline: there the fast
+    /// paths' checks and their out-of-line way into the general path would cost every frame (about 10 %
+    /// on the ACL + QoS row) and win nothing.
     /// </summary>
     private static bool StartsOnPlainPort(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan) =>
-        frames.Length > 0 && (uint)frames[0].IngressPort < (uint)plan.PortCount && plan.Ports[frames[0].IngressPort].PlainIngress
-        && frames[0].Span is { Length: > 0 } first && (first[0] & 1) == 0;
+        frames.Length > 0 && (uint)frames[0].IngressPort < (uint)plan.PortCount && plan.Ports[frames[0].IngressPort].PlainIngress;
 
     /// <summary>The general receive path for a frame the fast path left alone (out of line: the fast loop stays small).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

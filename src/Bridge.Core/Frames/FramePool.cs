@@ -70,6 +70,17 @@ public sealed class FramePool
         buffer.References++;
     }
 
+    /// <summary><paramref name="holders"/> more holders of <paramref name="buffer"/> at once (a flood's queues), as that many <see cref="Share(FrameBuffer)"/> calls would make.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Share(FrameBuffer buffer, int holders)
+    {
+        if (buffer.References == 0)
+        {
+            ThrowNotRented();
+        }
+        buffer.References = (ushort)(buffer.References + holders);
+    }
+
     /// <summary>
     /// Drops one reference to a buffer; the last one gives it back. Releasing a buffer nobody holds
     /// (released twice) is refused loudly.

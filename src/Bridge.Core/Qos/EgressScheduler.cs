@@ -138,10 +138,15 @@ public sealed class EgressScheduler
             return false;
         }
         FrameBuffer?[] slots = queue.Slots;
-        slots[queue.Tail & (slots.Length - 1)] = frame;
+        ref FrameBuffer? slot = ref slots[queue.Tail & (slots.Length - 1)];
         queue.Tail++;
         queue.Bytes += length;
         _occupied |= 1u << trafficClass;
+        // Last, so little is live across the write barrier's call (a caller's loop keeps its values in registers).
+        if (!ReferenceEquals(slot, frame))
+        {
+            slot = frame;   // a reference store costs a GC write barrier (2 ns); skipped when the buffer comes back to the slot it left (see Take)
+        }
         return true;
     }
 
@@ -155,7 +160,8 @@ public sealed class EgressScheduler
             return true;
         }
         long now = _shaped && _time is not null ? _time.GetTimestamp() : _lastShaperUpdate;
-        return TryDequeueArbitrated(now, out frame);
+        frame = DequeueArbitrated(now);
+        return frame is not null;
     }
 
     /// <summary>The next frame to transmit at <paramref name="now"/>, or false when nothing is queued or the shaper says wait.</summary>
@@ -167,7 +173,8 @@ public sealed class EgressScheduler
             frame = DequeueSingleBusyClass();
             return true;
         }
-        return TryDequeueArbitrated(now, out frame);
+        frame = DequeueArbitrated(now);
+        return frame is not null;
     }
 
     /// <summary>Exactly one class has frames and no shaper is set: nothing to arbitrate, nothing to wait for.</summary>
@@ -192,36 +199,42 @@ public sealed class EgressScheduler
         return frame;
     }
 
-    /// <summary>Removes the head of a non-empty queue (its slot cleared, so the ring holds no stale reference) and its bytes.</summary>
+    /// <summary>
+    /// Removes the head of a non-empty queue and its bytes. The slot keeps its reference until the ring
+    /// comes round (Head and Tail say what is queued): pooled buffers live as long as their pool
+    /// anyway, and when the same buffers cycle through the ring in step (a steady stream in batches of
+    /// one size, as a flood's shared buffer on every port's ring) a buffer queued again into the slot it
+    /// left needs no store (see TryEnqueue).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static FrameBuffer Take(ref ClassQueue queue)
     {
         FrameBuffer?[] slots = queue.Slots;
-        int slot = queue.Head & (slots.Length - 1);
-        FrameBuffer frame = slots[slot]!;
-        slots[slot] = null;
+        FrameBuffer frame = slots[queue.Head & (slots.Length - 1)]!;
         queue.Head++;
         queue.Bytes -= frame.Length;
         return frame;
     }
 
-    /// <summary>Several busy classes, a shaper, or nothing queued: the full decision, out of line.</summary>
+    /// <summary>
+    /// Several busy classes, a shaper, or nothing queued: the full decision, out of line; null when
+    /// nothing may go. (Returned, not an out parameter: the inlined caller's frame then stays in a register.)
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool TryDequeueArbitrated(long now, [NotNullWhen(true)] out FrameBuffer? frame)
+    private FrameBuffer? DequeueArbitrated(long now)
     {
-        frame = null;
         if (_occupied == 0)
         {
-            return false;
+            return null;
         }
         bool shaped = _shaped;
         int chosen = Choose();
         if (shaped && !ShaperAllows(now, chosen))
         {
-            return false;
+            return null;
         }
         ref ClassQueue queue = ref _classes[chosen];
-        frame = Take(ref queue);
+        FrameBuffer frame = Take(ref queue);
         if (queue.Count == 0)
         {
             _occupied &= ~(1u << chosen);
@@ -234,7 +247,7 @@ public sealed class EgressScheduler
         {
             _shaper.Take(frame.Length, _frequency);
         }
-        return true;
+        return frame;
     }
 
     /// <summary>The class to send from next: strict classes highest first, else the DWRR turn.</summary>

@@ -154,4 +154,30 @@ public sealed class FloodSharingTests
         Assert.Equal([1, 2], delivered.Select(copy => copy.Port));
         Assert.Equal(harness.Pool.TotalCount, harness.Pool.AvailableCount);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FloodingAllocatesNothingPerFrameInEitherTagFormOrUnderStormControl(bool mixedForms)
+    {
+        // The ingress ports are storm-controlled far above this traffic. All untagged, every copy shares
+        // the original; mixed, copies to p3, p4 (untagged) share one copy in the other form.
+        StormControl high = new() { BroadcastPps = 1_000_000_000, MulticastPps = 1_000_000_000 };
+        BridgeConfig config = mixedForms ? Mixed((i, port) => port with { StormControl = high }) : AllUntagged(9) with
+        {
+            Ports = [.. AllUntagged(9).Ports.Select(port => port with { StormControl = high })],
+        };
+        var harness = new BridgeHarness(config);
+        byte[] multicast = new FrameBuilder().From("02:00:00:00:00:0b").To("01:00:5e:01:02:03").Tag(Vid, pcp: 2).Build();
+        byte[][] frames = [.. Enumerable.Range(0, 64).Select(i => (i % 3, mixedForms) switch { (0, _) => Untagged, (1, true) => Tagged, (_, true) => multicast, _ => multicast[..12].Concat(multicast[16..]).ToArray() })];
+        int[] ports = [.. Enumerable.Range(0, 64).Select(i => mixedForms && i % 3 == 0 ? 3 : 0)];   // p3 is VLAN 10's untagged access port
+        var batch = new FrameBuffer[64];
+        harness.SendRecycled(frames, ports, batch, rounds: 100);   // warm-up: the JIT's tiering and first calls are one-time costs
+
+        long allocated = AllocationProbe.LeastOf(3, () => harness.SendRecycled(frames, ports, batch, rounds: 50));
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(250 * 64, Enumerable.Range(0, config.Ports.Count).Sum(port => harness.Engine.Counters(port).Flooded));
+        Assert.Equal(harness.Pool.TotalCount, harness.Pool.AvailableCount);
+    }
 }

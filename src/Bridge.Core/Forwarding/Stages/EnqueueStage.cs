@@ -4,6 +4,7 @@
 // counted on the port, the VSI and the frame's disposition. The stage owns the ports' queues, and it is
 // the outbound capture and mirror point: a capture or mirroring session sees each copy as it leaves,
 // in its egress form (buffers of their own, such as mirror copies, are seen by neither).
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Capture;
 using Hairpin.Bridge.Core.Counters;
@@ -106,7 +107,43 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
         vsi?.CountEgressDrop(reason);
     }
 
-    /// <summary>Queues a buffer on its port and counts it sent; false (nothing counted) when the queue is full.</summary>
+    /// <summary>
+    /// One buffer on the queues of <paramref name="ports"/> (two or more, none tapped, reported on or
+    /// counted by host), each queue holding a reference of its own: the caller's reference goes with one
+    /// copy and the buffer gains one per other port first. Each copy queued is counted sent as a copy
+    /// of <typeparamref name="TKind"/>; the ports whose queue was full come back, each still holding its
+    /// reference, for the caller to drop (<see cref="Drop"/>: counted, and that reference released).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong QueueShared<TKind>(FrameBuffer frame, ulong ports)
+        where TKind : struct, ICopyKind
+    {
+        FramePool.Share(frame, BitOperations.PopCount(ports) - 1);
+        EgressScheduler[] queues = Queues;
+        PortCounters[] sent = counters;
+        int length = frame.Length;
+        int trafficClass = frame.TrafficClass;
+        ulong full = 0;
+        do
+        {
+            int port = BitOperations.TrailingZeroCount(ports);
+            ports &= ports - 1;
+            if (queues[port].TryEnqueue(frame, trafficClass))
+            {
+                PortCounters counted = sent[port];
+                counted.TxFrames++;
+                counted.TxBytes += length;
+                TKind.CountSent(counted);
+            }
+            else
+            {
+                full |= 1UL << port;
+            }
+        }
+        while (ports != 0);
+        return full;
+    }
+
     /// <summary>The copy on its port's queue and counted sent; false when the queue is full (nothing done). Enqueue's first step, alone for the engine's fast path.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryQueue(FrameBuffer frame, int port, FrameKind kind, VsiCounters? vsi)
