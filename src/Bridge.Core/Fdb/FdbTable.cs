@@ -144,6 +144,26 @@ public sealed class FdbTable
         return LearnPastHome(key, home, port, now, portLimit, bridgeLimit);
     }
 
+    /// <summary>
+    /// Learn's common case alone: true when (VID, MAC) sits in its home slot on <paramref name="port"/>
+    /// and is now refreshed, as Learn would; false, with nothing done, for every other case.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryRefresh(int vid, MacAddress mac, int port, uint now)
+    {
+        ulong key = KeyOf(vid, mac);
+        ref Slot slot = ref _slots[HomeOf(key)];
+        if (slot.Key != key || slot.Port != port)
+        {
+            return false;
+        }
+        if (slot.LastSeen != now)
+        {
+            slot.LastSeen = now;
+        }
+        return true;
+    }
+
     /// <summary>Learn's other cases: a new host, a move, or a key further down its run.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private LearnOutcome LearnPastHome(ulong key, int home, int port, uint now, int portLimit, int bridgeLimit)

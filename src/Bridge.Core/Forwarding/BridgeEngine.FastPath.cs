@@ -8,6 +8,7 @@
 // A frame that does not qualify before its first side effect takes the general path from the start; one
 // whose lookup does not qualify (learning done) takes it from the lookup on (ForwardByLookup), so
 // nothing is counted or learned twice.
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Forwarding.Stages;
@@ -24,12 +25,9 @@ public sealed partial class BridgeEngine
     /// </summary>
     private void RunPlainBatch(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan, ref FrameContext context)
     {
-        long timestamp = context.Timestamp;
-        uint second = context.Second;
-        for (int i = 0; i < frames.Length; i++)
+        foreach (FrameBuffer frame in frames)
         {
-            FrameBuffer frame = frames[i];
-            if (!TryForwardKnownUnicast(frame, plan, ref context, timestamp, second))
+            if (!TryForwardKnownUnicast(frame, plan, ref context))
             {
                 ReceiveOutOfLine(ref context, frame, plan);
             }
@@ -59,65 +57,87 @@ public sealed partial class BridgeEngine
     /// The frame forwarded by the fast path, or taken over by the general path once its learning is
     /// done: true. False when it does not qualify; nothing has been done to it then.
     /// </summary>
+    /// <remarks>
+    /// Few values live across the learning and the enqueue (their calls and the queue's GC write
+    /// barrier make the JIT spill what does): whatever a way out of line needs, it works out again from
+    /// the frame, its VID and the plan.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryForwardKnownUnicast(FrameBuffer frame, ForwardingPlan plan, ref FrameContext context, long timestamp, uint second)
+    private bool TryForwardKnownUnicast(FrameBuffer frame, ForwardingPlan plan, ref FrameContext context)
     {
         // Checks only, no effects: anything unusual goes to the general path whole.
         int port = frame.IngressPort;
-        if ((uint)port >= (uint)plan.PortCount)
+        PortPlan[] ports = plan.Ports;
+        if ((uint)port >= (uint)ports.Length)
         {
             return false;
         }
-        ulong closedPorts = _closedPorts;
+        ref PortPlan ingress = ref ports[port];
         ulong portBit = 1UL << port;
-        ref PortPlan ingress = ref plan.Ports[port];
-        if ((closedPorts & portBit) != 0 || !ingress.PlainIngress)
+        if ((_closedPorts & portBit) != 0 || !ingress.PlainIngress)
         {
             return false;
         }
         ReadOnlySpan<byte> bytes = frame.Span;
-        if (bytes.Length < EthernetReader.HeaderSize || (bytes[0] & 1) != 0)
+        int length = bytes.Length;
+        if (length < EthernetReader.HeaderSize || (bytes[0] & 1) != 0 || length > plan.MaxFrameSize)
         {
             return false;   // a group destination (the I/G bit) floods: not worth parsing here
         }
-        var header = new EthernetReader(bytes);
-        if (!header.IsValid)
+        // The addresses and the EtherType in two reads: bytes 0-5, and 6-13 (source, then type).
+        var destination = new MacAddress(BinaryPrimitives.ReadUInt64BigEndian(bytes) >> 16);
+        ulong sourceAndType = BinaryPrimitives.ReadUInt64BigEndian(bytes.Slice(MacAddress.Size, sizeof(ulong)));
+        var source = new MacAddress(sourceAndType >> 16);
+        if (source.IsGroup || source.IsZero)
         {
             return false;
         }
-        MacAddress destination = header.Destination;
-        MacAddress source = header.Source;
-        int length = frame.Length;
-        if (source.IsGroup || source.IsZero || length > plan.MaxFrameSize)
-        {
-            return false;
-        }
-        // VLAN ingress (VlanIngressStage.Admit) for the frames it admits without a question: untagged,
-        // or C-tagged on a port that is not an access port.
+        // VLAN ingress (VlanIngressStage.Admit) for the frames it admits without a question: untagged
+        // Ethernet II, or C-tagged on a port that is not an access port. PCP classification
+        // (IngressQosStage.Classify) with them: the port's default priority unless it trusts the tag.
         int vid;
-        bool tagged = header.OuterTagProtocol == EtherTypes.CustomerVlan;
-        ushort priorityBits = 0;
-        if (ingress.IsAccess && header.TagCount != 0)
-        {
-            return false;
-        }
+        ushort priorityBits;
+        byte trafficClass;
+        ushort type = (ushort)sourceAndType;
+        bool tagged = type == EtherTypes.CustomerVlan;
         if (tagged)
         {
+            if (ingress.IsAccess)
+            {
+                return false;
+            }
+            var header = new EthernetReader(bytes);
+            if (!header.IsValid)
+            {
+                return false;
+            }
             ushort control = header.OuterTagControl;
             vid = control & 0x0FFF;
             if (vid == 0x0FFF)
             {
                 return false;
             }
-            priorityBits = (ushort)(control & 0xF000);
             if (vid == 0)
             {
                 vid = ingress.Pvid;
             }
+            priorityBits = (ushort)(control & 0xF000);
+            if (!ingress.TrustsTag)
+            {
+                priorityBits = (ushort)((priorityBits & RuleActions.DeiBit) | ingress.DefaultPriorityBits);
+            }
+            trafficClass = plan.ClassOfPriority[priorityBits >> RuleActions.PriorityShift];
         }
         else
         {
+            // S-tags and 802.3 length fields go to the general path (its reader checks the length).
+            if (type < EtherTypes.MinEtherType || type == EtherTypes.ServiceVlan)
+            {
+                return false;
+            }
             vid = ingress.Pvid;
+            priorityBits = ingress.DefaultPriorityBits;
+            trafficClass = ingress.DefaultTrafficClass;
         }
         if (vid == 0)
         {
@@ -125,7 +145,7 @@ public sealed partial class BridgeEngine
         }
         ulong members = plan.VlanMembers[vid];
         if ((members & portBit) == 0
-            || (ingress.GuardsPingPong && _pingPongGuard.RemembersFloodsOutOf(port, FrameKind.Unicast, timestamp)))
+            || (ingress.GuardsPingPong && _pingPongGuard.RemembersFloodsOutOf(port, FrameKind.Unicast, context.Timestamp)))
         {
             return false;
         }
@@ -136,47 +156,64 @@ public sealed partial class BridgeEngine
         counters.RxFrames++;
         counters.RxBytes += length;
         counters.RxUnicast++;
-        // VLAN ingress's metadata and PCP classification (IngressQosStage.Classify), each written once.
-        if (!tagged || !ingress.TrustsTag)
-        {
-            priorityBits = (ushort)((priorityBits & RuleActions.DeiBit) | ingress.DefaultPriorityBits);
-        }
         frame.HasCustomerTag = tagged;
         frame.PriorityBits = priorityBits;
         frame.Vid = (ushort)vid;
-        frame.TrafficClass = plan.ClassOfPriority[priorityBits >> RuleActions.PriorityShift];
-        if (_learning.Learn(vid, source, port, second, ref ingress, members, counters, plan.MaxLearned))
+        frame.TrafficClass = trafficClass;
+        // Learning (LearningStage.Learn): a known host refreshing itself from its home slot is decided
+        // here; a hold, a new host, a move or a limit out of line.
+        uint second = context.Second;
+        if (ingress.Learning && (second < _learning.HeldUntil || !_fdb.TryRefresh(vid, source, port, second)))
         {
-            OnMoved(vid, source, port, second);
+            LearnOutOfLine(vid, source, port, second, plan);
         }
 
         // Lookup: a known destination the delivery rule allows, on a port without per-copy work.
-        ulong eligible = members & ingress.PeerMask & ~closedPorts;
+        // The closed ports are as the frame found them: learning (and move damping) closes none.
         int target = _fdb.Lookup(vid, destination);
-        if (target < 0 || ((eligible & ~plan.PerCopyWorkPorts) & (1UL << target)) == 0)
+        ulong targetBit = 1UL << target;
+        if (target < 0 || (members & ingress.PeerMask & ~_closedPorts & ~plan.PerCopyWorkPorts & targetBit) == 0)
         {
-            ForwardByLookupOutOfLine(ref context, frame, vid, destination, members, ref ingress, closedPorts, counters, plan);
+            ForwardByLookupOutOfLine(ref context, frame, vid, plan);
             return true;
         }
         counters.Forwarded++;
-        if (!EgressTaggingStage.Retag(frame, target, plan))
+        // Egress tagging (EgressTaggingStage.Retag): an untagged frame leaving untagged stays as it is.
+        bool wantTag = (plan.VlanUntagged[vid] & targetBit) == 0;
+        if ((tagged || wantTag) && !RetagOutOfLine(frame, target, plan))
         {
             DropCopyOutOfLine(ref context, frame, vid, target, DropReason.NoHeadroom);
             return true;
         }
-        if (!_enqueue.TryQueue(frame, target, FrameKind.Unicast, vsi: null))
+        // Enqueue (EnqueueStage.TryQueue for a unicast copy).
+        if (!_enqueue.TryQueueUnicast(frame, target, trafficClass))
         {
             DropCopyOutOfLine(ref context, frame, vid, target, DropReason.EgressQueueFull);
         }
         return true;
     }
 
+    /// <summary>Learning's other cases (LearningStage.Learn in full): a hold, a new host, a move, a limit.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void LearnOutOfLine(int vid, MacAddress source, int port, uint second, ForwardingPlan plan)
+    {
+        if (_learning.Learn(vid, source, port, second, ref plan.Ports[port], plan.VlanMembers[vid], _counters[port], plan.MaxLearned))
+        {
+            OnMoved(vid, source, port, second);
+        }
+    }
+
+    /// <summary>A copy that changes its tag form, or a tag to rewrite.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool RetagOutOfLine(FrameBuffer frame, int target, ForwardingPlan plan) => EgressTaggingStage.Retag(frame, target, plan);
+
     /// <summary>A learned frame the fast path cannot forward goes on from the general path's lookup.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ForwardByLookupOutOfLine(ref FrameContext context, FrameBuffer frame, int vid, MacAddress destination, ulong members, ref PortPlan ingress, ulong closedPorts, PortCounters counters, ForwardingPlan plan)
+    private void ForwardByLookupOutOfLine(ref FrameContext context, FrameBuffer frame, int vid, ForwardingPlan plan)
     {
+        int port = frame.IngressPort;
         StartContext(ref context, frame, vid);
-        ForwardByLookup<LiveMode>(ref context, destination, members, ref ingress, closedPorts, counters, plan);
+        ForwardByLookup<LiveMode>(ref context, MacAddress.Read(frame.Span), plan.VlanMembers[vid], ref plan.Ports[port], _closedPorts, _counters[port], plan);
     }
 
     /// <summary>The fast path's copy could not be queued: dropped as the enqueue stage drops one.</summary>

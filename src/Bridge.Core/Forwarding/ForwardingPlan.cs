@@ -61,8 +61,9 @@ internal sealed class ForwardingPlan
     public ulong EgressPolicyPorts { get; private set; }
     /// <summary>Ports where a flooded copy needs more than its queue: an egress ACL, or VSIs to count it to.</summary>
     public ulong PerCopyWorkPorts { get; private set; }
-    public int MaxFrameSize => Config.MaxFrameSize;
-    public int MaxLearned => Config.MaxLearned;
+    /// <summary>Config.MaxFrameSize, a field away (the fast path reads it per frame).</summary>
+    public int MaxFrameSize { get; private init; }
+    public int MaxLearned { get; private init; }
     public bool MoveDampingEnabled => Config.MacMoveDamping.Enabled;
     public int MaxMoves => Config.MacMoveDamping.MaxMoves;
     public uint MoveWindowSeconds { get; private init; }
@@ -138,6 +139,8 @@ internal sealed class ForwardingPlan
             LoopRetrySeconds = (uint)Math.Ceiling(config.LoopDetection.Retry.TotalSeconds),
             PingPongWindowTicks = (long)(config.PingPongGuard.Window.TotalSeconds * timestampFrequency),
             MoveHoldSeconds = (uint)Math.Ceiling(config.MacMoveDamping.Hold.TotalSeconds),
+            MaxFrameSize = config.MaxFrameSize,
+            MaxLearned = config.MaxLearned,
         };
         for (int i = 0; i < ports.Count; i++)
         {
@@ -172,6 +175,7 @@ internal sealed class ForwardingPlan
                 TrustsTag = port.Qos.Trust != QosTrust.None,
                 TrustsDscp = port.Qos.Trust == QosTrust.Dscp,
                 DefaultPriorityBits = (ushort)(port.Qos.DefaultPriority << 13),
+                DefaultTrafficClass = (byte)config.PriorityToClass[port.Qos.DefaultPriority],
                 Policer = port.Qos.Policer is string policer ? MeterIndex(policer) : -1,
                 HasIngressQos = port.Qos.Trust == QosTrust.Dscp || port.Qos.Policer is not null || vmPolicers[i] is not null
                     || (port.IngressAcl is not null && compiled[port.IngressAcl].HasActions)

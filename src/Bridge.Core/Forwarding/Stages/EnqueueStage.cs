@@ -106,7 +106,6 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
         vsi?.CountEgressDrop(reason);
     }
 
-    /// <summary>Queues a buffer on its port and counts it sent; false (nothing counted) when the queue is full.</summary>
     /// <summary>The copy on its port's queue and counted sent; false when the queue is full (nothing done). Enqueue's first step, alone for the engine's fast path.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryQueue(FrameBuffer frame, int port, FrameKind kind, VsiCounters? vsi)
@@ -131,6 +130,24 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
                 sent.TxBroadcast++;
                 break;
         }
+        return true;
+    }
+
+    /// <summary>
+    /// TryQueue for a unicast copy in <paramref name="trafficClass"/> (the frame's) to a port with no
+    /// VSI to count it to: the engine's fast path, where the kind needs no switch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryQueueUnicast(FrameBuffer frame, int port, int trafficClass)
+    {
+        if (!Queues[port].TryEnqueue(frame, trafficClass))
+        {
+            return false;
+        }
+        PortCounters sent = counters[port];
+        sent.TxFrames++;
+        sent.TxBytes += frame.Length;
+        sent.TxUnicast++;
         return true;
     }
 }
