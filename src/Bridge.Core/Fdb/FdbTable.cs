@@ -74,6 +74,75 @@ public sealed class FdbTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int HomeOf(ulong key) => (int)((key * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
 
+    /// <summary>The table as laid out now, for a caller that looks up and refreshes many frames between changes.</summary>
+    internal Layout CurrentLayout => new(this);
+
+    /// <summary>
+    /// The slots and hash of the table as it is now: valid until an entry is added or removed (an
+    /// insert may grow and rehash the table, a removal shifts entries back), so a caller that only
+    /// looks up and refreshes may hold it across frames and save the table's loads per frame.
+    /// </summary>
+    internal readonly struct Layout
+    {
+        private readonly Slot[] _slots;
+        private readonly int _shift;
+        private readonly int _mask;
+
+        internal Layout(FdbTable table)
+        {
+            _slots = table._slots;
+            _shift = table._shift;
+            _mask = table._mask;
+        }
+
+        /// <summary>The port a (VID, MAC) was learned on, or -1 (as <see cref="FdbTable.Lookup"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Lookup(int vid, MacAddress mac)
+        {
+            ulong key = KeyOf(vid, mac);
+            ref Slot slot = ref Find(key);
+            return slot.Key == key ? slot.Port : -1;
+        }
+
+        /// <summary>
+        /// Learn's common case alone: true when (VID, MAC) is on <paramref name="port"/> already and is
+        /// now refreshed, as <see cref="FdbTable.Learn"/> would; false, with nothing done, otherwise.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TryRefresh(int vid, MacAddress mac, int port, uint now)
+        {
+            ulong key = KeyOf(vid, mac);
+            ref Slot slot = ref Find(key);
+            if (slot.Key != key || slot.Port != port)
+            {
+                return false;
+            }
+            // Time is read once per batch: skip the store (and the dirty cache line) for repeats.
+            if (slot.LastSeen != now)
+            {
+                slot.LastSeen = now;
+            }
+            return true;
+        }
+
+        /// <summary>The slot holding <paramref name="key"/>, or the empty slot that ends its run (inline, loop and all: no call).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private ref Slot Find(ulong key)
+        {
+            Slot[] slots = _slots;
+            int index = (int)((key * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
+            while (true)
+            {
+                ref Slot slot = ref slots[index];
+                if (slot.Key == key || slot.Key == 0)
+                {
+                    return ref slot;
+                }
+                index = (index + 1) & _mask;
+            }
+        }
+    }
+
     /// <summary>The port a (VID, MAC) was learned on, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Lookup(int vid, MacAddress mac)
@@ -142,26 +211,6 @@ public sealed class FdbTable
             return LearnOutcome.Refreshed;
         }
         return LearnPastHome(key, home, port, now, portLimit, bridgeLimit);
-    }
-
-    /// <summary>
-    /// Learn's common case alone: true when (VID, MAC) sits in its home slot on <paramref name="port"/>
-    /// and is now refreshed, as Learn would; false, with nothing done, for every other case.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryRefresh(int vid, MacAddress mac, int port, uint now)
-    {
-        ulong key = KeyOf(vid, mac);
-        ref Slot slot = ref _slots[HomeOf(key)];
-        if (slot.Key != key || slot.Port != port)
-        {
-            return false;
-        }
-        if (slot.LastSeen != now)
-        {
-            slot.LastSeen = now;
-        }
-        return true;
     }
 
     /// <summary>Learn's other cases: a new host, a move, or a key further down its run.</summary>

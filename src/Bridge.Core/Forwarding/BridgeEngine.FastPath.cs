@@ -1,35 +1,56 @@
 // The known-unicast fast path: the receive path's common case (a forwarding port with no optional
-// ingress stage but the ping-pong guard, a readable unicast frame its VLAN admits, a destination the
-// FDB knows on a plain port the delivery rule allows) done straight through with its values in
-// locals. The general path carries a FrameContext by reference across stage calls that are not
-// inlined, so the JIT keeps it in memory and every value a stage shares costs a store and a load; here
-// the context is not touched unless the frame leaves the fast path. Each step does what the general
-// path's stage does for such a frame (BridgeEngine.Ingress.cs, Stages/), in the same order of effects.
-// A frame that does not qualify before its first side effect takes the general path from the start; one
-// whose lookup does not qualify (learning done) takes it from the lookup on (ForwardByLookup), so
+// ingress stage, a readable unicast frame its VLAN admits from a host the FDB already has there, to a
+// destination the FDB knows on a plain port the delivery rule allows) done straight through in one
+// loop with its values in registers. The general path carries a FrameContext by reference across stage
+// calls that are not inlined, so the JIT keeps it in memory and every value a stage shares costs a
+// store and a load; the fast loop touches no context and calls nothing. Each step does what the general
+// path's stage does for such a frame (BridgeEngine.Ingress.cs, Stages/), with the same effects in the
+// same order. Every check comes before the first effect, so a frame that does not qualify takes the
+// general path whole; one that qualifies and then needs more than a refresh from learning, a tag
+// pushed or popped, or finds its queue full, is finished out of line from where the loop left it, so
 // nothing is counted or learned twice.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Forwarding.Stages;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Qos;
 
 namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine
 {
     /// <summary>
-    /// A live batch nobody taps, reports on or counts by host: each frame tries the fast path, and the
-    /// rest take the general receive path.
+    /// A live batch nobody taps, reports on or counts by host: the fast loop forwards frames until one
+    /// needs more than it does; that one goes on out of line, and the fast loop resumes after it.
     /// </summary>
     private void RunPlainBatch(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan, ref FrameContext context)
     {
-        foreach (FrameBuffer frame in frames)
+        for (int next = 0; next < frames.Length; next++)
         {
-            if (!TryForwardKnownUnicast(frame, plan, ref context))
+            FastPathStop stop = ForwardKnownUnicastRun(frames, next, plan, context.Timestamp, context.Second);
+            next = stop.Index;
+            if (next >= frames.Length)
             {
-                ReceiveOutOfLine(ref context, frame, plan);
+                return;
+            }
+            FrameBuffer frame = frames[next];
+            switch (stop.Why)
+            {
+                case FastPathExit.Unfit:
+                    ReceiveOutOfLine(ref context, frame, plan);
+                    break;
+                case FastPathExit.Learn:
+                    LearnAndQueueOutOfLine(ref context, frame, stop.Vid, stop.Target, plan);
+                    break;
+                case FastPathExit.Retag:
+                    RetagAndQueueOutOfLine(ref context, frame, stop.Vid, stop.Target, plan);
+                    break;
+                default:
+                    DropCopyOutOfLine(ref context, frame, stop.Vid, stop.Target, DropReason.EgressQueueFull);
+                    break;
             }
         }
     }
@@ -54,181 +75,208 @@ public sealed partial class BridgeEngine
     }
 
     /// <summary>
-    /// The frame forwarded by the fast path, or taken over by the general path once its learning is
-    /// done: true. False when it does not qualify; nothing has been done to it then.
+    /// Forwards frames from <paramref name="start"/> on until one does not qualify (nothing has been
+    /// done to it then) or needs a retag or a queue the loop does not do: where it stopped and why.
     /// </summary>
     /// <remarks>
-    /// Few values live across the learning and the enqueue (their calls and the queue's GC write
-    /// barrier make the JIT spill what does): whatever a way out of line needs, it works out again from
-    /// the frame, its VID and the plan.
+    /// It calls nothing (the enqueue's GC write barrier aside), so the JIT keeps its values in registers
+    /// instead of spilling them around calls. Nothing a frame here does changes what it reads once per
+    /// run: the run learns no new host (the FDB keeps its layout), closes no port, floods nothing and
+    /// holds no learning; the general path, which may, runs between runs.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryForwardKnownUnicast(FrameBuffer frame, ForwardingPlan plan, ref FrameContext context)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private FastPathStop ForwardKnownUnicastRun(ReadOnlySpan<FrameBuffer> frames, int start, ForwardingPlan plan, long timestamp, uint second)
     {
-        // Checks only, no effects: anything unusual goes to the general path whole.
-        int port = frame.IngressPort;
         PortPlan[] ports = plan.Ports;
-        if ((uint)port >= (uint)ports.Length)
+        ulong[] vlanMembers = plan.VlanMembers;
+        ulong[] vlanUntagged = plan.VlanUntagged;
+        ulong closedPorts = _closedPorts;
+        // Ports whose frames go to the general path whole: closed, with optional ingress stages, or
+        // hairpin ports out of which a unicast flood went moments ago (the ping-pong guard checks those).
+        ulong unfitPorts = closedPorts | ~plan.PlainIngressPorts | _pingPongGuard.PortsRememberingUnicastFloods(plan.PingPongGuardedPorts, timestamp);
+        // Destinations a copy goes to straight from its queue: open, and without per-copy work.
+        ulong plainDestinations = ~(closedPorts | plan.PerCopyWorkPorts);
+        int maxFrameSize = plan.MaxFrameSize;
+        bool learningHeld = second < _learning.HeldUntil;
+        FdbTable.Layout fdb = _fdb.CurrentLayout;
+        PortCounters[] counters = _counters;
+        EgressScheduler[] queues = _enqueue.Queues;
+        for (int i = start; i < frames.Length; i++)
         {
-            return false;
-        }
-        ref PortPlan ingress = ref ports[port];
-        ulong portBit = 1UL << port;
-        if ((_closedPorts & portBit) != 0 || !ingress.PlainIngress)
-        {
-            return false;
-        }
-        ReadOnlySpan<byte> bytes = frame.Span;
-        int length = bytes.Length;
-        if (length < EthernetReader.HeaderSize || (bytes[0] & 1) != 0 || length > plan.MaxFrameSize)
-        {
-            return false;   // a group destination (the I/G bit) floods: not worth parsing here
-        }
-        // The addresses and the EtherType in two reads: bytes 0-5, and 6-13 (source, then type).
-        var destination = new MacAddress(BinaryPrimitives.ReadUInt64BigEndian(bytes) >> 16);
-        ulong sourceAndType = BinaryPrimitives.ReadUInt64BigEndian(bytes.Slice(MacAddress.Size, sizeof(ulong)));
-        var source = new MacAddress(sourceAndType >> 16);
-        if (source.IsGroup || source.IsZero)
-        {
-            return false;
-        }
-        // VLAN ingress (VlanIngressStage.Admit) for the frames it admits without a question: untagged
-        // Ethernet II, or C-tagged on a port that is not an access port. PCP classification
-        // (IngressQosStage.Classify) with them: the port's default priority unless it trusts the tag.
-        int vid;
-        ushort priorityBits;
-        byte trafficClass;
-        ushort type = (ushort)sourceAndType;
-        bool tagged = type == EtherTypes.CustomerVlan;
-        if (tagged)
-        {
-            if (ingress.IsAccess)
+            // Checks only, no effects: anything unusual goes to the general path whole.
+            FrameBuffer frame = frames[i];
+            int port = frame.IngressPort;
+            if ((uint)port >= (uint)ports.Length)
             {
-                return false;
+                return new FastPathStop(i, FastPathExit.Unfit);
             }
-            var header = new EthernetReader(bytes);
-            if (!header.IsValid)
+            ref PortPlan ingress = ref ports[port];
+            ulong portBit = 1UL << port;
+            Span<byte> bytes = frame.Span;
+            int length = bytes.Length;
+            if ((unfitPorts & portBit) != 0 || length < EthernetReader.HeaderSize || (bytes[0] & 1) != 0 || length > maxFrameSize)
             {
-                return false;
+                return new FastPathStop(i, FastPathExit.Unfit);   // a group destination (the I/G bit) floods: not worth parsing here
             }
-            ushort control = header.OuterTagControl;
-            vid = control & 0x0FFF;
-            if (vid == 0x0FFF)
+            // The addresses and the EtherType in two reads: bytes 0-5, and 6-13 (source, then type).
+            var destination = new MacAddress(BinaryPrimitives.ReadUInt64BigEndian(bytes) >> 16);
+            ulong sourceAndType = BinaryPrimitives.ReadUInt64BigEndian(bytes.Slice(MacAddress.Size, sizeof(ulong)));
+            var source = new MacAddress(sourceAndType >> 16);
+            if (source.IsGroup || source.IsZero || source == destination)
             {
-                return false;
+                return new FastPathStop(i, FastPathExit.Unfit);   // to itself: learning it may move the destination
+            }
+            // VLAN ingress (VlanIngressStage.Admit) for the frames it admits without a question: untagged
+            // Ethernet II, or one C-tag over Ethernet II on a port that is not an access port. PCP
+            // classification (IngressQosStage.Classify) with it: the port default priority unless the
+            // port trusts the tag. Other tags and 802.3 length fields are the general path's.
+            int vid;
+            int priorityBits;
+            int trafficClass;
+            int type = (ushort)sourceAndType;
+            bool tagged = type == EtherTypes.CustomerVlan;
+            if (tagged)
+            {
+                if (ingress.IsAccess || length < EthernetReader.HeaderSize + EthernetReader.TagSize)
+                {
+                    return new FastPathStop(i, FastPathExit.Unfit);
+                }
+                uint tag = BinaryPrimitives.ReadUInt32BigEndian(bytes.Slice(EthernetReader.HeaderSize, sizeof(uint)));
+                int innerType = (ushort)tag;
+                int control = (int)(tag >> 16);
+                vid = control & 0x0FFF;
+                if (innerType < EtherTypes.MinEtherType || innerType == EtherTypes.CustomerVlan || innerType == EtherTypes.ServiceVlan || vid == 0x0FFF)
+                {
+                    return new FastPathStop(i, FastPathExit.Unfit);
+                }
+                if (vid == 0)
+                {
+                    vid = ingress.Pvid;
+                }
+                priorityBits = ingress.TrustsTag ? control & 0xF000 : (control & RuleActions.DeiBit) | ingress.DefaultPriorityBits;
+                trafficClass = plan.ClassOfPriority[priorityBits >> RuleActions.PriorityShift];
+            }
+            else
+            {
+                if (type < EtherTypes.MinEtherType || type == EtherTypes.ServiceVlan)
+                {
+                    return new FastPathStop(i, FastPathExit.Unfit);
+                }
+                vid = ingress.Pvid;
+                priorityBits = ingress.DefaultPriorityBits;
+                trafficClass = ingress.DefaultTrafficClass;
             }
             if (vid == 0)
             {
-                vid = ingress.Pvid;
+                return new FastPathStop(i, FastPathExit.Unfit);
             }
-            priorityBits = (ushort)(control & 0xF000);
-            if (!ingress.TrustsTag)
+            ulong members = vlanMembers[vid];
+            // Lookup (no effect; learning the source cannot change the destination's entry, another
+            // address, so it may come first): a known destination the delivery rule allows, on a port
+            // without per-copy work.
+            int target = fdb.Lookup(vid, destination);
+            ulong targetBit = 1UL << target;
+            if ((members & portBit) == 0 || target < 0 || (members & ingress.PeerMask & plainDestinations & targetBit) == 0)
             {
-                priorityBits = (ushort)((priorityBits & RuleActions.DeiBit) | ingress.DefaultPriorityBits);
+                return new FastPathStop(i, FastPathExit.Unfit);
             }
-            trafficClass = plan.ClassOfPriority[priorityBits >> RuleActions.PriorityShift];
-        }
-        else
-        {
-            // S-tags and 802.3 length fields go to the general path (its reader checks the length).
-            if (type < EtherTypes.MinEtherType || type == EtherTypes.ServiceVlan)
+
+            // The frame qualifies: the general path's effects, in its order.
+            PortCounters received = counters[port];
+            frame.SourceVsi = -1;
+            received.RxFrames++;
+            received.RxBytes += length;
+            received.RxUnicast++;
+            frame.HasCustomerTag = tagged;
+            frame.PriorityBits = (ushort)priorityBits;
+            frame.Vid = (ushort)vid;
+            frame.TrafficClass = (byte)trafficClass;
+            // Learning (LearningStage.Learn) when it is a known host refreshing itself; a hold, a new
+            // host, a move or a limit out of line (which may change the FDB's layout: the run ends).
+            if (ingress.Learning && (learningHeld || !fdb.TryRefresh(vid, source, port, second)))
             {
-                return false;
+                return new FastPathStop(i, FastPathExit.Learn, vid, target);
             }
-            vid = ingress.Pvid;
-            priorityBits = ingress.DefaultPriorityBits;
-            trafficClass = ingress.DefaultTrafficClass;
+            received.Forwarded++;
+            // Egress tagging (EgressTaggingStage.Retag) when the copy keeps its form; a push or a pop out of line.
+            bool wantTag = (vlanUntagged[vid] & targetBit) == 0;
+            if (tagged != wantTag)
+            {
+                return new FastPathStop(i, FastPathExit.Retag, vid, target);
+            }
+            if (tagged)
+            {
+                // A priority-tagged frame (VID 0) leaves with the VID it was classified to.
+                BinaryPrimitives.WriteUInt16BigEndian(bytes.Slice(EthernetReader.HeaderSize, sizeof(ushort)), (ushort)(priorityBits | vid));
+            }
+            if (!EnqueueStage.TryQueueUnicast(queues[target], counters[target], frame, trafficClass, length))
+            {
+                return new FastPathStop(i, FastPathExit.QueueFull, vid, target);
+            }
         }
-        if (vid == 0)
-        {
-            return false;
-        }
-        ulong members = plan.VlanMembers[vid];
-        if ((members & portBit) == 0
-            || (ingress.GuardsPingPong && _pingPongGuard.RemembersFloodsOutOf(port, FrameKind.Unicast, context.Timestamp)))
-        {
-            return false;
-        }
-
-        // The frame qualifies: the general path's effects up to learning, in its order.
-        PortCounters counters = _counters[port];
-        frame.SourceVsi = -1;
-        counters.RxFrames++;
-        counters.RxBytes += length;
-        counters.RxUnicast++;
-        frame.HasCustomerTag = tagged;
-        frame.PriorityBits = priorityBits;
-        frame.Vid = (ushort)vid;
-        frame.TrafficClass = trafficClass;
-        // Learning (LearningStage.Learn): a known host refreshing itself from its home slot is decided
-        // here; a hold, a new host, a move or a limit out of line.
-        uint second = context.Second;
-        if (ingress.Learning && (second < _learning.HeldUntil || !_fdb.TryRefresh(vid, source, port, second)))
-        {
-            LearnOutOfLine(vid, source, port, second, plan);
-        }
-
-        // Lookup: a known destination the delivery rule allows, on a port without per-copy work.
-        // The closed ports are as the frame found them: learning (and move damping) closes none.
-        int target = _fdb.Lookup(vid, destination);
-        ulong targetBit = 1UL << target;
-        if (target < 0 || (members & ingress.PeerMask & ~_closedPorts & ~plan.PerCopyWorkPorts & targetBit) == 0)
-        {
-            ForwardByLookupOutOfLine(ref context, frame, vid, plan);
-            return true;
-        }
-        counters.Forwarded++;
-        // Egress tagging (EgressTaggingStage.Retag): an untagged frame leaving untagged stays as it is.
-        bool wantTag = (plan.VlanUntagged[vid] & targetBit) == 0;
-        if ((tagged || wantTag) && !RetagOutOfLine(frame, target, plan))
-        {
-            DropCopyOutOfLine(ref context, frame, vid, target, DropReason.NoHeadroom);
-            return true;
-        }
-        // Enqueue (EnqueueStage.TryQueue for a unicast copy).
-        if (!_enqueue.TryQueueUnicast(frame, target, trafficClass))
-        {
-            DropCopyOutOfLine(ref context, frame, vid, target, DropReason.EgressQueueFull);
-        }
-        return true;
+        return new FastPathStop(frames.Length, FastPathExit.Unfit);
     }
 
-    /// <summary>Learning's other cases (LearningStage.Learn in full): a hold, a new host, a move, a limit.</summary>
+    /// <summary>A frame the fast loop counted and classified but whose source it does not just refresh: learned as the general path learns, then forwarded.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void LearnOutOfLine(int vid, MacAddress source, int port, uint second, ForwardingPlan plan)
+    private void LearnAndQueueOutOfLine(ref FrameContext context, FrameBuffer frame, int vid, int target, ForwardingPlan plan)
     {
-        if (_learning.Learn(vid, source, port, second, ref plan.Ports[port], plan.VlanMembers[vid], _counters[port], plan.MaxLearned))
+        int port = frame.IngressPort;
+        PortCounters counters = _counters[port];
+        uint second = context.Second;
+        MacAddress source = MacAddress.Read(frame.Span[MacAddress.Size..]);
+        if (_learning.Learn(vid, source, port, second, ref plan.Ports[port], plan.VlanMembers[vid], counters, plan.MaxLearned))
         {
             OnMoved(vid, source, port, second);
         }
+        counters.Forwarded++;
+        RetagAndQueueOutOfLine(ref context, frame, vid, target, plan);
     }
 
-    /// <summary>A copy that changes its tag form, or a tag to rewrite.</summary>
+    /// <summary>A copy the fast loop left (for a tag push or pop, or after learning): retagged, queued, or dropped as the general path would.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool RetagOutOfLine(FrameBuffer frame, int target, ForwardingPlan plan) => EgressTaggingStage.Retag(frame, target, plan);
-
-    /// <summary>A learned frame the fast path cannot forward goes on from the general path's lookup.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ForwardByLookupOutOfLine(ref FrameContext context, FrameBuffer frame, int vid, ForwardingPlan plan)
+    private void RetagAndQueueOutOfLine(ref FrameContext context, FrameBuffer frame, int vid, int target, ForwardingPlan plan)
     {
-        int port = frame.IngressPort;
-        StartContext(ref context, frame, vid);
-        ForwardByLookup<LiveMode>(ref context, MacAddress.Read(frame.Span), plan.VlanMembers[vid], ref plan.Ports[port], _closedPorts, _counters[port], plan);
+        if (!EgressTaggingStage.Retag(frame, target, plan))
+        {
+            DropCopyOutOfLine(ref context, frame, vid, target, DropReason.NoHeadroom);
+            return;
+        }
+        if (!_enqueue.TryQueue(frame, target, FrameKind.Unicast, vsi: null))
+        {
+            DropCopyOutOfLine(ref context, frame, vid, target, DropReason.EgressQueueFull);
+        }
     }
 
     /// <summary>The fast path's copy could not be queued: dropped as the enqueue stage drops one.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void DropCopyOutOfLine(ref FrameContext context, FrameBuffer frame, int vid, int target, DropReason reason)
     {
-        StartContext(ref context, frame, vid);
-        _enqueue.Drop(ref context, frame, target, reason, vsi: null);
-    }
-
-    /// <summary>The context as the general path would have it at the point the frame leaves the fast path.</summary>
-    private static void StartContext(ref FrameContext context, FrameBuffer frame, int vid)
-    {
         context.Begin(frame);
         context.Kind = FrameKind.Unicast;
         context.Vid = (ushort)vid;
+        _enqueue.Drop(ref context, frame, target, reason, vsi: null);
+    }
+
+    /// <summary>Why the fast loop stopped at a frame.</summary>
+    private enum FastPathExit : byte
+    {
+        /// <summary>Not for the fast path: nothing done to it yet (or the batch is done).</summary>
+        Unfit,
+        /// <summary>Counted; its source is to be learned (not just refreshed), then its copy sent.</summary>
+        Learn,
+        /// <summary>Counted and learned; its copy needs a tag pushed or popped.</summary>
+        Retag,
+        /// <summary>Counted and learned; its queue was full (counted there).</summary>
+        QueueFull,
+    }
+
+    /// <summary>Where the fast loop stopped, why, and for a copy left to finish, its VID and port (eight bytes: returned in a register).</summary>
+    private readonly struct FastPathStop(int index, FastPathExit why, int vid = 0, int target = 0)
+    {
+        public int Index { get; } = index;
+        public FastPathExit Why { get; } = why;
+        public byte Target { get; } = (byte)target;
+        public ushort Vid { get; } = (ushort)vid;
     }
 }

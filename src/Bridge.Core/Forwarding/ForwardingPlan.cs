@@ -57,6 +57,8 @@ internal sealed class ForwardingPlan
     public ulong BroadcastFloodPorts { get; private set; }
     /// <summary>Hairpin ports with the ping-pong guard on: floods from other ports out of them are remembered.</summary>
     public ulong PingPongGuardedPorts { get; private set; }
+    /// <summary>Ports whose PortPlan.PlainIngress is set (the known-unicast fast path takes their frames).</summary>
+    public ulong PlainIngressPorts { get; private set; }
     /// <summary>Ports that check copies against an egress ACL (port's or a VM's) before they leave.</summary>
     public ulong EgressPolicyPorts { get; private set; }
     /// <summary>Ports where a flooded copy needs more than its queue: an egress ACL, or VSIs to count it to.</summary>
@@ -195,6 +197,7 @@ internal sealed class ForwardingPlan
             plan.MulticastFloodPorts |= port.MulticastFlood ? bit : 0;
             plan.BroadcastFloodPorts |= port.BroadcastFlood ? bit : 0;
             plan.PingPongGuardedPorts |= plan.Ports[i].GuardsPingPong ? bit : 0;
+            plan.PlainIngressPorts |= plan.Ports[i].PlainIngress ? bit : 0;
             plan.EgressPolicyPorts |= plan.Ports[i].HasEgressPolicy ? bit : 0;
             plan.PerCopyWorkPorts |= plan.Ports[i].HasEgressPolicy || plan.Ports[i].HasVsiBindings ? bit : 0;
         }

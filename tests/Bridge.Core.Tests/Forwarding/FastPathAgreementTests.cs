@@ -2,7 +2,10 @@
 // traffic through two engines, one forwarding with ProcessBatch(frames) (live batches take the fast
 // path) and one with ProcessBatch(frames, dispositions) (reporting batches take only the general
 // path), must leave the same frames on the same queues in the same classes, trap the same frames, and
-// end with the same counters and FDB. Small egress queues make some copies tail drops on both.
+// end with the same counters and FDB. Small egress queues make some copies tail drops on both. The
+// traffic has every way out of the fast loop in it: frames it leaves whole to the general path, and
+// frames it finishes out of line (a source to learn, a tag to push or pop, a full queue).
+using System.Buffers.Binary;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Forwarding;
@@ -22,7 +25,34 @@ public sealed class FastPathAgreementTests
     public void LiveAndReportingBatchesAgreeOnEveryFrameCounterAndEntry(int seed)
     {
         var random = new Random(seed);
-        BridgeConfig config = WithQos(RandomizedInvariantTests.RandomConfig(random), random);
+        AssertAgreement(seed, random, WithQos(RandomizedInvariantTests.RandomConfig(random), random), AgreementFrame);
+    }
+
+    /// <summary>The same between trunks and access ports with mostly tagged traffic: tags rewritten, pushed and popped.</summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(11)]
+    public void LiveAndReportingBatchesAgreeBetweenTrunks(int seed)
+    {
+        var random = new Random(seed);
+        PortConfig Port(int index, PortVlans vlans) => new() { Name = $"p{index}", Vlans = vlans, BpduGuard = false };
+        var config = new BridgeConfig
+        {
+            Ports =
+            [
+                Port(0, PortVlans.Trunk(VlanSet.Of(10, 20))) with { Hairpin = true },
+                Port(1, PortVlans.Trunk(VlanSet.Of(10, 20), nativeVid: 1)),
+                Port(2, PortVlans.Trunk(VlanSet.Of(10, 20))),
+                Port(3, PortVlans.Access(10)),
+                Port(4, PortVlans.Access(20)),
+            ],
+            MaxLearned = 40,
+        };
+        AssertAgreement(seed, random, WithQos(config, random), TaggedFrame);
+    }
+
+    private static void AssertAgreement(int seed, Random random, BridgeConfig config, Func<Random, MacAddress[], int, byte[]> frameOf)
+    {
         var options = new BridgeEngineOptions { EgressQueueCapacity = 4 };
         var live = new BridgeHarness(config, poolSize: 8192, options);
         var general = new BridgeHarness(config, poolSize: 8192, options);
@@ -49,7 +79,7 @@ public sealed class FastPathAgreementTests
             int batchSize = random.Next(1, 65);
             for (int i = 0; i < batchSize; i++)
             {
-                batch.Add((random.Next(config.Ports.Count), RandomizedInvariantTests.RandomFrame(random, hosts, frameId++)));
+                batch.Add((random.Next(config.Ports.Count), frameOf(random, hosts, frameId++)));
             }
             live.Send(batch);
             general.SendFor(batch);
@@ -72,6 +102,58 @@ public sealed class FastPathAgreementTests
         Assert.True(delivered > FramesPerRun / 10, $"seed {seed}: only {delivered} copies delivered");
         Assert.True(Enumerable.Range(0, config.Ports.Count).Sum(p => live.Engine.Counters(p).TxUnicast) > FramesPerRun / 20, $"seed {seed}: little known unicast");
         Assert.True(Enumerable.Range(0, config.Ports.Count).Sum(p => live.Engine.Counters(p).EgressDroppedFor(DropReason.EgressQueueFull)) > 0, $"seed {seed}: no queue ever filled");
+    }
+
+    /// <summary>Trunk traffic: mostly C-tagged in VLAN 10 or 20 (some priority-tagged), some untagged, some of the agreement's odd frames.</summary>
+    private static byte[] TaggedFrame(Random random, MacAddress[] hosts, int id)
+    {
+        int form = random.Next(10);
+        if (form == 0)
+        {
+            return AgreementFrame(random, hosts, id);
+        }
+        var payload = new byte[random.Next(46, 120)];
+        BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)id);
+        var builder = new FrameBuilder().From(hosts[random.Next(hosts.Length)]).To(hosts[random.Next(hosts.Length)]).Payload(payload);
+        if (form < 7)
+        {
+            builder.Tag(random.Next(2) == 0 ? 10 : 20, random.Next(8), dei: random.Next(4) == 0);
+        }
+        else if (form == 7)
+        {
+            builder.Tag(0, random.Next(8));
+        }
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Mostly RandomizedInvariantTests' traffic; one frame in eight is a form the fast loop must leave
+    /// to the general path or finish out of line (a length field, tags it does not read, a VID of 4095,
+    /// a truncated tag, an oversized frame, a host never seen, a frame to its own sender).
+    /// </summary>
+    private static byte[] AgreementFrame(Random random, MacAddress[] hosts, int id)
+    {
+        if (random.Next(8) != 0)
+        {
+            return RandomizedInvariantTests.RandomFrame(random, hosts, id);
+        }
+        MacAddress source = hosts[random.Next(hosts.Length)];
+        MacAddress destination = hosts[random.Next(hosts.Length)];
+        var payload = new byte[random.Next(46, 120)];
+        BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)id);
+        var builder = new FrameBuilder().From(source).To(destination).Payload(payload);
+        switch (random.Next(8))
+        {
+            case 0: builder.EtherType((ushort)payload.Length); break;   // 802.3: a length field
+            case 1: builder.Tag(10).EtherType((ushort)payload.Length); break;
+            case 2: builder.Tag(10).Tag(20); break;
+            case 3: builder.Tag(0xFFF); break;
+            case 4: return new FrameBuilder().From(source).To(destination).Tag(10).Build()[..(EthernetReader.HeaderSize + random.Next(4))];   // a truncated tag
+            case 5: builder.Payload(new byte[1600]); break;   // over the default max-frame-size
+            case 6: builder.From(new MacAddress(0x06_00_00_00_00_00UL | (uint)id)); break;   // a new host (learning limits too)
+            default: builder.To(source); break;   // to itself
+        }
+        return builder.Build();
     }
 
     // Some ports trust no tag and have a default priority, so classification differs by port.

@@ -134,19 +134,19 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
     }
 
     /// <summary>
-    /// TryQueue for a unicast copy in <paramref name="trafficClass"/> (the frame's) to a port with no
-    /// VSI to count it to: the engine's fast path, where the kind needs no switch.
+    /// TryQueue for a unicast copy of <paramref name="length"/> bytes in <paramref name="trafficClass"/>
+    /// (the frame's) to a port without VSIs, given that port's queues and counters: the engine's fast
+    /// loop, which holds the arrays and knows the kind.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryQueueUnicast(FrameBuffer frame, int port, int trafficClass)
+    public static bool TryQueueUnicast(EgressScheduler queue, PortCounters sent, FrameBuffer frame, int trafficClass, int length)
     {
-        if (!Queues[port].TryEnqueue(frame, trafficClass))
+        if (!queue.TryEnqueue(frame, trafficClass))
         {
             return false;
         }
-        PortCounters sent = counters[port];
         sent.TxFrames++;
-        sent.TxBytes += frame.Length;
+        sent.TxBytes += length;
         sent.TxUnicast++;
         return true;
     }
