@@ -49,7 +49,7 @@ public sealed partial class BridgeEngine
                     RetagAndQueueOutOfLine(ref context, frame, stop.Vid, stop.Target, plan);
                     break;
                 default:
-                    DropCopyOutOfLine(ref context, frame, stop.Vid, stop.Target, DropReason.EgressQueueFull);
+                    RetagAndQueueOutOfLine(ref context, frame, stop.Vid, stop.Target, plan);   // the queue refuses it, counting the tail drop
                     break;
             }
         }
@@ -209,10 +209,13 @@ public sealed partial class BridgeEngine
                 // A priority-tagged frame (VID 0) leaves with the VID it was classified to.
                 BinaryPrimitives.WriteUInt16BigEndian(bytes.Slice(EthernetReader.HeaderSize, sizeof(ushort)), (ushort)(priorityBits | vid));
             }
-            if (!EnqueueStage.TryQueueUnicast(queues[target], counters[target], frame, trafficClass, length))
+            // Enqueue (EnqueueStage.TryQueue for a unicast copy), the frame's store into the queue last.
+            EgressScheduler queue = queues[target];
+            if (!queue.HasRoom(trafficClass, length))
             {
                 return new FastPathStop(i, FastPathExit.QueueFull, vid, target);
             }
+            EnqueueStage.QueueUnicast(queue, counters[target], frame, trafficClass, length);
         }
         return new FastPathStop(frames.Length, FastPathExit.Unfit);
     }
@@ -267,7 +270,7 @@ public sealed partial class BridgeEngine
         Learn,
         /// <summary>Counted and learned; its copy needs a tag pushed or popped.</summary>
         Retag,
-        /// <summary>Counted and learned; its queue was full (counted there).</summary>
+        /// <summary>Counted and learned; its queue is full.</summary>
         QueueFull,
     }
 

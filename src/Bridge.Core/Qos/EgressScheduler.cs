@@ -129,20 +129,38 @@ public sealed class EgressScheduler
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnqueue(FrameBuffer frame, int trafficClass)
     {
-        ref ClassQueue queue = ref _classes[trafficClass];
-        int length = frame.Length;
-        // The frame depth is never above the ring's capacity, so it is the only count to check.
-        if (queue.Count >= _depthFrames || queue.Bytes + length > _depthBytes)
+        if (!HasRoom(trafficClass, frame.Length))
         {
-            queue.TailDrops++;
+            _classes[trafficClass].TailDrops++;
             return false;
         }
-        FrameBuffer?[] slots = queue.Slots;
-        slots[queue.Tail & (slots.Length - 1)] = frame;
-        queue.Tail++;
-        queue.Bytes += length;
-        _occupied |= 1u << trafficClass;
+        Enqueue(frame, trafficClass);
         return true;
+    }
+
+    /// <summary>Whether a frame of <paramref name="length"/> bytes fits in its class's queue now (TryEnqueue's test, no effect).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool HasRoom(int trafficClass, int length)
+    {
+        ref ClassQueue queue = ref _classes[trafficClass];
+        // The frame depth is never above the ring's capacity, so it is the only count to check.
+        return queue.Count < _depthFrames && queue.Bytes + length <= _depthBytes;
+    }
+
+    /// <summary>
+    /// Queues a frame that <see cref="HasRoom"/> said fits. The frame is stored last: the store's GC
+    /// write barrier is a call, and a caller's loop then has nothing of this method to keep across it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Enqueue(FrameBuffer frame, int trafficClass)
+    {
+        ref ClassQueue queue = ref _classes[trafficClass];
+        FrameBuffer?[] slots = queue.Slots;
+        int tail = queue.Tail;
+        queue.Tail = tail + 1;
+        queue.Bytes += frame.Length;
+        _occupied |= 1u << trafficClass;
+        slots[tail & (slots.Length - 1)] = frame;
     }
 
     /// <summary>The next frame to transmit now (by the scheduler's clock), or false when nothing may go.</summary>

@@ -134,20 +134,17 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
     }
 
     /// <summary>
-    /// TryQueue for a unicast copy of <paramref name="length"/> bytes in <paramref name="trafficClass"/>
-    /// (the frame's) to a port without VSIs, given that port's queues and counters: the engine's fast
-    /// loop, which holds the arrays and knows the kind.
+    /// Queues a unicast copy of <paramref name="length"/> bytes in <paramref name="trafficClass"/> (the
+    /// frame's) that <see cref="EgressScheduler.HasRoom"/> said fits, on a port without VSIs, given that
+    /// port's queues and counters, and counts it sent: TryQueue for the engine's fast loop, which holds
+    /// the arrays, knows the kind, and wants the queue's store (a GC write barrier call) to come last.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryQueueUnicast(EgressScheduler queue, PortCounters sent, FrameBuffer frame, int trafficClass, int length)
+    public static void QueueUnicast(EgressScheduler queue, PortCounters sent, FrameBuffer frame, int trafficClass, int length)
     {
-        if (!queue.TryEnqueue(frame, trafficClass))
-        {
-            return false;
-        }
         sent.TxFrames++;
         sent.TxBytes += length;
         sent.TxUnicast++;
-        return true;
+        queue.Enqueue(frame, trafficClass);
     }
 }
