@@ -167,9 +167,10 @@ public sealed class EgressScheduler
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryDequeue([NotNullWhen(true)] out FrameBuffer? frame)
     {
-        if (IsSingleBusyClass())
+        uint occupied = _occupied;
+        if (IsSingleBusyClass(occupied))
         {
-            frame = DequeueSingleBusyClass();
+            frame = DequeueSingleBusyClass(occupied);
             return true;
         }
         long now = _shaped && _time is not null ? _time.GetTimestamp() : _lastShaperUpdate;
@@ -180,30 +181,33 @@ public sealed class EgressScheduler
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryDequeue(long now, [NotNullWhen(true)] out FrameBuffer? frame)
     {
-        if (IsSingleBusyClass())
+        uint occupied = _occupied;
+        if (IsSingleBusyClass(occupied))
         {
-            frame = DequeueSingleBusyClass();
+            frame = DequeueSingleBusyClass(occupied);
             return true;
         }
         return TryDequeueArbitrated(now, out frame);
     }
 
-    /// <summary>Exactly one class has frames and no shaper is set: nothing to arbitrate, nothing to wait for.</summary>
+    /// <summary>Exactly one class has frames (<paramref name="occupied"/>) and no shaper is set: nothing to arbitrate, nothing to wait for.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool IsSingleBusyClass()
-    {
-        uint occupied = _occupied;
-        return occupied != 0 && (occupied & (occupied - 1)) == 0 && !_shaped;
-    }
+    private bool IsSingleBusyClass(uint occupied) => occupied != 0 && (occupied & (occupied - 1)) == 0 && !_shaped;
 
+    /// <summary>The head of the one busy class (<paramref name="occupied"/> has its bit alone), read with the ring's indexes in locals.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private FrameBuffer DequeueSingleBusyClass()
+    private FrameBuffer DequeueSingleBusyClass(uint occupied)
     {
-        int chosen = BitOperations.TrailingZeroCount(_occupied);
-        ref ClassQueue queue = ref _classes[chosen];
+        ref ClassQueue queue = ref _classes[BitOperations.TrailingZeroCount(occupied) & (EgressSchedulerConfig.Classes - 1)];
         queue.Deficit = 0;   // a class served alone keeps no DWRR credit
-        FrameBuffer frame = Take(ref queue);
-        if (queue.Count == 0)
+        FrameBuffer?[] slots = queue.Slots;
+        int head = queue.Head;
+        int slot = head & (slots.Length - 1);
+        FrameBuffer frame = slots[slot]!;
+        slots[slot] = null;
+        queue.Head = ++head;
+        queue.Bytes -= frame.Length;
+        if (head == queue.Tail)
         {
             _occupied = 0;
         }
