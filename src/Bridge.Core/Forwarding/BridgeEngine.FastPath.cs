@@ -166,17 +166,18 @@ public sealed partial class BridgeEngine
                 priorityBits = ingress.DefaultPriorityBits;
                 trafficClass = ingress.DefaultTrafficClass;
             }
-            if (vid == 0)
+            ulong members = vlanMembers[vid];
+            if (vid == 0 || (members & portBit) == 0)
             {
                 return new FastPathStop(i, FastPathExit.Unfit);
             }
-            ulong members = vlanMembers[vid];
             // Lookup (no effect; learning the source cannot change the destination's entry, another
             // address, so it may come first): a known destination the delivery rule allows, on a port
             // without per-copy work.
+            ulong deliverable = members & ingress.PeerMask & plainDestinations;
             int target = fdb.Lookup(vid, destination);
             ulong targetBit = 1UL << target;
-            if ((members & portBit) == 0 || target < 0 || (members & ingress.PeerMask & plainDestinations & targetBit) == 0)
+            if (target < 0 || (deliverable & targetBit) == 0)
             {
                 return new FastPathStop(i, FastPathExit.Unfit);
             }
@@ -210,6 +211,8 @@ public sealed partial class BridgeEngine
                 BinaryPrimitives.WriteUInt16BigEndian(bytes.Slice(EthernetReader.HeaderSize, sizeof(ushort)), (ushort)(priorityBits | vid));
             }
             // Enqueue (EnqueueStage.TryQueue for a unicast copy), the frame's store into the queue last.
+            // The plan's classes are 0-7 already; the mask tells the JIT so (no bounds check).
+            trafficClass &= EgressSchedulerConfig.Classes - 1;
             EgressScheduler queue = queues[target];
             if (!queue.HasRoom(trafficClass, length))
             {

@@ -134,7 +134,7 @@ public sealed class EgressScheduler
             _classes[trafficClass].TailDrops++;
             return false;
         }
-        Enqueue(frame, trafficClass);
+        Enqueue(frame, trafficClass, frame.Length);
         return true;
     }
 
@@ -148,17 +148,18 @@ public sealed class EgressScheduler
     }
 
     /// <summary>
-    /// Queues a frame that <see cref="HasRoom"/> said fits. The frame is stored last: the store's GC
-    /// write barrier is a call, and a caller's loop then has nothing of this method to keep across it.
+    /// Queues a frame of <paramref name="length"/> bytes that <see cref="HasRoom"/> said fits. The
+    /// frame is stored last: the store's GC write barrier is a call, and a caller's loop then has
+    /// nothing of this method to keep across it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void Enqueue(FrameBuffer frame, int trafficClass)
+    internal void Enqueue(FrameBuffer frame, int trafficClass, int length)
     {
         ref ClassQueue queue = ref _classes[trafficClass];
         FrameBuffer?[] slots = queue.Slots;
         int tail = queue.Tail;
         queue.Tail = tail + 1;
-        queue.Bytes += frame.Length;
+        queue.Bytes += length;
         _occupied |= 1u << trafficClass;
         slots[tail & (slots.Length - 1)] = frame;
     }

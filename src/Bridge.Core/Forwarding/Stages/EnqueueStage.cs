@@ -145,6 +145,6 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
         sent.TxFrames++;
         sent.TxBytes += length;
         sent.TxUnicast++;
-        queue.Enqueue(frame, trafficClass);
+        queue.Enqueue(frame, trafficClass, length);
     }
 }
