@@ -105,24 +105,29 @@ public sealed class FdbTable
         }
 
         /// <summary>
-        /// Learn's common case alone: true when (VID, MAC) is on <paramref name="port"/> already and is
-        /// now refreshed, as <see cref="FdbTable.Learn"/> would; false, with nothing done, otherwise.
+        /// Learn's common case alone: <see cref="RefreshResult.Refreshed"/> when (VID, MAC) is on
+        /// <paramref name="port"/> already and is now refreshed, as <see cref="FdbTable.Learn"/> would;
+        /// otherwise nothing is done, and the answer says whether the table has the address at all.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool TryRefresh(int vid, MacAddress mac, int port, uint now)
+        public RefreshResult TryRefresh(int vid, MacAddress mac, int port, uint now)
         {
             ulong key = KeyOf(vid, mac);
             ref Slot slot = ref Find(key);
-            if (slot.Key != key || slot.Port != port)
+            if (slot.Key != key)
             {
-                return false;
+                return RefreshResult.Absent;
+            }
+            if (slot.Port != port)
+            {
+                return RefreshResult.ElsewhereOrRefused;
             }
             // Time is read once per batch: skip the store (and the dirty cache line) for repeats.
             if (slot.LastSeen != now)
             {
                 slot.LastSeen = now;
             }
-            return true;
+            return RefreshResult.Refreshed;
         }
 
         /// <summary>The slot holding <paramref name="key"/>, or the empty slot that ends its run (inline, loop and all: no call).</summary>
@@ -141,6 +146,16 @@ public sealed class FdbTable
                 index = (index + 1) & _mask;
             }
         }
+    }
+
+    /// <summary>What <see cref="Layout.TryRefresh"/> found.</summary>
+    internal enum RefreshResult
+    {
+        Refreshed,
+        /// <summary>No entry: learning it would be an insert (or a refusal at a limit).</summary>
+        Absent,
+        /// <summary>An entry on another port: learning it would be a move (or a refusal).</summary>
+        ElsewhereOrRefused,
     }
 
     /// <summary>The port a (VID, MAC) was learned on, or -1.</summary>

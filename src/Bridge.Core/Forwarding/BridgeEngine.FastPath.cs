@@ -31,6 +31,10 @@ public sealed partial class BridgeEngine
         for (int next = 0; next < frames.Length; next++)
         {
             FastPathStop stop = ForwardKnownUnicastRun(frames, next, plan, context.Timestamp, context.Second);
+            if (_deferredLearns.Count != 0)
+            {
+                LearnDeferred(plan, context.Second);   // before anything else reads the FDB
+            }
             next = stop.Index;
             if (next >= frames.Length)
             {
@@ -192,11 +196,16 @@ public sealed partial class BridgeEngine
             frame.PriorityBits = (ushort)priorityBits;
             frame.Vid = (ushort)vid;
             frame.TrafficClass = (byte)trafficClass;
-            // Learning (LearningStage.Learn) when it is a known host refreshing itself; a hold, a new
-            // host, a move or a limit out of line (which may change the FDB's layout: the run ends).
-            if (ingress.Learning && (learningHeld || !fdb.TryRefresh(vid, source, port, second)))
+            // Learning (LearningStage.Learn) when it is a known host refreshing itself. A new host is
+            // learned when the run ends (DeferredLearns: inserting may grow the FDB and change its
+            // layout); a hold or a move, out of line at once.
+            if (ingress.Learning)
             {
-                return new FastPathStop(i, FastPathExit.Learn, vid, target);
+                FdbTable.RefreshResult learned = learningHeld ? FdbTable.RefreshResult.ElsewhereOrRefused : fdb.TryRefresh(vid, source, port, second);
+                if (learned != FdbTable.RefreshResult.Refreshed && (learned != FdbTable.RefreshResult.Absent || !_deferredLearns.TryAdd(vid, source, port)))
+                {
+                    return new FastPathStop(i, FastPathExit.Learn, vid, target);
+                }
             }
             received.Forwarded++;
             // Egress tagging (EgressTaggingStage.Retag) when the copy keeps its form; a push or a pop out of line.
@@ -221,6 +230,25 @@ public sealed partial class BridgeEngine
             EnqueueStage.QueueUnicast(queue, counters[target], frame, trafficClass, length);
         }
         return new FastPathStop(frames.Length, FastPathExit.Unfit);
+    }
+
+    /// <summary>
+    /// The new hosts the last run met, learned in their frames' order as each frame's learning would
+    /// have: nothing between read their entries (a frame to one of them found no entry and ended the
+    /// run), and the table changed by nothing but these inserts since.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void LearnDeferred(ForwardingPlan plan, uint second)
+    {
+        for (int i = 0; i < _deferredLearns.Count; i++)
+        {
+            (int vid, MacAddress source, int port) = _deferredLearns[i];
+            if (_learning.Learn(vid, source, port, second, ref plan.Ports[port], plan.VlanMembers[vid], _counters[port], plan.MaxLearned))
+            {
+                OnMoved(vid, source, port, second);   // the same host again from another port, later in the run
+            }
+        }
+        _deferredLearns.Clear();
     }
 
     /// <summary>A frame the fast loop counted and classified but whose source it does not just refresh: learned as the general path learns, then forwarded.</summary>

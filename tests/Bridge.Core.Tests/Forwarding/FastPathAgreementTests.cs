@@ -51,6 +51,61 @@ public sealed class FastPathAgreementTests
         AssertAgreement(seed, random, WithQos(config, random), TaggedFrame);
     }
 
+    /// <summary>
+    /// One live batch meets a new host, the same host again from another port (a move), traffic to it,
+    /// and more new hosts than the loop defers at once: it learns them in the frames' order, as the
+    /// general path does frame by frame, whatever it puts off to the end of a run.
+    /// </summary>
+    [Fact]
+    public void NewHostsMetInOneBatchAreLearnedInTheFramesOrder()
+    {
+        var config = new BridgeConfig
+        {
+            Ports = [.. Enumerable.Range(0, 3).Select(i => new PortConfig { Name = $"p{i}" })],
+            MacMoveDamping = new MacMoveDamping { Enabled = true, MaxMoves = 1 },
+        };
+        var live = new BridgeHarness(config, poolSize: 1024);
+        var general = new BridgeHarness(config, poolSize: 1024);
+        MacAddress Host(int i) => new(0x02_00_00_00_10_00UL | (uint)i);
+        byte[] Frame(int from, int to, int id) => new FrameBuilder().From(Host(from)).To(Host(to)).Payload(BitConverter.GetBytes(id)).Build();
+        var known = new List<(int, byte[])> { (1, Frame(1, 2, 0)), (2, Frame(2, 1, 1)) };
+        live.Send(known);
+        general.SendFor(known);
+        var batch = new List<(int, byte[])>
+        {
+            (0, Frame(1, 2, 2)),   // host 1 moves from p1 to p0
+            (1, Frame(1, 2, 3)),   // and back: damped
+            (0, Frame(10, 2, 4)),  // a new host
+            (1, Frame(10, 2, 5)),  // the new host again, from another port
+            (0, Frame(10, 2, 7)),  // and back: damped
+            (2, Frame(2, 10, 6)),  // to it
+        };
+        batch.AddRange(Enumerable.Range(100, 100).Select(i => (0, Frame(i, 2, i))));   // more new hosts than the loop defers at once
+        batch.AddRange(Enumerable.Range(100, 100).Select(i => (2, Frame(2, i, 1000 + i))));
+        live.Send(batch);
+        general.SendFor(batch);
+        AssertSameFrames(general.DrainEgress(), live.DrainEgress(), "the batch");
+        for (int port = 0; port < 3; port++)
+        {
+            AssertSameCounters(general.Engine.Counters(port), live.Engine.Counters(port), $"port {port}");
+        }
+        Assert.Equal(general.Engine.Fdb.Snapshot(), live.Engine.Fdb.Snapshot());
+        List<MacMoveReport> reports = Reports(general.Engine);
+        Assert.Equal(reports, Reports(live.Engine));
+        Assert.Equal(2, reports.Count);   // host 1's move back was damped, and the new host's
+        Assert.Equal(103, live.Engine.Fdb.LearnedCount);   // hosts 1, 2, 10 and 100-199
+    }
+
+    private static List<MacMoveReport> Reports(BridgeEngine engine)
+    {
+        var reports = new List<MacMoveReport>();
+        while (engine.MacMoveReports.TryTake(out MacMoveReport report))
+        {
+            reports.Add(report);
+        }
+        return reports;
+    }
+
     private static void AssertAgreement(int seed, Random random, BridgeConfig config, Func<Random, MacAddress[], int, byte[]> frameOf)
     {
         var options = new BridgeEngineOptions { EgressQueueCapacity = 4 };
