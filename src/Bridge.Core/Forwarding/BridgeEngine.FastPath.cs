@@ -40,6 +40,11 @@ public sealed partial class BridgeEngine
             {
                 return;
             }
+            if (stop.Why == FastPathExit.OtherPort)
+            {
+                next--;   // a new run for the next port's frames
+                continue;
+            }
             FrameBuffer frame = frames[next];
             switch (stop.Why)
             {
@@ -79,46 +84,67 @@ public sealed partial class BridgeEngine
     }
 
     /// <summary>
-    /// Forwards frames from <paramref name="start"/> on until one does not qualify (nothing has been
-    /// done to it then) or needs a retag or a queue the loop does not do: where it stopped and why.
+    /// Forwards frames from <paramref name="start"/> on, all from the port the first came in on, until
+    /// one does not qualify (nothing has been done to it then), needs learning, a retag or a queue the
+    /// loop does not do, or came in on another port: where it stopped and why.
     /// </summary>
     /// <remarks>
     /// It calls nothing (the enqueue's GC write barrier aside), so the JIT keeps its values in registers
     /// instead of spilling them around calls. Nothing a frame here does changes what it reads once per
-    /// run: the run learns no new host (the FDB keeps its layout), closes no port, floods nothing and
-    /// holds no learning; the general path, which may, runs between runs.
+    /// run: the run inserts nothing in the FDB (new hosts wait for its end, so the table keeps its
+    /// layout), closes no port, floods nothing and holds no learning; the general path, which may, runs
+    /// between runs. The host gathers a batch a port's share at a time, so one ingress port per run
+    /// lets the port's settings, counters and untagged VLAN be read once.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private FastPathStop ForwardKnownUnicastRun(ReadOnlySpan<FrameBuffer> frames, int start, ForwardingPlan plan, long timestamp, uint second)
     {
+        // The run's port: closed, with optional ingress stages, or a hairpin port out of which a
+        // unicast flood went moments ago (the ping-pong guard checks those) sends its frame on whole.
+        int port = frames[start].IngressPort;
         PortPlan[] ports = plan.Ports;
+        if ((uint)port >= (uint)ports.Length)
+        {
+            return new FastPathStop(start, FastPathExit.Unfit);
+        }
+        ref PortPlan ingress = ref ports[port];
+        ulong portBit = 1UL << port;
+        ulong closedPorts = _closedPorts;
+        if (((closedPorts | ~plan.PlainIngressPorts | _pingPongGuard.PortsRememberingUnicastFloods(plan.PingPongGuardedPorts & portBit, timestamp)) & portBit) != 0)
+        {
+            return new FastPathStop(start, FastPathExit.Unfit);
+        }
         ulong[] vlanMembers = plan.VlanMembers;
         ulong[] vlanUntagged = plan.VlanUntagged;
-        ulong closedPorts = _closedPorts;
-        // Ports whose frames go to the general path whole: closed, with optional ingress stages, or
-        // hairpin ports out of which a unicast flood went moments ago (the ping-pong guard checks those).
-        ulong unfitPorts = closedPorts | ~plan.PlainIngressPorts | _pingPongGuard.PortsRememberingUnicastFloods(plan.PingPongGuardedPorts, timestamp);
-        // Destinations a copy goes to straight from its queue: open, and without per-copy work.
-        ulong plainDestinations = ~(closedPorts | plan.PerCopyWorkPorts);
+        // Destinations a copy from this port goes to straight from its queue (before the VLAN term):
+        // the delivery rule's pair terms, open, and without per-copy work.
+        ulong peers = ingress.PeerMask & ~(closedPorts | plan.PerCopyWorkPorts);
         int maxFrameSize = plan.MaxFrameSize;
+        bool learns = ingress.Learning;
         bool learningHeld = second < _learning.HeldUntil;
+        bool isAccess = ingress.IsAccess;
+        bool trustsTag = ingress.TrustsTag;
+        int pvid = ingress.Pvid;
+        int defaultPriorityBits = ingress.DefaultPriorityBits;
+        int defaultTrafficClass = ingress.DefaultTrafficClass;
+        // Untagged frames are in the port's PVID: admitted (a PVID the port is a member of) or not, once.
+        ulong pvidMembers = vlanMembers[pvid];
+        bool admitsUntagged = pvid != 0 && (pvidMembers & portBit) != 0;
         FdbTable.Layout fdb = _fdb.CurrentLayout;
+        PortCounters received = _counters[port];
         PortCounters[] counters = _counters;
         EgressScheduler[] queues = _enqueue.Queues;
         for (int i = start; i < frames.Length; i++)
         {
             // Checks only, no effects: anything unusual goes to the general path whole.
             FrameBuffer frame = frames[i];
-            int port = frame.IngressPort;
-            if ((uint)port >= (uint)ports.Length)
+            if (frame.IngressPort != port)
             {
-                return new FastPathStop(i, FastPathExit.Unfit);
+                return new FastPathStop(i, FastPathExit.OtherPort);
             }
-            ref PortPlan ingress = ref ports[port];
-            ulong portBit = 1UL << port;
             Span<byte> bytes = frame.Span;
             int length = bytes.Length;
-            if ((unfitPorts & portBit) != 0 || length < EthernetReader.HeaderSize || (bytes[0] & 1) != 0 || length > maxFrameSize)
+            if (length < EthernetReader.HeaderSize || (bytes[0] & 1) != 0 || length > maxFrameSize)
             {
                 return new FastPathStop(i, FastPathExit.Unfit);   // a group destination (the I/G bit) floods: not worth parsing here
             }
@@ -137,11 +163,12 @@ public sealed partial class BridgeEngine
             int vid;
             int priorityBits;
             int trafficClass;
+            ulong members;
             int type = (ushort)sourceAndType;
             bool tagged = type == EtherTypes.CustomerVlan;
             if (tagged)
             {
-                if (ingress.IsAccess || length < EthernetReader.HeaderSize + EthernetReader.TagSize)
+                if (isAccess || length < EthernetReader.HeaderSize + EthernetReader.TagSize)
                 {
                     return new FastPathStop(i, FastPathExit.Unfit);
                 }
@@ -155,39 +182,38 @@ public sealed partial class BridgeEngine
                 }
                 if (vid == 0)
                 {
-                    vid = ingress.Pvid;
+                    vid = pvid;
                 }
-                priorityBits = ingress.TrustsTag ? control & 0xF000 : (control & RuleActions.DeiBit) | ingress.DefaultPriorityBits;
+                members = vlanMembers[vid];
+                if (vid == 0 || (members & portBit) == 0)
+                {
+                    return new FastPathStop(i, FastPathExit.Unfit);
+                }
+                priorityBits = trustsTag ? control & 0xF000 : (control & RuleActions.DeiBit) | defaultPriorityBits;
                 trafficClass = plan.ClassOfPriority[priorityBits >> RuleActions.PriorityShift];
             }
             else
             {
-                if (type < EtherTypes.MinEtherType || type == EtherTypes.ServiceVlan)
+                if (type < EtherTypes.MinEtherType || type == EtherTypes.ServiceVlan || !admitsUntagged)
                 {
                     return new FastPathStop(i, FastPathExit.Unfit);
                 }
-                vid = ingress.Pvid;
-                priorityBits = ingress.DefaultPriorityBits;
-                trafficClass = ingress.DefaultTrafficClass;
-            }
-            ulong members = vlanMembers[vid];
-            if (vid == 0 || (members & portBit) == 0)
-            {
-                return new FastPathStop(i, FastPathExit.Unfit);
+                vid = pvid;
+                members = pvidMembers;
+                priorityBits = defaultPriorityBits;
+                trafficClass = defaultTrafficClass;
             }
             // Lookup (no effect; learning the source cannot change the destination's entry, another
             // address, so it may come first): a known destination the delivery rule allows, on a port
             // without per-copy work.
-            ulong deliverable = members & ingress.PeerMask & plainDestinations;
             int target = fdb.Lookup(vid, destination);
             ulong targetBit = 1UL << target;
-            if (target < 0 || (deliverable & targetBit) == 0)
+            if (target < 0 || (members & peers & targetBit) == 0)
             {
                 return new FastPathStop(i, FastPathExit.Unfit);
             }
 
             // The frame qualifies: the general path's effects, in its order.
-            PortCounters received = counters[port];
             frame.SourceVsi = -1;
             received.RxFrames++;
             received.RxBytes += length;
@@ -199,7 +225,7 @@ public sealed partial class BridgeEngine
             // Learning (LearningStage.Learn) when it is a known host refreshing itself. A new host is
             // learned when the run ends (DeferredLearns: inserting may grow the FDB and change its
             // layout); a hold or a move, out of line at once.
-            if (ingress.Learning)
+            if (learns)
             {
                 FdbTable.RefreshResult learned = learningHeld ? FdbTable.RefreshResult.ElsewhereOrRefused : fdb.TryRefresh(vid, source, port, second);
                 if (learned != FdbTable.RefreshResult.Refreshed && (learned != FdbTable.RefreshResult.Absent || !_deferredLearns.TryAdd(vid, source, port)))
@@ -303,6 +329,8 @@ public sealed partial class BridgeEngine
         Retag,
         /// <summary>Counted and learned; its queue is full.</summary>
         QueueFull,
+        /// <summary>From another port than the run's: nothing done to it yet, it starts the next run.</summary>
+        OtherPort,
     }
 
     /// <summary>Where the fast loop stopped, why, and for a copy left to finish, its VID and port (eight bytes: returned in a register).</summary>
