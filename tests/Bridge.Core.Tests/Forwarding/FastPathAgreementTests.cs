@@ -112,6 +112,7 @@ public sealed class FastPathAgreementTests
         var live = new BridgeHarness(config, poolSize: 8192, options);
         var general = new BridgeHarness(config, poolSize: 8192, options);
         var hosts = Enumerable.Range(1, 16).Select(i => new MacAddress(0x02_00_00_00_00_00UL | (uint)i)).ToArray();
+        var gathering = new Random(seed);   // apart from the traffic's stream, which stays as it was
         int sent = 0;
         int frameId = 0;
         long delivered = 0;
@@ -135,6 +136,10 @@ public sealed class FastPathAgreementTests
             for (int i = 0; i < batchSize; i++)
             {
                 batch.Add((random.Next(config.Ports.Count), frameOf(random, hosts, frameId++)));
+            }
+            if (gathering.Next(2) == 0)
+            {
+                batch = [.. batch.OrderBy(frame => frame.Item1)];   // a port's frames together, as the host gathers them: long runs of the fast loop
             }
             live.Send(batch);
             general.SendFor(batch);
