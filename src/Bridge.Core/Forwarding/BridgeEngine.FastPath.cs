@@ -1,14 +1,15 @@
-// The known-unicast fast path: the receive path's common case (a forwarding port with no optional
-// ingress stage, a readable unicast frame its VLAN admits from a host the FDB already has there, to a
-// destination the FDB knows on a plain port the delivery rule allows) done straight through in one
-// loop with its values in registers. The general path carries a FrameContext by reference across stage
-// calls that are not inlined, so the JIT keeps it in memory and every value a stage shares costs a
-// store and a load; the fast loop touches no context and calls nothing. Each step does what the general
-// path's stage does for such a frame (BridgeEngine.Ingress.cs, Stages/), with the same effects in the
-// same order. Every check comes before the first effect, so a frame that does not qualify takes the
-// general path whole; one that qualifies and then needs more than a refresh from learning, a tag
-// pushed or popped, or finds its queue full, is finished out of line from where the loop left it, so
-// nothing is counted or learned twice.
+// The known-unicast fast path: the receive path's common case (a readable unicast frame on a
+// forwarding port with no optional ingress stage at work, in a VLAN the port admits it to without a
+// question, to a destination the FDB knows on a plain port the delivery rule allows) done in one loop
+// over a run of one ingress port's frames, with its values in registers. The general path carries a
+// FrameContext by reference across stage calls that are not inlined, so the JIT keeps it in memory and
+// every value a stage shares costs a store and a load; the fast loop touches no context and calls
+// nothing. Each step does what the general path's stage does for such a frame (BridgeEngine.Ingress.cs,
+// Stages/), with the same effects in the same order, but one: a new host is learned when the run ends
+// (DeferredLearns), where nothing can have read its entry in between. Every check comes before the
+// first effect, so a frame that does not qualify takes the general path whole; one that qualifies and
+// then needs a move or a hold from learning, a tag pushed or popped, or finds its queue full, is
+// finished out of line from where the loop left it, so nothing is counted or learned twice.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Counters;
