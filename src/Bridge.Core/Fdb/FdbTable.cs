@@ -74,6 +74,90 @@ public sealed class FdbTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int HomeOf(ulong key) => (int)((key * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
 
+    /// <summary>The table as laid out now, for a caller that looks up and refreshes many frames between changes.</summary>
+    internal Layout CurrentLayout => new(this);
+
+    /// <summary>
+    /// The slots and hash of the table as it is now: valid until an entry is added or removed (an
+    /// insert may grow and rehash the table, a removal shifts entries back), so a caller that only
+    /// looks up and refreshes may hold it across frames and save the table's loads per frame.
+    /// </summary>
+    internal readonly struct Layout
+    {
+        private readonly Slot[] _slots;
+        private readonly int _shift;
+        private readonly int _mask;
+
+        internal Layout(FdbTable table)
+        {
+            _slots = table._slots;
+            _shift = table._shift;
+            _mask = table._mask;
+        }
+
+        /// <summary>The port a (VID, MAC) was learned on, or -1 (as <see cref="FdbTable.Lookup"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Lookup(int vid, MacAddress mac)
+        {
+            ulong key = KeyOf(vid, mac);
+            ref Slot slot = ref Find(key);
+            return slot.Key == key ? slot.Port : -1;
+        }
+
+        /// <summary>
+        /// Learn's common case alone: <see cref="RefreshResult.Refreshed"/> when (VID, MAC) is on
+        /// <paramref name="port"/> already and is now refreshed, as <see cref="FdbTable.Learn"/> would;
+        /// otherwise nothing is done, and the answer says whether the table has the address at all.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public RefreshResult TryRefresh(int vid, MacAddress mac, int port, uint now)
+        {
+            ulong key = KeyOf(vid, mac);
+            ref Slot slot = ref Find(key);
+            if (slot.Key != key)
+            {
+                return RefreshResult.Absent;
+            }
+            if (slot.Port != port)
+            {
+                return RefreshResult.ElsewhereOrRefused;
+            }
+            // Time is read once per batch: skip the store (and the dirty cache line) for repeats.
+            if (slot.LastSeen != now)
+            {
+                slot.LastSeen = now;
+            }
+            return RefreshResult.Refreshed;
+        }
+
+        /// <summary>The slot holding <paramref name="key"/>, or the empty slot that ends its run (inline, loop and all: no call).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private ref Slot Find(ulong key)
+        {
+            Slot[] slots = _slots;
+            int index = (int)((key * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
+            while (true)
+            {
+                ref Slot slot = ref slots[index];
+                if (slot.Key == key || slot.Key == 0)
+                {
+                    return ref slot;
+                }
+                index = (index + 1) & _mask;
+            }
+        }
+    }
+
+    /// <summary>What <see cref="Layout.TryRefresh"/> found.</summary>
+    internal enum RefreshResult
+    {
+        Refreshed,
+        /// <summary>No entry: learning it would be an insert (or a refusal at a limit).</summary>
+        Absent,
+        /// <summary>An entry on another port: learning it would be a move (or a refusal).</summary>
+        ElsewhereOrRefused,
+    }
+
     /// <summary>The port a (VID, MAC) was learned on, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Lookup(int vid, MacAddress mac)

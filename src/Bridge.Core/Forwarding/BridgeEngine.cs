@@ -34,6 +34,7 @@ public sealed partial class BridgeEngine
     private ForwardingPlan? _pendingPlan;
     private readonly LinkLocalTrapStage _linkLocalTrap;
     private readonly LearningStage _learning;
+    private readonly DeferredLearns _deferredLearns = new();
     private readonly EnqueueStage _enqueue;
     private readonly FanOutStage _fanOut;
     private readonly CaptureTaps _captures = new();

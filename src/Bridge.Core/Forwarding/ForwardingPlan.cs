@@ -57,12 +57,15 @@ internal sealed class ForwardingPlan
     public ulong BroadcastFloodPorts { get; private set; }
     /// <summary>Hairpin ports with the ping-pong guard on: floods from other ports out of them are remembered.</summary>
     public ulong PingPongGuardedPorts { get; private set; }
+    /// <summary>Ports whose PortPlan.PlainIngress is set (the known-unicast fast path takes their frames).</summary>
+    public ulong PlainIngressPorts { get; private set; }
     /// <summary>Ports that check copies against an egress ACL (port's or a VM's) before they leave.</summary>
     public ulong EgressPolicyPorts { get; private set; }
     /// <summary>Ports where a flooded copy needs more than its queue: an egress ACL, or VSIs to count it to.</summary>
     public ulong PerCopyWorkPorts { get; private set; }
-    public int MaxFrameSize => Config.MaxFrameSize;
-    public int MaxLearned => Config.MaxLearned;
+    /// <summary>Config.MaxFrameSize, a field away (the fast path reads it per frame).</summary>
+    public int MaxFrameSize { get; private init; }
+    public int MaxLearned { get; private init; }
     public bool MoveDampingEnabled => Config.MacMoveDamping.Enabled;
     public int MaxMoves => Config.MacMoveDamping.MaxMoves;
     public uint MoveWindowSeconds { get; private init; }
@@ -138,6 +141,8 @@ internal sealed class ForwardingPlan
             LoopRetrySeconds = (uint)Math.Ceiling(config.LoopDetection.Retry.TotalSeconds),
             PingPongWindowTicks = (long)(config.PingPongGuard.Window.TotalSeconds * timestampFrequency),
             MoveHoldSeconds = (uint)Math.Ceiling(config.MacMoveDamping.Hold.TotalSeconds),
+            MaxFrameSize = config.MaxFrameSize,
+            MaxLearned = config.MaxLearned,
         };
         for (int i = 0; i < ports.Count; i++)
         {
@@ -172,6 +177,7 @@ internal sealed class ForwardingPlan
                 TrustsTag = port.Qos.Trust != QosTrust.None,
                 TrustsDscp = port.Qos.Trust == QosTrust.Dscp,
                 DefaultPriorityBits = (ushort)(port.Qos.DefaultPriority << 13),
+                DefaultTrafficClass = (byte)config.PriorityToClass[port.Qos.DefaultPriority],
                 Policer = port.Qos.Policer is string policer ? MeterIndex(policer) : -1,
                 HasIngressQos = port.Qos.Trust == QosTrust.Dscp || port.Qos.Policer is not null || vmPolicers[i] is not null
                     || (port.IngressAcl is not null && compiled[port.IngressAcl].HasActions)
@@ -194,6 +200,7 @@ internal sealed class ForwardingPlan
             plan.MulticastFloodPorts |= port.MulticastFlood ? bit : 0;
             plan.BroadcastFloodPorts |= port.BroadcastFlood ? bit : 0;
             plan.PingPongGuardedPorts |= plan.Ports[i].GuardsPingPong ? bit : 0;
+            plan.PlainIngressPorts |= plan.Ports[i].PlainIngress ? bit : 0;
             plan.EgressPolicyPorts |= plan.Ports[i].HasEgressPolicy ? bit : 0;
             plan.PerCopyWorkPorts |= plan.Ports[i].HasEgressPolicy || plan.Ports[i].HasVsiBindings ? bit : 0;
         }

@@ -41,6 +41,8 @@ internal struct PortPlan
     public bool TrustsTag;
     /// <summary>The port default priority in TCI position.</summary>
     public ushort DefaultPriorityBits;
+    /// <summary>The traffic class of the default priority: the class of every frame whose tag the port does not trust, or that has none.</summary>
+    public byte DefaultTrafficClass;
     /// <summary>Anything beyond PCP classification: DSCP trust, a port or VM policer, ACL actions.</summary>
     public bool HasIngressQos;
     public bool TrustsDscp;

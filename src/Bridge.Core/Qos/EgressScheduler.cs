@@ -129,34 +129,53 @@ public sealed class EgressScheduler
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnqueue(FrameBuffer frame, int trafficClass)
     {
-        ref ClassQueue queue = ref _classes[trafficClass];
-        int length = frame.Length;
-        // The frame depth is never above the ring's capacity, so it is the only count to check.
-        if (queue.Count >= _depthFrames || queue.Bytes + length > _depthBytes)
+        if (!HasRoom(trafficClass, frame.Length))
         {
-            queue.TailDrops++;
+            _classes[trafficClass].TailDrops++;
             return false;
         }
+        Enqueue(frame, trafficClass, frame.Length);
+        return true;
+    }
+
+    /// <summary>Whether a frame of <paramref name="length"/> bytes fits in its class's queue now (TryEnqueue's test, no effect).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool HasRoom(int trafficClass, int length)
+    {
+        ref ClassQueue queue = ref _classes[trafficClass];
+        // The frame depth is never above the ring's capacity, so it is the only count to check.
+        return queue.Count < _depthFrames && queue.Bytes + length <= _depthBytes;
+    }
+
+    /// <summary>
+    /// Queues a frame of <paramref name="length"/> bytes that <see cref="HasRoom"/> said fits. The
+    /// frame is stored last: the store's GC write barrier is a call, and a caller's loop then has
+    /// nothing of this method to keep across it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Enqueue(FrameBuffer frame, int trafficClass, int length)
+    {
+        ref ClassQueue queue = ref _classes[trafficClass];
         FrameBuffer?[] slots = queue.Slots;
-        ref FrameBuffer? slot = ref slots[queue.Tail & (slots.Length - 1)];
-        queue.Tail++;
+        int tail = queue.Tail;
+        queue.Tail = tail + 1;
         queue.Bytes += length;
         _occupied |= 1u << trafficClass;
-        // Last, so little is live across the write barrier's call (a caller's loop keeps its values in registers).
+        ref FrameBuffer? slot = ref slots[tail & (slots.Length - 1)];
         if (!ReferenceEquals(slot, frame))
         {
             slot = frame;   // a reference store costs a GC write barrier (2 ns); skipped when the buffer comes back to the slot it left (see Take)
         }
-        return true;
     }
 
     /// <summary>The next frame to transmit now (by the scheduler's clock), or false when nothing may go.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryDequeue([NotNullWhen(true)] out FrameBuffer? frame)
     {
-        if (IsSingleBusyClass())
+        uint occupied = _occupied;
+        if (IsSingleBusyClass(occupied))
         {
-            frame = DequeueSingleBusyClass();
+            frame = DequeueSingleBusyClass(occupied);
             return true;
         }
         long now = _shaped && _time is not null ? _time.GetTimestamp() : _lastShaperUpdate;
@@ -168,31 +187,33 @@ public sealed class EgressScheduler
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryDequeue(long now, [NotNullWhen(true)] out FrameBuffer? frame)
     {
-        if (IsSingleBusyClass())
+        uint occupied = _occupied;
+        if (IsSingleBusyClass(occupied))
         {
-            frame = DequeueSingleBusyClass();
+            frame = DequeueSingleBusyClass(occupied);
             return true;
         }
         frame = DequeueArbitrated(now);
         return frame is not null;
     }
 
-    /// <summary>Exactly one class has frames and no shaper is set: nothing to arbitrate, nothing to wait for.</summary>
+    /// <summary>Exactly one class has frames (<paramref name="occupied"/>) and no shaper is set: nothing to arbitrate, nothing to wait for.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool IsSingleBusyClass()
-    {
-        uint occupied = _occupied;
-        return occupied != 0 && (occupied & (occupied - 1)) == 0 && !_shaped;
-    }
+    private bool IsSingleBusyClass(uint occupied) => occupied != 0 && (occupied & (occupied - 1)) == 0 && !_shaped;
 
+    /// <summary>The head of the one busy class (<paramref name="occupied"/> has its bit alone), read with the ring's indexes in locals.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private FrameBuffer DequeueSingleBusyClass()
+    private FrameBuffer DequeueSingleBusyClass(uint occupied)
     {
-        int chosen = BitOperations.TrailingZeroCount(_occupied);
-        ref ClassQueue queue = ref _classes[chosen];
+        ref ClassQueue queue = ref _classes[BitOperations.TrailingZeroCount(occupied) & (EgressSchedulerConfig.Classes - 1)];
         queue.Deficit = 0;   // a class served alone keeps no DWRR credit
-        FrameBuffer frame = Take(ref queue);
-        if (queue.Count == 0)
+        FrameBuffer?[] slots = queue.Slots;
+        int head = queue.Head;
+        int slot = head & (slots.Length - 1);
+        FrameBuffer frame = slots[slot]!;   // the slot keeps its reference, as Take's does
+        queue.Head = ++head;
+        queue.Bytes -= frame.Length;
+        if (head == queue.Tail)
         {
             _occupied = 0;
         }

@@ -170,4 +170,19 @@ internal sealed class EnqueueStage(EgressScheduler[] queues, PortCounters[] coun
         }
         return true;
     }
+
+    /// <summary>
+    /// Queues a unicast copy of <paramref name="length"/> bytes in <paramref name="trafficClass"/> (the
+    /// frame's) that <see cref="EgressScheduler.HasRoom"/> said fits, on a port without VSIs, given that
+    /// port's queues and counters, and counts it sent: TryQueue for the engine's fast loop, which holds
+    /// the arrays, knows the kind, and wants the queue's store (a GC write barrier call) to come last.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void QueueUnicast(EgressScheduler queue, PortCounters sent, FrameBuffer frame, int trafficClass, int length)
+    {
+        sent.TxFrames++;
+        sent.TxBytes += length;
+        sent.TxUnicast++;
+        queue.Enqueue(frame, trafficClass, length);
+    }
 }

@@ -19,6 +19,9 @@ internal sealed class LearningStage(FdbTable fdb)
     private ulong _heldPorts;
     private uint _heldUntil;
 
+    /// <summary>Before this second no VLAN is held (the engine's fast path tests it before anything else of learning).</summary>
+    public uint HeldUntil => _heldUntil;
+
     /// <summary>The ports whose VLANs learn nothing until the hold ends, <paramref name="port"/> now among them.</summary>
     public ulong Hold(int port, uint now)
     {

@@ -94,6 +94,21 @@ internal sealed class PingPongGuardStage
     public bool RemembersFloodsOutOf(int port, FrameKind kind, long timestamp) =>
         timestamp < (kind == FrameKind.Unicast ? _unicastFloodsRememberedUntil[port] : _groupFloodsRememberedUntil[port]);
 
+    /// <summary>The ports of <paramref name="ports"/> out of which a unicast flood is remembered at <paramref name="timestamp"/> (RemembersFloodsOutOf for several ports).</summary>
+    public ulong PortsRememberingUnicastFloods(ulong ports, long timestamp)
+    {
+        ulong remembering = 0;
+        for (; ports != 0; ports &= ports - 1)
+        {
+            int port = BitOperations.TrailingZeroCount(ports);
+            if (RemembersFloodsOutOf(port, FrameKind.Unicast, timestamp))
+            {
+                remembering |= 1UL << port;
+            }
+        }
+        return remembering;
+    }
+
     /// <summary>Whether the frame is one this bridge flooded out of <paramref name="port"/> within the window before <paramref name="timestamp"/>. Reads only.</summary>
     public bool IsOwnFloodReturned(int port, ReadOnlySpan<byte> frame, bool hasCustomerTag, long timestamp, long windowTicks)
     {
