@@ -32,6 +32,11 @@ public sealed partial class BridgeEngine
     {
         for (int next = 0; next < frames.Length; next++)
         {
+            if (IsGroupAddressed(frames[next]))
+            {
+                FloodOutOfLine(ref context, frames[next], plan);   // a burst of floods need not start a unicast run per frame
+                continue;
+            }
             FastPathStop stop = ForwardKnownUnicastRun(frames, next, plan, context.Timestamp, context.Second);
             if (_deferredLearns.Count != 0)
             {
@@ -51,10 +56,7 @@ public sealed partial class BridgeEngine
             switch (stop.Why)
             {
                 case FastPathExit.Unfit:
-                    if (!TryFloodFromPlainPort(frame, plan, ref context, context.Timestamp, context.Second))
-                    {
-                        ReceiveOutOfLine(ref context, frame, plan);
-                    }
+                    FloodOutOfLine(ref context, frame, plan);
                     break;
                 case FastPathExit.Learn:
                     LearnAndQueueOutOfLine(ref context, frame, stop.Vid, stop.Target, plan);
@@ -77,6 +79,19 @@ public sealed partial class BridgeEngine
     /// </summary>
     private static bool StartsOnPlainPort(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan) =>
         frames.Length > 0 && (uint)frames[0].IngressPort < (uint)plan.PortCount && plan.Ports[frames[0].IngressPort].PlainIngress;
+
+    /// <summary>Whether the frame's destination has the I/G bit set (an empty frame is not: the general path judges it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsGroupAddressed(FrameBuffer frame) => frame.Span is { Length: > 0 } bytes && (bytes[0] & 1) != 0;
+
+    /// <summary>A frame the unicast loop does not take: through the flood path when it qualifies, else the general receive path.</summary>
+    private void FloodOutOfLine(ref FrameContext context, FrameBuffer frame, ForwardingPlan plan)
+    {
+        if (!TryFloodFromPlainPort(frame, plan, ref context, context.Timestamp, context.Second))
+        {
+            ReceiveOutOfLine(ref context, frame, plan);
+        }
+    }
 
     /// <summary>The general receive path for a frame the fast path left alone (out of line: the fast loop stays small).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
