@@ -72,10 +72,10 @@ public sealed partial class BridgeEngine
     }
 
     /// <summary>
-    /// Whether the batch's first frame came in on a port the fast paths serve. A batch starting on a
-    /// port with ingress policy takes the general loop, where the receive path is inline: there the fast
-    /// paths' checks and their out-of-line way into the general path would cost every frame (about 10 %
-    /// on the ACL + QoS row) and win nothing.
+    /// Whether the batch's first frame came in on a port the plain fast paths serve. A batch starting on
+    /// a port with ingress policy takes the policy loop (BridgeEngine.PolicyPath.cs) or the general one,
+    /// where these paths' checks and their out-of-line way into the general path would cost every frame
+    /// and win nothing.
     /// </summary>
     private static bool StartsOnPlainPort(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan) =>
         frames.Length > 0 && (uint)frames[0].IngressPort < (uint)plan.PortCount && plan.Ports[frames[0].IngressPort].PlainIngress;
