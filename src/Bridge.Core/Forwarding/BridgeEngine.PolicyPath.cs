@@ -77,31 +77,7 @@ public sealed partial class BridgeEngine
         {
             return false;
         }
-        int vid;
-        bool tagged = header.OuterTagProtocol == EtherTypes.CustomerVlan;
-        ushort priorityBits = 0;
-        if (ingress.IsAccess && header.TagCount != 0)
-        {
-            return false;
-        }
-        if (tagged)
-        {
-            ushort control = header.OuterTagControl;
-            vid = control & 0x0FFF;
-            if (vid == 0x0FFF)
-            {
-                return false;
-            }
-            priorityBits = (ushort)(control & 0xF000);
-            if (vid == 0)
-            {
-                vid = ingress.Pvid;
-            }
-        }
-        else
-        {
-            vid = ingress.Pvid;
-        }
+        int vid = VlanIngressStage.PlainVid(in header, ref ingress, out bool tagged, out ushort priorityBits);
         if (vid == 0)
         {
             return false;

@@ -16,6 +16,36 @@ internal static class VlanIngressStage
     private const int ReservedVid = 0xFFF;
 
     /// <summary>
+    /// For the flood and policy fast paths: the VID of a frame <see cref="Admit"/> classifies without a
+    /// question (untagged, or C-tagged with a VID or a priority tag, on a port that is not an access
+    /// port), with whether it was tagged and the tag's PCP and DEI bits; 0 when Admit would have more to
+    /// say (a tag on an access port, the reserved VID, no PVID), and the frame takes the general path.
+    /// Ingress filtering (membership) is the caller's test.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int PlainVid(in EthernetReader header, ref PortPlan ingress, out bool tagged, out ushort priorityBits)
+    {
+        priorityBits = 0;
+        tagged = header.OuterTagProtocol == EtherTypes.CustomerVlan;
+        if (ingress.IsAccess && header.TagCount != 0)
+        {
+            return NoPvid;
+        }
+        if (!tagged)
+        {
+            return ingress.Pvid;
+        }
+        ushort control = header.OuterTagControl;
+        int vid = control & 0x0FFF;
+        if (vid == ReservedVid)
+        {
+            return NoPvid;
+        }
+        priorityBits = (ushort)(control & 0xF000);
+        return vid == 0 ? ingress.Pvid : vid;   // priority-tagged: the PVID, PCP kept
+    }
+
+    /// <summary>
     /// False when the frame may not enter its VLAN: the context then carries the drop. Admitted, the
     /// VLAN's member ports come out in <paramref name="members"/> (read once here, for ingress filtering,
     /// and used again by learning and the delivery rule).
