@@ -52,6 +52,16 @@ public sealed class CompiledAcl
     }
 
     public AccessList Acl { get; }
+
+    /// <summary>The policy fast path's cache by header bytes, for an ACL that filters a port's ingress (made when the plan is: see <see cref="WithHeaderCache"/>).</summary>
+    internal HeaderFlowCache? HeaderCache { get; private set; }
+
+    /// <summary>This ACL, with its <see cref="HeaderCache"/> made if it has none (a port's ingress ACL, off the data path).</summary>
+    internal CompiledAcl WithHeaderCache()
+    {
+        HeaderCache ??= new HeaderFlowCache(this);
+        return this;
+    }
     /// <summary>Some permitting rule does more than permit (set class, remark, police, mirror, count).</summary>
     public bool HasActions { get; }
     public int SubtableCount => _subtables.Length;
@@ -153,6 +163,27 @@ public sealed class CompiledAcl
         return decided;
     }
 
+    /// <summary>
+    /// Decide's deciding rule for a flow given its hash, with no hit counted (the cache filled as Decide
+    /// fills it, which changes no answer): the policy fast path's run looks before it commits a frame,
+    /// and counts the hit with <see cref="CountHit"/> when it does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int Find(in FlowKey key, int hash)
+    {
+        int rule = Lookup(key, hash);
+        return rule < 0 ? _decisions.Length - 1 : rule;
+    }
+
+    /// <summary>Decide's count of a frame of <paramref name="frameBytes"/> on the rule it found.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void CountHit(int decided, int frameBytes)
+    {
+        ref long hits = ref _hits[2 * decided];
+        hits++;
+        Unsafe.Add(ref hits, 1) += frameBytes;   // in bounds: the array holds a pair per decision
+    }
+
     /// <summary>Whether <paramref name="decided"/> (from <see cref="Decide"/>) is a rule, not the default verdict.</summary>
     internal bool IsRule(int decided) => decided < _verdicts.Length;
 
@@ -200,6 +231,7 @@ public sealed class CompiledAcl
     /// <summary>The index of the first rule matching <paramref name="key"/>, or -1.</summary>
     internal int Lookup(in FlowKey key) => Lookup(key, FlowKey.HashOf(in key));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Lookup(in FlowKey key, int hash)
     {
         ref CacheEntry cached = ref _cache[hash & (CacheSize - 1)];
@@ -207,6 +239,13 @@ public sealed class CompiledAcl
         {
             return cached.Rule;
         }
+        return SearchAndCache(ref cached, key);
+    }
+
+    /// <summary>A flow the cache does not hold: searched, and cached in its slot.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int SearchAndCache(ref CacheEntry cached, in FlowKey key)
+    {
         int result = Search(key);
         cached.Key = key;
         cached.Rule = result;

@@ -27,63 +27,19 @@ internal static class FastFlowKey
     {
         Unsafe.SkipInit(out key);
         hash = 0;
-        // Every read below is in bounds, so none is checked: the Ethernet and IPv4 headers end by byte
-        // 38 (a tag included) and the frame has 42; the transport header's reads stay inside the IPv4
-        // payload, whose length the checks below hold to the frame and to the header read.
-        int length = frame.Length;
-        if (length < EthernetHeader + Ipv4Header + 8)
+        int ip = Locate(frame, out bool tcp);
+        if (ip < 0)
         {
             return false;
         }
+        // Every read below is in bounds (Locate's checks): the Ethernet and IPv4 headers end by byte 38
+        // (a tag included) and the frame has 42; the transport header's reads stay inside the IPv4
+        // payload, whose length Locate holds to the frame and to the header read.
         ref byte bytes = ref MemoryMarshal.GetReference(frame);
-        int ip = EthernetHeader;
-        ulong pcp = 0;
-        ushort type = ReadUInt16(ref bytes, 12);
-        if (type == EtherTypes.CustomerVlan)
-        {
-            pcp = (ulong)(Unsafe.Add(ref bytes, 14) >> 5);
-            type = ReadUInt16(ref bytes, 16);
-            ip += TagSize;
-        }
-        if (type != EtherTypes.IPv4 || Unsafe.Add(ref bytes, ip) != 0x45)   // version 4, no options
-        {
-            return false;
-        }
-        int totalLength = ReadUInt16(ref bytes, ip + 2);
-        if (totalLength < Ipv4Header || totalLength > length - ip
-            || (ReadUInt16(ref bytes, ip + 6) & FragmentBits) != 0)
-        {
-            return false;
-        }
-        byte protocol = Unsafe.Add(ref bytes, ip + 9);
+        ulong pcp = ip == EthernetHeader + TagSize ? (ulong)(Unsafe.Add(ref bytes, 14) >> 5) : 0;
         int l4 = ip + Ipv4Header;
-        int segment = totalLength - Ipv4Header;
-        ulong tcpFlags = 0;
-        if (protocol == TcpReader.IpProtocol)
-        {
-            if (segment < 20)
-            {
-                return false;
-            }
-            int header = (Unsafe.Add(ref bytes, l4 + 12) >> 4) * 4;
-            if (header < 20 || header > segment)
-            {
-                return false;
-            }
-            tcpFlags = Unsafe.Add(ref bytes, l4 + 13);
-        }
-        else if (protocol == UdpReader.IpProtocol)
-        {
-            int udpLength = segment < 8 ? 0 : ReadUInt16(ref bytes, l4 + 4);
-            if (udpLength < 8 || udpLength > segment)
-            {
-                return false;
-            }
-        }
-        else
-        {
-            return false;
-        }
+        byte protocol = Unsafe.Add(ref bytes, ip + 9);
+        ulong tcpFlags = tcp ? Unsafe.Add(ref bytes, l4 + 13) : 0UL;
         ulong destinationMac = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref bytes)) >> 16;
         ulong sourceMac = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, 4))) & 0xFFFF_FFFF_FFFFUL;
         ulong w0 = (destinationMac << 16) | EtherTypes.IPv4;
@@ -102,6 +58,64 @@ internal static class FastFlowKey
         key.Words[7] = w7;
         hash = FlowKey.HashOf(w0, w1, 0, w3, 0, w5, w6, w7);
         return true;
+    }
+
+    /// <summary>
+    /// Where the IPv4 header of a frame this path covers starts (14, or 18 after a C-tag), and whether
+    /// it carries TCP (else UDP); -1 for a frame it leaves to the general classifier. Its checks hold
+    /// every read of <see cref="TryBuild"/> inside the frame: the frame has at least 42 bytes, and the
+    /// whole transport header (20 bytes of TCP, 8 of UDP) lies inside the IPv4 packet and the frame.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Locate(ReadOnlySpan<byte> frame, out bool tcp)
+    {
+        tcp = false;
+        int length = frame.Length;
+        if (length < EthernetHeader + Ipv4Header + 8)
+        {
+            return -1;
+        }
+        ref byte bytes = ref MemoryMarshal.GetReference(frame);
+        int ip = EthernetHeader;
+        ushort type = ReadUInt16(ref bytes, 12);
+        if (type == EtherTypes.CustomerVlan)
+        {
+            type = ReadUInt16(ref bytes, 16);
+            ip += TagSize;
+        }
+        if (type != EtherTypes.IPv4 || Unsafe.Add(ref bytes, ip) != 0x45)   // version 4, no options
+        {
+            return -1;
+        }
+        int totalLength = ReadUInt16(ref bytes, ip + 2);
+        if (totalLength < Ipv4Header || totalLength > length - ip
+            || (ReadUInt16(ref bytes, ip + 6) & FragmentBits) != 0)
+        {
+            return -1;
+        }
+        byte protocol = Unsafe.Add(ref bytes, ip + 9);
+        int l4 = ip + Ipv4Header;
+        int segment = totalLength - Ipv4Header;
+        if (protocol == TcpReader.IpProtocol)
+        {
+            if (segment < 20)
+            {
+                return -1;
+            }
+            int header = (Unsafe.Add(ref bytes, l4 + 12) >> 4) * 4;
+            if (header < 20 || header > segment)
+            {
+                return -1;
+            }
+            tcp = true;
+            return ip;
+        }
+        if (protocol == UdpReader.IpProtocol)
+        {
+            int udpLength = segment < 8 ? 0 : ReadUInt16(ref bytes, l4 + 4);
+            return udpLength < 8 || udpLength > segment ? -1 : ip;
+        }
+        return -1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -349,6 +349,8 @@ public sealed partial class BridgeEngine
         QueueFull,
         /// <summary>From another port than the run's: nothing done to it yet, it starts the next run.</summary>
         OtherPort,
+        /// <summary>From a port whose frames the policy run leaves to the per-frame path (BridgeEngine.PolicyRun.cs): nothing done to it yet.</summary>
+        PerFrame,
     }
 
     /// <summary>Where the fast loop stopped, why, and for a copy left to finish, its VID and port (eight bytes: returned in a register).</summary>

@@ -20,42 +20,6 @@ namespace Hairpin.Bridge.Core.Forwarding;
 
 public sealed partial class BridgeEngine
 {
-    /// <summary>
-    /// A live untapped batch that starts on a policy port: each frame tries the policy fast path, the
-    /// rest take the general receive path. A batch from a port with an ingress ACL runs a copy of the
-    /// loop compiled without tiered PGO: with it, the JIT lays the long ACL loop out worse (1,000-rule
-    /// ACL + QoS row 0.209-0.222x the reference against 0.237-0.247x without), while the loop without
-    /// an ACL is faster with it (the DSCP + policer row).
-    /// </summary>
-    private void RunPolicyBatch(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan, ref FrameContext context)
-    {
-        if (plan.IngressAcls[frames[0].IngressPort] is not null)
-        {
-            RunPolicyBatchWithAcl(frames, plan, ref context);
-            return;
-        }
-        RunPolicyLoop(frames, plan, ref context);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private void RunPolicyBatchWithAcl(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan, ref FrameContext context) =>
-        RunPolicyLoop(frames, plan, ref context);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RunPolicyLoop(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan, ref FrameContext context)
-    {
-        long timestamp = context.Timestamp;
-        uint second = context.Second;
-        for (int i = 0; i < frames.Length; i++)
-        {
-            FrameBuffer frame = frames[i];
-            if (!TryForwardPolicedUnicast(frame, plan, ref context, timestamp, second))
-            {
-                ReceiveOutOfLine(ref context, frame, plan);
-            }
-        }
-    }
-
     /// <summary>Whether the batch's first frame is unicast from a port the policy fast path serves.</summary>
     private static bool StartsOnPolicyPort(ReadOnlySpan<FrameBuffer> frames, ForwardingPlan plan) =>
         frames.Length > 0 && (uint)frames[0].IngressPort < (uint)plan.PortCount && plan.Ports[frames[0].IngressPort].PolicyIngress

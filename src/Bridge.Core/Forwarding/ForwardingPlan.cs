@@ -131,7 +131,7 @@ internal sealed class ForwardingPlan
             CounterBytes = new long[counterNames.Length],
             MirrorSessionNames = mirrorSessionNames,
             ClassOfPriority = [.. config.PriorityToClass.Select(c => (byte)c)],
-            IngressAcls = [.. ports.Select(port => port.IngressAcl is null ? null : compiled[port.IngressAcl])],
+            IngressAcls = [.. ports.Select(port => port.IngressAcl is null ? null : compiled[port.IngressAcl].WithHeaderCache())],
             EgressAcls = [.. ports.Select(port => port.EgressAcl is null ? null : compiled[port.EgressAcl])],
             VmAcls = vmAcls,
             AclWarnings = [.. compiled.Values.SelectMany(acl => acl.Warnings)],

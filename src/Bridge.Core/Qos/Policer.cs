@@ -32,9 +32,18 @@ public sealed class Policer
         _passingColors = (byte)((Green.Kind == ColorActionKind.Pass ? 1 << (int)MeterColor.Green : 0)
             | (Yellow.Kind == ColorActionKind.Pass ? 1 << (int)MeterColor.Yellow : 0)
             | (Red.Kind == ColorActionKind.Pass ? 1 << (int)MeterColor.Red : 0));
+        GreenPassMeter = Green.Kind == ColorActionKind.Pass ? _singleRate : null;
     }
 
     public MeterConfig Config { get; }
+
+    /// <summary>
+    /// The single-rate meter when a frame that comes to it green and leaves green passes untouched
+    /// (color-blind, or color-aware with a green precolor; green's action a plain pass): the policy
+    /// fast path's run meters such frames itself (<see cref="SingleRateMeter.HoldsGreen"/>,
+    /// <see cref="CountGreen"/>); null for any other meter, whose frames take the per-frame path.
+    /// </summary>
+    internal SingleRateMeter? GreenPassMeter { get; }
     internal ColorAction Green { get; }
     internal ColorAction Yellow { get; }
     internal ColorAction Red { get; }
@@ -52,6 +61,18 @@ public sealed class Policer
         Unsafe.Add(ref frames, 1) += bytes;   // in bounds: a pair per color
         return color;
     }
+
+    /// <summary>Mark's count of a frame it marked green (the policy fast path's run marks it itself).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void CountGreen(int bytes)
+    {
+        ref long frames = ref _counts[2 * (int)MeterColor.Green];
+        frames++;
+        Unsafe.Add(ref frames, 1) += bytes;
+    }
+
+    /// <summary>Whether a frame of <paramref name="precolor"/> starts green at this meter (color-blind meters start every frame green).</summary>
+    internal bool StartsGreen(MeterColor precolor) => !_colorAware || precolor == MeterColor.Green;
 
     /// <summary>Whether <paramref name="color"/>'s action is a plain pass (no remark, no drop).</summary>
     internal bool Passes(MeterColor color) => (_passingColors & (1 << (int)color)) != 0;

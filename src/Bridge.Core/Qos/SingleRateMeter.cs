@@ -50,6 +50,22 @@ public sealed class SingleRateMeter
         return MeterColor.Red;
     }
 
+    /// <summary>
+    /// Whether <see cref="Mark"/> would mark a green frame of <paramref name="cost"/>
+    /// (TokenBucket.CostOf) green at <paramref name="now"/> without refilling first: a test with no
+    /// effect, for the policy fast path's run (BridgeEngine.PolicyRun.cs), which then takes it with
+    /// <see cref="TakeGreen"/>. A meter due a refill says no, and Mark refills it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool HoldsGreen(Int128 cost, long now) => now <= _lastUpdate && _committed.Holds(cost);
+
+    /// <summary>What Mark does to the buckets for a frame <see cref="HoldsGreen"/> said is green.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void TakeGreen(Int128 cost) => _committed.Take(cost);
+
+    /// <summary>The timestamp frequency costs are scaled by (TokenBucket.CostOf).</summary>
+    internal long Frequency => _frequency;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Refill(long now)
     {

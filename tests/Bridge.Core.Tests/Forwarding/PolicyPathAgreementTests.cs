@@ -87,6 +87,131 @@ public sealed class PolicyPathAgreementTests
         Assert.True(Total(c => c.DroppedFor(DropReason.MalformedHeaders)) > 0, $"seed {seed}: no malformed headers");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(9)]
+    public void RepeatedFlowsAgreeWhicheverHeaderFieldVaries(int seed)
+    {
+        // A few flows again and again, each frame with one more field changed: the policy run answers
+        // repeated flows from its cache by header bytes, so every field a rule can match (DSCP, PCP,
+        // VID, TCP flags, protocol, ports, ingress port) must tell flows apart there, and every field no
+        // rule matches (ECN, DEI, TTL, identification, lengths, sequence numbers, bytes past the frame)
+        // must not make the same flow decide differently. Two ports share the ACL (the ingress port
+        // is part of the key); a third, without an ACL, trusts DSCP in IPv4 and IPv6.
+        var random = new Random(seed);
+        MacAddress[] hosts = [.. Enumerable.Range(1, 6).Select(i => new MacAddress(0x02_00_00_00_00_00UL | (uint)i))];
+        AclRule[] rules =
+        [
+            new("syn-cs1", AclVerdict.Deny, new AclMatch { Protocol = 6, TcpFlags = 0x02, TcpFlagsMask = 0x12, Dscp = 8 }),
+            new("ef", AclVerdict.Permit, new AclMatch { Dscp = 46 }) { Actions = new AclActions { TrafficClass = 5, Police = "fast" } },
+            new("pcp3", AclVerdict.Permit, new AclMatch { Pcp = 3 }) { Actions = new AclActions { TrafficClass = 2 } },
+            new("ssh20", AclVerdict.Deny, new AclMatch { Vid = 20, Protocol = 6, DestinationPorts = PortRange.Exactly(22) }),
+            new("p1-udp", AclVerdict.Permit, new AclMatch { IngressPort = "p1", Protocol = 17 }) { Actions = new AclActions { TrafficClass = 1, Police = "other" } },
+            new("established", AclVerdict.Permit, new AclMatch { Protocol = 6, Established = true }) { Actions = new AclActions { TrafficClass = 6 } },
+            new("dns", AclVerdict.Deny, new AclMatch { Protocol = 17, DestinationPorts = PortRange.Exactly(53) }),
+        ];
+        PortQos Qos(QosTrust trust) => new() { Trust = trust, Policer = "port", Scheduler = new EgressSchedulerConfig { Weights = [1, 2, 1, 1, 1, 3, 1, 1] } };
+        var config = new BridgeConfig
+        {
+            Ports =
+            [
+                new PortConfig { Name = "p0", Vlans = PortVlans.Trunk(VlanSet.Of(10, 20), nativeVid: 10), IngressAcl = "flows", Qos = Qos(QosTrust.Dscp) },
+                new PortConfig { Name = "p1", Vlans = PortVlans.Trunk(VlanSet.Of(10, 20), nativeVid: 10), IngressAcl = "flows", Qos = Qos(QosTrust.Pcp) },
+                new PortConfig { Name = "p2", Vlans = PortVlans.Trunk(VlanSet.Of(10, 20), nativeVid: 10), Qos = Qos(QosTrust.Dscp) },
+            ],
+            Meters =
+            [
+                new MeterConfig { Name = "port", CommittedRateBitsPerSecond = 10_000_000_000, CommittedBurstBytes = 1_000_000 },
+                new MeterConfig { Name = "fast", CommittedRateBitsPerSecond = 10_000_000_000, CommittedBurstBytes = 1_000_000 },
+                new MeterConfig { Name = "other", CommittedRateBitsPerSecond = 4_000_000, CommittedBurstBytes = 6_000, ExcessBurstBytes = 3_000, Yellow = ColorAction.Remark(pcp: 1) },
+            ],
+            Acls = [new AccessList { Name = "flows", DefaultVerdict = AclVerdict.Permit, Rules = rules }],
+        };
+        var options = new BridgeEngineOptions { EgressQueueCapacity = 64 };
+        var live = new BridgeHarness(config, poolSize: 8192, options);
+        var general = new BridgeHarness(config, poolSize: 8192, options);
+        // Each host sits behind port (index % 3), and sends from there but now and then (a move).
+        ushort[] services = [22, 53, 80, 4789];
+        var flows = Enumerable.Range(0, 16).Select(i => (Source: i % hosts.Length, Destination: (i + 1 + (i / 6)) % hosts.Length, Tcp: i % 2 == 0,
+            SourcePort: (ushort)(1024 + i), DestinationPort: services[(i / 2) % services.Length])).ToArray();
+        int sent = 0;
+        for (int round = 0; round < 400; round++)
+        {
+            if (random.Next(8) == 0)
+            {
+                var by = TimeSpan.FromMilliseconds(random.Next(1, 20));
+                live.Advance(by);
+                general.Advance(by);
+            }
+            int batchPort = random.Next(3);
+            var batch = new List<(int, byte[])>();
+            for (int i = random.Next(1, 40); i > 0; i--)
+            {
+                var flow = flows[random.Next(flows.Length)];
+                int port = random.Next(30) == 0 ? random.Next(3) : flow.Source % 3;
+                if (port != batchPort && random.Next(4) != 0)
+                {
+                    continue;   // mostly one port's frames in a batch, as a NIC gives them
+                }
+                batch.Add((port, VariedFrame(random, hosts[flow.Source], hosts[flow.Destination], flow.Tcp, flow.SourcePort, flow.DestinationPort, sent++)));
+            }
+            live.Send(batch);
+            general.SendFor(batch);
+            string where = $"seed {seed}, round {round}";
+            AssertSameFrames(general.DrainEgress(), live.DrainEgress(), where);
+            AssertSameFrames(general.DrainControlPlane(), live.DrainControlPlane(), where);
+            AssertSamePolicyCounters(general.Engine, live.Engine, config, where);
+        }
+        for (int port = 0; port < config.Ports.Count; port++)
+        {
+            AssertSameCounters(general.Engine.Counters(port), live.Engine.Counters(port), $"seed {seed}, port {port}");
+        }
+        Assert.Equal(general.Engine.Fdb.Snapshot(), live.Engine.Fdb.Snapshot());
+        Assert.Equal(live.Pool.TotalCount, live.Pool.AvailableCount);
+        CompiledAcl acl = live.Engine.Acl("flows")!;
+        Assert.All(Enumerable.Range(0, rules.Length + 1), rule => Assert.True(acl.HitFrames(rule) > 0, $"seed {seed}: rule {rule} never decided"));
+    }
+
+    /// <summary>One frame of a flow, every field no flow is told apart by drawn anew, and DSCP, PCP, VID and TCP flags drawn from few values.</summary>
+    private static byte[] VariedFrame(Random random, MacAddress source, MacAddress destination, bool tcp, ushort sourcePort, ushort destinationPort, int id)
+    {
+        var builder = new FrameBuilder().From(source).To(destination);
+        if (random.Next(3) != 0)
+        {
+            builder.Tag(new[] { 0, 10, 20 }[random.Next(3)], new[] { 0, 3, 5 }[random.Next(3)], dei: random.Next(4) == 0);
+        }
+        int dscp = new[] { 0, 8, 46 }[random.Next(3)];
+        if (random.Next(10) == 0)
+        {
+            var address = new byte[16];
+            address[15] = (byte)random.Next(4);
+            var ipv6 = builder.Ipv6(address, address, 17, new byte[16]).Build();
+            int at = ipv6.Length - 16 - 40;
+            BinaryPrimitives.WriteUInt32BigEndian(ipv6.AsSpan(at), 0x6000_0000u | ((uint)dscp << 22) | (uint)random.Next(1 << 20));
+            return ipv6;
+        }
+        byte[] frame;
+        if (tcp)
+        {
+            var segment = new byte[20 + random.Next(3) * 4];
+            BinaryPrimitives.WriteUInt16BigEndian(segment, sourcePort);
+            BinaryPrimitives.WriteUInt16BigEndian(segment.AsSpan(2), destinationPort);
+            BinaryPrimitives.WriteUInt32BigEndian(segment.AsSpan(4), (uint)random.Next());   // sequence number
+            segment[12] = (byte)((segment.Length / 4) << 4);
+            segment[13] = new byte[] { 0x02, 0x10, 0x12, 0x18 }[random.Next(4)];
+            frame = builder.Ipv4(0x0A000000 | (uint)destinationPort, 0x0A000100 | (uint)sourcePort, 6, segment, fragment: random.Next(2) == 0 ? (ushort)0x4000 : (ushort)0).Build();
+        }
+        else
+        {
+            frame = builder.Ipv4Udp(0x0A000000 | (uint)destinationPort, 0x0A000100 | (uint)sourcePort, sourcePort, destinationPort, payloadSize: random.Next(18, 80), dscp: dscp, ecn: random.Next(4)).Build();
+        }
+        int ip = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12)) == EtherTypes.CustomerVlan ? 18 : 14;
+        frame[ip + 1] = (byte)((dscp << 2) | random.Next(4));   // DSCP and ECN
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(ip + 4), (ushort)id);   // identification
+        frame[ip + 8] = (byte)random.Next(1, 256);   // TTL
+        return frame;
+    }
+
     [Fact]
     public void PolicyFastPathAllocatesNothingPerFrame()
     {
