@@ -351,6 +351,8 @@ public sealed partial class BridgeEngine
         OtherPort,
         /// <summary>From a port whose frames the policy run leaves to the per-frame path (BridgeEngine.PolicyRun.cs): nothing done to it yet.</summary>
         PerFrame,
+        /// <summary>A frame the policy run could take in a run of its own (for another rule meter): nothing done to it yet, it starts the next run.</summary>
+        NewRun,
     }
 
     /// <summary>Where the fast loop stopped, why, and for a copy left to finish, its VID and port (eight bytes: returned in a register).</summary>

@@ -5,11 +5,14 @@
 // The run takes only the common case whole: a permit whose actions at most set the class and police,
 // meters that mark the frame green and pass it (Policer.GreenPassMeter), a known destination on a
 // plain port in the frame's own form, room in its queue, and a source that is known here or new. It
-// asks all of that before the frame's first effect (the ACL's cache probe and the meters' buckets are
-// read, not counted or taken), so any other frame ends the run untouched and takes the per-frame
-// policy path (BridgeEngine.PolicyPath.cs) or the general one whole. A frame the run takes has the
-// per-frame path's effects, in its order but for the receive counters and new hosts (both at the
-// run's end, where nothing between can have read them).
+// asks all of that before the frame's first effect (the ACL's answer comes from its cache by header
+// bytes, HeaderFlowCache, and is counted only when the frame is taken), so any other frame ends the
+// run untouched and takes the per-frame policy path (BridgeEngine.PolicyPath.cs) or the general one
+// whole. A frame the run takes has the per-frame path's effects, in its order but for the receive
+// counters, new hosts and its meters' green marks: those at the run's end, where nothing between can
+// have read them. A meter marks a frame green while its tokens cover the frame's bytes, so a run's
+// frames are all green while their bytes add up to at most what the meter held when the run began
+// (SingleRateMeter.GreenBudget): the run asks that sum, and takes and counts it once at its end.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Hairpin.Bridge.Core.Acl;
@@ -44,9 +47,9 @@ public sealed partial class BridgeEngine
             {
                 return;
             }
-            if (stop.Why == FastPathExit.OtherPort)
+            if (stop.Why is FastPathExit.OtherPort or FastPathExit.NewRun)
             {
-                next--;   // a new run for the next port's frames
+                next--;   // a new run for the next port's frames, or for a frame the last run could not take with its own
                 continue;
             }
             int port = frames[next].IngressPort;
@@ -75,9 +78,9 @@ public sealed partial class BridgeEngine
     /// <remarks>
     /// Nothing a frame here does changes what the run read once: it inserts nothing in the FDB, closes
     /// no port, floods nothing, holds no learning and changes no plan; the per-frame and general paths,
-    /// which may, run between runs. A meter the run reads is taken from only by the run's own frames
-    /// until it ends (one meter serving a frame twice, as rule and port policer, is left to the
-    /// per-frame path).
+    /// which may, run between runs. The port's meter and one rule meter are metered by the run (a frame
+    /// for another rule meter starts a run of its own, one meter serving a frame twice, as rule and port
+    /// policer, is left to the per-frame path): nothing else takes from them until the run ends.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private FastPathStop ForwardPolicedRun(ReadOnlySpan<FrameBuffer> frames, int start, ForwardingPlan plan, long timestamp, uint second)
@@ -130,6 +133,17 @@ public sealed partial class BridgeEngine
         FdbTable.Layout fdb = _fdb.CurrentLayout;
         PortCounters[] counters = _counters;
         EgressScheduler[] queues = _enqueue.Queues;
+        // The port's meter takes every frame of the run; the rule meter, those of its rule.
+        long portBudget = portMeter is null ? long.MaxValue : portMeter.GreenBudget(timestamp);
+        if (portBudget < 0)
+        {
+            return new FastPathStop(start, FastPathExit.Unfit);   // due a refill: the per-frame path's Mark refills it
+        }
+        Policer? runRulePolicer = null;
+        SingleRateMeter? runRuleMeter = null;
+        long ruleBudget = 0;
+        long ruleFrames = 0;
+        long ruleBytes = 0;
         long runFrames = 0;
         long runBytes = 0;
         FastPathExit why = FastPathExit.Unfit;
@@ -218,11 +232,10 @@ public sealed partial class BridgeEngine
             if (headerCache is not null)
             {
                 int ipv4 = FastFlowKey.Locate(bytes, out bool tcp);
-                if (ipv4 < 0 || (decided = headerCache.Find(room, length, ipv4, tcp, vid, port, destination.Value, source.Value)) < 0)
+                if (ipv4 < 0 || (decided = headerCache.Find(room, length, ipv4, tcp, vid, port, destination.Value, source.Value, out decision)) < 0)
                 {
                     break;
                 }
-                decision = acl!.DecisionOf(decided);
                 if ((decision & (CompiledAcl.DecisionDeny | CompiledAcl.DecisionMore)) != 0)
                 {
                     break;
@@ -239,11 +252,8 @@ public sealed partial class BridgeEngine
             }
             int trafficClass = classOfPriority[priorityBits >> RuleActions.PriorityShift];
             // The rule's class and meter, then the port's meter (IngressQosStage.Admit), each to mark
-            // the frame green and pass it: asked here, taken below.
-            Policer? rulePolicer = null;
-            SingleRateMeter? ruleMeter = null;
-            Int128 ruleCost = default;
-            Int128 portCost = default;
+            // the frame green and pass it: within the meter's green budget for the run, taken at its end.
+            bool ruleMetered = false;
             if (qos)
             {
                 MeterColor color = (priorityBits & RuleActions.DeiBit) != 0 ? MeterColor.Yellow : MeterColor.Green;
@@ -257,27 +267,33 @@ public sealed partial class BridgeEngine
                     }
                     if (meter >= 0)
                     {
-                        rulePolicer = policers[meter];
-                        ruleMeter = rulePolicer.GreenPassMeter;
-                        if (ruleMeter is null || rulePolicer == portPolicer || !rulePolicer.StartsGreen(color))
+                        // The run meters one rule meter (the first it meets); a frame for another starts a run of its own.
+                        Policer rulePolicer = policers[meter];
+                        if (rulePolicer != runRulePolicer)
+                        {
+                            if (runRulePolicer is not null)
+                            {
+                                why = FastPathExit.NewRun;
+                                break;
+                            }
+                            runRuleMeter = rulePolicer.GreenPassMeter;
+                            if (runRuleMeter is null || rulePolicer == portPolicer || (ruleBudget = runRuleMeter.GreenBudget(timestamp)) < 0)
+                            {
+                                break;
+                            }
+                            runRulePolicer = rulePolicer;
+                        }
+                        if (!rulePolicer.StartsGreen(color) || ruleBytes + length > ruleBudget)
                         {
                             break;
                         }
-                        ruleCost = TokenBucket.CostOf(length, ruleMeter.Frequency);
-                        if (!ruleMeter.HoldsGreen(ruleCost, timestamp))
-                        {
-                            break;
-                        }
+                        ruleMetered = true;
                         color = MeterColor.Green;
                     }
                 }
-                if (portMeter is not null)
+                if (portMeter is not null && (!portPolicer!.StartsGreen(color) || runBytes + length > portBudget))
                 {
-                    portCost = TokenBucket.CostOf(length, portMeter.Frequency);
-                    if (!portPolicer!.StartsGreen(color) || !portMeter.HoldsGreen(portCost, timestamp))
-                    {
-                        break;
-                    }
+                    break;
                 }
             }
             // The queue (the plan's classes are 0-7 already; the mask tells the JIT so).
@@ -307,15 +323,10 @@ public sealed partial class BridgeEngine
             frame.PriorityBits = (ushort)priorityBits;
             frame.TrafficClass = (byte)trafficClass;
             acl?.CountHit(decided, length);
-            if (ruleMeter is not null)
+            if (ruleMetered)
             {
-                ruleMeter.TakeGreen(ruleCost);
-                rulePolicer!.CountGreen(length);
-            }
-            if (portMeter is not null)
-            {
-                portMeter.TakeGreen(portCost);
-                portPolicer!.CountGreen(length);
+                ruleFrames++;
+                ruleBytes += length;
             }
             if (tagged)
             {
@@ -331,6 +342,16 @@ public sealed partial class BridgeEngine
             received.RxBytes += runBytes;
             received.RxUnicast += runFrames;
             received.Forwarded += runFrames;
+            if (portMeter is not null)
+            {
+                portMeter.TakeGreen(runBytes);
+                portPolicer!.CountGreen(runFrames, runBytes);
+            }
+        }
+        if (ruleFrames != 0)
+        {
+            runRuleMeter!.TakeGreen(ruleBytes);
+            runRulePolicer!.CountGreen(ruleFrames, ruleBytes);
         }
         return new FastPathStop(i, why);
     }

@@ -40,7 +40,7 @@ public sealed class Policer
     /// <summary>
     /// The single-rate meter when a frame that comes to it green and leaves green passes untouched
     /// (color-blind, or color-aware with a green precolor; green's action a plain pass): the policy
-    /// fast path's run meters such frames itself (<see cref="SingleRateMeter.HoldsGreen"/>,
+    /// fast path's run meters such frames itself (<see cref="SingleRateMeter.GreenBudget"/>,
     /// <see cref="CountGreen"/>); null for any other meter, whose frames take the per-frame path.
     /// </summary>
     internal SingleRateMeter? GreenPassMeter { get; }
@@ -62,13 +62,11 @@ public sealed class Policer
         return color;
     }
 
-    /// <summary>Mark's count of a frame it marked green (the policy fast path's run marks it itself).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void CountGreen(int bytes)
+    /// <summary>Mark's counts of <paramref name="frames"/> frames of <paramref name="bytes"/> bytes in all that it marked green (the policy fast path's run meters them itself).</summary>
+    internal void CountGreen(long frames, long bytes)
     {
-        ref long frames = ref _counts[2 * (int)MeterColor.Green];
-        frames++;
-        Unsafe.Add(ref frames, 1) += bytes;
+        _counts[2 * (int)MeterColor.Green] += frames;
+        _counts[(2 * (int)MeterColor.Green) + 1] += bytes;
     }
 
     /// <summary>Whether a frame of <paramref name="precolor"/> starts green at this meter (color-blind meters start every frame green).</summary>

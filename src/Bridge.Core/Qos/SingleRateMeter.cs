@@ -51,20 +51,16 @@ public sealed class SingleRateMeter
     }
 
     /// <summary>
-    /// Whether <see cref="Mark"/> would mark a green frame of <paramref name="cost"/>
-    /// (TokenBucket.CostOf) green at <paramref name="now"/> without refilling first: a test with no
-    /// effect, for the policy fast path's run (BridgeEngine.PolicyRun.cs), which then takes it with
-    /// <see cref="TakeGreen"/>. A meter due a refill says no, and Mark refills it.
+    /// For the policy fast path's run (BridgeEngine.PolicyRun.cs), which meters a run of green frames
+    /// at once: the most bytes that frames marked green one after another at <paramref name="now"/>
+    /// may add up to, all green (a frame of n bytes is green while n x frequency tokens are left, so a
+    /// run's frames are all green while their bytes are at most the tokens / frequency). -1 when the
+    /// meter is due a refill: Mark refills it first.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool HoldsGreen(Int128 cost, long now) => now <= _lastUpdate && _committed.Holds(cost);
+    internal long GreenBudget(long now) => now <= _lastUpdate ? (long)(_committed.Tokens / _frequency) : -1;
 
-    /// <summary>What Mark does to the buckets for a frame <see cref="HoldsGreen"/> said is green.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void TakeGreen(Int128 cost) => _committed.Take(cost);
-
-    /// <summary>The timestamp frequency costs are scaled by (TokenBucket.CostOf).</summary>
-    internal long Frequency => _frequency;
+    /// <summary>What Mark takes from the buckets for green frames of <paramref name="bytes"/> bytes in all, under <see cref="GreenBudget"/>.</summary>
+    internal void TakeGreen(long bytes) => _committed.Take((Int128)bytes * _frequency);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Refill(long now)

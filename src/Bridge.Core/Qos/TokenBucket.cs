@@ -32,6 +32,9 @@ internal struct TokenBucket
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool Holds(Int128 cost) => _tokens >= cost;
 
+    /// <summary>The tokens now, bytes x frequency.</summary>
+    public readonly Int128 Tokens => _tokens;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Take(Int128 cost) => _tokens -= cost;
 
