@@ -44,32 +44,39 @@ internal sealed class HeaderFlowCache(CompiledAcl acl)
         (byte)0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,               // addresses, ports
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);                             // flags
 
-    private struct Entry
+    /// <summary>One flow: its key, the ACL's answer, and what the run may keep beside it.</summary>
+    internal struct Entry
     {
         public Vector256<byte> Front;
         public Vector256<byte> Back;
-        public int Context;   // VID << 8 | ingress port: never 0 for a frame (VID 0 is never a frame's), so an empty entry matches nothing
-        public int Decided;
-        public int Decision;  // CompiledAcl.DecisionOf(Decided), kept beside it: one load less on the hit
+        public int Context;       // VID << 8 | ingress port: never 0 for a frame (VID 0 is never a frame's), so an empty entry matches nothing
+        public int Decided;       // CompiledAcl.Find's answer
+        public int Decision;      // CompiledAcl.DecisionOf(Decided), kept beside it: one load less on the hit
+        // The FDB's answers for the flow's addresses (the policy run's to keep): valid while the FDB's
+        // LayoutVersion is FdbVersion (0: none kept). The destination's port, and the source's slot,
+        // found on the ingress port.
+        public long FdbVersion;
+        public int Target;
+        public int SourceSlot;
     }
 
     private readonly Entry[] _entries = new Entry[Size];
 
     /// <summary>
-    /// The deciding rule (CompiledAcl.Find's answer) for the frame whose bytes, from its start to its
-    /// buffer's end, are <paramref name="room"/> (at least <paramref name="ip"/> + <see cref="BackEnd"/>
-    /// long, else the answer is -1) and whose first <paramref name="length"/> are the frame, its IPv4
-    /// header at <paramref name="ip"/> (FastFlowKey.Locate's answer); -1 when the cache cannot serve it.
-    /// <paramref name="destination"/> and <paramref name="source"/> are its MACs, read by the caller anyway: the index comes from them and the IP addresses and ports.
-    /// <paramref name="decision"/> is what the rule means to the fast path (CompiledAcl.DecisionOf).
+    /// The entry of the flow (its deciding rule, CompiledAcl.Find's answer, and what that means to the
+    /// fast path) for the frame whose bytes, from its start to its buffer's end, are
+    /// <paramref name="room"/> and whose first <paramref name="length"/> are the frame, its IPv4 header
+    /// at <paramref name="ip"/> (FastFlowKey.Locate's answer); a null reference when the cache cannot
+    /// serve it (the buffer ends before the <see cref="BackEnd"/> bytes the cache reads past the IPv4
+    /// header's start). <paramref name="destination"/> and <paramref name="source"/> are its MACs, read
+    /// by the caller anyway: the index comes from them and the IP addresses and ports.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Find(ReadOnlySpan<byte> room, int length, int ip, bool tcp, int vid, int port, ulong destination, ulong source, out int decision)
+    public ref Entry Find(ReadOnlySpan<byte> room, int length, int ip, bool tcp, int vid, int port, ulong destination, ulong source)
     {
-        decision = 0;
         if (room.Length < ip + BackEnd)
         {
-            return -1;
+            return ref Unsafe.NullRef<Entry>();
         }
         ref byte start = ref MemoryMarshal.GetReference(room);
         Vector256<byte> front = Vector256.LoadUnsafe(ref start) & (ip == 14 ? UntaggedFront : TaggedFront);
@@ -82,28 +89,26 @@ internal sealed class HeaderFlowCache(CompiledAcl acl)
         ref Entry entry = ref _entries[(int)(mixed >> IndexShift)];
         if (((entry.Front ^ front) | (entry.Back ^ back)) == Vector256<byte>.Zero && entry.Context == context)
         {
-            decision = entry.Decision;
-            return entry.Decided;
+            return ref entry;
         }
-        return Miss(ref entry, front, back, context, room[..length], vid, port, out decision);
+        return ref Miss(ref entry, front, back, context, room[..length], vid, port);
     }
 
     /// <summary>A flow the cache does not hold: its key built and the ACL asked, the answer kept in its slot.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int Miss(ref Entry entry, Vector256<byte> front, Vector256<byte> back, int context, ReadOnlySpan<byte> frame, int vid, int port, out int decision)
+    private ref Entry Miss(ref Entry entry, Vector256<byte> front, Vector256<byte> back, int context, ReadOnlySpan<byte> frame, int vid, int port)
     {
-        decision = 0;
         if (!FastFlowKey.TryBuild(frame, vid, port, out FlowKey key, out int hash))
         {
-            return -1;
+            return ref Unsafe.NullRef<Entry>();
         }
         int decided = acl.Find(in key, hash);
-        decision = acl.DecisionOf(decided);
-        entry.Decision = decision;
         entry.Front = front;
         entry.Back = back;
         entry.Context = context;
         entry.Decided = decided;
-        return decided;
+        entry.Decision = acl.DecisionOf(decided);
+        entry.FdbVersion = 0;
+        return ref entry;
     }
 }

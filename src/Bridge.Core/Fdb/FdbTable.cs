@@ -38,6 +38,7 @@ public sealed class FdbTable
     private int _activeSize;
     private int _mask;
     private int _shift;
+    private long _layoutVersion = 1;
 
     public FdbTable(int learnedCapacity, int maxStatic)
     {
@@ -78,6 +79,13 @@ public sealed class FdbTable
     internal Layout CurrentLayout => new(this);
 
     /// <summary>
+    /// Changes whenever an entry is added, removed, moved to another port or to another slot (never 0,
+    /// and refreshing an entry leaves it): while it holds, a lookup's answer and an entry's slot stand,
+    /// so a caller may keep them (the policy fast path's HeaderFlowCache does, per flow).
+    /// </summary>
+    internal long LayoutVersion => _layoutVersion;
+
+    /// <summary>
     /// The slots and hash of the table as it is now: valid until an entry is added or removed (an
     /// insert may grow and rehash the table, a removal shifts entries back), so a caller that only
     /// looks up and refreshes may hold it across frames and save the table's loads per frame.
@@ -110,10 +118,14 @@ public sealed class FdbTable
         /// otherwise nothing is done, and the answer says whether the table has the address at all.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public RefreshResult TryRefresh(int vid, MacAddress mac, int port, uint now)
+        public RefreshResult TryRefresh(int vid, MacAddress mac, int port, uint now) => TryRefresh(vid, mac, port, now, out _);
+
+        /// <summary>The same, with the entry's slot (<see cref="Refresh"/> refreshes it again while the table's <see cref="LayoutVersion"/> holds).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public RefreshResult TryRefresh(int vid, MacAddress mac, int port, uint now, out int index)
         {
             ulong key = KeyOf(vid, mac);
-            ref Slot slot = ref Find(key);
+            ref Slot slot = ref Find(key, out index);
             if (slot.Key != key)
             {
                 return RefreshResult.Absent;
@@ -130,12 +142,30 @@ public sealed class FdbTable
             return RefreshResult.Refreshed;
         }
 
+        /// <summary>
+        /// Refreshes the entry in slot <paramref name="index"/>, which <see cref="TryRefresh(int, MacAddress, int, uint, out int)"/>
+        /// found refreshed on its port under the table's present <see cref="LayoutVersion"/>: as TryRefresh would again.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Refresh(int index, uint now)
+        {
+            ref Slot slot = ref _slots[index];
+            if (slot.LastSeen != now)
+            {
+                slot.LastSeen = now;
+            }
+        }
+
         /// <summary>The slot holding <paramref name="key"/>, or the empty slot that ends its run (inline, loop and all: no call).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private ref Slot Find(ulong key)
+        private ref Slot Find(ulong key) => ref Find(key, out _);
+
+        /// <summary>The same, with the slot's index.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private ref Slot Find(ulong key, out int index)
         {
             Slot[] slots = _slots;
-            int index = (int)((key * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
+            index = (int)((key * 0x9E37_79B9_7F4A_7C15UL) >> _shift);
             while (true)
             {
                 ref Slot slot = ref slots[index];
@@ -258,6 +288,7 @@ public sealed class FdbTable
         }
         index = MakeRoomFor(key, index);
         _slots[index] = new Slot { Key = key, LastSeen = now, Port = (byte)port, Kind = FdbEntryKind.Learned };
+        _layoutVersion++;
         LearnedCount++;
         _learnedPerPort[port]++;
         return LearnOutcome.Learned;
@@ -285,6 +316,7 @@ public sealed class FdbTable
         }
         slot.Port = (byte)port;
         slot.LastSeen = now;
+        _layoutVersion++;
         _learnedPerPort[port]++;
         return LearnOutcome.Moved;
     }
@@ -304,6 +336,7 @@ public sealed class FdbTable
         _learnedPerPort[port]++;
         slot.Port = (byte)port;
         slot.PinnedUntil = (ushort)until == 0 ? (ushort)1 : (ushort)until;
+        _layoutVersion++;
     }
 
     private static bool IsPinned(in Slot slot, uint now) =>
@@ -327,6 +360,7 @@ public sealed class FdbTable
         ulong key = KeyOf(vid, mac);
         int index = MakeRoomFor(key, Probe(key));   // Remove above made sure the key is absent
         _slots[index] = new Slot { Key = key, LastSeen = now, Port = (byte)port, Kind = kind };
+        _layoutVersion++;
         CountIn(_slots[index]);
         return true;
     }
@@ -440,6 +474,7 @@ public sealed class FdbTable
             }
         }
         Activate(2 * _activeSize);
+        _layoutVersion++;
         foreach (Slot slot in _scratch.AsSpan(0, parked))
         {
             _slots[Probe(slot.Key)] = slot;
@@ -479,6 +514,7 @@ public sealed class FdbTable
     /// <summary>Backward-shift deletion: pull later members of the probe run into the hole.</summary>
     private void RemoveAt(int hole)
     {
+        _layoutVersion++;
         int next = hole;
         while (true)
         {

@@ -131,6 +131,7 @@ public sealed partial class BridgeEngine
         ulong pvidMembers = vlanMembers[pvid];
         bool admitsUntagged = pvid != 0 && (pvidMembers & portBit) != 0;
         FdbTable.Layout fdb = _fdb.CurrentLayout;
+        long fdbVersion = _fdb.LayoutVersion;
         PortCounters[] counters = _counters;
         EgressScheduler[] queues = _enqueue.Queues;
         // The port's meter takes every frame of the run; the rule meter, those of its rule.
@@ -216,26 +217,26 @@ public sealed partial class BridgeEngine
                 members = pvidMembers;
                 priorityBits = defaultPriorityBits;
             }
-            // Lookup (no effect; learning the source cannot change the destination's entry, another
-            // address): a known destination the delivery rule allows, on a plain port, in the frame's form.
-            int target = fdb.Lookup(vid, destination);
-            ulong targetBit = 1UL << target;
-            if (target < 0 || (members & peers & targetBit) == 0 || tagged == ((vlanUntagged[vid] & targetBit) != 0))
-            {
-                break;
-            }
             // The ACL (AclStage.AdmitIngress), looked up, not yet counted: a permit that at most sets a
-            // class and polices. DSCP trust (IngressQosStage.Admit) reads the key's DSCP.
+            // class and polices. DSCP trust (IngressQosStage.Admit) reads the header's DSCP.
             int decided = 0;
             int decision = CompiledAcl.DecisionNone;
             int dscp = -1;
+            ref HeaderFlowCache.Entry flow = ref Unsafe.NullRef<HeaderFlowCache.Entry>();
             if (headerCache is not null)
             {
                 int ipv4 = FastFlowKey.Locate(bytes, out bool tcp);
-                if (ipv4 < 0 || (decided = headerCache.Find(room, length, ipv4, tcp, vid, port, destination.Value, source.Value, out decision)) < 0)
+                if (ipv4 < 0)
                 {
                     break;
                 }
+                flow = ref headerCache.Find(room, length, ipv4, tcp, vid, port, destination.Value, source.Value);
+                if (Unsafe.IsNullRef(ref flow))
+                {
+                    break;
+                }
+                decided = flow.Decided;
+                decision = flow.Decision;
                 if ((decision & (CompiledAcl.DecisionDeny | CompiledAcl.DecisionMore)) != 0)
                 {
                     break;
@@ -245,6 +246,25 @@ public sealed partial class BridgeEngine
             else if (trustsDscp)
             {
                 dscp = DscpOf(bytes, ip, type);
+            }
+            // Lookup (no effect; learning the source cannot change the destination's entry, another
+            // address): a known destination the delivery rule allows, on a plain port, in the frame's
+            // form. The flow's cache entry keeps the FDB's answers while its layout stands.
+            int target;
+            int sourceSlot = -1;
+            if (!Unsafe.IsNullRef(ref flow) && flow.FdbVersion == fdbVersion)
+            {
+                target = flow.Target;
+                sourceSlot = flow.SourceSlot;
+            }
+            else
+            {
+                target = fdb.Lookup(vid, destination);
+            }
+            ulong targetBit = 1UL << target;
+            if (target < 0 || (members & peers & targetBit) == 0 || tagged == ((vlanUntagged[vid] & targetBit) != 0))
+            {
+                break;
             }
             if (trustsDscp && dscp >= 0)
             {
@@ -307,11 +327,28 @@ public sealed partial class BridgeEngine
             // refresh the frame's first effect), or a new one, learned when the run ends.
             if (learns)
             {
-                FdbTable.RefreshResult learned = fdb.TryRefresh(vid, source, port, second);
-                if (learned != FdbTable.RefreshResult.Refreshed && (learned != FdbTable.RefreshResult.Absent || !_deferredLearns.TryAdd(vid, source, port)))
+                if (sourceSlot >= 0)
                 {
-                    break;
+                    fdb.Refresh(sourceSlot, second);   // the slot TryRefresh found it in, under this layout
                 }
+                else
+                {
+                    FdbTable.RefreshResult learned = fdb.TryRefresh(vid, source, port, second, out int slot);
+                    if (learned == FdbTable.RefreshResult.Refreshed)
+                    {
+                        sourceSlot = slot;
+                    }
+                    else if (learned != FdbTable.RefreshResult.Absent || !_deferredLearns.TryAdd(vid, source, port))
+                    {
+                        break;
+                    }
+                }
+            }
+            if (!Unsafe.IsNullRef(ref flow))
+            {
+                flow.FdbVersion = fdbVersion;
+                flow.Target = target;
+                flow.SourceSlot = sourceSlot;
             }
 
             // The frame is the run's: the per-frame path's effects, in its order.

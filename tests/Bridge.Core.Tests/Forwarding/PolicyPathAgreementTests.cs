@@ -9,6 +9,7 @@ using System.Buffers.Binary;
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
@@ -90,6 +91,8 @@ public sealed class PolicyPathAgreementTests
     [Theory]
     [InlineData(2)]
     [InlineData(9)]
+    [InlineData(14)]
+    [InlineData(33)]
     public void RepeatedFlowsAgreeWhicheverHeaderFieldVaries(int seed)
     {
         // A few flows again and again, each frame with one more field changed: the policy run answers
@@ -97,7 +100,8 @@ public sealed class PolicyPathAgreementTests
         // VID, TCP flags, protocol, ports, ingress port) must tell flows apart there, and every field no
         // rule matches (ECN, DEI, TTL, identification, lengths, sequence numbers, bytes past the frame)
         // must not make the same flow decide differently. Two ports share the ACL (the ingress port
-        // is part of the key); a third, without an ACL, trusts DSCP in IPv4 and IPv6.
+        // is part of the key); a third, without an ACL, trusts DSCP in IPv4 and IPv6. The FDB changes now
+        // and then (the run keeps the FDB's answers per flow while its layout stands).
         var random = new Random(seed);
         MacAddress[] hosts = [.. Enumerable.Range(1, 6).Select(i => new MacAddress(0x02_00_00_00_00_00UL | (uint)i))];
         AclRule[] rules =
@@ -137,14 +141,46 @@ public sealed class PolicyPathAgreementTests
         int sent = 0;
         for (int round = 0; round < 400; round++)
         {
+            int changed = -1;
             if (random.Next(8) == 0)
             {
-                var by = TimeSpan.FromMilliseconds(random.Next(1, 20));
+                var by = TimeSpan.FromMilliseconds(random.Next(1, 400));
                 live.Advance(by);
                 general.Advance(by);
             }
+            if (random.Next(10) == 0)
+            {
+                // The FDB changes between batches (the run keeps its answers per flow while its layout stands).
+                changed = random.Next(hosts.Length);
+                MacAddress host = hosts[changed];
+                int change = random.Next(3);
+                int flushed = random.Next(3);
+                foreach (FdbTable fdb in new[] { live.Engine.Fdb, general.Engine.Fdb })
+                {
+                    switch (change)
+                    {
+                        case 0:
+                            fdb.Remove(10, host);
+                            break;
+                        case 1:
+                            fdb.Flush(port: flushed);
+                            break;
+                        default:
+                            fdb.AddPermanent(10, host, (int)(host.Value % 3), FdbEntryKind.Sticky, now: 0);
+                            break;
+                    }
+                }
+            }
             int batchPort = random.Next(3);
             var batch = new List<(int, byte[])>();
+            int toChanged = Array.FindIndex(flows, flow => flow.Destination == changed);
+            if (toChanged >= 0)
+            {
+                // First, a frame to the host whose entry just changed (a stale answer would send it on).
+                var flow = flows[toChanged];
+                batchPort = flow.Source % 3;
+                batch.Add((batchPort, VariedFrame(random, hosts[flow.Source], hosts[changed], flow.Tcp, flow.SourcePort, flow.DestinationPort, sent++)));
+            }
             for (int i = random.Next(1, 40); i > 0; i--)
             {
                 var flow = flows[random.Next(flows.Length)];
