@@ -6,6 +6,7 @@
 // flows with one probe. Built off the data path; lookups never lock and never allocate.
 // Single writer: the forwarding thread (the cache and counters are written by lookups).
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Hairpin.Bridge.Core.Acl;
 
@@ -56,10 +57,17 @@ public sealed class CompiledAcl
     /// <summary>The policy fast path's cache by header bytes, for an ACL that filters a port's ingress (made when the plan is: see <see cref="WithHeaderCache"/>).</summary>
     internal HeaderFlowCache? HeaderCache { get; private set; }
 
-    /// <summary>This ACL, with its <see cref="HeaderCache"/> made if it has none (a port's ingress ACL, off the data path).</summary>
+    /// <summary>
+    /// This ACL, with its <see cref="HeaderCache"/> made if it has none (a port's ingress ACL, off the
+    /// data path). Where 256-bit vectors are emulated in software the cache would cost more than the
+    /// flow key it saves, so there is none and the policy fast path goes frame by frame.
+    /// </summary>
     internal CompiledAcl WithHeaderCache()
     {
-        HeaderCache ??= new HeaderFlowCache(this);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            HeaderCache ??= new HeaderFlowCache(this);
+        }
         return this;
     }
     /// <summary>Some permitting rule does more than permit (set class, remark, police, mirror, count).</summary>
