@@ -11,7 +11,7 @@ namespace Hairpin.Host.Tests.Transports;
 
 public sealed class BusyRingEpollTests
 {
-    private const int BusyTurns = 16;   // PortIo.BusyRingTurns
+    private const int BusyTurns = 4;   // PortIo.BusyRingTurns
 
     [Fact(Timeout = 120_000)]
     public async Task ABusyRingLeavesTheEpollSetAndComesBackWhenFoundEmpty()

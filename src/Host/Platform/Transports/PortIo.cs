@@ -26,7 +26,7 @@ public sealed class PortIo : IDeviceHost
     /// <summary>Frames read from a tap or packet socket between two looks at its kernel drop count while it never drains.</summary>
     private const int DropsReadEvery = 1024;
     /// <summary>Gathers in a row in which a ring gave frames before it leaves the epoll set (FollowRingBusyness): a steady flow, not one burst.</summary>
-    private const int BusyRingTurns = 16;
+    private const int BusyRingTurns = 4;
 
     private readonly PortReadiness _readiness;
     private readonly PortQueues[] _ports;
