@@ -8,7 +8,9 @@
 // pumps and queues (Inbound, Outbound) and wake the thread through the same eventfd. A device that
 // reports an error (interface down or deleted) is drained, let go, and its transport told why; the
 // transport marks the port down and opens it again when it can. Hand-overs come in through a queue and
-// the eventfd and are served between batches. Nothing here allocates per frame.
+// the eventfd and are served between batches. A busy ring leaves the epoll set while it stays busy
+// (FollowRingBusyness): the kernel then skips epoll's wake-up for each frame it writes. Nothing here
+// allocates per frame.
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Hairpin.Bridge.Core.Frames;
