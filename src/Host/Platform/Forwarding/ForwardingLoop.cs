@@ -30,6 +30,17 @@ public sealed partial class ForwardingLoop
     private static readonly TimeSpan DropsInterval = TimeSpan.FromSeconds(1);
     /// <summary>While busy, the loop reads rings without asking epoll; it still looks this often (turns) for ready taps and wake-ups.</summary>
     private const int PollEveryBusyTurns = 8;
+    /// <summary>
+    /// A steady flow (frames in this turn and the one before) that gave a batch smaller than this is
+    /// let collect for a moment (<see cref="CoalesceMicroseconds"/>) before the next turn, as a NIC
+    /// coalesces interrupts: the thread otherwise spins through turns of a few frames, each paying a
+    /// send syscall and the epoll and control look, and keeps its CPU busy whatever the rate. With
+    /// it, speed.sh's 64-byte flood (prof runs, alternated): 0.99-1.00 -> 1.05-1.08 Mpps, CPU per
+    /// frame 2.0 -> 1.55-1.69 us. A frame waits at most the sleep longer, and only in such a flow.
+    /// </summary>
+    private const int CoalesceBelow = 32;
+    /// <summary>usleep's argument: with Linux's default 50 us timer slack the thread sleeps ~60 us (~60 frames at 1 Mpps; a ring holds 4,096).</summary>
+    private const uint CoalesceMicroseconds = 10;
 
     private readonly IForwardingStage _stage;
     private readonly PortIo _io;
@@ -123,7 +134,12 @@ public sealed partial class ForwardingLoop
             _stage.Process(_batch.AsSpan(0, gathered));
         }
         turns.Backlog = _stage.Transmit(_io);
+        bool sustained = turns.Busy && gathered > 0;
         turns.Busy = gathered > 0;
+        if (sustained && gathered < CoalesceBelow && !turns.Backlog && !turns.MoreControl)
+        {
+            _ = LinuxNative.usleep(CoalesceMicroseconds);
+        }
     }
 
     private void ServeControl(ref TurnState turns)

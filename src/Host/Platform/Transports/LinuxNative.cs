@@ -90,6 +90,9 @@ internal static partial class LinuxNative
     }
 
 #pragma warning disable SYSLIB1054 // LibraryImport needs AllowUnsafeBlocks; these signatures are blittable, so DllImport pins without marshalling.
+    [DllImport(Libc)]
+    public static extern int usleep(uint microseconds);
+
     [DllImport(Libc, SetLastError = true)]
     public static extern int socket(int domain, int type, int protocol);
 
