@@ -53,6 +53,14 @@ internal sealed class EtcdConnection : IDisposable
             _answering = false;
             throw;
         }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            // Nobody cancelled: grpc-dotnet's retrying call can end a deadline or a refused connection with
+            // a bare cancellation instead of an RpcException (seen opening the store while etcd was down).
+            // Callers treat it as etcd not answering, as they do DeadlineExceeded.
+            _answering = false;
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "etcd did not answer in time"));
+        }
     }
 
     public Task<RangeResponse> RangeAsync(RangeRequest request, CancellationToken cancel) => CallAsync(options => Kv.RangeAsync(request, options), cancel);
