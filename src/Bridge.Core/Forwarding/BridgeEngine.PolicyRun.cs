@@ -245,7 +245,7 @@ public sealed partial class BridgeEngine
             }
             else if (trustsDscp)
             {
-                dscp = DscpOf(bytes, ip, type);
+                dscp = DscpRewriter.ReadAt(bytes, ip, type);
             }
             // Lookup (no effect; learning the source cannot change the destination's entry, another
             // address): a known destination the delivery rule allows, on a plain port, in the frame's
@@ -391,20 +391,5 @@ public sealed partial class BridgeEngine
             runRulePolicer!.CountGreen(ruleFrames, ruleBytes);
         }
         return new FastPathStop(i, why);
-    }
-
-    /// <summary>DscpRewriter.Read for an Ethernet II frame whose IP header (if any) starts at <paramref name="ip"/> with EtherType <paramref name="type"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int DscpOf(ReadOnlySpan<byte> bytes, int ip, int type)
-    {
-        if (type == EtherTypes.IPv4)
-        {
-            return bytes.Length >= ip + 20 && bytes[ip] >> 4 == 4 ? bytes[ip + 1] >> 2 : -1;
-        }
-        if (type == EtherTypes.IPv6)
-        {
-            return bytes.Length >= ip + 40 && bytes[ip] >> 4 == 6 ? (int)((BinaryPrimitives.ReadUInt32BigEndian(bytes[ip..]) >> 22) & 0x3F) : -1;
-        }
-        return -1;
     }
 }

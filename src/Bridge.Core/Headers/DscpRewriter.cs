@@ -1,6 +1,7 @@
 // Rewrites the DSCP of an IPv4 or IPv6 packet in a frame in place, keeping the ECN bits, and for
 // IPv4 updating the header checksum incrementally (RFC 1624: HC' = ~(~HC + ~m + m')).
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Hairpin.Bridge.Core.Headers;
 
@@ -50,12 +51,15 @@ public static class DscpRewriter
         {
             return -1;
         }
-        int at = ethernet.PayloadOffset;
-        return ethernet.EtherTypeOrLength switch
-        {
-            EtherTypes.IPv4 when frame.Length >= at + 20 && frame[at] >> 4 == 4 => frame[at + 1] >> 2,
-            EtherTypes.IPv6 when frame.Length >= at + 40 && frame[at] >> 4 == 6 => (int)((BinaryPrimitives.ReadUInt32BigEndian(frame[at..]) >> 22) & 0x3F),
-            _ => -1,
-        };
+        return ReadAt(frame, ethernet.PayloadOffset, ethernet.EtherTypeOrLength);
     }
+
+    /// <summary>The DSCP of an IPv4 or IPv6 packet starting at <paramref name="at"/> under EtherType <paramref name="etherType"/>; -1 for anything else.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ReadAt(ReadOnlySpan<byte> frame, int at, int etherType) => etherType switch
+    {
+        EtherTypes.IPv4 when frame.Length >= at + 20 && frame[at] >> 4 == 4 => frame[at + 1] >> 2,
+        EtherTypes.IPv6 when frame.Length >= at + 40 && frame[at] >> 4 == 6 => (int)((BinaryPrimitives.ReadUInt32BigEndian(frame[at..]) >> 22) & 0x3F),
+        _ => -1,
+    };
 }
