@@ -1,5 +1,5 @@
 // The `store:` key: absent or `{ file: PATH }` is the embedded store, `{ etcd: [URL...], prefix, name,
-// lease_ttl }` is etcd. Errors are located like every other key's.
+// lease_ttl }` is etcd; `forget_after` is either's. Errors are located like every other key's.
 using Hairpin.Host.Configuration.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -38,8 +38,9 @@ internal static class StoreReader
                 map.Object("name", ApplianceName) ?? Environment.MachineName,
                 map.Int("lease_ttl", 2, 300) ?? StoreConfig.Etcd.DefaultLeaseTtlSeconds);
         }
+        TimeSpan? forgetAfter = map.Value("forget_after", ForgetAfter);
         map.RejectUnknownKeys();
-        return store;
+        return forgetAfter is TimeSpan forget ? store with { ForgetAfter = forget } : store;
     }
 
     private static List<string> Endpoints(YamlMap map, YamlNode node)
@@ -75,6 +76,16 @@ internal static class StoreReader
         text.Length > 0 && !text.Any(c => c == '/' || char.IsWhiteSpace(c) || char.IsControl(c))
             ? text
             : throw new FormatException($"'{text}' is not an appliance name (no '/' and no spaces)");
+
+    // At least an hour: the stores look for what to forget about once an hour, and a VM's reboot must
+    // not lose its counters.
+    private static TimeSpan ForgetAfter(string text)
+    {
+        TimeSpan value = ConfigScalars.Duration(text);
+        return value >= TimeSpan.FromHours(1)
+            ? value
+            : throw new FormatException($"'{text}' is shorter than an hour: a de-associated VSI is kept at least that long (e.g. forget_after: 30d)");
+    }
 
     // Relative to the config file, not to wherever the daemon was started from.
     private static string FilePath(string text, string configFile) =>

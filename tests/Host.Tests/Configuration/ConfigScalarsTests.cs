@@ -30,11 +30,13 @@ public sealed class ConfigScalarsTests
     [InlineData("100ms", 100)]
     [InlineData("5m", 300_000)]
     [InlineData("1h", 3_600_000)]
+    [InlineData("30d", 2_592_000_000)]
     public void DurationsTakeUnitsAndABareNumberIsSeconds(string text, double milliseconds) =>
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), ConfigScalars.Duration(text));
 
     [Theory]
     [InlineData("8761h")]
+    [InlineData("366d")]
     [InlineData("99999999999999999999999999999999s")]
     public void DurationsBeyondAYearAreAFormatErrorNotAnOverflow(string text) =>
         Assert.Throws<FormatException>(() => ConfigScalars.Duration(text));

@@ -140,7 +140,7 @@ public sealed class HostConfigErrorTests
         Assert.Equal([expected], ConfigFile.Errors(Port + $"    {line}\n"));
 
     [Theory]
-    [InlineData("ageing_time: soon", "4:14: ageing_time: 'soon' is not a duration (e.g. 300s, 100ms, 5m; a bare number is seconds)")]
+    [InlineData("ageing_time: soon", "4:14: ageing_time: 'soon' is not a duration (e.g. 300s, 100ms, 5m, 1h, 30d; a bare number is seconds)")]
     [InlineData("meters: [ { name: m, cir: fast } ]", "4:27: cir: 'fast' is not a rate (e.g. 500kbit, 10mbit, 1gbit)")]
     [InlineData("meters: [ { name: m, cir: 1mbit, cbs: 2kbit } ]", "4:39: cbs: '2kbit' is a rate or bits: sizes are bytes, e.g. 15000 or 15k")]
     [InlineData("meters: [ { name: m } ]", "4:11: meters[0] needs 'cir'")]

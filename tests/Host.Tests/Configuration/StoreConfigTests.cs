@@ -54,6 +54,20 @@ public sealed class StoreConfigTests
         Assert.Equal(new StoreConfig.Etcd(["http://127.0.0.1:2379"], "/hairpin", Environment.MachineName, 10), least.Store);
     }
 
+    [Fact]
+    public void ForgetAfterIsEitherStoresAndDefaultsToThirtyDays()
+    {
+        StoreConfig embedded = ConfigFile.Load(Ports + "store: { forget_after: 7d }\n").Store;
+        StoreConfig etcd = ConfigFile.Load(Ports + "store: { etcd: [ \"http://127.0.0.1:2379\" ], forget_after: 12h }\n").Store;
+
+        Assert.Equal(TimeSpan.FromDays(30), ConfigFile.Load(Ports).Store.ForgetAfter);
+        Assert.Equal((TimeSpan.FromDays(7), TimeSpan.FromHours(12)), (embedded.ForgetAfter, etcd.ForgetAfter));
+        Assert.EndsWith(", forget_after 12h", etcd.Describe(), StringComparison.Ordinal);
+        Assert.DoesNotContain("forget_after", ConfigFile.Load(Ports).Store.Describe(), StringComparison.Ordinal);
+        // A reload that changes only forget_after changes the store: it is refused as every other store change.
+        Assert.NotEqual(etcd, etcd with { ForgetAfter = TimeSpan.FromDays(30) });
+    }
+
     [Theory]
     [InlineData("store: { etcd: [ \"127.0.0.1:2379\" ] }", "not an etcd endpoint")]
     [InlineData("store: { etcd: [ \"ftp://127.0.0.1:2379\" ] }", "not an etcd endpoint")]
@@ -68,6 +82,8 @@ public sealed class StoreConfigTests
     [InlineData("store: { file: /srv/ }", "is a directory")]
     [InlineData("store: { fil: /srv/vsi.json }", "did you mean 'file'?")]
     [InlineData("store: etcd", "store must be a mapping")]
+    [InlineData("store: { forget_after: 59m }", "'59m' is shorter than an hour")]
+    [InlineData("store: { forget_after: 400d }", "longer than a year")]
     public void BadStoreSettingsAreRefusedAtTheirLine(string line, string expected)
     {
         string error = Assert.Single(ConfigFile.Errors(Ports + line + "\n"));

@@ -2,7 +2,8 @@
 // and the moves live in memory and in one local file, so a restarted appliance comes back with its
 // associations and counters. Callers never wait on the disk: every change is made in memory under one
 // lock and marks the file stale; a background writer rewrites it at most once per interval, and once
-// more at DisposeAsync. A write that fails is logged and tried again, never thrown at a caller.
+// more at DisposeAsync. A write that fails is logged and tried again, never thrown at a caller. A VSI
+// de-associated for longer than forget_after goes, with its counters and moves: at open and hourly.
 // Threading: every member is safe from any thread.
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Qbg.Vdp;
@@ -15,12 +16,17 @@ public sealed partial class EmbeddedVsiStore : IVsiStore
     /// <summary>Moves kept per VSI: the latest, enough for an operator's question "where has it been".</summary>
     public const int HistoryLength = 100;
 
+    /// <summary>How often a running store looks for VSIs to forget by default; forget_after is at least this long.</summary>
+    public static readonly TimeSpan DefaultForgetSweep = TimeSpan.FromHours(1);
+
     private static readonly VsiCountersSnapshot NoCounts = VsiCountersSnapshot.Empty;
 
     private readonly string _file;
     private readonly ILogger _log;
     private readonly TimeProvider _time;
     private readonly TimeSpan _writeInterval;
+    private readonly TimeSpan _forgetAfter;
+    private readonly TimeSpan _forgetSweep;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, EmbeddedVsiEntry> _vsis = new(StringComparer.Ordinal);
     private readonly Dictionary<string, VsiCountersSnapshot> _segments = new(StringComparer.Ordinal);
@@ -28,6 +34,7 @@ public sealed partial class EmbeddedVsiStore : IVsiStore
     private readonly SemaphoreSlim _stale = new(0);
     private readonly CancellationTokenSource _stop = new();
     private Task _writer = Task.CompletedTask;
+    private Task _forgetter = Task.CompletedTask;
     private int _staleSignalled;
     private long _changes;
     private long _changesWritten;
@@ -37,7 +44,10 @@ public sealed partial class EmbeddedVsiStore : IVsiStore
     /// <param name="file">The store's file (HostConfig.Store's embedded file).</param>
     /// <param name="appliance">This appliance's name in history ("appliance/port"); the host name by default.</param>
     /// <param name="writeInterval">Least time between two writes of the file; one second by default.</param>
-    public EmbeddedVsiStore(string file, ILogger log, string? appliance = null, TimeProvider? time = null, TimeSpan? writeInterval = null)
+    /// <param name="forgetAfter">A VSI de-associated this long is forgotten (StoreConfig.ForgetAfter); 30 days by default.</param>
+    /// <param name="forgetSweep">How often a running store looks for what to forget; hourly by default.</param>
+    public EmbeddedVsiStore(string file, ILogger log, string? appliance = null, TimeProvider? time = null, TimeSpan? writeInterval = null,
+        TimeSpan? forgetAfter = null, TimeSpan? forgetSweep = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(log);
@@ -46,6 +56,8 @@ public sealed partial class EmbeddedVsiStore : IVsiStore
         Appliance = appliance ?? Environment.MachineName;
         _time = time ?? TimeProvider.System;
         _writeInterval = writeInterval ?? TimeSpan.FromSeconds(1);
+        _forgetAfter = forgetAfter ?? Configuration.StoreConfig.DefaultForgetAfter;
+        _forgetSweep = forgetSweep ?? DefaultForgetSweep;
     }
 
     public string Appliance { get; }
@@ -70,6 +82,8 @@ public sealed partial class EmbeddedVsiStore : IVsiStore
     public Task<StoreStartup> OpenAsync(CancellationToken cancel)
     {
         EmbeddedStoreContents contents = Load();
+        List<string> forgotten;
+        StoreStartup startup;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -90,13 +104,17 @@ public sealed partial class EmbeddedVsiStore : IVsiStore
                 _history[vsiId] = [.. moves.TakeLast(HistoryLength)];
             }
             _open = true;
+            forgotten = ForgetReleased();
             // Started only now: writing before the file was read would overwrite what it held.
             _writer = Task.Run(() => WriteLoopAsync(_stop.Token), CancellationToken.None);
-            return Task.FromResult(new StoreStartup(
+            _forgetter = Task.Run(() => ForgetLoopAsync(_stop.Token), CancellationToken.None);
+            startup = new StoreStartup(
                 [.. _vsis.Values.Where(entry => entry.Held).Select(entry => new OwnedVsi(entry.Port, entry.Vsi))],
                 [.. _segments.Select(pair => new VsiSegment(pair.Key, pair.Value))],
-                SharedTypes: null));
+                SharedTypes: null);
         }
+        LogForgotten(forgotten);
+        return Task.FromResult(startup);
     }
 
     /// <summary>Always won, at once: no other appliance can hold a VSI of this store.</summary>
@@ -208,6 +226,7 @@ public sealed partial class EmbeddedVsiStore : IVsiStore
         }
         await _stop.CancelAsync().ConfigureAwait(false);
         await _writer.ConfigureAwait(false);
+        await _forgetter.ConfigureAwait(false);
         if (_open)
         {
             await Task.Run(WriteIfStale).ConfigureAwait(false);
@@ -235,6 +254,60 @@ public sealed partial class EmbeddedVsiStore : IVsiStore
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopping: DisposeAsync writes the last state.
+        }
+    }
+
+    private async Task ForgetLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_forgetSweep, _time, stop).ConfigureAwait(false);
+                List<string> forgotten;
+                lock (_lock)
+                {
+                    forgotten = ForgetReleased();
+                }
+                LogForgotten(forgotten);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping: nothing is half done, each sweep is made under the lock.
+        }
+    }
+
+    /// <summary>
+    /// Under _lock: removes every VSI de-associated at least forget_after ago, with its counter segment
+    /// and its moves (a VM that comes back later starts again from nothing); the VSIs removed.
+    /// </summary>
+    private List<string> ForgetReleased()
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        List<string> forgotten = [.. _vsis.Where(pair => !pair.Value.Held && now - pair.Value.Since >= _forgetAfter).Select(pair => pair.Key)];
+        foreach (string vsiId in forgotten)
+        {
+            _vsis.Remove(vsiId);
+            _segments.Remove(vsiId);
+            _history.Remove(vsiId);
+        }
+        if (forgotten.Count > 0)
+        {
+            MarkStale();
+        }
+        return forgotten;
+    }
+
+    private void LogForgotten(List<string> forgotten)
+    {
+        if (forgotten.Count > 0 && _log.IsEnabled(LogLevel.Information))
+        {
+            // Named up to ten: a first sweep after years of VM churn must not write a line of thousands.
+            IEnumerable<string> named = forgotten.Order(StringComparer.Ordinal).Take(10);
+            string more = forgotten.Count > 10 ? $" and {forgotten.Count - 10} more" : "";
+            string vsis = string.Join(", ", named) + more;
+            LogForgotten(_file, forgotten.Count, _forgetAfter.TotalDays, vsis);
         }
     }
 
@@ -368,6 +441,9 @@ public sealed partial class EmbeddedVsiStore : IVsiStore
 
     [LoggerMessage(Level = LogLevel.Error, Message = "VSI store {File} cannot be read ({Reason}): starting empty")]
     private partial void LogUnreadable(Exception error, string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "VSI store {File}: forgot {Count} VSIs de-associated over {Days:0.##} days ago, with their counters and moves: {Vsis}")]
+    private partial void LogForgotten(string file, int count, double days, string vsis);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "VSI store {File} could not be written ({Reason}): trying again")]
     private partial void LogWriteFailed(Exception error, string file, string reason);

@@ -30,6 +30,9 @@ internal static partial class EtcdStoreLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "VSI store: {What} of VSI {Vsi} not written: this appliance no longer holds it")]
     public static partial void NotHeld(ILogger logger, string what, string vsi);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "VSI store: VSI {Vsi} forgotten with its counters and moves ({State} since {Since:u}, over {Days:0.##} days)")]
+    public static partial void Forgotten(ILogger logger, string vsi, string state, DateTimeOffset since, double days);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "VSI store: a subscriber to the store's events failed")]
     public static partial void SubscriberFailed(ILogger logger, Exception error);
 }

@@ -27,6 +27,7 @@ public sealed class EtcdVsiStore : IVsiStore
     private readonly EtcdSession _session;
     private readonly EtcdPendingWrites _pending = new();
     private readonly EtcdWriter _writer;
+    private readonly EtcdForgetter _forgetter;
     /// <summary>One record transaction of this appliance at a time: a claim never races a queued release of the same VSI.</summary>
     private readonly SemaphoreSlim _recordGate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -47,6 +48,7 @@ public sealed class EtcdVsiStore : IVsiStore
         _transactions = new EtcdVsiTransactions(_connection, _keys, options.Appliance, options.Clock, options.Logger);
         _session = new EtcdSession(_connection, _keys, _lease, _transactions, options.Appliance, Describe(), Raise, options.Logger);
         _writer = new EtcdWriter(_connection, _keys, options.Appliance, _pending, _transactions, _recordGate, options.Logger);
+        _forgetter = new EtcdForgetter(_connection, _keys, _transactions, options.ForgetAfter, options.Logger);
     }
 
     public string Appliance => _options.Appliance;
@@ -86,6 +88,7 @@ public sealed class EtcdVsiStore : IVsiStore
         _background.Add(Task.Run(() => _session.RunAsync(_stop.Token), CancellationToken.None));
         _background.Add(Task.Run(() => _lease.KeepAliveAsync(_session.LeaseLost, _stop.Token), CancellationToken.None));
         _background.Add(Task.Run(() => _writer.RunAsync(_stop.Token), CancellationToken.None));
+        _background.Add(Task.Run(() => _forgetter.RunAsync(_options.ForgetSweep, _stop.Token), CancellationToken.None));
         return startup;
     }
 
@@ -196,6 +199,9 @@ public sealed class EtcdVsiStore : IVsiStore
         }
         return list;
     }
+
+    /// <summary>Forgets now what a sweep at <paramref name="now"/> would (tests move time; the sweeps use the wall clock).</summary>
+    internal Task<IReadOnlyList<string>> ForgetAsync(DateTimeOffset now, CancellationToken cancel) => _forgetter.ForgetAsync(now, cancel);
 
     public async Task<IReadOnlyList<VsiMove>> HistoryAsync(string vsiId, CancellationToken cancel)
     {

@@ -17,6 +17,12 @@ public sealed record EtcdVsiStoreOptions(IReadOnlyList<string> Endpoints, string
     /// <summary>The longest a single request to etcd may take: a claim answers Unavailable after about this, never hangs.</summary>
     public TimeSpan RequestDeadline { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>A VSI de-associated or lost this long is removed with its counters and moves (`forget_after`).</summary>
+    public TimeSpan ForgetAfter { get; init; } = Hairpin.Host.Configuration.StoreConfig.DefaultForgetAfter;
+
+    /// <summary>How often this appliance looks for VSIs to forget (every appliance of the site does; a transaction makes each happen once).</summary>
+    public TimeSpan ForgetSweep { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>The plane's clock: the times a restored VsiRecord carries (AssociatedAt, LastKeepAlive).</summary>
     public Func<TimeSpan> Clock { get; init; } = () => TimeSpan.FromMilliseconds(Environment.TickCount64);
 

@@ -17,12 +17,13 @@ internal static class VsiStoreFactory
         }
         return config.Store switch
         {
-            StoreConfig.Embedded embedded => new EmbeddedVsiStore(embedded.File, logs.CreateLogger("hairpin.store")),
+            StoreConfig.Embedded embedded => new EmbeddedVsiStore(embedded.File, logs.CreateLogger("hairpin.store"), forgetAfter: embedded.ForgetAfter),
             StoreConfig.Etcd etcd => new EtcdVsiStore(new EtcdVsiStoreOptions(etcd.Endpoints, etcd.Name, logs.CreateLogger("hairpin.store"))
             {
                 Prefix = etcd.Prefix,
                 LeaseTtl = TimeSpan.FromSeconds(etcd.LeaseTtlSeconds),
                 SeedTypes = config.VsiTypes,
+                ForgetAfter = etcd.ForgetAfter,
             }),
             _ => throw new InvalidOperationException($"store: {config.Store.Describe()} is not supported by this build"),
         };

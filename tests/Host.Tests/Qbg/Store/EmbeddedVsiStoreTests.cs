@@ -1,7 +1,7 @@
 // The embedded VSI store: claims always win and are recorded as moves, updates and releases change the
 // table, what it holds comes back from the file in a new store object (as after a restart), a corrupt
-// file is set aside without stopping the start, a failed write is retried, and callers on many
-// threads at once lose nothing.
+// file is set aside without stopping the start, a failed write is retried, callers on many threads
+// at once lose nothing, and a VSI de-associated longer than forget_after is forgotten.
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qbg.Vdp;
@@ -119,6 +119,59 @@ public sealed class EmbeddedVsiStoreTests : IDisposable
         Assert.Equal(["app1/hv1", "-"], (await second.HistoryAsync(Vm(3).IdText, CancellationToken.None)).Select(m => m.To));
         Assert.Equal(3, (await second.ListAsync(CancellationToken.None)).Count);
         Assert.Equal(6, (await second.ListAsync(CancellationToken.None)).Single(v => v.VsiId == Vm(1).IdText).Counters.RxFrames);
+    }
+
+    [Fact]
+    public async Task AVsiDeAssociatedLongerThanForgetAfterIsForgottenWithItsCountersAndMovesWhileHeldOnesStay()
+    {
+        await using (EmbeddedVsiStore store = new(StoreFile, _logs.Factory.CreateLogger("hairpin.store"), "app1", _time,
+            forgetAfter: TimeSpan.FromDays(30), forgetSweep: TimeSpan.FromMilliseconds(20)))
+        {
+            await store.OpenAsync(CancellationToken.None);
+            await store.ClaimAsync(new VsiClaim("hv1", Vm(1), "associate"), CancellationToken.None);
+            await store.ClaimAsync(new VsiClaim("hv1", Vm(2), "associate"), CancellationToken.None);
+            await store.ClaimAsync(new VsiClaim("hv1", Vm(3), "associate"), CancellationToken.None);
+            store.PublishCounters([new VsiSegment(Vm(1).IdText, Counts(5)), new VsiSegment(Vm(2).IdText, Counts(7))]);
+            store.Release(Vm(2).IdText, "de-associated by its station");
+            _time.Advance(TimeSpan.FromDays(10));
+            store.Release(Vm(3).IdText, "expired: no keep-alive");
+
+            _time.Advance(TimeSpan.FromDays(25));   // vm 2 released 35 days ago, vm 3 25 days ago, vm 1 held all along
+
+            await Eventually.TrueAsync(() => store.ListAsync(CancellationToken.None).Result.Count == 2, "vm 2 forgotten by a sweep");
+            Assert.Equal([Vm(1).IdText, Vm(3).IdText], (await store.ListAsync(CancellationToken.None)).Select(v => v.VsiId));
+            Assert.Empty(await store.HistoryAsync(Vm(2).IdText, CancellationToken.None));
+            Assert.Equal(["app1/hv1", "-"], (await store.HistoryAsync(Vm(3).IdText, CancellationToken.None)).Select(m => m.To));
+            CapturedLine forgot = Assert.Single(_logs.Lines, line => line.Message.Contains("forgot", StringComparison.Ordinal));
+            Assert.Equal((LogLevel.Information, "1", Vm(2).IdText), (forgot.Level, forgot["Count"], forgot["Vsis"]));
+        }
+
+        // Gone from the file too: a restart does not bring back its counters.
+        await using EmbeddedVsiStore second = NewStore();
+        StoreStartup startup = await second.OpenAsync(CancellationToken.None);
+        Assert.Equal([Vm(1).IdText], startup.Segments.Select(s => s.VsiId));
+        Assert.Equal([Vm(1).IdText, Vm(3).IdText], (await second.ListAsync(CancellationToken.None)).Select(v => v.VsiId));
+    }
+
+    [Fact]
+    public async Task AStoreOpenedAfterForgetAfterHasPassedForgetsAtOnce()
+    {
+        await using (EmbeddedVsiStore first = NewStore())
+        {
+            await first.OpenAsync(CancellationToken.None);
+            await first.ClaimAsync(new VsiClaim("hv1", Vm(1), "associate"), CancellationToken.None);
+            await first.ClaimAsync(new VsiClaim("hv1", Vm(2), "associate"), CancellationToken.None);
+            first.PublishCounters([new VsiSegment(Vm(2).IdText, Counts(7))]);
+            first.Release(Vm(2).IdText, "de-associated by its station");
+        }
+        _time.Advance(TimeSpan.FromDays(30));   // the appliance was off for a month (the default forget_after)
+
+        await using EmbeddedVsiStore second = NewStore();
+        StoreStartup startup = await second.OpenAsync(CancellationToken.None);
+
+        Assert.Empty(startup.Segments);
+        Assert.Equal([Vm(1).IdText], (await second.ListAsync(CancellationToken.None)).Select(v => v.VsiId));
+        Assert.Contains(_logs.Lines, line => line.Message.Contains($"forgot 1 VSIs de-associated over 30 days ago, with their counters and moves: {Vm(2).IdText}", StringComparison.Ordinal));
     }
 
     [Fact]

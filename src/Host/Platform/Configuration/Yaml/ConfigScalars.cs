@@ -116,7 +116,7 @@ public static class ConfigScalars
     /// <summary>The longest duration any setting takes: the engine counts in whole seconds of a 32-bit clock, and a hold of years is a typo.</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(365);
 
-    /// <summary>"300s", "100ms", "5m", "1h"; a bare number is seconds (as Linux's bridge settings are); at most a year.</summary>
+    /// <summary>"300s", "100ms", "5m", "1h", "30d"; a bare number is seconds (as Linux's bridge settings are); at most a year.</summary>
     public static TimeSpan Duration(string text)
     {
         (string number, double unitSeconds) = text switch
@@ -125,11 +125,12 @@ public static class ConfigScalars
             _ when text.EndsWith('s') => (text[..^1], 1.0),
             _ when text.EndsWith('m') => (text[..^1], 60.0),
             _ when text.EndsWith('h') => (text[..^1], 3600.0),
+            _ when text.EndsWith('d') => (text[..^1], 86400.0),
             _ => (text, 1.0),
         };
         if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, Invariant, out double value))
         {
-            throw new FormatException($"'{text}' is not a duration (e.g. 300s, 100ms, 5m; a bare number is seconds)");
+            throw new FormatException($"'{text}' is not a duration (e.g. 300s, 100ms, 5m, 1h, 30d; a bare number is seconds)");
         }
         double seconds = value * unitSeconds;
         return double.IsFinite(seconds) && seconds <= MaxDuration.TotalSeconds
