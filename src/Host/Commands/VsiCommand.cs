@@ -1,7 +1,7 @@
 // `hairpin vsi show [dev NAME]`: every VM (VSI) the 802.1Qbg control plane knows, where it is (the
 // appliance too, when the bridge keeps a VSI store), what type it was given, and its own counters; a
 // refused or pending one says why. `hairpin vsi history ID`: where the VSI has been, as the store
-// recorded each move.
+// recorded each move. `hairpin vsi type ...`: VsiTypeCommand.
 using System.Globalization;
 using Hairpin.Host.Demo;
 using Hairpin.Host.Management;
@@ -14,6 +14,9 @@ internal static class VsiCommand
         """
           vsi [show [dev NAME]]
           vsi history VSIID
+          vsi type [show]
+          vsi type set ID VERSION vlan VID [acl NAME] [meter NAME] [max_macs N] [managers ID,...]
+          vsi type del ID VERSION
         """;
 
     private static readonly string[] Header =
@@ -29,9 +32,14 @@ internal static class VsiCommand
             History(words, session);
             return;
         }
+        if (verb == "type")
+        {
+            VsiTypeCommand.Run(words, session);
+            return;
+        }
         if (verb is not ("show" or "list"))
         {
-            throw new UsageException($"unknown verb '{verb}' (show, history)");
+            throw new UsageException($"unknown verb '{verb}' (show, history, type)");
         }
         string? port = words.TryTake("dev") ? words.ValueOf("dev") : null;
         words.ExpectEnd();

@@ -3,6 +3,7 @@
 // as a reload would apply them, and the counter segments published every second and at the end.
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Host.Configuration;
+using Hairpin.Host.Qbg;
 using Hairpin.Host.Qbg.Store;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +13,9 @@ public sealed partial class BridgeRuntime
 {
     private IReadOnlyList<VsiTypeConfig>? _sharedTypes;
     private VsiCounterPublisher? _counterPublisher;
+
+    /// <summary>Whether the VSI types in force are the store's (shared by the site) rather than the file's `vsi_types:`.</summary>
+    internal bool TypesFromStore => Volatile.Read(ref _sharedTypes) is not null;
 
     /// <summary>Where VSI state outlives ports and restarts (`store:`), the 802.1Qbg plane's owner of VSIs; null without one.</summary>
     internal IVsiStore? VsiStore { get; }
@@ -53,6 +57,12 @@ public sealed partial class BridgeRuntime
         lock (_configLock)
         {
             HostConfig current = Config;
+            if (VsiTypeCheck.Problems(types, current) is { Count: > 0 } problems)
+            {
+                string refused = string.Join("; ", problems);
+                LogSharedTypesRefused(refused);
+                return;
+            }
             try
             {
                 PublishWith(current, current with { VsiTypes = types }, PreparedChange.None);

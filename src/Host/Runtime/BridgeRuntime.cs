@@ -204,6 +204,10 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
                 throw new InvalidOperationException($"{next.SourceFile}: store: changed (from {current.Store.Describe()} to {next.Store.Describe()}): restart the bridge to apply that (the running configuration is unchanged)");
             }
             next = WithSharedTypes(next);   // the store's types rule while the appliance shares them
+            if (_sharedTypes is not null && VsiTypeCheck.Problems(next.VsiTypes, next) is { Count: > 0 } problems)
+            {
+                throw new InvalidOperationException($"{next.SourceFile}: the VSI store's types need what this file no longer has: {string.Join("; ", problems)} (the running configuration is unchanged)");
+            }
             PublishWith(current, next, prepare?.Invoke(current, next) ?? PreparedChange.None);
         }
         Monitors.ApplyFile(Config.MonitorSessions);   // outside the lock the forwarding thread's 802.1Qbg publishes take

@@ -17,6 +17,9 @@ public static class ManagementCommands
     public const string MvrpShow = "mvrp.show";
     public const string VsiShow = "vsi.show";
     public const string VsiHistory = "vsi.history";
+    public const string VsiTypeShow = "vsi.type.show";
+    public const string VsiTypeSet = "vsi.type.set";
+    public const string VsiTypeDel = "vsi.type.del";
     public const string CaptureStart = "capture.start";
     public const string CaptureRead = "capture.read";
     public const string CaptureStop = "capture.stop";

@@ -141,6 +141,13 @@ internal sealed partial class RequestDispatcher(IBridgeControl control, ILogger 
                 }
                 return ManagementResponse.Success(await Capability<IVsiHistoryControl>().VsiHistoryAsync(selector.VsiId.Trim(), token).ConfigureAwait(false));
             }
+            case ManagementCommands.VsiTypeShow:
+                return ManagementResponse.Success(await Capability<IVsiTypeControl>().ShowVsiTypesAsync(token).ConfigureAwait(false));
+            case ManagementCommands.VsiTypeSet:
+                return ManagementResponse.Success(await Capability<IVsiTypeControl>().SetVsiTypeAsync(Args<VsiTypeSetArgs>(request, null), token).ConfigureAwait(false));
+            case ManagementCommands.VsiTypeDel:
+                await Capability<IVsiTypeControl>().DeleteVsiTypeAsync(Args<VsiTypeSelector>(request, null), token).ConfigureAwait(false);
+                return ManagementResponse.Success(new Done());
             case ManagementCommands.CaptureStart:
                 return ManagementResponse.Success(await Capability<ICaptureControl>().StartCaptureAsync(Args<CaptureStartArgs>(request, null), token).ConfigureAwait(false));
             case ManagementCommands.CaptureRead:

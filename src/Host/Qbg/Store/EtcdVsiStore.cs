@@ -17,7 +17,7 @@ namespace Hairpin.Host.Qbg.Store;
 /// Threading: the public methods may be called from any thread. <see cref="Changed"/> is raised on the
 /// store's own background task, one event at a time.
 /// </summary>
-public sealed class EtcdVsiStore : IVsiStore
+public sealed class EtcdVsiStore : IVsiStore, ISharedTypeStore
 {
     private readonly EtcdVsiStoreOptions _options;
     private readonly EtcdKeys _keys;
@@ -198,6 +198,19 @@ public sealed class EtcdVsiStore : IVsiStore
             }
         }
         return list;
+    }
+
+    public async Task PutTypeAsync(VsiTypeConfig type, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        await _connection.PutAsync(_keys.Type(type.Id, type.Version), VsiStoreJson.Text(VsiStoreJson.Write(type)), 0, cancel).ConfigureAwait(false);
+    }
+
+    public async Task<bool> DeleteTypeAsync(int id, int version, CancellationToken cancel)
+    {
+        var delete = new DeleteRangeRequest { Key = EtcdKeys.Bytes(_keys.Type(id, version)) };
+        DeleteRangeResponse answer = await _connection.CallAsync(options => _connection.Kv.DeleteRangeAsync(delete, options), cancel).ConfigureAwait(false);
+        return answer.Deleted > 0;
     }
 
     /// <summary>Forgets now what a sweep at <paramref name="now"/> would (tests move time; the sweeps use the wall clock).</summary>
