@@ -203,7 +203,14 @@ public sealed class PortIo : IDeviceHost
         }
         if (_devices[port] is HostedDevice device)
         {
-            SendToDevice(device, egress, pool);
+            if (_ports[port].IsUp)
+            {
+                SendToDevice(device, egress, pool);
+            }
+            else
+            {
+                DropLinkDown(device.Queues.Counters, egress, pool);   // no carrier: the kernel would only drop them, uncounted by us
+            }
             return false;
         }
         PortQueues queues = _ports[port];
@@ -457,6 +464,19 @@ public sealed class PortIo : IDeviceHost
             }
             pool.Release(frame);
         }
+    }
+
+    /// <summary>Everything queued for a device port that is down while its device stays open (no carrier): counted as tx-link-down.</summary>
+    private static void DropLinkDown<TQueue>(LinkCounters counters, TQueue egress, FramePool pool)
+        where TQueue : struct, IEgressQueue
+    {
+        int dropped = 0;
+        while (egress.TryDequeue(out FrameBuffer? frame))
+        {
+            pool.Release(frame);
+            dropped++;
+        }
+        counters.CountDrops(LinkDropReason.TxLinkDown, dropped);
     }
 
     /// <summary>Each ring frame into a pooled buffer of the batch, counted as received (or lost by reason).</summary>
