@@ -31,6 +31,7 @@ internal sealed class CarrierWatcher
     private readonly Dictionary<int, List<CarrierFollowing>> _following = [];
     private long _malformed;
     private long _resyncs;
+    private long _faults;
 
     private CarrierWatcher(int fd, string? unavailableReason)
     {
@@ -49,6 +50,9 @@ internal sealed class CarrierWatcher
 
     /// <summary>Messages whose lengths did not add up, skipped.</summary>
     public long MalformedMessages => Interlocked.Read(ref _malformed);
+
+    /// <summary>Datagrams whose handing over threw (a fault of ours): the watcher went on with the next.</summary>
+    public long Faults => Interlocked.Read(ref _faults);
 
     /// <summary>Times the kernel dropped events for us and every followed interface was asked again.</summary>
     public long Resyncs => Interlocked.Read(ref _resyncs);
@@ -185,7 +189,7 @@ internal sealed class CarrierWatcher
         catch (Exception)
 #pragma warning restore CA1031
         {
-            Interlocked.Increment(ref _malformed);
+            Interlocked.Increment(ref _faults);
         }
     }
 

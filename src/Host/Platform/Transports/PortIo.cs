@@ -7,7 +7,8 @@
 // frame (taps). No receive thread, no wake-up per frame, no lock on the way. Stream ports keep their
 // pumps and queues (Inbound, Outbound) and wake the thread through the same eventfd. A device that
 // reports an error (interface down or deleted) is drained, let go, and its transport told why; the
-// transport marks the port down and opens it again when it can. Hand-overs come in through a queue and
+// transport marks the port down and opens it again when it can. A device whose port is down while it
+// stays attached (its interface lost carrier) is still read, but nothing is sent into it: tx-link-down. Hand-overs come in through a queue and
 // the eventfd and are served between batches. Nothing here allocates per frame.
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
