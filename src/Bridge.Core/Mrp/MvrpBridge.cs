@@ -222,7 +222,7 @@ public sealed class MvrpBridge
             int vid = indication.Vid;
             if (indication.IsNew)
             {
-                _flushes.Add(new VidFlush(port, indication.Vid));   // MAD_Join.indication with new: the neighbour's topology changed
+                _flushes.Add(new VidFlush(port, indication.Vid, Heard: true));   // MAD_Join.indication with new: the neighbour's topology changed
             }
             if (indication.Join != registered[vid])
             {
@@ -258,7 +258,7 @@ public sealed class MvrpBridge
                 participant.Join(vid, passesNewOn, now);
                 if (passesNewOn)
                 {
-                    _flushes.Add(new VidFlush(port, (ushort)vid));   // MAD_Join.request with new: 11.2.5 flushes this port too
+                    _flushes.Add(new VidFlush(port, (ushort)vid, Heard: false));   // MAD_Join.request with new: 11.2.5 flushes this port too
                 }
             }
             else if (!should && declared[vid])

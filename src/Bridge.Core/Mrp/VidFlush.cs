@@ -6,4 +6,5 @@ namespace Hairpin.Bridge.Core.Mrp;
 
 /// <param name="Port">The port whose learned entries go.</param>
 /// <param name="Vid">The VID whose learned entries go; other VIDs keep theirs.</param>
-public readonly record struct VidFlush(int Port, ushort Vid);
+/// <param name="Heard">True: the port heard the New; false: the MAP passed a New heard elsewhere on to it.</param>
+public readonly record struct VidFlush(int Port, ushort Vid, bool Heard);

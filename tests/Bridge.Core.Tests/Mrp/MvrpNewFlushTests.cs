@@ -42,7 +42,7 @@ public sealed class MvrpNewFlushTests
 
         bridge.ReceiveMessage(0, Message(new VidEvent(301, MrpAttributeEvent.New)), lab.Now);
 
-        Assert.Equal([new VidFlush(0, 301), new VidFlush(1, 301), new VidFlush(2, 301)], Flushes(bridge));
+        Assert.Equal([new VidFlush(0, 301, Heard: true), new VidFlush(1, 301, Heard: false), new VidFlush(2, 301, Heard: false)], Flushes(bridge));
         Assert.Empty(Flushes(bridge));   // taken once
     }
 
@@ -56,7 +56,7 @@ public sealed class MvrpNewFlushTests
 
         bridge.ReceiveMessage(1, Message(new VidEvent(40, MrpAttributeEvent.New)), lab.Now);
 
-        Assert.Equal([new VidFlush(1, 40), new VidFlush(0, 40), new VidFlush(2, 40)], Flushes(bridge));
+        Assert.Equal([new VidFlush(1, 40, Heard: true), new VidFlush(0, 40, Heard: false), new VidFlush(2, 40, Heard: false)], Flushes(bridge));
     }
 
     [Fact]
