@@ -321,6 +321,31 @@ public sealed class MvrpPlaneTests : IDisposable
         Assert.Single(_aggregationFlushed);   // once per New
     }
 
+    [Fact]
+    public void APriorityTaggedMvrpduIsHeardAndOneTaggedWithAVidIsCountedAndChangesNothing()
+    {
+        var message = new MvrpMessage();
+        message.Events.Add(new VidEvent(20, MrpAttributeEvent.New));
+        var frames = new List<byte[]>();
+        MvrpPdu.Encode(MacAddress.Parse("02:00:00:00:00:99"), message, frames);
+        byte[] Tagged(byte tciHigh, byte tciLow) => [.. frames[0][..12], 0x81, 0x00, tciHigh, tciLow, .. frames[0][12..]];
+        long receivedBefore = Down.Counters.PdusReceived;
+
+        _aggregation.Receive(AggregationDown, Tagged(0x00, 0x14), _now);                 // VID 20: a participant inside VLAN 20
+        _aggregation.Receive(AggregationDown, Tagged(0xE0, 0x00).AsSpan(0, 17), _now);           // priority tag, cut inside its EtherType
+        _aggregation.Receive(AggregationDown, Tagged(0xE0, 0x00).AsSpan(0, 24), _now);           // priority tag, vector cut
+        Assert.DoesNotContain(20, Down.Registered);
+        Assert.Empty(_aggregationFlushed);
+        Assert.Equal(receivedBefore, Down.Counters.PdusReceived);
+        Assert.Equal(new Dictionary<string, long> { ["too-short"] = 1, ["truncated"] = 1, ["vlan-tagged"] = 1 }, Down.Counters.Malformed);
+
+        _aggregation.Receive(AggregationDown, Tagged(0xE0, 0x00), _now);                 // priority-tagged (PCP 7, VID 0): an untagged MVRPDU
+
+        Assert.Contains(20, Down.Registered);
+        Assert.Equal([(AggregationDown, 20)], _aggregationFlushed);   // it carried a New
+        Assert.Equal(receivedBefore + 1, Down.Counters.PdusReceived);
+    }
+
     /// <summary>An MVRPDU's Ethernet header (to 01-80-C2-00-00-21, EtherType 0x88F5); the body follows.</summary>
     private static byte[] MvrpFrame() => [0x01, 0x80, 0xC2, 0x00, 0x00, 0x21, 0x02, 0, 0, 0, 0, 1, 0x88, 0xF5];
 }
