@@ -174,7 +174,8 @@ internal sealed partial class MvrpPlane
             malformed += count;
         }
         return new MvrpPortStats(Volatile.Read(ref _pdusReceived[port]), Volatile.Read(ref _pdusSent[port]), malformed, counters.LeaveAllReceived, counters.LeaveAllSent,
-            counters.RegistrationsRefused, counters.DeclarationsIgnored, Published.On(_names[port]).Count);
+            counters.RegistrationsRefused, counters.DeclarationsIgnored, Published.On(_names[port]).Count,
+            Volatile.Read(ref _vlanFlushes[port]), Volatile.Read(ref _entriesFlushed[port]));
     }
 
     /// <summary>Every MVRP port as `mvrp show` reports it.</summary>

@@ -101,6 +101,7 @@ public sealed class MvrpRuntimeTests
         {
             PortQueues up = await peers["up"].Attached.WaitAsync(Patience);
             PortQueues host = await peers["host"].Attached.WaitAsync(Patience);
+            using var metrics = new BridgeMetrics(runtime);
             MacAddress beyond40 = MacAddress.Parse("02:00:00:00:40:01");
             MacAddress beyond1 = MacAddress.Parse("02:00:00:00:01:01");
             MacAddress pinned40 = MacAddress.Parse("02:00:00:00:40:0a");
@@ -123,6 +124,9 @@ public sealed class MvrpRuntimeTests
             Assert.Equal((1L, 1L), await runtime.OnForwardingThread(engine => (engine.Counters(1).VlanFlushes, engine.Counters(1).EntriesFlushed)));
             MvrpCountersInfo counters = (await runtime.OnForwardingThread(_ => runtime.Mvrp!.Show(runtime.ControlTime)))[0].Counters;
             Assert.Equal((1L, 1L), (counters.VlanFlushes, counters.EntriesFlushed));
+            string text = PrometheusText.Collect(BridgeMetrics.MeterName);
+            Assert.Contains("hairpin_mvrp_fdb_flushes_total{port=\"up\"} 1", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_mvrp_fdb_flushed_total{port=\"up\"} 1", text, StringComparison.Ordinal);
         }
     }
 
