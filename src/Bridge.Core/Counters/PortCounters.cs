@@ -38,6 +38,10 @@ public sealed class PortCounters
     public long Learned { get; internal set; }
     public long MovedIn { get; internal set; }
     public long LearnLimitHits { get; internal set; }
+    /// <summary>Topology-change flushes of this port's learned entries in one VLAN (an MVRP New, 802.1Q 11.2.5).</summary>
+    public long VlanFlushes { get; internal set; }
+    /// <summary>Learned entries those flushes removed.</summary>
+    public long EntriesFlushed { get; internal set; }
     /// <summary>Times a protection feature (BPDU guard, port security, storm control, loop detection) error-disabled this port.</summary>
     public long ErrorDisabled { get; private set; }
     /// <summary>MACs damped for flapping onto this port (it is the offending port of a MacMoveReport).</summary>

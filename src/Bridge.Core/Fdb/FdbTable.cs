@@ -390,6 +390,13 @@ public sealed class FdbTable
     /// </summary>
     public int FlushLearnedInVlans(ulong[] vlanMembers, ulong ports) => RemoveWhere(new LearnedInVlansFilter(vlanMembers, ports));
 
+    /// <summary>
+    /// Removes the learned entries of <paramref name="vid"/> on <paramref name="port"/>: an MVRP New's
+    /// flush (802.1Q 11.2.5). Static entries (VSI bindings among them) and sticky ones are the operator's
+    /// and stay, as do other VIDs and other ports.
+    /// </summary>
+    public int FlushLearnedOnPortInVlan(int port, int vid) => RemoveWhere(new LearnedOnPortInVlanFilter(port, vid));
+
     /// <summary>Removes learned and sticky entries idle longer than <paramref name="maxIdleSeconds"/>.</summary>
     public int AgeOut(uint now, uint maxIdleSeconds) => RemoveWhere(new AgeFilter(now, maxIdleSeconds));
 
@@ -426,6 +433,11 @@ public sealed class FdbTable
     private readonly struct LearnedInVlansFilter(ulong[] vlanMembers, ulong ports) : IEntryFilter
     {
         public bool Matches(in Slot slot) => slot.Kind == FdbEntryKind.Learned && (vlanMembers[(int)(slot.Key >> 48)] & ports) != 0;
+    }
+
+    private readonly struct LearnedOnPortInVlanFilter(int port, int vid) : IEntryFilter
+    {
+        public bool Matches(in Slot slot) => slot.Kind == FdbEntryKind.Learned && slot.Port == port && (int)(slot.Key >> 48) == vid;
     }
 
     private readonly struct AgeFilter(uint now, uint maxIdle) : IEntryFilter

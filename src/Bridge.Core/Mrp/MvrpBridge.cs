@@ -7,6 +7,8 @@ namespace Hairpin.Bridge.Core.Mrp;
 /// declared(p) = local VIDs ∪ (registered(q) for every other MVRP port q). A registration learned from a
 /// New is propagated as a new declaration (Join with isNew, 11.2.5), so the far side flushes and
 /// relearns at once; when a VID's last reason to be declared on a port goes, the port Leaves it.
+/// Each New heard on a port, and each New the MAP passes on to a port, asks for that port's learned
+/// entries in that VID to go (<see cref="TakeFlushes"/>, 11.2.5).
 /// A port's participant starts at <see cref="LinkUp"/> (Begin!, then what the port should declare);
 /// until then, and after <see cref="LinkDown"/>, what it would send is dropped.
 /// Not thread-safe: one thread calls everything, and <see cref="Tick"/> by <see cref="NextDeadline"/>.
@@ -23,6 +25,7 @@ public sealed class MvrpBridge
     private readonly bool[] _local = new bool[VidSlots];
     private readonly List<MrpIndication> _indications = [];
     private readonly List<MvrpMessage> _messages = [];
+    private readonly List<VidFlush> _flushes = [];
 
     public MvrpBridge(int ports)
     {
@@ -98,6 +101,17 @@ public sealed class MvrpBridge
         bool changed = MembershipChanged;
         MembershipChanged = false;
         return changed;
+    }
+
+    /// <summary>
+    /// Moves the FDB flushes that News asked for since the last call to <paramref name="into"/>, in the
+    /// order they were asked: the port that heard the New first, then each port it was passed on to.
+    /// </summary>
+    public void TakeFlushes(List<VidFlush> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        into.AddRange(_flushes);
+        _flushes.Clear();
     }
 
     /// <summary>What this bridge needs itself: declared on every MVRP port; a VID dropped here is left where nothing else needs it.</summary>
@@ -206,6 +220,10 @@ public sealed class MvrpBridge
         foreach (MrpIndication indication in _indications)
         {
             int vid = indication.Vid;
+            if (indication.IsNew)
+            {
+                _flushes.Add(new VidFlush(port, indication.Vid, Heard: true));   // MAD_Join.indication with new: the neighbour's topology changed
+            }
             if (indication.Join != registered[vid])
             {
                 registered[vid] = indication.Join;
@@ -236,7 +254,12 @@ public sealed class MvrpBridge
             if (should && (!declared[vid] || (isNew && port != from)))
             {
                 declared[vid] = true;
-                participant.Join(vid, isNew && port != from, now);
+                bool passesNewOn = isNew && port != from;
+                participant.Join(vid, passesNewOn, now);
+                if (passesNewOn)
+                {
+                    _flushes.Add(new VidFlush(port, (ushort)vid, Heard: false));   // MAD_Join.request with new: 11.2.5 flushes this port too
+                }
             }
             else if (!should && declared[vid])
             {

@@ -1,5 +1,8 @@
 // The MVRPDU on the wire (802.1Q 10.8 MRPDU format, 11.2.3 MVRP's VID attribute): encodes a message
 // into untagged frames to 01-80-C2-00-00-21 and decodes a received frame back, never throwing on bytes.
+// A received MVRPDU may carry a priority tag (VID 0: some switches send their control frames so); it
+// is read as an untagged one, as 802.1Q classifies a priority-tagged frame as untagged. One tagged
+// with a VID belongs to a participant inside that VLAN and is refused (MvrpError.VlanTagged).
 //
 //   MVRPDU          = ProtocolVersion(1) Message... EndMark(2)
 //   Message         = AttributeType(1) AttributeLength(1) VectorAttribute... EndMark(2)
@@ -26,6 +29,9 @@ public static class MvrpPdu
     public const int MaxPayload = 1500;
 
     private const int HeaderSize = EthernetReader.HeaderSize;
+    private const int TagSize = 4;
+    private const ushort CustomerTagType = 0x8100;
+    private const int VidMask = 0x0FFF;
     private const int MinimumFrameSize = 60;   // 64 on the wire, less the FCS
     private const byte ProtocolVersion = 0;
     private const byte VidAttributeType = 1;
@@ -167,7 +173,8 @@ public static class MvrpPdu
 
     /// <summary>
     /// Decodes one frame, Ethernet header included, into <paramref name="into"/> (cleared first): the
-    /// LeaveAll of any VID vector, and every VID event in PDU order. A ProtocolVersion above 0 is read as
+    /// LeaveAll of any VID vector, and every VID event in PDU order. A priority tag (802.1Q tag, VID 0)
+    /// is stepped over; a tag with a VID is <see cref="MvrpError.VlanTagged"/>. A ProtocolVersion above 0 is read as
     /// version 0 (802.1Q's forward compatibility); messages of other attribute types are stepped over;
     /// the end of the frame stands for missing EndMarks; whatever follows the final EndMark (padding) is
     /// ignored. Never throws on any bytes. On an error, <paramref name="into"/> may hold what was read
@@ -181,15 +188,16 @@ public static class MvrpPdu
         {
             return MvrpError.TooShort;
         }
-        if (MacAddress.Read(frame) != Destination || BinaryPrimitives.ReadUInt16BigEndian(frame[(2 * MacAddress.Size)..]) != EtherType)
+        if (MacAddress.Read(frame) != Destination)
         {
             return MvrpError.NotMvrp;
         }
-        if (frame.Length < HeaderSize + 1)
+        MvrpError envelope = PduStart(frame, out int pduStart);
+        if (envelope != MvrpError.None)
         {
-            return MvrpError.TooShort;
+            return envelope;
         }
-        ReadOnlySpan<byte> pdu = frame[(HeaderSize + 1)..];   // the messages, after ProtocolVersion
+        ReadOnlySpan<byte> pdu = frame[(pduStart + 1)..];   // the messages, after ProtocolVersion
         int offset = 0;
         while (true)
         {
@@ -211,6 +219,40 @@ public static class MvrpPdu
                 return error;
             }
         }
+    }
+
+    /// <summary>
+    /// Where ProtocolVersion is: right after the addresses and EtherType, or after a priority tag and
+    /// the EtherType it carries. The frame must reach that byte.
+    /// </summary>
+    private static MvrpError PduStart(ReadOnlySpan<byte> frame, out int pduStart)
+    {
+        const int typeOffset = 2 * MacAddress.Size;
+        pduStart = HeaderSize;
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[typeOffset..]);
+        if (type == CustomerTagType)
+        {
+            if (frame.Length < HeaderSize + TagSize)
+            {
+                return MvrpError.TooShort;
+            }
+            int vid = BinaryPrimitives.ReadUInt16BigEndian(frame[(typeOffset + 2)..]) & VidMask;
+            type = BinaryPrimitives.ReadUInt16BigEndian(frame[(typeOffset + TagSize)..]);
+            if (type != EtherType)
+            {
+                return MvrpError.NotMvrp;   // a tagged frame of another protocol to this address: not ours to judge
+            }
+            if (vid != 0)
+            {
+                return MvrpError.VlanTagged;
+            }
+            pduStart = HeaderSize + TagSize;
+        }
+        else if (type != EtherType)
+        {
+            return MvrpError.NotMvrp;
+        }
+        return frame.Length < pduStart + 1 ? MvrpError.TooShort : MvrpError.None;
     }
 
     /// <summary>Reads vectors up to the list's EndMark (or the frame's end); only VID vectors are reported.</summary>

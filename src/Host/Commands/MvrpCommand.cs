@@ -79,6 +79,7 @@ internal static class MvrpCommand
         }
         summary.Add(["refused", $"{Number(counters.RegistrationsRefused)} registrations (max-vids reached)"]);
         summary.Add(["ignored", $"{Number(counters.DeclarationsIgnored)} declarations (fixed or forbidden registrar)"]);
+        summary.Add(["flushed", $"{Number(counters.EntriesFlushed)} learned entries in {Number(counters.VlanFlushes)} VLAN flushes (a New: the topology changed)"]);
         summary.Add(["timers", $"join {Milliseconds(timers.JoinMs)}  leave {Milliseconds(timers.LeaveMs)}  leaveall {Milliseconds(timers.LeaveAllMs)}  periodic {Milliseconds(timers.PeriodicMs)}"]);
         summary.Add(["next", $"transmit {Seconds(timers.NextTransmit)}  leaveall {Seconds(timers.NextLeaveAll)}"]);
 

@@ -50,6 +50,8 @@ public sealed class BridgeMetrics : IDisposable
         }), "{event}", "LeaveAll events, by direction");
         MvrpCounter("hairpin.mvrp.registrations.refused", "{event}", "Declarations refused because the port had registered its max_vids", s => s.RegistrationsRefused);
         MvrpCounter("hairpin.mvrp.declarations.ignored", "{event}", "Declarations heard by a fixed or forbidden registrar, which registers none", s => s.DeclarationsIgnored);
+        MvrpCounter("hairpin.mvrp.fdb.flushes", "{event}", "Flushes of the port's learned FDB entries in one VLAN that an MVRP New asked for (802.1Q 11.2.5)", s => s.VlanFlushes);
+        MvrpCounter("hairpin.mvrp.fdb.flushed", "{entry}", "Learned FDB entries those flushes removed", s => s.EntriesFlushed);
         _meter.CreateObservableGauge("hairpin.mvrp.dynamic.vlans", () => MvrpPorts().Select(p => PortMeasurements.OfPort(p.Stats.DynamicVlans, p.Port)),
             "{vlan}", "VLANs MVRP added to the port's members (registered, not statically configured)");
         VmCounter("hairpin.vm.rx.frames", "{frame}", "Frames from the VM (a VSI, or a host vm_counters counts by port, VLAN and MAC)", vm => vm.Rx.Frames, other => other.Rx.Frames);

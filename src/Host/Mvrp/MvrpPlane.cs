@@ -1,7 +1,8 @@
 // The appliance's MVRP participant (802.1Q clause 11): one MrpParticipant per `mvrp:` port inside the
 // MAP context MvrpBridge keeps, fed the MVRPDUs the engine traps there, ticked on its deadlines, told
 // which VIDs this appliance needs itself (MvrpNeeds), and its registrations handed to the runtime as an
-// MvrpState to publish through MvrpOverlay. Lives on the forwarding thread, as QbgPlane does: every
+// MvrpState to publish through MvrpOverlay. A New heard or passed on has the engine flush that port's
+// learned entries in the VID (802.1Q 11.2.5). Lives on the forwarding thread, as QbgPlane does: every
 // call comes from it (EngineStage between batches; management through OnForwardingThread).
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Headers;
@@ -28,6 +29,9 @@ internal sealed partial class MvrpPlane
     private readonly MvrpMessage _received = new();
     private readonly List<(int Port, MvrpMessage Message)> _toSend = [];
     private readonly List<byte[]> _frames = [];
+    private readonly List<VidFlush> _vidFlushes = [];
+    private readonly long[] _vlanFlushes;
+    private readonly long[] _entriesFlushed;
     private readonly long[][] _malformed;
     private readonly long[] _pdusReceived;
     private readonly long[] _pdusSent;
@@ -51,6 +55,8 @@ internal sealed partial class MvrpPlane
         _malformed = [.. _names.Select(_ => new long[Errors.Length])];
         _pdusReceived = new long[_names.Length];
         _pdusSent = new long[_names.Length];
+        _vlanFlushes = new long[_names.Length];
+        _entriesFlushed = new long[_names.Length];
         _timers = initial.Mvrp?.Timers ?? MrpTimers.Default;
         _bridge = new MvrpBridge(_names.Length);
         foreach (MvrpPortConfig port in initial.Mvrp?.Ports ?? [])
@@ -70,6 +76,12 @@ internal sealed partial class MvrpPlane
             _bridge.AddPort(index, participant);
         }
     }
+
+    /// <summary>
+    /// Removes the learned entries of a VID on a port (port, VID; returns how many went): the engine's
+    /// <c>FlushLearnedInVlan</c>, called on the forwarding thread as everything here is.
+    /// </summary>
+    public required Func<int, int, int> FlushLearnedInVlan { get; init; }
 
     /// <summary>The registrations last handed to the runtime.</summary>
     public MvrpState Published => Volatile.Read(ref _published);
@@ -162,7 +174,8 @@ internal sealed partial class MvrpPlane
             malformed += count;
         }
         return new MvrpPortStats(Volatile.Read(ref _pdusReceived[port]), Volatile.Read(ref _pdusSent[port]), malformed, counters.LeaveAllReceived, counters.LeaveAllSent,
-            counters.RegistrationsRefused, counters.DeclarationsIgnored, Published.On(_names[port]).Count);
+            counters.RegistrationsRefused, counters.DeclarationsIgnored, Published.On(_names[port]).Count,
+            Volatile.Read(ref _vlanFlushes[port]), Volatile.Read(ref _entriesFlushed[port]));
     }
 
     /// <summary>Every MVRP port as `mvrp show` reports it.</summary>
@@ -188,7 +201,8 @@ internal sealed partial class MvrpPlane
                 new MvrpTimersInfo(_timers.Join.TotalMilliseconds, _timers.Leave.TotalMilliseconds, _timers.LeaveAll.TotalMilliseconds, _timers.Periodic.TotalMilliseconds,
                     Until(participant.NextTransmit, now), Until(participant.NextLeaveAll, now)),
                 new MvrpCountersInfo(_pdusReceived[port], _pdusSent[port], MalformedOf(port), counters.LeaveAllReceived, counters.LeaveAllSent,
-                    EventsOf(counters.EventsReceived), EventsOf(counters.EventsSent), counters.RegistrationsRefused, counters.DeclarationsIgnored)));
+                    EventsOf(counters.EventsReceived), EventsOf(counters.EventsSent), counters.RegistrationsRefused, counters.DeclarationsIgnored,
+                    _vlanFlushes[port], _entriesFlushed[port])));
         }
         return ports;
     }
@@ -203,11 +217,12 @@ internal sealed partial class MvrpPlane
 
     private static string KebabName<T>(T value) where T : struct, Enum => Bridge.Core.Counters.KebabNames.Of(value);
 
-    /// <summary>Sends what the machines have to say now, then publishes the registrations if they changed.</summary>
+    /// <summary>Sends what the machines have to say now, flushes what News asked for, then publishes the registrations if they changed.</summary>
     private void Flush(TimeSpan now)
     {
         _toSend.Clear();
         _bridge.Tick(now, _toSend);
+        FlushLearnedEntries();
         foreach ((int port, MvrpMessage message) in _toSend)
         {
             _frames.Clear();
@@ -221,6 +236,30 @@ internal sealed partial class MvrpPlane
         if (_bridge.TakeMembershipChange())
         {
             PublishRegistrations();
+        }
+    }
+
+    /// <summary>
+    /// 802.1Q 11.2.5: a New heard on a port, or passed on to it, says the topology for that VID changed
+    /// there, so what the port learned in the VID goes now rather than an ageing time later.
+    /// </summary>
+    private void FlushLearnedEntries()
+    {
+        _vidFlushes.Clear();
+        _bridge.TakeFlushes(_vidFlushes);
+        foreach (VidFlush flush in _vidFlushes)
+        {
+            int removed = FlushLearnedInVlan(flush.Port, flush.Vid);
+            _vlanFlushes[flush.Port]++;
+            _entriesFlushed[flush.Port] += removed;
+            if (flush.Heard)
+            {
+                LogNewHeard(_names[flush.Port], flush.Vid, removed);
+            }
+            else
+            {
+                LogNewPassedOn(_names[flush.Port], flush.Vid, removed);
+            }
         }
     }
 
@@ -297,6 +336,12 @@ internal sealed partial class MvrpPlane
 
     [LoggerMessage(Level = LogLevel.Information, Message = "port {Port}: MVRP deregistered VLAN {Vids}: no neighbour declares it any more, the port no longer carries it")]
     private partial void LogDeregistered(string port, string vids);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "port {Port}: MVRP New for VLAN {Vid} heard (the topology beyond the port changed): {Entries} learned entries of VLAN {Vid} on the port flushed")]
+    private partial void LogNewHeard(string port, int vid, int entries);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "port {Port}: MVRP New for VLAN {Vid} passed on from another port: {Entries} learned entries of VLAN {Vid} on the port flushed")]
+    private partial void LogNewPassedOn(string port, int vid, int entries);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "port {Port}: malformed MVRPDU dropped: {Reason}")]
     private partial void LogMalformed(string port, string reason);

@@ -56,7 +56,10 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
         VsiStore = store;
         if (config.Mvrp is not null)
         {
-            Mvrp = new MvrpPlane(config, Engine.BridgeAddress, () => Config, (port, frame) => ports[port].Send(frame), PublishMvrp, logs.CreateLogger("hairpin.mvrp"), new Random());
+            Mvrp = new MvrpPlane(config, Engine.BridgeAddress, () => Config, (port, frame) => ports[port].Send(frame), PublishMvrp, logs.CreateLogger("hairpin.mvrp"), new Random())
+            {
+                FlushLearnedInVlan = Engine.FlushLearnedInVlan,   // the plane runs on the forwarding thread, where the engine may be touched
+            };
         }
         if (config.FlowExport is { } flowExport)
         {

@@ -1,6 +1,7 @@
 // Frames to the MVRP address (01-80-C2-00-00-21) as each port's MvrpFrames says: relayed as multicast
 // by a bridge that runs no MVRP (the Linux bridge's behaviour), trapped on a port that runs it, dropped
-// and counted on the other ports of a bridge that runs it; trace tells the same story.
+// and counted on the other ports of a bridge that runs it, tagged or not (what a tag means is the MVRP
+// plane's to decide, from the PDU); trace tells the same story.
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Forwarding;
@@ -44,6 +45,21 @@ public sealed class MvrpFrameTests
         Delivered trapped = Assert.Single(harness.DrainControlPlane());
         Assert.Equal(0, trapped.Port);   // the port it arrived on
         Assert.Equal(1, harness.Engine.Counters(0).Trapped);
+    }
+
+    [Theory]
+    [InlineData(0, 7)]    // priority-tagged, as switches send control frames
+    [InlineData(10, 0)]   // tagged with a VID the port is not even a member of
+    public void AnMvrpPortTrapsTaggedMvrpdusTooForThePlaneToJudge(int vid, int pcp)
+    {
+        var harness = Bridge(MvrpFrames.Trap, MvrpFrames.Trap);
+        byte[] tagged = new FrameBuilder().From(Neighbour).To(Mvrp).Tag(vid, pcp).EtherType(0x88F5).Payload([0, 1, 2, 0, 0, 0, 0]).Build();
+
+        FrameDisposition disposition = harness.SendFor(0, tagged);
+
+        Assert.Equal(DispositionKind.ControlPlane, disposition.Kind);
+        Assert.Equal(tagged, Assert.Single(harness.DrainControlPlane()).Bytes);   // as it arrived, tag and all
+        Assert.Empty(harness.DrainEgress());
     }
 
     [Fact]

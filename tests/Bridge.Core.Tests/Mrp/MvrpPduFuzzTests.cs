@@ -1,5 +1,5 @@
 // Seeded fuzzing of MvrpPdu.Decode: random bytes behind an MVRP header, and valid PDUs (encoded ones and
-// mrpd's capture) with bits flipped, words overwritten, cut short or padded with garbage. Decode never
+// mrpd's capture, untagged and priority-tagged) with bits flipped, words overwritten, cut short or padded with garbage. Decode never
 // throws, always answers a defined MvrpError, and what it accepts is always a VID in 1..4094 with a
 // defined event.
 using System.Buffers.Binary;
@@ -90,8 +90,12 @@ public class MvrpPduFuzzTests
             }
             seeds.AddRange(Encode(message));
         }
+        // A priority-tagged copy of every other seed, so mutations reach the tag (a VID in it: VlanTagged).
+        seeds.AddRange([.. seeds.Where((_, i) => i % 2 == 0).Select(PriorityTagged)]);
         return seeds;
     }
+
+    private static byte[] PriorityTagged(byte[] untagged) => [.. untagged[..12], 0x81, 0x00, 0xE0, 0x00, .. untagged[12..]];
 
     private static byte[] Mutate(Random random, byte[] seed)
     {

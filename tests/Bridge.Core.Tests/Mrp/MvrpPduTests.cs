@@ -235,7 +235,8 @@ public class MvrpPduTests
 
     [Theory]
     [InlineData("0180C2000021525400123456" + "88F6")]   // another EtherType
-    [InlineData("0180C2000021525400123456" + "8100000188F5")]   // tagged
+    [InlineData("0180C2000021525400123456" + "8100000088F6")]   // priority-tagged, another EtherType
+    [InlineData("0180C2000021525400123456" + "8100000A0800")]   // tagged, another EtherType
     [InlineData("0180C2000020525400123456" + "88F5")]   // the MMRP address
     [InlineData("FFFFFFFFFFFF525400123456" + "88F5")]
     public void OtherAddressOrEtherTypeIsNotMvrp(string headerHex)

@@ -33,7 +33,7 @@ internal sealed class FakeBridgeControl : IBridgeControl, IPortFlagControl, IFdb
                 120, 118, new Dictionary<string, long> { ["truncated"] = 2, ["bad-event"] = 1 }, 4, 5,
                 new Dictionary<string, long> { ["new"] = 0, ["joinin"] = 300, ["lv"] = 2 },
                 new Dictionary<string, long> { ["new"] = 3, ["joinin"] = 290 },
-                2, 0)),
+                2, 0, 2, 17)),
     ];
 
     public Task<IReadOnlyList<MvrpPortInfo>> ShowMvrpAsync(CancellationToken cancellationToken)

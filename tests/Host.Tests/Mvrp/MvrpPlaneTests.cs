@@ -22,6 +22,8 @@ public sealed class MvrpPlaneTests : IDisposable
     private readonly Queue<(bool ToAggregation, byte[] Frame)> _wire = new();
     private readonly List<MvrpState> _accessPublished = [];
     private readonly List<MvrpState> _aggregationPublished = [];
+    private readonly List<(int Port, int Vid)> _accessFlushed = [];
+    private readonly List<(int Port, int Vid)> _aggregationFlushed = [];
     private readonly CapturingLogger _log = new();
     private readonly MvrpPlane _access;
     private readonly MvrpPlane _aggregation;
@@ -46,9 +48,15 @@ public sealed class MvrpPlaneTests : IDisposable
               - { name: host, attach: { afpacket: host }, vlan: 10 }
             """);
         _access = new MvrpPlane(access, MacAddress.Parse("02:00:00:00:00:a0"), () => access,
-            (port, frame) => Carry(port == AccessUp, true, frame), _accessPublished.Add, _log.Factory.CreateLogger("access"), new Random(1));
+            (port, frame) => Carry(port == AccessUp, true, frame), _accessPublished.Add, _log.Factory.CreateLogger("access"), new Random(1))
+        {
+            FlushLearnedInVlan = (port, vid) => Flushed(_accessFlushed, port, vid),
+        };
         _aggregation = new MvrpPlane(aggregation, MacAddress.Parse("02:00:00:00:00:b0"), () => aggregation,
-            (port, frame) => Carry(port == AggregationDown, false, frame), _aggregationPublished.Add, _log.Factory.CreateLogger("aggregation"), new Random(2));
+            (port, frame) => Carry(port == AggregationDown, false, frame), _aggregationPublished.Add, _log.Factory.CreateLogger("aggregation"), new Random(2))
+        {
+            FlushLearnedInVlan = (port, vid) => Flushed(_aggregationFlushed, port, vid),
+        };
         _access.Start(_now);
         _aggregation.Start(_now);
         Run(TimeSpan.FromSeconds(1));
@@ -57,6 +65,13 @@ public sealed class MvrpPlaneTests : IDisposable
     private static MvrpPlaneTests With(string downMvrp) => new(downMvrp);
 
     public void Dispose() => _log.Dispose();
+
+    /// <summary>Records the engine call a flush makes; the "engine" had 3 learned entries there.</summary>
+    private static int Flushed(List<(int Port, int Vid)> into, int port, int vid)
+    {
+        into.Add((port, vid));
+        return 3;
+    }
 
     private void Carry(bool onTrunk, bool toAggregation, byte[] frame)
     {
@@ -265,7 +280,10 @@ public sealed class MvrpPlaneTests : IDisposable
         HostConfig config = ConfigFile.Load("ports:\n  - { name: down, attach: { afpacket: down }, vlan: { trunk: \"1\", native: 1 }, mvrp: true }\n");
         var published = new List<MvrpState>();
         var plane = new MvrpPlane(config, MacAddress.Parse("02:00:00:00:00:c0"), () => config, (_, _) => { }, published.Add,
-            _log.Factory.CreateLogger("early"), new Random(3));
+            _log.Factory.CreateLogger("early"), new Random(3))
+        {
+            FlushLearnedInVlan = (_, _) => 0,
+        };
         var message = new MvrpMessage();
         message.Events.Add(new VidEvent(40, MrpAttributeEvent.New));
         var frames = new List<byte[]>();
@@ -279,6 +297,53 @@ public sealed class MvrpPlaneTests : IDisposable
 
         Assert.Equal([40], Assert.Single(plane.Show(_now)).Registered);
         Assert.Equal([40], published[^1].On("down"));
+    }
+
+    [Fact]
+    public void ANewHeardOnAnMvrpPortHasTheEngineFlushThePortsLearnedEntriesInThatVlan()
+    {
+        _access.Need([10], _now);
+        Run(TimeSpan.FromSeconds(1));
+        Assert.Empty(_aggregationFlushed);   // plain Joins flush nothing
+        Assert.Empty(_accessFlushed);
+        var message = new MvrpMessage();
+        message.Events.Add(new VidEvent(10, MrpAttributeEvent.New));
+        message.Events.Add(new VidEvent(11, MrpAttributeEvent.JoinIn));
+        var frames = new List<byte[]>();
+        MvrpPdu.Encode(MacAddress.Parse("02:00:00:00:00:99"), message, frames);
+
+        _aggregation.Receive(AggregationDown, frames[0], _now);
+
+        Assert.Equal([(AggregationDown, 10)], _aggregationFlushed);
+        Assert.Equal((1, 3), (Down.Counters.VlanFlushes, Down.Counters.EntriesFlushed));
+        Assert.Contains(_log.Lines, line => line.Message == "port down: MVRP New for VLAN 10 heard (the topology beyond the port changed): 3 learned entries of VLAN 10 on the port flushed");
+        Run(TimeSpan.FromSeconds(2));
+        Assert.Single(_aggregationFlushed);   // once per New
+    }
+
+    [Fact]
+    public void APriorityTaggedMvrpduIsHeardAndOneTaggedWithAVidIsCountedAndChangesNothing()
+    {
+        var message = new MvrpMessage();
+        message.Events.Add(new VidEvent(20, MrpAttributeEvent.New));
+        var frames = new List<byte[]>();
+        MvrpPdu.Encode(MacAddress.Parse("02:00:00:00:00:99"), message, frames);
+        byte[] Tagged(byte tciHigh, byte tciLow) => [.. frames[0][..12], 0x81, 0x00, tciHigh, tciLow, .. frames[0][12..]];
+        long receivedBefore = Down.Counters.PdusReceived;
+
+        _aggregation.Receive(AggregationDown, Tagged(0x00, 0x14), _now);                 // VID 20: a participant inside VLAN 20
+        _aggregation.Receive(AggregationDown, Tagged(0xE0, 0x00).AsSpan(0, 17), _now);           // priority tag, cut inside its EtherType
+        _aggregation.Receive(AggregationDown, Tagged(0xE0, 0x00).AsSpan(0, 24), _now);           // priority tag, vector cut
+        Assert.DoesNotContain(20, Down.Registered);
+        Assert.Empty(_aggregationFlushed);
+        Assert.Equal(receivedBefore, Down.Counters.PdusReceived);
+        Assert.Equal(new Dictionary<string, long> { ["too-short"] = 1, ["truncated"] = 1, ["vlan-tagged"] = 1 }, Down.Counters.Malformed);
+
+        _aggregation.Receive(AggregationDown, Tagged(0xE0, 0x00), _now);                 // priority-tagged (PCP 7, VID 0): an untagged MVRPDU
+
+        Assert.Contains(20, Down.Registered);
+        Assert.Equal([(AggregationDown, 20)], _aggregationFlushed);   // it carried a New
+        Assert.Equal(receivedBefore + 1, Down.Counters.PdusReceived);
     }
 
     /// <summary>An MVRPDU's Ethernet header (to 01-80-C2-00-00-21, EtherType 0x88F5); the body follows.</summary>

@@ -1,11 +1,14 @@
 // MVRP in the running appliance, on in-memory ports: a neighbour's declaration arriving on an MVRP port
 // makes that port carry the VLAN in the engine's configuration, and its withdrawal takes it away a
 // leave time later (and the metrics count it); the appliance speaks MVRP out of that port and only that port; an MVRPDU on a
-// port without MVRP is dropped and counted; a reload that changes mvrp: is refused.
+// port without MVRP is dropped and counted; a New heard on an MVRP port flushes what the port learned in
+// that VLAN (802.1Q 11.2.5) and nothing else; a reload that changes mvrp: is refused.
 using Hairpin.Bridge.Core.Counters;
+using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Mrp;
 using Hairpin.Host.Configuration;
+using Hairpin.Host.Management;
 using Hairpin.Host.Metrics;
 using Hairpin.Host.Runtime;
 using Hairpin.Host.Tests.Configuration;
@@ -89,6 +92,46 @@ public sealed class MvrpRuntimeTests
             Assert.Empty(await peers["host"].TakeSentAsync(0, TimeSpan.FromMilliseconds(300)));
         }
     }
+
+    [Fact]
+    public async Task ANewHeardOnAnMvrpPortFlushesWhatThePortLearnedInThatVlanOnly()
+    {
+        var (runtime, peers) = Start(Config());
+        await using (runtime)
+        {
+            PortQueues up = await peers["up"].Attached.WaitAsync(Patience);
+            PortQueues host = await peers["host"].Attached.WaitAsync(Patience);
+            using var metrics = new BridgeMetrics(runtime);
+            MacAddress beyond40 = MacAddress.Parse("02:00:00:00:40:01");
+            MacAddress beyond1 = MacAddress.Parse("02:00:00:00:01:01");
+            MacAddress pinned40 = MacAddress.Parse("02:00:00:00:40:0a");
+            MacAddress local30 = MacAddress.Parse("02:00:00:00:30:01");
+            up.Receive(Mvrpdu(MrpAttributeEvent.JoinIn, 40));
+            await Eventually.TrueAsync(() => runtime.Engine.Config.Ports[1].Vlans.Members.Contains(40), "VLAN 40 on up once declared");
+            up.Receive(new FrameBuilder().From(beyond40).To("ff:ff:ff:ff:ff:ff").Tag(40).EtherType(0x0800).Build());
+            up.Receive(new FrameBuilder().From(beyond1).To("ff:ff:ff:ff:ff:ff").EtherType(0x0800).Build());   // native VLAN 1
+            host.Receive(new FrameBuilder().From(local30).To("ff:ff:ff:ff:ff:ff").EtherType(0x0800).Build());
+            Assert.True(await runtime.OnForwardingThread(engine => engine.AddFdbEntry(40, pinned40, 1, FdbEntryKind.Static)));
+            await Eventually.TrueAsync(() => Lookup(runtime, 40, beyond40) == 1 && Lookup(runtime, 1, beyond1) == 1 && Lookup(runtime, 30, local30) == 0, "the hosts learned");
+            Assert.Equal(0, await runtime.OnForwardingThread(engine => engine.Counters(1).VlanFlushes));   // a plain Join flushed nothing
+
+            up.Receive(Mvrpdu(MrpAttributeEvent.New, 40));
+
+            await Eventually.TrueAsync(() => Lookup(runtime, 40, beyond40) == -1, "VLAN 40's learned entry on up flushed by the New");
+            Assert.Equal(1, Lookup(runtime, 1, beyond1));     // another VLAN of the same port
+            Assert.Equal(0, Lookup(runtime, 30, local30));    // another port
+            Assert.Equal(1, Lookup(runtime, 40, pinned40));   // static
+            Assert.Equal((1L, 1L), await runtime.OnForwardingThread(engine => (engine.Counters(1).VlanFlushes, engine.Counters(1).EntriesFlushed)));
+            MvrpCountersInfo counters = (await runtime.OnForwardingThread(_ => runtime.Mvrp!.Show(runtime.ControlTime)))[0].Counters;
+            Assert.Equal((1L, 1L), (counters.VlanFlushes, counters.EntriesFlushed));
+            string text = PrometheusText.Collect(BridgeMetrics.MeterName);
+            Assert.Contains("hairpin_mvrp_fdb_flushes_total{port=\"up\"} 1", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_mvrp_fdb_flushed_total{port=\"up\"} 1", text, StringComparison.Ordinal);
+        }
+    }
+
+    private static int Lookup(BridgeRuntime runtime, int vid, MacAddress mac) =>
+        runtime.OnForwardingThread(engine => engine.Fdb.Lookup(vid, mac)).GetAwaiter().GetResult();
 
     [Fact]
     public async Task AReloadThatChangesMvrpIsRefusedAndTheRunningConfigStays()

@@ -21,8 +21,11 @@ public sealed record MvrpTimersInfo(double JoinMs, double LeaveMs, double LeaveA
 /// <param name="Malformed">MVRPDUs dropped as malformed, by reason (e.g. truncated, bad-event).</param>
 /// <param name="RegistrationsRefused">Declarations refused because the port had registered its max_vids.</param>
 /// <param name="DeclarationsIgnored">Declarations heard by a fixed or forbidden registrar, which registers none.</param>
+/// <param name="VlanFlushes">Flushes of the port's learned entries in one VLAN that a New asked for (heard on the port or passed on to it, 802.1Q 11.2.5).</param>
+/// <param name="EntriesFlushed">Learned entries those flushes removed.</param>
 public sealed record MvrpCountersInfo(long PdusReceived, long PdusSent, IReadOnlyDictionary<string, long> Malformed, long LeaveAllReceived, long LeaveAllSent,
-    IReadOnlyDictionary<string, long> EventsReceived, IReadOnlyDictionary<string, long> EventsSent, long RegistrationsRefused, long DeclarationsIgnored);
+    IReadOnlyDictionary<string, long> EventsReceived, IReadOnlyDictionary<string, long> EventsSent, long RegistrationsRefused, long DeclarationsIgnored,
+    long VlanFlushes = 0, long EntriesFlushed = 0);
 
 /// <summary>`mvrp show`: a program that runs MVRP (the appliance). Threading and errors as <see cref="IBridgeControl"/>.</summary>
 public interface IMvrpControl
