@@ -96,7 +96,8 @@ public sealed class VswitchControl(DumbVswitchRuntime runtime) : IBridgeControl,
             Untagged: uplink ? "" : vlans,
             attach,
             new TrafficCounters(queues.Counters.RxFrames, queues.Counters.RxBytes),
-            new TrafficCounters(queues.Counters.TxFrames, queues.Counters.TxBytes));
+            new TrafficCounters(queues.Counters.TxFrames, queues.Counters.TxBytes),
+            LinkDownReason: queues.IsUp ? null : queues.DownReason);
     }
 
     /// <summary>The VLANs the uplink carries tagged, as ranges ("10,20-22"): access VLANs, and VIDs associated VSIs were given.</summary>

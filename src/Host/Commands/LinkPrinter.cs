@@ -2,6 +2,7 @@
 using System.Globalization;
 using Hairpin.Host.Demo;
 using Hairpin.Host.Management;
+using Hairpin.Host.Transports;
 
 namespace Hairpin.Host.Commands;
 
@@ -23,7 +24,7 @@ internal static class LinkPrinter
             PortFlags flags = port.Flags;
             rows.Add(
             [
-                port.Name, State(port), Names.Of(port.Link), Hairpin(port), OnOff(flags.Isolated), OnOff(flags.Learning),
+                port.Name, State(port), Link(port), Hairpin(port), OnOff(flags.Isolated), OnOff(flags.Learning),
                 OnOff(flags.Flood), OnOff(flags.McastFlood), OnOff(flags.BcastFlood), OnOff(flags.BpduGuard),
                 port.Pvid == 0 ? "-" : Number(port.Pvid), Dash(port.Vlans), Dash(port.Untagged), Dash(port.Attach),
                 Number(port.Rx.Frames), Number(port.Rx.Bytes), Number(port.Tx.Frames), Number(port.Tx.Bytes),
@@ -36,6 +37,10 @@ internal static class LinkPrinter
         port.State is PortOperState.ErrorDisabled or PortOperState.Probing or PortOperState.Blocking && port.ErrorDisableCause is { } cause
             ? $"{Names.Of(port.State)} ({cause})"
             : Names.Of(port.State);
+
+    /// <summary>`down (no-carrier)` for an interface up without carrier, as `ip link` flags it NO-CARRIER; other reasons are in --json.</summary>
+    private static string Link(PortInfo port) =>
+        port.Link == LinkState.Down && port.LinkDownReason == PortQueues.NoCarrier ? "down (no-carrier)" : Names.Of(port.Link);
 
     private static string OnOff(bool on) => on ? "on" : "off";
 

@@ -275,8 +275,8 @@ internal static class RootDemo
         // (its hypervisor de-associates). The bridge makes the destination's Associate the move: it
         // binds vm-a on hv3 and tells hv1's station the VSI left, so the two copies are never both
         // admitted. The demo switches the hypervisors' ends of the VMs' veths, as a hypervisor's tap comes
-        // and goes with its VM: the dumb vswitch follows its ports' admin state (AF_PACKET reports a port
-        // going down, not its peer losing carrier), so a VM's own `ip link set eth0 down` would go unseen.
+        // and goes with its VM. The dumb vswitch would see the VM's side too: its afpacket ports follow
+        // carrier, so a VM's own `ip link set eth0 down` (vma NO-CARRIER) takes the port down the same way.
         Explain(output, $"the destination hypervisor attaches vm-a's copy (the VM resumes there); its station announces vm-a on {to} (VDP Associate):");
         output.WriteLine($"$ ip -n {net.Destination} link set vma up");
         await NamespaceLab.SetLinkAsync(net.Destination, "vma", up: true, cancel).ConfigureAwait(false);

@@ -287,7 +287,8 @@ public sealed partial class BridgeControl(
             runtime.Config.Attachments[port].Attach.Describe(),
             new TrafficCounters(link.RxFrames, link.RxBytes),
             new TrafficCounters(link.TxFrames, link.TxBytes),
-            EvbOf(port, config));
+            EvbOf(port, config),
+            runtime.Ports[port].IsUp ? null : runtime.Ports[port].DownReason);
     }
 
     private PortEvbInfo? EvbOf(int port, PortConfig config)

@@ -5,6 +5,8 @@
 // Between batches, however busy (before the loop's share of management work): protection timers, FDB ageing,
 // jittered loop probes, flow expiry (IPFIX), the protection log and the 802.1Qbg plane, so a storm cannot silence the very
 // things that stop it. MVRPDUs trapped on MVRP ports go to the MVRP plane, which is ticked here too. Nothing here allocates per frame.
+// A port whose link went down (peer gone, interface down, no carrier) loses what the FDB learned on it, as
+// the Linux bridge flushes a port it disables: its hosts are flooded for (and learned again) elsewhere.
 using Hairpin.Bridge.Core.Flows;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
@@ -35,6 +37,7 @@ internal sealed class EngineStage : IForwardingStage
     private readonly FlowMonitor? _flows;
     private readonly long _start;
     private readonly bool[] _linkUp;
+    private readonly long[] _linkDownsSeen;   // each port's LinkDowns at the last look: a down and up between two looks still flushes
     private long _nextSweep;
 
     /// <param name="flows">The engine's flow monitor (IPFIX export), whose flows this stage expires between batches; null: none.</param>
@@ -45,6 +48,7 @@ internal sealed class EngineStage : IForwardingStage
         _flows = flows;
         _qbg = qbg ?? QbgPlane.Without(ports.Length);
         _linkUp = new bool[ports.Length];
+        _linkDownsSeen = new long[ports.Length];
         _start = time.GetTimestamp();
         _engine = engine;
         _pool = engine.Pool;
@@ -107,6 +111,12 @@ internal sealed class EngineStage : IForwardingStage
         for (int port = 0; port < _ports.Length; port++)
         {
             bool up = _ports[port].IsUp;
+            long downs = _ports[port].Counters.LinkDowns;
+            if (downs != _linkDownsSeen[port])
+            {
+                _linkDownsSeen[port] = downs;
+                _engine.Fdb.Flush(port: port);   // learned and sticky entries; the operator's static ones stay
+            }
             if (up && !_linkUp[port])
             {
                 _qbg.LinkUp(port);   // at start too: the first LLDP may have gone before the socket was open

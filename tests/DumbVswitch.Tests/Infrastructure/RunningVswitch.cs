@@ -12,18 +12,23 @@ internal sealed class RunningVswitch : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
 
     /// <param name="evb">The uplink's station role; null: none, unless a VM has a VSI (then <see cref="TestStation"/>).</param>
-    public RunningVswitch(IReadOnlyList<VmConfig> vms, MemoryTransports? transports = null, StationConfig? evb = null)
+    /// <param name="realAttachments">Afpacket and tap attachments get their real transports (the rest stay in memory).</param>
+    /// <param name="uplink">The uplink's attachment; null: a stream in memory.</param>
+    public RunningVswitch(IReadOnlyList<VmConfig> vms, MemoryTransports? transports = null, StationConfig? evb = null, bool realAttachments = false, AttachSpec? uplink = null)
     {
         Log = new CapturingLogger();
         Transports = transports ?? new MemoryTransports();
         Config = new DumbVswitchConfig
         {
             SourceFile = "test.yaml",
-            Uplink = new StreamAttach("/tmp/uplink.sock", Listen: true),
+            Uplink = uplink ?? new StreamAttach("/tmp/uplink.sock", Listen: true),
             Vms = vms,
             Evb = evb ?? (vms.Any(vm => vm.Vsi is not null) ? TestStation : null),
         };
-        Runtime = new DumbVswitchRuntime(Config, Transports.Create, Log.Factory.CreateLogger("dumb-vswitch"), slots: 64);
+        Func<AttachSpec, IPortTransport> create = realAttachments
+            ? attach => attach is AfPacketAttach or TapAttach ? TransportFactory.Create(attach) : Transports.Create(attach)
+            : Transports.Create;
+        Runtime = new DumbVswitchRuntime(Config, create, Log.Factory.CreateLogger("dumb-vswitch"), slots: 64);
         Run = Runtime.RunAsync(_stop.Token);
     }
 

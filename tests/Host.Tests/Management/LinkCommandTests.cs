@@ -49,6 +49,20 @@ public sealed class LinkCommandTests
     }
 
     [Fact]
+    public void Link_show_flags_a_port_without_carrier_as_ip_link_does_and_keeps_other_reasons_for_json()
+    {
+        var flags = new PortFlags(false, false, true, true, true, true, false);
+        var none = new TrafficCounters(0, 0);
+        PortInfo noCarrier = new("hv1", PortOperState.Forwarding, null, LinkState.Down, flags, 1, "1", "1", "afpacket:hv1", none, none, LinkDownReason: "no carrier");
+        PortInfo missing = noCarrier with { Name = "hv2", Attach = "afpacket:hv2", LinkDownReason = "no interface hv2" };
+
+        List<string> lines = Hairpin.Host.Commands.LinkPrinter.Table([noCarrier, missing]);
+
+        Assert.StartsWith("hv1   forwarding  down (no-carrier)  off", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("hv2   forwarding  down               off", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Link_show_json_prints_the_ports_with_kebab_case_states()
     {
         await using var bridge = ManagementFixture.Start();

@@ -51,6 +51,30 @@ public sealed class BridgeRuntimeTests
     }
 
     [Fact]
+    public async Task APortGoingDownLosesWhatItLearnedButNotTheOperatorsStaticEntriesEvenWhenItIsUpAgainBeforeTheNextLook()
+    {
+        var (runtime, peers) = Start(Config());
+        await using (runtime)
+        {
+            PortQueues hv1 = await peers["hv1"].Attached;
+            PortQueues hv2 = await peers["hv2"].Attached;
+            var control = new BridgeControl(runtime, _ => throw new InvalidOperationException("no reload here"), (_, _, _) => throw new InvalidOperationException("no trace here"));
+            await control.AddFdbAsync(new FdbEntryChange(VmB.ToString(), "hv2"), CancellationToken.None);
+            hv2.Receive(Frame(HostC, VmA));   // host C is learned on hv2
+            await peers["hv1"].TakeSentAsync(1, Patience);
+            Assert.Equal(2, (await control.ShowFdbAsync(new FdbFilter("hv2"), CancellationToken.None)).Count);
+
+            hv2.MarkDown("test: no carrier");
+            hv2.MarkUp();   // a flap shorter than the forwarding thread's look at the links
+
+            await Eventually.TrueAsync(() => control.ShowFdbAsync(new FdbFilter("hv2"), CancellationToken.None).GetAwaiter().GetResult().Count == 1, "host C's entry flushed", Patience);
+            FdbEntryInfo kept = Assert.Single(await control.ShowFdbAsync(new FdbFilter("hv2"), CancellationToken.None));
+            Assert.Equal((VmB.ToString(), FdbKind.Static), (kept.Mac, kept.Kind));
+            Assert.Equal(0, hv1.Counters.LinkDowns);
+        }
+    }
+
+    [Fact]
     public async Task HairpinTurnedOnLiveReflectsAndNoFrameToTheOtherPortIsLost()
     {
         var (runtime, peers) = Start(Config());

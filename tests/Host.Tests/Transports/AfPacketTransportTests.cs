@@ -105,6 +105,49 @@ public sealed class AfPacketTransportTests
         Assert.Equal(1, port.Queues.Counters.LinkDowns);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task ThePeerGoingDownTakesThePortDownForNoCarrierKeepingItsSocketsAndItsReturnBringsItBack()
+    {
+        await using NetNamespace ns = await NetNamespace.CreateAsync();
+        await using VethPair veth = await VethPair.CreateAsync(ns);
+        await AddPeerAddressAsync(veth);
+        await using var port = new RunningPort(new AfPacketAttach(veth.RootEnd));
+        await port.UpAsync();
+        await ArpExchangeAsync(port);
+
+        await ns.IpAsync("link", "set", veth.PeerEnd, "down");   // our end stays admin-up: NO-CARRIER, LOWERLAYERDOWN
+        await port.DownAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(PortQueues.NoCarrier, port.Queues.DownReason);
+        Assert.True(port.Queues.CarrierLost);   // the device is still attached: not reopened, only not used
+        Assert.False(port.Send(TestFrames.Marked(TestFrames.RandomMac(), "no-carrier")));
+        Assert.Equal(1, port.Queues.Counters.Dropped(LinkDropReason.TxLinkDown));
+        await Task.Delay(DeviceTransportLoop.RetryInterval * 1.5);
+        Assert.Equal((1, 1), (port.Queues.Counters.LinkUps, port.Queues.Counters.LinkDowns));   // no reopening churn while it waits
+
+        await ns.IpAsync("link", "set", veth.PeerEnd, "up");
+        await port.UpAsync(TimeSpan.FromSeconds(5));
+        await ArpExchangeAsync(port);
+        Assert.Equal((2, 1), (port.Queues.Counters.LinkUps, port.Queues.Counters.LinkDowns));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task APortWhoseInterfaceHasNoCarrierAtStartIsNeverUpUntilCarrierComes()
+    {
+        await using NetNamespace ns = await NetNamespace.CreateAsync();
+        await using VethPair veth = await VethPair.CreateAsync(ns);
+        await AddPeerAddressAsync(veth);
+        await ns.IpAsync("link", "set", veth.PeerEnd, "down");
+        await using var port = new RunningPort(new AfPacketAttach(veth.RootEnd));
+
+        await Eventually.TrueAsync(() => port.Queues.DownReason == PortQueues.NoCarrier, "the port down for no carrier");
+        Assert.Equal(0, port.Queues.Counters.LinkUps);
+
+        await ns.IpAsync("link", "set", veth.PeerEnd, "up");
+        await port.UpAsync(TimeSpan.FromSeconds(5));
+        await ArpExchangeAsync(port);
+        Assert.Equal((1, 0), (port.Queues.Counters.LinkUps, port.Queues.Counters.LinkDowns));
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task AMissingInterfaceKeepsThePortDownWithTheReason()
     {

@@ -27,13 +27,14 @@ public enum LinkState
 /// blocking when a reason other than its configuration holds it (the dumb vswitch: "vsi-pending",
 /// "vsi-refused", ... for a VM whose VSI is not associated); else null.
 /// </param>
-/// <param name="Link">Whether the port's attachment (tap, AF_PACKET socket, ...) has carrier.</param>
+/// <param name="Link">Whether the port's attachment (tap, AF_PACKET socket, ...) is there and, for an interface, has carrier.</param>
 /// <param name="Vlans">Member VIDs as ranges, e.g. "1,10-20"; empty for none.</param>
 /// <param name="Untagged">Member VIDs that leave untagged, same form.</param>
 /// <param name="Attach">Where the port attaches, as the config file says it (e.g. "tap:vnet0").</param>
 /// <param name="Rx">Frames the peer sent (as in `stats`: handed over by the kernel, or dropped by it for us).</param>
 /// <param name="Tx">Frames that actually left by the port.</param>
 /// <param name="Evb">On an `evb:` port, how its hairpin is decided and what the negotiation says; else null.</param>
+/// <param name="LinkDownReason">Why the link is down ("no carrier", "no interface eth1", "stopped", ...); null while up.</param>
 public sealed record PortInfo(
     string Name,
     PortOperState State,
@@ -46,7 +47,8 @@ public sealed record PortInfo(
     string Attach,
     TrafficCounters Rx,
     TrafficCounters Tx,
-    PortEvbInfo? Evb = null);
+    PortEvbInfo? Evb = null,
+    string? LinkDownReason = null);
 
 /// <param name="Hairpin">auto (follows the negotiation), on or off (pinned by the operator).</param>
 /// <param name="Negotiated">Whether the station's EVB TLV asked for reflective relay (and we granted it).</param>

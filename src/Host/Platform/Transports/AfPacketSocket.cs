@@ -37,8 +37,9 @@ internal sealed class AfPacketSocket : FrameByFrameDevice
     private LinuxNative.MessageHeader _message;
     private bool _wentDown;   // ENETDOWN was reported: drain what is queued, then say gone
 
-    private AfPacketSocket(int fd, string interfaceName)
+    private AfPacketSocket(int fd, string interfaceName, uint interfaceIndex)
     {
+        InterfaceIndex = (int)interfaceIndex;
         _fd = fd;
         _interface = interfaceName;
         _vector[0] = new LinuxNative.IoVector
@@ -80,7 +81,7 @@ internal sealed class AfPacketSocket : FrameByFrameDevice
             _ = LinuxNative.setsockopt(fd, LinuxNative.SOL_PACKET, LinuxNative.PACKET_IGNORE_OUTGOING, ref one[0], 4);
 
             PacketSocketBinding.BindPromiscuous(fd, index, interfaceName);
-            return new AfPacketSocket(fd, interfaceName);
+            return new AfPacketSocket(fd, interfaceName, index);
         }
         catch
         {

@@ -2,7 +2,9 @@
 // socket, read through a mapped TPACKET_V2 ring and written with batched sends (PacketRingDevice), or
 // with one recvmsg and one send per frame (AfPacketSocket) when HAIRPIN_AFPACKET=recvmsg, to compare the
 // two on one build. If the interface goes away or down, the port is down until it is back; the transport
-// looks for it about every second.
+// looks for it about every second. While the interface is up without carrier (a veth whose peer is down,
+// a NIC without cable) the port is down too, its sockets kept open, and up again when carrier returns
+// (the process's CarrierWatcher reports it).
 namespace Hairpin.Host.Transports;
 
 public sealed class AfPacketTransport : PortTransport
@@ -24,7 +26,7 @@ public sealed class AfPacketTransport : PortTransport
         !string.Equals(Environment.GetEnvironmentVariable("HAIRPIN_AFPACKET"), "recvmsg", StringComparison.Ordinal);
 
     protected override Task RunUntilCancelledAsync(PortQueues queues, CancellationToken cancellation) =>
-        DeviceTransportLoop.RunAsync(queues, Open, cancellation);
+        DeviceTransportLoop.RunAsync(queues, Open, cancellation, CarrierWatcher.Shared);
 
     /// <summary>The receive ring this port opens: the attach's `ring_frames` slots.</summary>
     internal PacketRingOptions RingOptions => new(FrameCount: _attach.RingFrames);

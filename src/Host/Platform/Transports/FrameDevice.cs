@@ -37,6 +37,9 @@ internal abstract class FrameDevice : IDisposable
     /// <summary>The descriptor the poller waits on (readable: frames; error: gone).</summary>
     public abstract int Descriptor { get; }
 
+    /// <summary>The Linux interface the device is bound to (a packet socket's), whose carrier its port follows; 0 for none (a tap is its own carrier).</summary>
+    public int InterfaceIndex { get; protected init; }
+
     /// <summary>Why the device is gone, once a read or Send said so.</summary>
     public string? GoneReason { get; protected set; }
 

@@ -43,8 +43,9 @@ internal sealed class PacketRing : IDisposable
     private bool _losing;           // a frame read since the last TakeLosing said the kernel has dropped some
     private int _disposed;
 
-    private PacketRing(int fd, nint ring, PacketRingOptions options, string interfaceName)
+    private PacketRing(int fd, nint ring, PacketRingOptions options, string interfaceName, uint interfaceIndex)
     {
+        InterfaceIndex = (int)interfaceIndex;
         _fd = fd;
         _ring = ring;
         _options = options;
@@ -55,6 +56,9 @@ internal sealed class PacketRing : IDisposable
     public int Descriptor => _fd;
 
     public string InterfaceName => _interface;
+
+    /// <summary>The index of the interface the socket is bound to.</summary>
+    public int InterfaceIndex { get; }
 
     /// <summary>Frames handed to a sink since the ring was opened.</summary>
     public long FramesRead { get; private set; }
@@ -91,7 +95,7 @@ internal sealed class PacketRing : IDisposable
             // Frames sent on this socket go straight to the driver: on veth (noqueue) the qdisc layer only costs.
             _ = PacketSocketBinding.TrySetOption(fd, LinuxNative.PACKET_QDISC_BYPASS, 1);
             PacketSocketBinding.BindPromiscuous(fd, index, interfaceName);
-            return new PacketRing(fd, ring, options, interfaceName);
+            return new PacketRing(fd, ring, options, interfaceName, index);
         }
         catch
         {

@@ -22,6 +22,7 @@ internal sealed class PacketRingDevice : FrameDevice
     private PacketRingDevice(PacketRing ring, int sendFd)
     {
         Ring = ring;
+        InterfaceIndex = ring.InterfaceIndex;
         _sendFd = sendFd;
         Sender = new PacketBatchSender(sendFd);
     }

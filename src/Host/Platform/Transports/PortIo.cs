@@ -7,7 +7,8 @@
 // frame (taps). No receive thread, no wake-up per frame, no lock on the way. Stream ports keep their
 // pumps and queues (Inbound, Outbound) and wake the thread through the same eventfd. A device that
 // reports an error (interface down or deleted) is drained, let go, and its transport told why; the
-// transport marks the port down and opens it again when it can. Hand-overs come in through a queue and
+// transport marks the port down and opens it again when it can. A device whose port is down while it
+// stays attached (its interface lost carrier) is still read, but nothing is sent into it: tx-link-down. Hand-overs come in through a queue and
 // the eventfd and are served between batches. Nothing here allocates per frame.
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
@@ -203,7 +204,14 @@ public sealed class PortIo : IDeviceHost
         }
         if (_devices[port] is HostedDevice device)
         {
-            SendToDevice(device, egress, pool);
+            if (_ports[port].IsUp)
+            {
+                SendToDevice(device, egress, pool);
+            }
+            else
+            {
+                DropLinkDown(device.Queues.Counters, egress, pool);   // no carrier: the kernel would only drop them, uncounted by us
+            }
             return false;
         }
         PortQueues queues = _ports[port];
@@ -457,6 +465,19 @@ public sealed class PortIo : IDeviceHost
             }
             pool.Release(frame);
         }
+    }
+
+    /// <summary>Everything queued for a device port that is down while its device stays open (no carrier): counted as tx-link-down.</summary>
+    private static void DropLinkDown<TQueue>(LinkCounters counters, TQueue egress, FramePool pool)
+        where TQueue : struct, IEgressQueue
+    {
+        int dropped = 0;
+        while (egress.TryDequeue(out FrameBuffer? frame))
+        {
+            pool.Release(frame);
+            dropped++;
+        }
+        counters.CountDrops(LinkDropReason.TxLinkDown, dropped);
     }
 
     /// <summary>Each ring frame into a pooled buffer of the batch, counted as received (or lost by reason).</summary>

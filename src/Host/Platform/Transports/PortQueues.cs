@@ -1,18 +1,31 @@
 // The meeting point of one port's transport and the forwarding loop: frames in (Inbound), frames out
 // (straight into the port's device, or through Outbound for a stream port's send pump), the link's
 // state, and the host's count of every frame that crosses (LinkCounters). The transport writes
-// Inbound and marks the link up and down; the forwarding loop drains Inbound and calls Send.
+// Inbound and marks the link up and down; the forwarding loop drains Inbound and calls Send. A device
+// port is up while its device is attached and its interface has carrier (CarrierWatcher reports it
+// from its own thread): without carrier the port is down but keeps its device, as the Linux bridge
+// disables a port without carrier and enables it again when carrier returns.
 namespace Hairpin.Host.Transports;
 
+/// <summary>
+/// Threading: the link's state changes (Mark*, AttachDevice, DetachDevice, SetCarrier) may come from
+/// the transport and the carrier watcher at once: they take one lock, so each change sees the last.
+/// </summary>
 public sealed class PortQueues : IDisposable
 {
+    /// <summary>The reason of a port whose interface is admin-up without carrier (iproute2: NO-CARRIER).</summary>
+    public const string NoCarrier = "no carrier";
+
     private readonly SemaphoreSlim _toSend = new(0, int.MaxValue);
     private readonly Lock _deviceLock = new();
+    private readonly Lock _linkLock = new();   // the link's state changes, from the transport and the carrier watcher
     private readonly LinkEventLog? _events;
     private FrameDevice? _device;            // while attached, frames go straight into it (one non-blocking syscall)
     private volatile bool _sendsToDevice;    // a device port: nothing ever goes through Outbound
     private volatile bool _up;
     private bool _outageReported;            // the current outage was logged; retries are not
+    private bool _deviceAttached;            // under _linkLock
+    private bool _carrierLost;               // under _linkLock: the device's interface has no carrier (kept until detached)
 
     /// <param name="wakeForwarding">Set when frames arrive; the forwarding loop waits on it.</param>
     /// <param name="events">Where the link's ups and downs are logged; null logs nothing.</param>
@@ -47,7 +60,7 @@ public sealed class PortQueues : IDisposable
     /// <summary>What crossed this port and what was lost on the way, by reason; link ups and downs.</summary>
     public LinkCounters Counters { get; } = new();
 
-    /// <summary>True while the peer is there (interface up, stream connected).</summary>
+    /// <summary>True while the peer is there (interface up with carrier, stream connected).</summary>
     public bool IsUp => _up;
     /// <summary>
     /// True while the peer reads slower than the bridge sends and Outbound is full: the forwarding loop
@@ -127,7 +140,7 @@ public sealed class PortQueues : IDisposable
     {
         lock (_deviceLock)
         {
-            if (_device is not FrameDevice device)
+            if (_device is not FrameDevice device || !_up)   // not up: no carrier, the frame would only be lost in the kernel
             {
                 Counters.CountDrop(LinkDropReason.TxLinkDown);
                 return false;
@@ -179,41 +192,96 @@ public sealed class PortQueues : IDisposable
     /// <summary>Device transport: the device is open; frames go into it from now on, and the link is up.</summary>
     internal void AttachDevice(FrameDevice device)
     {
-        lock (_deviceLock)
+        lock (_linkLock)
         {
-            _device = device;
+            lock (_deviceLock)
+            {
+                _device = device;
+            }
+            _deviceAttached = true;
+            if (_carrierLost)
+            {
+                MarkUnavailable(NoCarrier);   // the first answer came before the device: it starts without carrier
+            }
+            else
+            {
+                MarkUp();
+            }
         }
-        MarkUp();
+    }
+
+    /// <summary>
+    /// Carrier watcher: whether the device's interface has carrier. While a device is attached the port
+    /// goes down without it (counted, logged once) and up again with it; the device stays open.
+    /// </summary>
+    internal void SetCarrier(bool present)
+    {
+        lock (_linkLock)
+        {
+            _carrierLost = !present;
+            if (!_deviceAttached)
+            {
+                return;   // AttachDevice takes it into account
+            }
+            if (present && !_up)
+            {
+                MarkUp();
+            }
+            else if (!present && _up)
+            {
+                MarkDown(NoCarrier);
+            }
+        }
+    }
+
+    /// <summary>True while the attached device's interface is admin-up without carrier.</summary>
+    public bool CarrierLost
+    {
+        get
+        {
+            lock (_linkLock)
+            {
+                return _deviceAttached && _carrierLost;
+            }
+        }
     }
 
     /// <summary>Device transport, before it closes the device: once this returns, no sender is inside it.</summary>
     internal void DetachDevice(string reason, bool stopping)
     {
-        lock (_deviceLock)
+        lock (_linkLock)
         {
-            _device = null;
-        }
-        if (stopping)
-        {
-            MarkStopped();
-        }
-        else
-        {
-            MarkDown(reason);
+            lock (_deviceLock)
+            {
+                _device = null;
+            }
+            _deviceAttached = false;
+            _carrierLost = false;   // the next device's interface is asked afresh
+            if (stopping)
+            {
+                MarkStopped();
+            }
+            else
+            {
+                MarkDown(reason);
+            }
         }
     }
 
     /// <summary>Transport: the peer is there.</summary>
     public void MarkUp()
     {
-        if (!_up)
+        lock (_linkLock)
         {
-            Counters.CountLinkUp();
-            _events?.Up();
+            if (!_up)
+            {
+                Counters.CountLinkUp();
+                _events?.Up();
+            }
+            DownReason = null;
+            _outageReported = false;
+            _up = true;
         }
-        DownReason = null;
-        _outageReported = false;
-        _up = true;
     }
 
     /// <summary>
@@ -222,13 +290,16 @@ public sealed class PortQueues : IDisposable
     /// </summary>
     public void MarkDown(string reason)
     {
-        bool wasUp = _up;
-        _up = false;
-        DownReason = reason;
-        if (wasUp)
+        lock (_linkLock)
         {
-            Counters.CountLinkDown();
-            Report(reason);
+            bool wasUp = _up;
+            _up = false;
+            DownReason = reason;
+            if (wasUp)
+            {
+                Counters.CountLinkDown();
+                Report(reason);
+            }
         }
     }
 
@@ -238,19 +309,25 @@ public sealed class PortQueues : IDisposable
     /// </summary>
     public void MarkUnavailable(string reason)
     {
-        MarkDown(reason);
-        Report(reason);
+        lock (_linkLock)
+        {
+            MarkDown(reason);
+            Report(reason);
+        }
     }
 
     /// <summary>Transport: the port stops (shutdown). Down, counted, not logged as a fault.</summary>
     public void MarkStopped()
     {
-        if (_up)
+        lock (_linkLock)
         {
-            Counters.CountLinkDown();
+            if (_up)
+            {
+                Counters.CountLinkDown();
+            }
+            _up = false;
+            DownReason = "stopped";
         }
-        _up = false;
-        DownReason = "stopped";
     }
 
     private void Report(string reason)

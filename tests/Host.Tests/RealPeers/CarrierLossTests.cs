@@ -1,0 +1,49 @@
+// The appliance's afpacket port when its interface loses carrier, as the Linux bridge treats it: host
+// C takes its end of the veth down (the appliance's hv2 stays admin-up, NO-CARRIER), and hv2 is
+// reported down for no carrier, what the FDB learned on it is gone, and frames meant for it are not
+// sent; when C comes back up, hv2 forwards again. Root only (CI runs as root).
+using System.Text.Json;
+using Hairpin.Host.Tests.Infrastructure;
+
+namespace Hairpin.Host.Tests.RealPeers;
+
+[Collection(RealPeerTestGroup.Name)]
+public sealed class CarrierLossTests
+{
+    [Fact]
+    public async Task APortWhosePeerGoesDownIsDownForNoCarrierForgetsItsHostsAndForwardsAgainWhenThePeerReturns()
+    {
+        await using KernelVepaLab lab = await KernelVepaLab.StartAsync();
+        Assert.True(await NetLab.PingAsync(lab.VmA, KernelVepaLab.AddressC) > 0, $"A reaches C before{lab.Diagnostics()}");
+        Assert.Contains(KernelVepaLab.MacC, HostsOn(lab, "hv2"));
+
+        await NetLab.Ip("-n", lab.HostC, "link", "set", "eth0", "down");
+        await Eventually.TrueAsync(() => lab.Appliance.Cli("link", "show", "dev", "hv2").Output.Contains(" down (no-carrier) ", StringComparison.Ordinal),
+            "hv2 down for no carrier", TimeSpan.FromSeconds(10));
+        using (JsonDocument link = JsonDocument.Parse(lab.Appliance.Cli("--json", "link", "show", "dev", "hv2").Output))
+        {
+            JsonElement hv2 = link.RootElement[0];
+            Assert.Equal(("down", "no carrier"), (hv2.GetProperty("link").GetString(), hv2.GetProperty("linkDownReason").GetString()));
+        }
+        await Eventually.TrueAsync(() => !HostsOn(lab, "hv2").Contains(KernelVepaLab.MacC, StringComparison.OrdinalIgnoreCase), "C's entry on hv2 flushed", TimeSpan.FromSeconds(5));
+        Assert.Contains("link down on hv2: no carrier", lab.Appliance.Log, StringComparison.Ordinal);
+
+        long before = LinkDownDrops(lab, "hv2");
+        Assert.Equal(0, await NetLab.PingAsync(lab.VmA, KernelVepaLab.AddressC));   // A's frames for C are flooded now, and hv2 sends none of them
+        await Eventually.TrueAsync(() => LinkDownDrops(lab, "hv2") > before, "frames for hv2 counted tx-link-down", TimeSpan.FromSeconds(5));
+
+        await NetLab.Ip("-n", lab.HostC, "link", "set", "eth0", "up");
+        await Eventually.TrueAsync(() => lab.Appliance.Cli("link", "show", "dev", "hv2").Output.Contains(" up ", StringComparison.Ordinal), "hv2 up again", TimeSpan.FromSeconds(10));
+        Assert.True(await NetLab.PingAsync(lab.VmA, KernelVepaLab.AddressC, count: 5) > 0, $"A reaches C again{lab.Diagnostics()}");
+        Assert.Contains(KernelVepaLab.MacC, HostsOn(lab, "hv2"));
+    }
+
+    private static string HostsOn(KernelVepaLab lab, string port) => lab.Appliance.Cli("fdb", "show", "dev", port).Output;
+
+    private static long LinkDownDrops(KernelVepaLab lab, string port)
+    {
+        using JsonDocument stats = JsonDocument.Parse(lab.Appliance.Cli("--json", "stats").Output);
+        JsonElement row = stats.RootElement.GetProperty("ports").EnumerateArray().Single(p => p.GetProperty("name").GetString() == port);
+        return row.GetProperty("egressDrops").EnumerateArray().Where(d => d.GetProperty("reason").GetString() == "tx-link-down").Sum(d => d.GetProperty("frames").GetInt64());
+    }
+}
