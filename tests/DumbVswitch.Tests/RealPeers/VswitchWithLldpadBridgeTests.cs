@@ -106,8 +106,12 @@ public sealed class VswitchWithLldpadBridgeTests
                 await HostAsync(lab.BridgeNs, "up0", BridgeMac, BridgeAddress);
                 await HostAsync(lab.VmNs, "eth0", VmMac, VmAddress);
                 lab.Lldpad = await LldpadPeer.StartBridgeAsync(lab.BridgeNs.Name, "up0");
+                // RTE 12 (41 ms) rather than lldpad's 2.56 ms: both ends run with the larger, and with
+                // 2.56 ms lldpad gives up on an unacknowledged answer after ~10 ms and drops the VSI
+                // whenever it or the vswitch is scheduled that late (a loaded 2-core CI machine).
                 lab.Vswitch = await ManagedProcess.StartVswitchAsync(lab.HypervisorNs.Name, $"""
                     uplink: {"{"} afpacket: uplink {"}"}
+                    evb: {"{"} role: station, retransmit_exponent: 12 {"}"}
                     vms:
                       - name: vm-a
                         mac: "{VmMac}"

@@ -16,6 +16,13 @@ public sealed class LldpadStationLab : IAsyncDisposable
     public const string SecondVmUuid = "a1412857-60f7-4ce1-e95a-2164943f53ab";
     /// <summary>Both ends use RKA 16 (a 0.66 s keep-alive; the bridge's window is three of them), so minutes of keep-alives take seconds.</summary>
     public const int KeepAliveExponent = 16;
+    /// <summary>
+    /// ECP's acknowledgement timeout exponent on our side: RTE 12 (41 ms; lldpad's default 8 is 2.56 ms).
+    /// Both ends run with the larger exponent, so lldpad waits 41 ms too. With 2.56 ms, lldpad gives up
+    /// after about 10 ms (three retries) and drops the VSI when it or our forwarding thread is scheduled
+    /// late by that much, which a 2-core machine running three test suites does now and then.
+    /// </summary>
+    public const int RetransmitExponent = 12;
 
     private LldpadStationLab(NetLab net, ManagedProcess appliance, LldpadPeer station, string stationNs, string hostNs)
     {
@@ -51,7 +58,7 @@ public sealed class LldpadStationLab : IAsyncDisposable
                 ports:
                   - name: hv1
                     attach: { afpacket: hv1 }
-                    evb: { role: bridge, keep_alive_exponent: {{KeepAliveExponent}} }
+                    evb: { role: bridge, keep_alive_exponent: {{KeepAliveExponent}}, retransmit_exponent: {{RetransmitExponent}} }
                   - name: up
                     attach: { afpacket: trunk0 }
                     vlan: 10

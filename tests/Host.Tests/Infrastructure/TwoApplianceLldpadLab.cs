@@ -19,6 +19,13 @@ public sealed class TwoApplianceLldpadLab : IAsyncDisposable
     public const string EtcdAddress = "169.254.250.1";
     /// <summary>Both ends use RKA 16 (a 0.66 s keep-alive), so many keep-alives take seconds.</summary>
     public const int KeepAliveExponent = 16;
+    /// <summary>
+    /// ECP's acknowledgement timeout exponent on our side: RTE 12 (41 ms; lldpad's default 8 is 2.56 ms).
+    /// Both ends run with the larger exponent, so lldpad waits 41 ms too. With 2.56 ms, lldpad gives up
+    /// after about 10 ms (three retries) and drops the VSI when it or our forwarding thread is scheduled
+    /// late by that much, which a 2-core machine running three test suites does now and then.
+    /// </summary>
+    public const int RetransmitExponent = 12;
     /// <summary>The appliances' lease: a dead one's VSIs are lost after 3 s.</summary>
     public const int LeaseTtlSeconds = 3;
 
@@ -80,7 +87,7 @@ public sealed class TwoApplianceLldpadLab : IAsyncDisposable
             ports:
               - name: hv1
                 attach: { afpacket: hv1 }
-                evb: { role: bridge, keep_alive_exponent: {{KeepAliveExponent}} }
+                evb: { role: bridge, keep_alive_exponent: {{KeepAliveExponent}}, retransmit_exponent: {{RetransmitExponent}} }
               - name: up
                 attach: { afpacket: trunk0 }
                 vlan: 10
