@@ -30,6 +30,37 @@ internal sealed class EtcdSession(
 
     public ConcurrentDictionary<string, HeldVsi> Held { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Guards the step from a claim in flight to a held VSI against the watch's view of the same record.</summary>
+    private readonly Lock _claimLock = new();
+    private readonly EtcdClaimsInFlight _claims = new();
+
+    /// <summary>A claim of <paramref name="vsiId"/> goes to etcd: what the watch sees of it meanwhile is kept.</summary>
+    public void BeginClaim(string vsiId)
+    {
+        lock (_claimLock)
+        {
+            _claims.Begin(vsiId);
+        }
+    }
+
+    /// <summary>
+    /// The claim is answered: a win at <paramref name="won"/>'s revision makes the VSI held here, unless
+    /// the watch already saw another appliance write its record after that revision; then the VSI is
+    /// that appliance's, nothing is held, and its appliance and place are returned (the claim lost).
+    /// </summary>
+    public (string Appliance, string Place)? CompleteClaim(string vsiId, HeldVsi? won)
+    {
+        lock (_claimLock)
+        {
+            (string Appliance, string Place)? later = _claims.End(vsiId, won?.Revision ?? 0);
+            if (won is not null && later is null)
+            {
+                Held[vsiId] = won;
+            }
+            return later;
+        }
+    }
+
     /// <summary>
     /// Reads the store and brings this appliance in line with it. <paramref name="opening"/>: the held
     /// VSIs are taken from the records naming this appliance, and nothing is raised (OpenAsync answers).
@@ -175,10 +206,24 @@ internal sealed class EtcdSession(
                 typesChanged = true;
             }
             else if (kind == EtcdKeyKind.Vsi && change.Type == Event.Types.EventType.Put
-                && Held.TryGetValue(id, out HeldVsi? held) && change.Kv.ModRevision > held.Revision
                 && transactions.TryEntry(change.Kv) is { } entry && entry.Appliance != appliance)
             {
-                Drop(id, held, entry.Place);
+                HeldVsi? taken = null;
+                lock (_claimLock)
+                {
+                    if (Held.TryGetValue(id, out HeldVsi? held))
+                    {
+                        taken = change.Kv.ModRevision > held.Revision ? held : null;
+                    }
+                    else
+                    {
+                        _claims.Observe(id, entry.Appliance, entry.Place, change.Kv.ModRevision);
+                    }
+                }
+                if (taken is not null)
+                {
+                    Drop(id, taken, entry.Place);
+                }
             }
             else if (kind == EtcdKeyKind.Owner && change.Type == Event.Types.EventType.Delete)
             {

@@ -121,12 +121,22 @@ public sealed class EtcdVsiStore : IVsiStore, ISharedTypeStore
         {
             string id = claim.Vsi.IdText;
             _pending.DropRecordWrites(id);
-            (ClaimOutcome outcome, long revision) = await _transactions.ClaimAsync(claim, lease, cancel).ConfigureAwait(false);
-            if (outcome is ClaimOutcome.Won)
+            _session.BeginClaim(id);
+            ClaimOutcome outcome;
+            HeldVsi? won = null;
+            (string Appliance, string Place)? later;
+            try
             {
-                _session.Held[id] = new HeldVsi(claim.Port, revision);
+                (outcome, long revision) = await _transactions.ClaimAsync(claim, lease, cancel).ConfigureAwait(false);
+                won = outcome is ClaimOutcome.Won ? new HeldVsi(claim.Port, revision) : null;
             }
-            return outcome;
+            finally
+            {
+                later = _session.CompleteClaim(id, won);
+            }
+            // Another appliance wrote the record after this win, before etcd's answer came back: the VSI
+            // is already theirs. Answered as lost, as a true race is (the station here is refused).
+            return later is { } taken ? new ClaimOutcome.Lost(taken.Appliance, $"VSI {id} was claimed by {taken.Place} at the same moment") : outcome;
         }
         catch (RpcException error) when (EtcdConnection.IsLeaseGone(error))
         {
