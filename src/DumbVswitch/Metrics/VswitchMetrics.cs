@@ -24,7 +24,7 @@ public sealed class VswitchMetrics : IDisposable
         PortCounter("dvs.port.queued.frames", "{frame}", "Copies the switch handed to the port to send (uplink: and the EVB station's frames)", c => c.TxFrames);
         PortCounter("dvs.port.trapped.frames", "{frame}", "Frames received for the uplink's EVB station (LLDP, ECP), neither forwarded nor dropped", c => c.Trapped);
         _meter.CreateObservableCounter("dvs.port.dropped", Drops, "{frame}", "Frames dropped, by port, direction and reason (rx-*/tx-*: between the wire and the switch)");
-        _meter.CreateObservableGauge("dvs.port.up", () => Ports().Select(p => PortMeasurements.OfPort(p.Queues.IsUp ? 1L : 0L, p.Counters.Name)), null, "1 while the port's peer is attached");
+        _meter.CreateObservableGauge("dvs.port.up", () => Ports().Select(p => PortMeasurements.OfPort(p.Queues.IsUp ? 1L : 0L, p.Counters.Name)), null, "1 while the port's link is up (its peer attached; an afpacket port's interface up with carrier)");
     }
 
     public void Dispose() => _meter.Dispose();

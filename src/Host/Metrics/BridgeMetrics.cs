@@ -33,7 +33,7 @@ public sealed class BridgeMetrics : IDisposable
         PortCounter("hairpin.port.learned", "{event}", "MACs learned on the port", c => c.Learned);
         _meter.CreateObservableCounter("hairpin.port.dropped", Drops, "{frame}", "Frames dropped, by port, direction and reason (rx-*/tx-*: between the wire and the engine)");
         _meter.CreateObservableCounter("hairpin.port.protection.events", ProtectionEvents, "{event}", "Protection events on the port, by event (error-disabled, recovered, mac-move-damped) and cause");
-        _meter.CreateObservableGauge("hairpin.port.up", () => Each((port, _) => _runtime.Ports[port].IsUp ? 1L : 0L), null, "1 while the port's peer is attached");
+        _meter.CreateObservableGauge("hairpin.port.up", () => Each((port, _) => _runtime.Ports[port].IsUp ? 1L : 0L), null, "1 while the port's link is up (its peer attached; an afpacket port's interface up with carrier)");
         _meter.CreateObservableGauge("hairpin.fdb.entries", () => (long)_runtime.Engine.Fdb.Count, "{entry}", "FDB entries, learned and static");
         _meter.CreateObservableCounter("hairpin.config.reloads", Reloads, "{event}", "Configuration reloads (SIGHUP or config reload), by result: applied or refused");
         QbgInstruments.Create(_meter, "hairpin", EvbPorts);
