@@ -122,7 +122,7 @@ internal static class MonitorCommand
             switch (keyword)
             {
                 case "id":
-                    id = Number(keyword, value, 0, 1023);
+                    id = Words.Number(keyword, value, 0, 1023);
                     break;
                 case "dst":
                     destinationIp = Parsed(() => MonitorWords.Ipv4(value));
@@ -134,13 +134,13 @@ internal static class MonitorCommand
                     mac = Words.Mac(value);
                     break;
                 case "ttl":
-                    ttl = Number(keyword, value, 1, 255);
+                    ttl = Words.Number(keyword, value, 1, 255);
                     break;
                 case "dscp":
-                    dscp = Number(keyword, value, 0, 63);
+                    dscp = Words.Number(keyword, value, 0, 63);
                     break;
                 case "mtu":
-                    mtu = Number(keyword, value, 148, 9216);
+                    mtu = Words.Number(keyword, value, 148, 9216);
                     break;
                 default:
                     throw new UsageException($"unknown erspan setting '{keyword}' (id, dst, src, mac, ttl, dscp, mtu)");
@@ -167,8 +167,8 @@ internal static class MonitorCommand
             destination = keyword switch
             {
                 "size" => destination with { FileSize = Parsed(() => Configuration.Yaml.ConfigScalars.ByteSize(value)) },
-                "count" => destination with { FileCount = Number(keyword, value, 1, 10_000) },
-                "snap" => destination with { SnapLength = Number(keyword, value, 64, 65_535) },
+                "count" => destination with { FileCount = Words.Number(keyword, value, 1, 10_000) },
+                "snap" => destination with { SnapLength = Words.Number(keyword, value, 64, 65_535) },
                 _ => throw new UsageException($"unknown file setting '{keyword}' (size, count, snap)"),
             };
         }
@@ -180,11 +180,6 @@ internal static class MonitorCommand
         words.Take(keyword);
         return words.ValueOf(keyword);
     }
-
-    private static int Number(string keyword, string value, int min, int max) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number >= min && number <= max
-            ? number
-            : throw new UsageException($"{keyword}: '{value}' is not a number {min}-{max}");
 
     private static T Parsed<T>(Func<T> parse)
     {

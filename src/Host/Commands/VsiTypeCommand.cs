@@ -26,7 +26,7 @@ internal static class VsiTypeCommand
                 Print([session.Call<VsiTypeInfo>(ManagementCommands.VsiTypeSet, SetArgs(words))], session);
                 break;
             case "del" or "delete":
-                var selector = new VsiTypeSelector(Number(words.Take("ID"), "ID"), Number(words.Take("VERSION"), "VERSION"));
+                var selector = new VsiTypeSelector(TypeId(words.Take("ID")), TypeVersion(words.Take("VERSION")));
                 words.ExpectEnd();
                 session.Call<Done>(ManagementCommands.VsiTypeDel, selector);
                 break;
@@ -37,7 +37,7 @@ internal static class VsiTypeCommand
 
     private static VsiTypeSetArgs SetArgs(Words words)
     {
-        var args = new VsiTypeSetArgs(Number(words.Take("ID"), "ID"), Number(words.Take("VERSION"), "VERSION"), 0);
+        var args = new VsiTypeSetArgs(TypeId(words.Take("ID")), TypeVersion(words.Take("VERSION")), 0);
         while (!words.AtEnd)
         {
             string keyword = words.Take("keyword");
@@ -47,7 +47,7 @@ internal static class VsiTypeCommand
                 "vlan" => args with { Vlan = Words.Vid(value) },
                 "acl" => args with { Acl = value },
                 "meter" => args with { Meter = value },
-                "max_macs" => args with { MaxMacs = Number(value, "max_macs") },
+                "max_macs" => args with { MaxMacs = Words.Number(keyword, value, 0, int.MaxValue) },
                 "managers" => args with { Managers = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] },
                 _ => throw new UsageException($"unknown keyword '{keyword}' (vlan, acl, meter, max_macs, managers)"),
             };
@@ -55,10 +55,9 @@ internal static class VsiTypeCommand
         return args.Vlan == 0 ? throw new UsageException("vlan is missing: a VSI type puts its VMs in one VLAN (vlan VID)") : args;
     }
 
-    private static int Number(string value, string what) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int number)
-            ? number
-            : throw new UsageException($"{what}: '{value}' is not a number");
+    private static int TypeId(string value) => Words.Number("ID", value, 0, Configuration.EvbReader.MaxTypeId);
+
+    private static int TypeVersion(string value) => Words.Number("VERSION", value, 0, 255);
 
     private static void Print(List<VsiTypeInfo> types, CommandSession session)
     {

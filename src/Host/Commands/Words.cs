@@ -54,6 +54,12 @@ internal sealed class Words(IReadOnlyList<string> words)
         _ => throw new UsageException($"{keyword}: '{value}' is not on or off"),
     };
 
+    /// <summary>A whole number in <paramref name="min"/>..<paramref name="max"/>; the error names the keyword.</summary>
+    public static int Number(string keyword, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number >= min && number <= max
+            ? number
+            : throw new UsageException($"{keyword}: '{value}' is not a number {min}-{max}");
+
     public static int Vid(string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int vid) && vid is >= 1 and <= 4094
             ? vid
