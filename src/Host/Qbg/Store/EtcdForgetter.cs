@@ -48,11 +48,11 @@ internal sealed class EtcdForgetter(EtcdConnection connection, EtcdKeys keys, Et
             }
             string id = kv.Key.ToStringUtf8()[keys.Vsis.Length..];
             var txn = new TxnRequest();
-            txn.Compare.Add(new Compare { Key = EtcdKeys.Bytes(keys.Vsi(id)), Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = kv.ModRevision });
-            txn.Compare.Add(new Compare { Key = EtcdKeys.Bytes(keys.Owner(id)), Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
-            txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = EtcdKeys.Bytes(keys.Vsi(id)) } });
-            txn.Success.Add(DeletePrefix(keys.Segment(id, "")));
-            txn.Success.Add(DeletePrefix(keys.History(id)));
+            txn.Compare.Add(EtcdTxnOps.Unchanged(keys.Vsi(id), kv));
+            txn.Compare.Add(EtcdTxnOps.Absent(keys.Owner(id)));
+            txn.Success.Add(EtcdTxnOps.Delete(keys.Vsi(id)));
+            txn.Success.Add(EtcdTxnOps.DeletePrefix(keys.Segment(id, "")));
+            txn.Success.Add(EtcdTxnOps.DeletePrefix(keys.History(id)));
             if ((await connection.TxnAsync(txn, cancel).ConfigureAwait(false)).Succeeded)
             {
                 forgotten.Add(id);
@@ -61,7 +61,4 @@ internal sealed class EtcdForgetter(EtcdConnection connection, EtcdKeys keys, Et
         }
         return forgotten;
     }
-
-    private static RequestOp DeletePrefix(string prefix) =>
-        new() { RequestDeleteRange = new DeleteRangeRequest { Key = EtcdKeys.Bytes(prefix), RangeEnd = EtcdKeys.RangeEnd(prefix) } };
 }

@@ -99,8 +99,8 @@ public sealed class EtcdVsiStore : IVsiStore, ISharedTypeStore
         {
             string key = _keys.Type(type.Id, type.Version);
             var txn = new TxnRequest();
-            txn.Compare.Add(new Compare { Key = EtcdKeys.Bytes(key), Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
-            txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = EtcdKeys.Bytes(key), Value = EtcdKeys.Bytes(VsiStoreJson.Text(VsiStoreJson.Write(type))) } });
+            txn.Compare.Add(EtcdTxnOps.Absent(key));
+            txn.Success.Add(EtcdTxnOps.Put(key, VsiStoreJson.Text(VsiStoreJson.Write(type))));
             await _connection.TxnAsync(txn, cancel).ConfigureAwait(false);
         }
     }

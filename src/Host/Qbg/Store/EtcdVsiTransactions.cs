@@ -5,6 +5,7 @@ using Etcdserverpb;
 using Mvccpb;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
+using static Hairpin.Host.Qbg.Store.EtcdTxnOps;
 
 namespace Hairpin.Host.Qbg.Store;
 
@@ -84,7 +85,7 @@ internal sealed class EtcdVsiTransactions(EtcdConnection connection, EtcdKeys ke
             var txn = new TxnRequest();
             txn.Compare.Add(Unchanged(keys.Vsi(release.VsiId), current));
             txn.Success.Add(Put(keys.Vsi(release.VsiId), (before with { State = EtcdVsiEntry.DeAssociated, Since = now }).ToJson()));
-            txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = EtcdKeys.Bytes(keys.Owner(release.VsiId)) } });
+            txn.Success.Add(Delete(keys.Owner(release.VsiId)));
             txn.Success.Add(Put(keys.HistoryEntry(release.VsiId, current.ModRevision),
                 VsiStoreJson.Text(VsiStoreJson.Write(new VsiMove(now, before.Place, "-", release.Reason)))));
             if ((await connection.TxnAsync(txn, cancel).ConfigureAwait(false)).Succeeded)
@@ -174,14 +175,4 @@ internal sealed class EtcdVsiTransactions(EtcdConnection connection, EtcdKeys ke
             return null;
         }
     }
-
-    private static Compare Unchanged(string key, KeyValue? current) => current is null
-        ? Absent(key)
-        : new Compare { Key = EtcdKeys.Bytes(key), Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = current.ModRevision };
-
-    private static Compare Absent(string key) =>
-        new() { Key = EtcdKeys.Bytes(key), Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 };
-
-    private static RequestOp Put(string key, string value, long lease = 0) =>
-        new() { RequestPut = new PutRequest { Key = EtcdKeys.Bytes(key), Value = ByteString.CopyFromUtf8(value), Lease = lease } };
 }
