@@ -101,21 +101,42 @@ public static class EvbReader
     /// </summary>
     public static void CheckTypes(IReadOnlyList<VsiTypeConfig> types, ISet<string> acls, ISet<string> meters, ConfigSourceMap sources, ConfigDiagnostics diagnostics, YamlNode root)
     {
-        var seen = new HashSet<(int, int)>();
-        foreach (VsiTypeConfig type in types)
+        foreach (VsiTypeProblem problem in TypeProblems(types, acls, meters))
         {
+            VsiTypeConfig type = problem.Type;
             YamlNode where = sources.Last($"vsi_type:{type.Id}/{type.Version}") ?? root;
-            if (!seen.Add((type.Id, type.Version)))
+            if (problem.Key is string key)
+            {
+                diagnostics.Add(sources.First($"vsi_type:{type.Id}/{type.Version}/{key}") ?? where, $"vsi type {type.Id}: no {key} named '{problem.Name}'");
+            }
+            else
             {
                 diagnostics.Add(where, $"vsi_types: {type.Describe()} is defined twice");
             }
+        }
+    }
+
+    /// <summary>
+    /// The rules every list of VSI types must meet wherever it comes from (the file, a shared store):
+    /// each (id, version) once, every ACL and meter a type names among <paramref name="acls"/> and
+    /// <paramref name="meters"/>. In the list's order.
+    /// </summary>
+    public static IEnumerable<VsiTypeProblem> TypeProblems(IReadOnlyList<VsiTypeConfig> types, ISet<string> acls, ISet<string> meters)
+    {
+        var seen = new HashSet<(int, int)>();
+        foreach (VsiTypeConfig type in types)
+        {
+            if (!seen.Add((type.Id, type.Version)))
+            {
+                yield return new VsiTypeProblem(type, null, "");
+            }
             if (type.Acl is string acl && !acls.Contains(acl))
             {
-                diagnostics.Add(sources.First($"vsi_type:{type.Id}/{type.Version}/acl") ?? where, $"vsi type {type.Id}: no acl named '{acl}'");
+                yield return new VsiTypeProblem(type, "acl", acl);
             }
             if (type.Meter is string meter && !meters.Contains(meter))
             {
-                diagnostics.Add(sources.First($"vsi_type:{type.Id}/{type.Version}/meter") ?? where, $"vsi type {type.Id}: no meter named '{meter}'");
+                yield return new VsiTypeProblem(type, "meter", meter);
             }
         }
     }
@@ -133,3 +154,6 @@ public static class EvbReader
             ? text
             : throw new FormatException($"'{text}' is not a VSI manager ID (1 to 16 printable ASCII characters)");
 }
+
+/// <summary>A VSI type breaking a rule: defined twice (<paramref name="Key"/> null), or naming an ACL or meter (<paramref name="Key"/> "acl" or "meter") that is not there.</summary>
+public sealed record VsiTypeProblem(VsiTypeConfig Type, string? Key, string Name);
