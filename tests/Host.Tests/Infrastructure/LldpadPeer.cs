@@ -46,6 +46,8 @@ public sealed class LldpadPeer : IAsyncDisposable
     public static Task<LldpadPeer> StartBridgeAsync(string ns, string interfaceName) =>
         StartAsync(ns, interfaceName, "evbmode = \"bridge\"; evbrrcap = true;");
 
+    // lldpad writes its debug log with printf: stdbuf makes it line-buffered into our pipe, so the log
+    // is current while lldpad runs (the wait below reads it, and so do failure messages).
     private static async Task<LldpadPeer> StartAsync(string ns, string interfaceName, string evbSettings)
     {
         var directory = ScratchDirectory.Create();
@@ -53,7 +55,7 @@ public sealed class LldpadPeer : IAsyncDisposable
         await File.WriteAllTextAsync(config,
             $"nearest_customer_bridge : {{ {interfaceName} : {{ adminStatus = 3;\n  tlvid0080c20d : {{ enableTx = true; {evbSettings} }}; }}; }};\n");
         var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string word in (string[])["netns", "exec", ns, "sh", "-c", $"mount -t tmpfs -o size=1m shm /dev/shm && exec lldpad -p -V7 -f {config}"])
+        foreach (string word in (string[])["netns", "exec", ns, "sh", "-c", $"mount -t tmpfs -o size=1m shm /dev/shm && exec stdbuf -oL lldpad -p -V7 -f {config}"])
         {
             start.ArgumentList.Add(word);
         }
@@ -74,6 +76,21 @@ public sealed class LldpadPeer : IAsyncDisposable
                     throw new InvalidOperationException($"lldpad did not come up in {ns}:\n{peer.Log}");
                 }
                 await Task.Delay(100);
+            }
+            // lldpad creates its ECP and VDP modules on its first timer tick, a second after start, and
+            // hands them their timers (RTE, RKA, retries) only when it builds or reads an EVB TLV. Its
+            // first LLDPDU, and any peer LLDPDU read before it, come before the modules exist, so until
+            // the next one they run with every exponent 0 (a 10 us ECP ack wait, a 30 us keep-alive): a
+            // peer that hears that first LLDPDU and speaks VDP at once is de-associated within
+            // milliseconds. Peers are started after the modules exist; every LLDPDU lldpad sends or
+            // reads from then on gives the modules their timers before the peer can act on it.
+            while (!peer.Log.Contains($"vdp22_start:{interfaceName} start vdp", StringComparison.Ordinal))
+            {
+                if (process.HasExited || DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"lldpad did not start VDP on {interfaceName} in {ns}:\n{peer.Log}");
+                }
+                await Task.Delay(50);
             }
         }
         catch

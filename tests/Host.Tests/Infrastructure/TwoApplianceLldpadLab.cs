@@ -21,9 +21,10 @@ public sealed class TwoApplianceLldpadLab : IAsyncDisposable
     public const int KeepAliveExponent = 16;
     /// <summary>
     /// ECP's acknowledgement timeout exponent on our side: RTE 12 (41 ms; lldpad's default 8 is 2.56 ms).
-    /// Both ends run with the larger exponent, so lldpad waits 41 ms too. With 2.56 ms, lldpad gives up
-    /// after about 10 ms (three retries) and drops the VSI when it or our forwarding thread is scheduled
-    /// late by that much, which a 2-core machine running three test suites does now and then.
+    /// Both ends run with the larger exponent, so lldpad waits 41 ms too. With 2.56 ms, lldpad's ECP gives
+    /// up after about 10 ms (three resends) when it or our forwarding thread is scheduled late by that
+    /// much, which a 2-core machine running three test suites does now and then, and the exchange is left
+    /// to VDP's far longer timers (specs/qbg-ecp.md).
     /// </summary>
     public const int RetransmitExponent = 12;
     /// <summary>The appliances' lease: a dead one's VSIs are lost after 3 s.</summary>
