@@ -54,7 +54,9 @@ echo
 echo "benchmark budget gate (bench/budget.json):"
 gate_output=$(dotnet bench/bin/Release/net10.0/Hairpin.Benchmarks.dll --gate 2>&1)
 gate_status=$?
-echo "$gate_output" | grep -vE '^\s*$' | tail -n 20
+echo "$gate_output" | grep -vE '^\s*$' | tail -n 60
+# The rows that failed again, last, so a shortened log still names them.
+grep -E '  FAIL$' <<<"$gate_output" | sed 's/^/budget failure: /'
 gate_line=$(grep -E '^budget: [0-9]+ passed, [0-9]+ failed$' <<<"$gate_output" | tail -n 1)
 if [ -n "$gate_line" ]; then
   passed=$((passed + $(sed -E 's/budget: ([0-9]+) passed.*/\1/' <<<"$gate_line")))
