@@ -85,19 +85,49 @@ public sealed class CompiledAcl
         Compile(acl, portIndex, static _ => -1, static _ => -1);
 
     /// <summary>Compiles, resolving port, meter and counter names (a resolver's -1 for a port or meter is an error).</summary>
-    public static CompiledAcl Compile(AccessList acl, Func<string, int> portIndex, Func<string, int> meterIndex, Func<string, int> counterIndex, Func<string, int>? sessionIndex = null)
+    public static CompiledAcl Compile(AccessList acl, Func<string, int> portIndex, Func<string, int> meterIndex, Func<string, int> counterIndex, Func<string, int>? sessionIndex = null) =>
+        Compile(acl, portIndex, ResolveActions(acl, portIndex, meterIndex, counterIndex, sessionIndex));
+
+    /// <summary>
+    /// <paramref name="kept"/> itself when <paramref name="acl"/> is the same list (name, rules in order,
+    /// default) and its actions resolve to the same meters, ports, sessions and counters: its hit
+    /// counters and caches then go on across a publish. Otherwise a fresh compile. The caller vouches
+    /// that port indexes name the same ports as when <paramref name="kept"/> was compiled.
+    /// </summary>
+    internal static CompiledAcl CompileOrKeep(CompiledAcl? kept, AccessList acl, Func<string, int> portIndex, Func<string, int> meterIndex, Func<string, int> counterIndex, Func<string, int>? sessionIndex)
     {
-        var warnings = new List<string>();
+        RuleAction[] actions = ResolveActions(acl, portIndex, meterIndex, counterIndex, sessionIndex);
+        bool same = kept is not null
+            && kept.Acl.Name == acl.Name
+            && kept.Acl.DefaultVerdict == acl.DefaultVerdict
+            && kept.Acl.Rules.SequenceEqual(acl.Rules)
+            && kept._actions.AsSpan().SequenceEqual(actions);
+        return same ? kept! : Compile(acl, portIndex, actions);
+    }
+
+    /// <summary>Each rule's action with its names resolved (a deny's is none), then the default's (none).</summary>
+    private static RuleAction[] ResolveActions(AccessList acl, Func<string, int> portIndex, Func<string, int> meterIndex, Func<string, int> counterIndex, Func<string, int>? sessionIndex)
+    {
         var actions = new RuleAction[acl.Rules.Count + 1];
         actions[^1] = RuleAction.None;
+        for (int index = 0; index < acl.Rules.Count; index++)
+        {
+            AclRule rule = acl.Rules[index];
+            actions[index] = rule.Verdict == AclVerdict.Permit
+                ? RuleAction.Resolve(rule.Actions, $"acl {acl.Name} rule {index + 1} ({rule.Name})", portIndex, meterIndex, counterIndex, sessionIndex)
+                : RuleAction.None;
+        }
+        return actions;
+    }
+
+    private static CompiledAcl Compile(AccessList acl, Func<string, int> portIndex, RuleAction[] actions)
+    {
+        var warnings = new List<string>();
         var subtables = new Dictionary<FlowKey, Subtable>();
         for (int index = 0; index < acl.Rules.Count; index++)
         {
             AclRule rule = acl.Rules[index];
             string where = $"acl {acl.Name} rule {index + 1} ({rule.Name})";
-            actions[index] = rule.Verdict == AclVerdict.Permit
-                ? RuleAction.Resolve(rule.Actions, where, portIndex, meterIndex, counterIndex, sessionIndex)
-                : RuleAction.None;
             if (AclTuples.Contradiction(rule.Match) is string why)
             {
                 warnings.Add($"{where} can never match: {why}");

@@ -17,7 +17,7 @@ public sealed partial class BridgeEngine : IMirrorPort
     /// <summary>The policer named <paramref name="name"/> in the running configuration (for its color counters), or null.</summary>
     public Policer? Policer(string name) => _plan.Policers.FirstOrDefault(policer => policer.Config.Name == name);
 
-    /// <summary>Frames and bytes added to the ACL counter <paramref name="name"/> (`count NAME`) since the configuration was published.</summary>
+    /// <summary>Frames and bytes added to the ACL counter <paramref name="name"/> (`count NAME`) since some rule first named it (a publish keeps it while a rule still does).</summary>
     public (long Frames, long Bytes) NamedCounter(string name)
     {
         ForwardingPlan plan = _plan;

@@ -94,7 +94,8 @@ public sealed partial class BridgeEngine
     /// </summary>
     public void Publish(BridgeConfig config)
     {
-        var plan = ForwardingPlan.Compile(config, _options, _frequency);
+        // The newest plan is what the ACLs are kept from (a pending one holds the running plan's kept ACLs, or newer).
+        var plan = ForwardingPlan.Compile(config, _options, _frequency, Volatile.Read(ref _pendingPlan) ?? Volatile.Read(ref _plan));
         Volatile.Write(ref _pendingPlan, plan);
     }
 
@@ -227,6 +228,7 @@ public sealed partial class BridgeEngine
         InstallVsiBindings(previous, pending);
         AdoptVsiCounters(pending);
         KeepUnchangedPolicers(previous, pending);
+        KeepNamedCounters(previous, pending);
         ReconfigureSchedulers(pending);
         CountVms(pending.Config.VmCounters);
         // Entries that can no longer be right (port gone or disabled, VLAN removed from the port) go now,
@@ -245,6 +247,20 @@ public sealed partial class BridgeEngine
             if (old is not null)
             {
                 next.Policers[i] = old;
+            }
+        }
+    }
+
+    /// <summary>A named counter (an ACL rule's `count:`) keeps its totals across a publish while some rule still names it.</summary>
+    private static void KeepNamedCounters(ForwardingPlan previous, ForwardingPlan next)
+    {
+        for (int i = 0; i < next.CounterNames.Length; i++)
+        {
+            int old = Array.IndexOf(previous.CounterNames, next.CounterNames[i]);
+            if (old >= 0)
+            {
+                next.CounterFrames[i] = previous.CounterFrames[old];
+                next.CounterBytes[i] = previous.CounterBytes[old];
             }
         }
     }

@@ -45,6 +45,8 @@ internal sealed class ForwardingPlan
     public byte[] ClassOfPriority { get; private init; } = [];
     /// <summary>Contradictory and shadowed ACL rules, reported when the configuration loads.</summary>
     public IReadOnlyList<string> AclWarnings { get; private init; } = [];
+    /// <summary>Every ACL of the configuration, compiled, by name (what the next publish may keep).</summary>
+    public IReadOnlyDictionary<string, CompiledAcl> CompiledAcls { get; private init; } = new Dictionary<string, CompiledAcl>();
     public int PortCount => Ports.Length;
     public PortPlan[] Ports { get; }
     /// <summary>Per VID: the ports that are members.</summary>
@@ -77,8 +79,14 @@ internal sealed class ForwardingPlan
     /// <summary>Ageing time in whole seconds, rounded up (the FDB keeps time in seconds).</summary>
     public uint AgeingSeconds { get; private init; }
 
-    /// <summary>Validates and compiles; throws <see cref="InvalidBridgeConfigException"/> listing every problem.</summary>
-    public static ForwardingPlan Compile(BridgeConfig config, BridgeEngineOptions options, long timestampFrequency)
+    /// <summary>
+    /// Validates and compiles; throws <see cref="InvalidBridgeConfigException"/> listing every problem.
+    /// An ACL that compiles the same as in <paramref name="previous"/> (same rules, same resolved actions,
+    /// the same ports in the same order) is that plan's compiled ACL, kept: a VM associating, a VLAN
+    /// registered or a reload that leaves the ACL alone does not restart its hit counters or empty its
+    /// caches, nor pay for compiling it again on the forwarding thread.
+    /// </summary>
+    public static ForwardingPlan Compile(BridgeConfig config, BridgeEngineOptions options, long timestampFrequency, ForwardingPlan? previous = null)
     {
         IReadOnlyList<string> errors = config.Validate(options);
         if (errors.Count > 0)
@@ -93,11 +101,13 @@ internal sealed class ForwardingPlan
         string[] counterNames = [.. config.Acls.SelectMany(acl => acl.Rules).Select(rule => rule.Actions.Count).OfType<string>().Distinct(StringComparer.Ordinal)];
         string[] mirrorSessionNames = [.. config.Acls.SelectMany(acl => acl.Rules).Select(rule => rule.Actions.MirrorSession).OfType<string>().Distinct(StringComparer.Ordinal)];
         var compiled = new Dictionary<string, CompiledAcl>(StringComparer.Ordinal);
+        bool samePorts = previous is not null && previous.Config.Ports.Select(port => port.Name).SequenceEqual(config.Ports.Select(port => port.Name), StringComparer.Ordinal);
         foreach (AccessList acl in config.Acls)
         {
             try
             {
-                compiled[acl.Name] = CompiledAcl.Compile(acl, config.IndexOf, MeterIndex, name => Array.IndexOf(counterNames, name), name => Array.IndexOf(mirrorSessionNames, name));
+                CompiledAcl? kept = samePorts ? previous!.CompiledAcls.GetValueOrDefault(acl.Name) : null;
+                compiled[acl.Name] = CompiledAcl.CompileOrKeep(kept, acl, config.IndexOf, MeterIndex, name => Array.IndexOf(counterNames, name), name => Array.IndexOf(mirrorSessionNames, name));
             }
             catch (ArgumentException error)
             {
@@ -135,6 +145,7 @@ internal sealed class ForwardingPlan
             EgressAcls = [.. ports.Select(port => port.EgressAcl is null ? null : compiled[port.EgressAcl])],
             VmAcls = vmAcls,
             AclWarnings = [.. compiled.Values.SelectMany(acl => acl.Warnings)],
+            CompiledAcls = compiled,
             AgeingSeconds = (uint)Math.Ceiling(config.AgeingTime.TotalSeconds),
             BpduGuardRecoverySeconds = (uint)Math.Ceiling(config.BpduGuardRecovery.TotalSeconds),
             MoveWindowSeconds = (uint)Math.Ceiling(config.MacMoveDamping.Window.TotalSeconds),
