@@ -14,9 +14,14 @@ internal sealed class DemoBridge
 {
     private const int PoolSize = 64;
 
-    public DemoBridge(BridgeConfig config)
+    public DemoBridge(BridgeConfig config) : this(config, new ManualTimeProvider())
     {
-        Clock = new ManualTimeProvider();
+    }
+
+    /// <param name="clock">Shared with another appliance's engine in the same story.</param>
+    public DemoBridge(BridgeConfig config, ManualTimeProvider clock)
+    {
+        Clock = clock;
         Pool = new FramePool(PoolSize);
         Engine = new BridgeEngine(config, Pool, Clock);
     }
