@@ -8,7 +8,6 @@ using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qbg;
 using Hairpin.Bridge.Core.Qbg.Lldp;
-using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Bridge.Core.Time;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Mvrp;

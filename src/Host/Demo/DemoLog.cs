@@ -13,7 +13,10 @@ internal sealed class DemoLog(Func<TimeSpan> now)
 {
     public List<DemoLogLine> Lines { get; } = [];
 
+    /// <summary>The logger one appliance's planes write to.</summary>
     public ILogger For(string appliance) => new Writer(this, appliance);
+
+    private void Add(string appliance, string message) => Lines.Add(new DemoLogLine(now(), appliance, message));
 
     private sealed class Writer(DemoLog log, string appliance) : ILogger
     {
@@ -26,10 +29,8 @@ internal sealed class DemoLog(Func<TimeSpan> now)
             ArgumentNullException.ThrowIfNull(formatter);
             if (IsEnabled(logLevel))
             {
-                log.Lines.Add(new DemoLogLine(log._now(), appliance, formatter(state, exception)));
+                log.Add(appliance, formatter(state, exception));
             }
         }
     }
-
-    private readonly Func<TimeSpan> _now = now;
 }

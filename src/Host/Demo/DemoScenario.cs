@@ -126,9 +126,9 @@ internal static class DemoScenario
         ArgumentNullException.ThrowIfNull(control);
         EvbStationPort destination = control.ConnectDestination(DestinationUplink);
         control.Announce(VsiA, DestinationUplink);
-        bool answered(DemoControlPlane _) =>
+        bool AnsweredThere(DemoControlPlane _) =>
             destination.Vdp.TryGet(VsiA.Id, out StationVsi? vsi) && vsi.State is StationVsiState.Associated or StationVsiState.Refused;
-        if (!control.RunUntil(answered, AssociationLimit))
+        if (!control.RunUntil(AnsweredThere, AssociationLimit))
         {
             throw new InvalidOperationException($"vm-a's VSI was not answered on {DestinationUplink} within {AssociationLimit.TotalSeconds:0} s of protocol time");
         }
@@ -139,7 +139,7 @@ internal static class DemoScenario
     public static void Leave(DemoControlPlane control)
     {
         ArgumentNullException.ThrowIfNull(control);
-        foreach ((string port, EvbStationPort station) in control.Stations)
+        foreach (EvbStationPort station in control.Stations.Values)
         {
             foreach (StationVsi vsi in station.Vdp.Vsis.ToList())
             {

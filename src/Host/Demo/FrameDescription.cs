@@ -1,8 +1,8 @@
 // Describes a frame from its bytes, tcpdump-style: "vm-a > broadcast", "ARP request who-has 169.254.0.11",
 // "UDP 169.254.0.10:5000 > 169.254.0.11:5000", and the 802.1Qbg control frames ("LLDP EVB ...", "ECP
 // request 1: VDP Associate ...", "MVRP LeaveAll, JoinIn 10"). MACs of known hosts are shown by name, as with /etc/ethers.
-using System.Globalization;
 using System.Buffers.Binary;
+using System.Globalization;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Mrp;
 using Hairpin.Bridge.Core.Qbg;

@@ -8,7 +8,6 @@ using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Demo;
-using Hairpin.Host.Qbg;
 using Hairpin.Host.Tests.Infrastructure;
 
 namespace Hairpin.Host.Tests.Demo;
