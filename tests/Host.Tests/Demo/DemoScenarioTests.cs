@@ -183,6 +183,10 @@ public sealed class DemoScenarioTests
             run.Steps[4].Control.Vsis.Select(vsi => (vsi.Vm, vsi.Port, vsi.Acl)));
         Assert.Contains(run.Steps[4].Log, line => line.Message.StartsWith($"VSI {DemoScenario.VsiA.Id} moved from port hv1 to port hv3", StringComparison.Ordinal));
         Assert.Empty(run.Steps[5].Control.Vsis);
+        // MVRP: the aggregation's acc registers VLAN 10 from the first step (the bridge declares it for its VSIs) until the VMs left.
+        Assert.Equal(["10 (dynamic 10)", "10 (dynamic 10)", "10 (dynamic 10)", "10 (dynamic 10)", "10 (dynamic 10)", "-"],
+            run.Steps.Select(step => step.Control.Trunk.Single(end => end.Appliance == DemoMvrp.AggregationEnd).Registered));
+        Assert.Equal(["10", "-"], new[] { run.Steps[4], run.Steps[5] }.Select(step => step.Control.Trunk.Single(end => end.Appliance == DemoMvrp.BridgeEnd).Declared));
         PortCounters uplink = run.Bridge.Counters(Uplink);
         // Conservation on the uplink: everything received was forwarded or dropped.
         Assert.Equal(uplink.RxFrames, uplink.Forwarded + uplink.Trapped + uplink.DroppedTotal);
