@@ -53,6 +53,10 @@ internal static class DemoPrinter
             string count = drop.Count == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $" x{drop.Count}");
             parts.Add(drop.AtEgress ? $"copy for {drop.Port} dropped: {drop.ReasonName}{count}" : $"dropped: {drop.ReasonName}{count}");
         }
+        if (outcome.Beyond is FrameOutcome beyond)
+        {
+            parts.Add($"then at the {outcome.BeyondAppliance}: {Verdict(beyond)}");
+        }
         return parts.Count == 0 ? "nothing left the bridge and nothing was counted" : string.Join("; ", parts);
     }
 

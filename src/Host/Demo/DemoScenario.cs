@@ -165,6 +165,16 @@ internal static class DemoScenario
         FromVm(control, VmA, DemoFrames.Udp(VmA, HostC)),
     ];
 
+    /// <summary>
+    /// host-d, behind the aggregation, sends vm-a a datagram and vm-a answers: VLAN 10 crosses the trunk
+    /// both ways, which the aggregation's acc carries only while MVRP registers it there.
+    /// </summary>
+    public static (string Port, byte[] Frame)[] AcrossTheTrunk(DemoControlPlane control) =>
+    [
+        (DemoConfigs.HostDPort, DemoFrames.Udp(DemoConfigs.HostD, VmA)),
+        FromVm(control, VmA, DemoFrames.Udp(VmA, DemoConfigs.HostD)),
+    ];
+
     /// <summary>A multicast MAC every IPv4 host listens to (224.0.0.1, all systems).</summary>
     public static MacAddress AllSystemsMulticast { get; } = MacAddress.Parse("01:00:5e:00:00:01");
 
@@ -187,7 +197,7 @@ internal static class DemoScenario
     ];
 
     /// <summary>
-    /// After the move: vm-a (now behind hv3) talks to host-c and host-c answers, vm-a tries vm-b, and a
+    /// After the move: vm-a (now behind hv3) talks to host-c and host-c answers, vm-a tries vm-b, talks to host-d, and a
     /// frame vm-a's source copy sent up hv1 just before it stopped (tagged as that station tagged it) arrives late.
     /// </summary>
     public static (string Port, byte[] Frame)[] AfterTheMove(DemoControlPlane control) =>
@@ -195,6 +205,7 @@ internal static class DemoScenario
         FromVm(control, VmA, DemoFrames.Udp(VmA, HostC)),
         (Server, DemoFrames.Udp(HostC, VmA)),
         FromVm(control, VmA, DemoFrames.Udp(VmA, VmB)),
+        FromVm(control, VmA, DemoFrames.Udp(VmA, DemoConfigs.HostD)),
         (Uplink, DemoFrames.Tagged(DemoFrames.Udp(VmA, HostC), DemoConfigs.Vlan)),
     ];
 
@@ -217,6 +228,30 @@ internal static class DemoScenario
             }
         }
         return (vm.Port, frame);
+    }
+
+    /// <summary>
+    /// Sends a frame in by <paramref name="port"/> of whichever appliance has it; a copy that leaves by
+    /// the trunk goes on into the other appliance's end of it, as the cable between agg and acc carries it.
+    /// </summary>
+    public static FrameOutcome Send(DemoBridge bridge, DemoControlPlane control, string port, byte[] frame)
+    {
+        ArgumentNullException.ThrowIfNull(bridge);
+        ArgumentNullException.ThrowIfNull(control);
+        DemoBridge aggregation = control.Mvrp.AggregationEngine;
+        bool atBridge = bridge.HasPort(port);
+        (DemoBridge first, string exit, DemoBridge next, string entry, string nextName) = atBridge
+            ? (bridge, Trunk, aggregation, DemoConfigs.AggregationDownlink, DemoMvrp.AggregationEnd)
+            : (aggregation, DemoConfigs.AggregationDownlink, bridge, Trunk, DemoMvrp.BridgeEnd);
+        FrameOutcome outcome = first.Send(port, frame);
+        foreach ((string copyPort, byte[] copy) in outcome.Copies)
+        {
+            if (copyPort == exit)
+            {
+                return outcome with { Beyond = next.Send(entry, copy), BeyondAppliance = nextName };
+            }
+        }
+        return outcome;
     }
 
     /// <summary>`hairpin vsi show` as the bridge would answer it now: every VSI on every port, with its counters by VSIID.</summary>
@@ -253,7 +288,8 @@ internal static class DemoScenario
 
         control.SetHairpin(HairpinMode.Auto);
         steps.Add(Step($"step 2: hairpin link set dev {Uplink} hairpin auto   (live: {Uplink} follows the negotiation from the next batch)", VmToVm(control)));
-        steps.Add(Step($"step 3: vm-a and host-c, across the bridge (VLAN {DemoConfigs.Vlan}: tagged on {Uplink}, untagged on {Server})", VmToServer(control)));
+        steps.Add(Step($"step 3: vm-a and host-c, across the bridge (VLAN {DemoConfigs.Vlan}: tagged on {Uplink}, untagged on {Server}); "
+            + $"vm-a and host-d, across both appliances (tagged on the {Trunk} trunk)", [.. VmToServer(control), .. AcrossTheTrunk(control)]));
 
         control.Reload(PolicyConfig());
         steps.Add(Step($"step 4: hairpin config reload: each VSI type's ACL denies the other VM's IP; {Uplink} admits only the associated (MAC, VID)",
@@ -266,7 +302,7 @@ internal static class DemoScenario
         Leave(control);
         steps.Add(Step($"step 6: both VMs shut down: their stations de-associate their VSIs; the bridge no longer needs VLAN {DemoConfigs.Vlan} (MVRP)",
             AfterTheVmsLeft()));
-        return new DemoRun(file, steps, bridge, control, Hosts, Roles);
+        return new DemoRun(file, steps, bridge, control, [.. Hosts, DemoConfigs.HostD], Roles);
     }
 
     /// <summary>Runs the story and prints it to <paramref name="output"/>.</summary>
@@ -284,7 +320,7 @@ internal static class DemoScenario
         foreach ((string port, byte[] frame) in frames)
         {
             control.RunFor(TimeSpan.FromSeconds(1));
-            outcomes.Add(bridge.Send(port, frame));
+            outcomes.Add(Send(bridge, control, port, frame));
         }
         return outcomes;
     }

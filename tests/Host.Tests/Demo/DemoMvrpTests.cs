@@ -62,6 +62,36 @@ public sealed class DemoMvrpTests
     }
 
     [Fact]
+    public void BeforeAnyVmIsAssociatedHostDsFramesForVmANeverLeaveTheAggregation()
+    {
+        (DemoBridge bridge, DemoControlPlane control) = DemoScenario.Create();
+        control.RunFor(Settle);
+
+        (string port, byte[] frame) = DemoScenario.AcrossTheTrunk(control)[0];
+        FrameOutcome outcome = DemoScenario.Send(bridge, control, port, frame);
+
+        Assert.Equal(DemoConfigs.HostDPort, port);
+        Assert.False(outcome.DeliveredTo(DemoConfigs.AggregationDownlink));
+        Assert.Null(outcome.Beyond);
+    }
+
+    [Fact]
+    public void OnceTheAggregationRegisteredVlan10VmAAndHostDReachEachOtherAcrossBothAppliances()
+    {
+        (DemoBridge bridge, DemoControlPlane control) = DemoScenario.CreateAssociated();
+
+        FrameOutcome[] outcomes = [.. DemoScenario.AcrossTheTrunk(control).Select(frame => DemoScenario.Send(bridge, control, frame.Port, frame.Frame))];
+
+        // host-d to vm-a: up the aggregation's acc tagged 10, then down hv1 by vm-a's pinned entry.
+        Assert.Equal([new Delivery(DemoConfigs.AggregationDownlink, Reflected: false, Modified: true, Vid: Vlan)], outcomes[0].Deliveries);
+        Assert.Equal(DemoMvrp.BridgeEnd, outcomes[0].BeyondAppliance);
+        Assert.Equal([DemoScenario.Uplink], outcomes[0].Beyond!.Deliveries.Select(delivery => delivery.Port));
+        // vm-a to host-d: the bridge learned host-d behind agg; the aggregation hands it to host-d untagged.
+        Assert.Equal([DemoConfigs.AggregationUplink], outcomes[1].Deliveries.Select(delivery => delivery.Port));
+        Assert.Equal([new Delivery(DemoConfigs.HostDPort, Reflected: false, Modified: true, Vid: 0)], outcomes[1].Beyond!.Deliveries);
+    }
+
+    [Fact]
     public void OneVmLeavingKeepsVlan10RegisteredWhileAnotherStillNeedsIt()
     {
         (_, DemoControlPlane control) = DemoScenario.CreateAssociated();
