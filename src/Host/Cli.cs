@@ -24,11 +24,13 @@ public static class Cli
         new("demo",
             """
               demo [--in-process]
-                        show hairpin off, hairpin on (live, by the CLI) and a VM isolation policy on a VEPA uplink.
+                        show hairpin off, hairpin on (live, by the CLI), a VM isolation policy on a
+                        VEPA uplink, a VM moving to another port and MVRP carrying its VLAN upstream.
                         As root: a lab of network namespaces (two VMs behind the dumb vswitch, a
-                        host on a second port) pinging through the real appliance, removed at the
-                        end; otherwise, or with --in-process: frames built in memory through the
-                        bridge engine
+                        host on a second port, a second hypervisor, an aggregation appliance)
+                        pinging through the real appliances, removed at the end; otherwise, or with
+                        --in-process: the same control planes and frames built in memory through
+                        the bridge engine
             """,
             RunDemo),
         new("bridge", Appliance.BridgeCommand.Usage, Appliance.BridgeCommand.Run),

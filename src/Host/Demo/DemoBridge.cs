@@ -14,9 +14,14 @@ internal sealed class DemoBridge
 {
     private const int PoolSize = 64;
 
-    public DemoBridge(BridgeConfig config)
+    public DemoBridge(BridgeConfig config) : this(config, new ManualTimeProvider())
     {
-        Clock = new ManualTimeProvider();
+    }
+
+    /// <param name="clock">Shared with another appliance's engine in the same story.</param>
+    public DemoBridge(BridgeConfig config, ManualTimeProvider clock)
+    {
+        Clock = clock;
         Pool = new FramePool(PoolSize);
         Engine = new BridgeEngine(config, Pool, Clock);
     }
@@ -33,6 +38,8 @@ internal sealed class DemoBridge
     public string PortName(int index) => Engine.Config.Ports[index].Name;
 
     public PortCounters Counters(string port) => Engine.Counters(PortIndex(port));
+
+    public bool HasPort(string name) => Engine.Config.IndexOf(name) >= 0;
 
     /// <summary>Sends one frame in by <paramref name="port"/> as a batch of its own and reports what became of it.</summary>
     public FrameOutcome Send(string port, byte[] frame)
@@ -52,6 +59,7 @@ internal sealed class DemoBridge
         Engine.ProcessBatch([buffer], disposition);
 
         var deliveries = new List<Delivery>();
+        var copies = new List<(string, byte[])>();
         for (int egress = 0; egress < BridgeConfig.MaxPorts; egress++)
         {
             var ring = Engine.Egress(egress);
@@ -59,6 +67,7 @@ internal sealed class DemoBridge
             {
                 bool modified = !copy.Span.SequenceEqual(frame);
                 deliveries.Add(new Delivery(PortName(egress), egress == ingress, modified, FrameDescription.Vid(copy.Span)));
+                copies.Add((PortName(egress), copy.Span.ToArray()));
                 Pool.Release(copy);
             }
         }
@@ -67,7 +76,7 @@ internal sealed class DemoBridge
             Pool.Release(trapped);
         }
         FrameDisposition fate = disposition[0];
-        return new FrameOutcome(port, frame, deliveries, DropsOf(fate, port), fate.Kind == DispositionKind.ControlPlane);
+        return new FrameOutcome(port, frame, deliveries, DropsOf(fate, port), fate.Kind == DispositionKind.ControlPlane) { Copies = copies };
     }
 
     /// <summary>The frame's drop, or its copies dropped at egress, as the engine's disposition names them.</summary>

@@ -4,8 +4,8 @@
 // towards the second uplink, agg an MVRP trunk up to the aggregation appliance), the latter in two
 // versions: as started (hairpin pinned off, VSI types without policy), and with each type's policy,
 // which the policy step loads; and the aggregation appliance (that trunk's other end and host-d's access
-// port). The in-process story parses the same bridge text (without hv3 and agg: it has no second
-// hypervisor and no aggregation), so both paths show one configuration.
+// port). The in-process story parses the same texts (the bridge's with hv3 and agg, and the
+// aggregation's), so both paths show one configuration.
 namespace Hairpin.Host.Demo;
 
 internal static class DemoConfigs
@@ -16,10 +16,10 @@ internal static class DemoConfigs
     /// <summary>The VLAN both VSI types put their VMs in, and host-c's access VLAN.</summary>
     public const int Vlan = 10;
 
-    /// <summary>The bridge port of the move's destination hypervisor (root lab only).</summary>
+    /// <summary>The bridge port of the move's destination hypervisor.</summary>
     public const string DestinationUplink = "hv3";
 
-    /// <summary>The bridge's MVRP trunk up to the aggregation appliance (root lab only).</summary>
+    /// <summary>The bridge's MVRP trunk up to the aggregation appliance.</summary>
     public const string AggregationUplink = "agg";
 
     /// <summary>The aggregation appliance's end of that trunk, towards the access bridge below (not `down` or `br`: `ip link set` reads those as keywords).</summary>

@@ -15,8 +15,9 @@ internal static class DemoPrinter
 {
     private const string Indent = "  ";
     private static readonly string[] FrameHeader = ["in", "vlan", "src > dst", "type", "out"];
-    private static readonly string[] ExchangeHeader = ["at", "from", "frame"];
-    private static readonly string[] VsiHeader = ["vm", "vsi", "type", "manager", "asked", "bridge", "station", "acl"];
+    private static readonly string[] ExchangeHeader = ["at", "on", "from", "frame"];
+    private static readonly string[] LogHeader = ["at", "appliance", "log"];
+    private static readonly string[] VsiHeader = ["vm", "uplink", "vsi", "type", "manager", "asked", "bridge", "station", "acl"];
     private static readonly string[] CounterHeader = ["port", "rx", "tx", "forwarded", "trapped", "drops"];
     private static readonly string[] FdbHeader = ["vlan", "mac", "port", "kind"];
 
@@ -24,9 +25,10 @@ internal static class DemoPrinter
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine("hairpin demo: the bridge engine and its 802.1Qbg control plane, in memory (no interfaces are touched)");
+        output.WriteLine("hairpin demo: the bridge engine and its 802.1Qbg and MVRP control planes, in memory (no interfaces are touched)");
         output.WriteLine();
         PrintPorts(run, output);
+        PrintAggregation(run.Control.Mvrp.AggregationConfig, output);
         PrintVsiTypes(run.File, output);
         PrintSteps(run, output);
         PrintCounters(run.Bridge, output);
@@ -50,6 +52,10 @@ internal static class DemoPrinter
         {
             string count = drop.Count == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $" x{drop.Count}");
             parts.Add(drop.AtEgress ? $"copy for {drop.Port} dropped: {drop.ReasonName}{count}" : $"dropped: {drop.ReasonName}{count}");
+        }
+        if (outcome.Beyond is FrameOutcome beyond)
+        {
+            parts.Add($"then at the {outcome.BeyondAppliance}: {Verdict(beyond)}");
         }
         return parts.Count == 0 ? "nothing left the bridge and nothing was counted" : string.Join("; ", parts);
     }
@@ -99,6 +105,25 @@ internal static class DemoPrinter
             ? $"announced by the dumb vswitch as VSI type {vsi.TypeText}, manager {vsi.Manager}"
             : "";
 
+    /// <summary>The aggregation appliance's ports as its config file sets them: the trunk's other end, and host-d's access port.</summary>
+    private static void PrintAggregation(HostConfig file, TextWriter output)
+    {
+        output.WriteLine("aggregation appliance (its config file: the other end of the agg trunk)");
+        DemoHost hostD = DemoConfigs.HostD;
+        var rows = new List<string[]>();
+        foreach (PortConfig port in file.Bridge.Ports)
+        {
+            bool mvrp = file.Mvrp?.Ports.Any(candidate => candidate.Port == port.Name) == true;
+            rows.Add([port.Name, Vlans(port.Vlans), mvrp ? "mvrp" : "", hostD.Port == port.Name ? $"{hostD.Name} {hostD.Mac} {hostD.IpText}" : ""]);
+        }
+        WriteLines(output, TextTable.Format(rows, Indent).Select(line => line.TrimEnd()));
+        if (file.Mvrp is { DeclareStatic: true })
+        {
+            output.WriteLine($"{Indent}mvrp: declare_static (its MVRP ports declare the VLANs of its other ports)");
+        }
+        output.WriteLine();
+    }
+
     private static void PrintVsiTypes(HostConfig file, TextWriter output)
     {
         output.WriteLine("vsi types (the bridge's port profiles: a VM's type decides its VLAN and policy)");
@@ -136,12 +161,13 @@ internal static class DemoPrinter
         int next = 1;
         IReadOnlyList<string> ports = run.Bridge.PortNames;
         DemoControlView? previous = null;
-        var held = new HashSet<VsiId>();   // the exchange is read as one conversation, step after step
+        var held = new Dictionary<string, HashSet<VsiId>>(StringComparer.Ordinal);   // each link's exchange is read as one conversation, step after step
         foreach (DemoStep step in run.Steps)
         {
             output.WriteLine(step.Title);
             PrintExchange(run, step, held, output);
-            PrintControl(run, step.Control, previous, output);
+            PrintLog(step, output);
+            PrintControl(step.Control, previous, output);
             previous = step.Control;
             output.WriteLine(lines[0]);
             WriteLines(output, lines.GetRange(next, step.Frames.Count));
@@ -149,38 +175,91 @@ internal static class DemoPrinter
             IEnumerable<string> received = ports.Select(port => string.Create(
                 CultureInfo.InvariantCulture, $"{port} {step.Frames.Sum(frame => frame.CopiesTo(port))}"));
             output.WriteLine($"{Indent}copies received: {string.Join(", ", received)}");
+            foreach (DemoShow show in step.Shows)
+            {
+                output.WriteLine($"{Indent}$ {show.Command}");
+                WriteLines(output, show.Lines.Select(line => Indent + line));
+            }
             output.WriteLine();
         }
     }
 
-    /// <summary>The LLDP and ECP frames between the dumb vswitch's station and hv1 during the step, decoded.</summary>
-    private static void PrintExchange(DemoRun run, DemoStep step, HashSet<VsiId> held, TextWriter output)
+    /// <summary>
+    /// The control frames of the step, decoded: LLDP and ECP between each dumb vswitch's station and its
+    /// bridge port, MVRP between the bridge and the aggregation on the trunk (named by the bridge's port).
+    /// </summary>
+    private static void PrintExchange(DemoRun run, DemoStep step, Dictionary<string, HashSet<VsiId>> held, TextWriter output)
     {
         if (step.Exchange.Count == 0)
         {
             return;
         }
-        output.WriteLine($"{Indent}802.1Qbg frames on {run.Qbg.Port} meanwhile (the dumb vswitch's station and the bridge port, on the demo's clock):");
+        output.WriteLine($"{Indent}control frames meanwhile (802.1Qbg between a dumb vswitch's station and its bridge port, MVRP on the trunk; the demo's clock):");
         var rows = new List<string[]> { ExchangeHeader };
-        rows.AddRange(step.Exchange.Select(frame => new[]
+        // A frame that says what its sender's previous one on that link said (MVRP's periodic re-declarations,
+        // LLDP's refreshes) is counted below the table rather than listed again.
+        var previous = new Dictionary<(string Link, string From), string>();
+        var repeats = new List<(string Link, string From, TimeSpan At)>();
+        foreach (WireFrame frame in step.Exchange)
         {
-            string.Create(CultureInfo.InvariantCulture, $"{frame.At.TotalSeconds:0.000}s"),
-            frame.FromStation ? "station" : "bridge",
-            FrameDescription.Control(frame.Frame, run.Hosts, held),
-        }));
+            if (!held.TryGetValue(frame.Link, out HashSet<VsiId>? heldHere))
+            {
+                heldHere = [];
+                held[frame.Link] = heldHere;
+            }
+            string described = FrameDescription.Control(frame.Frame, run.Hosts, heldHere);
+            if (previous.TryGetValue((frame.Link, frame.From), out string? last) && last == described)
+            {
+                repeats.Add((frame.Link, frame.From, frame.At));
+                continue;
+            }
+            previous[(frame.Link, frame.From)] = described;
+            rows.Add([Seconds(frame.At), frame.Link, frame.From, described]);
+        }
+        WriteLines(output, TextTable.Format(rows, Indent + Indent));
+        if (repeats.Count > 0)
+        {
+            IEnumerable<string> groups = repeats.GroupBy(repeat => (repeat.Link, repeat.From)).Select(group => string.Create(CultureInfo.InvariantCulture,
+                $"{group.Key.Link} {group.Key.From} {group.Count()} ({Seconds(group.First().At)}{(group.Count() > 1 ? $" to {Seconds(group.Last().At)}" : "")})"));
+            output.WriteLine($"{Indent}{Indent}and {Number(repeats.Count)} more, each the same as its sender's previous frame on that link: {string.Join(", ", groups)}");
+        }
+    }
+
+    /// <summary>What the appliances logged during the step (QbgPlane's and MvrpPlane's own lines), on the demo's clock.</summary>
+    private static void PrintLog(DemoStep step, TextWriter output)
+    {
+        if (step.Log.Count == 0)
+        {
+            return;
+        }
+        output.WriteLine($"{Indent}logged meanwhile:");
+        var rows = new List<string[]> { LogHeader };
+        rows.AddRange(step.Log.Select(line => new[] { Seconds(line.At), line.Appliance, line.Message }));
         WriteLines(output, TextTable.Format(rows, Indent + Indent));
     }
 
-    /// <summary>Each VSI at both ends when any changed since the last step, and hv1's hairpin and VLANs as the engine now runs them.</summary>
-    private static void PrintControl(DemoRun run, DemoControlView control, DemoControlView? previous, TextWriter output)
+    private static string Seconds(TimeSpan at) => string.Create(CultureInfo.InvariantCulture, $"{at.TotalSeconds:0.000}s");
+
+    /// <summary>
+    /// Each VSI at both ends when any changed since the last step; the hairpin and VLANs of each port a
+    /// station is cabled to, and both ends of the MVRP trunk, as the engines now run them.
+    /// </summary>
+    private static void PrintControl(DemoControlView control, DemoControlView? previous, TextWriter output)
     {
         if (previous is null || !control.Vsis.SequenceEqual(previous.Vsis))
         {
             var rows = new List<string[]> { VsiHeader };
-            rows.AddRange(control.Vsis.Select(vsi => new[] { vsi.Vm, vsi.VsiId, vsi.Type, vsi.Manager, vsi.Asked, vsi.Bridge, vsi.Station, vsi.Acl ?? "-" }));
-            WriteLines(output, TextTable.Format(rows, Indent));
+            rows.AddRange(control.Vsis.Select(vsi => new[] { vsi.Vm, vsi.Port, vsi.VsiId, vsi.Type, vsi.Manager, vsi.Asked, vsi.Bridge, vsi.Station, vsi.Acl ?? "-" }));
+            WriteLines(output, rows.Count == 1 ? [$"{Indent}no VSI at either end"] : TextTable.Format(rows, Indent));
         }
-        output.WriteLine($"{Indent}{run.Qbg.Port} hairpin {control.Hairpin}, vlans {control.Vlans}");
+        foreach (DemoPortView port in control.Ports)
+        {
+            output.WriteLine($"{Indent}{port.Port} hairpin {port.Hairpin}, vlans {port.Vlans}");
+        }
+        foreach (DemoTrunkView end in control.Trunk)
+        {
+            output.WriteLine($"{Indent}{end.Port} ({end.Appliance}) mvrp declared {end.Declared}, registered {end.Registered}; vlans {end.Vlans}");
+        }
     }
 
     private static void PrintCounters(DemoBridge bridge, TextWriter output)

@@ -1,8 +1,10 @@
 // Describes a frame from its bytes, tcpdump-style: "vm-a > broadcast", "ARP request who-has 169.254.0.11",
 // "UDP 169.254.0.10:5000 > 169.254.0.11:5000", and the 802.1Qbg control frames ("LLDP EVB ...", "ECP
-// request 1: VDP Associate ..."). MACs of known hosts are shown by name, as with /etc/ethers.
+// request 1: VDP Associate ...", "MVRP LeaveAll, JoinIn 10"). MACs of known hosts are shown by name, as with /etc/ethers.
+using System.Buffers.Binary;
 using System.Globalization;
 using Hairpin.Bridge.Core.Headers;
+using Hairpin.Bridge.Core.Mrp;
 using Hairpin.Bridge.Core.Qbg;
 using Hairpin.Bridge.Core.Qbg.Ecp;
 using Hairpin.Bridge.Core.Qbg.Lldp;
@@ -77,6 +79,10 @@ internal static class FrameDescription
     /// </param>
     public static string Control(ReadOnlySpan<byte> frame, IReadOnlyList<DemoHost> hosts, HashSet<VsiId>? held = null)
     {
+        if (frame.Length >= EthernetReader.HeaderSize && BinaryPrimitives.ReadUInt16BigEndian(frame[(2 * MacAddress.Size)..]) == MvrpPdu.EtherType)
+        {
+            return Mvrp(frame);
+        }
         if (!ControlFrame.TryRead(frame, out _, out ushort etherType, out ReadOnlySpan<byte> payload))
         {
             return Type(frame, hosts);
@@ -124,6 +130,24 @@ internal static class FrameDescription
         return $"{header}: VDP manager {message.ManagerId?.ToString() ?? "(none)"}, {string.Join("; ", message.Vsis.Select(vsi => Vsi(vsi, hosts, held)))}";
     }
 
+    /// <summary>"MVRP JoinIn 10", "MVRP LeaveAll, JoinMt 10": the LeaveAll flag, then each VID's event in the PDU's order (802.1Q 10.8.2.8's names).</summary>
+    private static string Mvrp(ReadOnlySpan<byte> frame)
+    {
+        var message = new MvrpMessage();
+        MvrpError error = MvrpPdu.Decode(frame, message);
+        if (error != MvrpError.None)
+        {
+            return $"MVRP (malformed: {Bridge.Core.Counters.KebabNames.Of(error)})";
+        }
+        IEnumerable<string> parts = message.Events.Select(vid => string.Create(CultureInfo.InvariantCulture, $"{vid.Event} {vid.Vid}"));
+        if (message.LeaveAll)
+        {
+            parts = parts.Prepend("LeaveAll");
+        }
+        string text = string.Join(", ", parts);
+        return text.Length == 0 ? "MVRP (nothing to say)" : $"MVRP {text}";
+    }
+
     /// <summary>"Associate 42/1 vm-a@0" as asked; "Associate 42/1 vm-a@10 accepted" or "... refused: other failure" as answered.</summary>
     private static string Vsi(VsiTlv vsi, IReadOnlyList<DemoHost> hosts, HashSet<VsiId>? held)
     {
@@ -133,6 +157,10 @@ internal static class FrameDescription
         bool associate = vsi.Type == VdpRequest.Associate;
         if (!vsi.Status.IsResponse)
         {
+            if (vsi.Type == VdpRequest.DeAssociate && held?.Remove(vsi.VsiId) == true)
+            {
+                return text;   // either end letting it go: the next Associate is new, not a keep-alive
+            }
             return associate && held?.Contains(vsi.VsiId) == true ? $"{text} (keep-alive)" : text;
         }
         if (vsi.Status.IsRefusal || !associate)

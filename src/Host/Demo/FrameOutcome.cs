@@ -23,6 +23,15 @@ internal sealed record FrameOutcome(
     IReadOnlyList<Drop> Drops,
     bool Trapped)
 {
+    /// <summary>The bytes of each copy as it left, by port (what the cable carries on to a next appliance).</summary>
+    public IReadOnlyList<(string Port, byte[] Frame)> Copies { get; init; } = [];
+
+    /// <summary>What became of the copy that crossed the trunk, in the other appliance's engine; null when none crossed.</summary>
+    public FrameOutcome? Beyond { get; init; }
+
+    /// <summary>The appliance whose engine <see cref="Beyond"/> comes from.</summary>
+    public string? BeyondAppliance { get; init; }
+
     public bool DeliveredTo(string port) => Deliveries.Any(delivery => delivery.Port == port);
     public int CopiesTo(string port) => Deliveries.Count(delivery => delivery.Port == port);
 }

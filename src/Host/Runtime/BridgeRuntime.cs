@@ -274,7 +274,7 @@ public sealed partial class BridgeRuntime : IAsyncDisposable
     }
 
     /// <summary>The operator's configuration with what the control planes decided: 802.1Qbg's VSIs and relay, then MVRP's registrations.</summary>
-    private static BridgeConfig Overlaid(HostConfig config, QbgState qbg, MvrpState mvrp) =>
+    internal static BridgeConfig Overlaid(HostConfig config, QbgState qbg, MvrpState mvrp) =>
         MvrpOverlay.Apply(QbgOverlay.Apply(config, qbg.NegotiatedRelay, qbg.Associations), mvrp);
 
     /// <summary>Publishes <paramref name="next"/> and commits <paramref name="change"/> with it, or neither. Called under the config lock.</summary>

@@ -1,6 +1,6 @@
 // `hairpin demo --in-process`: the printed story is pinned by a golden file, and the facts it tells are
-// checked here directly against the protocol machines (the station and hv1's bridge port) and the
-// engine's rings and counters, so a wrong golden file cannot hide them.
+// checked here directly against the protocol machines (the stations, the bridge's 802.1Qbg plane, both
+// ends' MVRP participants) and the engine's rings and counters, so a wrong golden file cannot hide them.
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
@@ -8,7 +8,6 @@ using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Qbg.Vdp;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Demo;
-using Hairpin.Host.Qbg;
 using Hairpin.Host.Tests.Infrastructure;
 
 namespace Hairpin.Host.Tests.Demo;
@@ -17,6 +16,8 @@ public sealed class DemoScenarioTests
 {
     private const string Uplink = DemoScenario.Uplink;
     private const string Server = DemoScenario.Server;
+    private const string Destination = DemoScenario.DestinationUplink;
+    private const string Trunk = DemoScenario.Trunk;
 
     private static string RunDemo()
     {
@@ -34,7 +35,7 @@ public sealed class DemoScenarioTests
     [Fact]
     public void TheStationAnnouncesBothVmsAndTheBridgeGivesEachTheVlanOfItsVsiType()
     {
-        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+        (DemoBridge bridge, DemoControlPlane qbg) = DemoScenario.CreateAssociated();
 
         foreach (DemoVsi vsi in DemoScenario.Vsis)
         {
@@ -58,7 +59,7 @@ public sealed class DemoScenarioTests
     [Fact]
     public void AVmIsNotAdmittedBeforeItsVsiIsAssociated()
     {
-        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.Create();
+        (DemoBridge bridge, DemoControlPlane qbg) = DemoScenario.Create();
 
         (string port, byte[] frame) = DemoScenario.FromVm(qbg, DemoScenario.VmA, DemoFrames.Udp(DemoScenario.VmA, DemoScenario.HostC));
         FrameOutcome outcome = bridge.Send(port, frame);
@@ -70,14 +71,14 @@ public sealed class DemoScenarioTests
     [Fact]
     public void WithHairpinPinnedOffTheStationIsGrantedRelayYetNothingLeavesByTheUplink()
     {
-        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+        (DemoBridge bridge, DemoControlPlane qbg) = DemoScenario.CreateAssociated();
 
         FrameOutcome[] outcomes = [.. DemoScenario.VmToVm(qbg).Select(frame => bridge.Send(frame.Port, frame.Frame))];
 
         Assert.True(qbg.Bridge.ReflectiveRelay);    // the negotiation granted it (RRCTR) ...
         Assert.True(qbg.Station.ReflectiveRelay);   // ... and the station heard so
         Assert.False(bridge.Engine.Config.Ports[bridge.PortIndex(Uplink)].Hairpin);   // but hairpin: false pins it off
-        Assert.Equal("off (pinned, station asks on)", DemoControlView.Of(qbg, bridge).Hairpin);
+        Assert.Equal("off (pinned, station asks on)", DemoControlView.Of(qbg, bridge).HairpinOf(Uplink));
         Assert.All(outcomes, outcome => Assert.False(outcome.DeliveredTo(Uplink)));
         Assert.Equal(0, bridge.Counters(Uplink).TxFrames);
         Assert.Equal(1, bridge.Counters(Server).TxFrames);   // the ARP broadcast, and only that
@@ -85,17 +86,22 @@ public sealed class DemoScenarioTests
     }
 
     [Fact]
-    public void WithHairpinAutoTheArpBroadcastGoesBackUpTaggedOnceAndToTheServerUntaggedOnce()
+    public void WithHairpinAutoTheArpBroadcastGoesBackUpTaggedOnceToTheServerUntaggedOnceAndUpTheTrunkOnce()
     {
-        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+        (DemoBridge bridge, DemoControlPlane qbg) = DemoScenario.CreateAssociated();
         qbg.SetHairpin(HairpinMode.Auto);
 
         (string port, byte[] frame) = DemoScenario.FromVm(qbg, DemoScenario.VmA, DemoFrames.ArpRequest(DemoScenario.VmA, DemoScenario.VmB));
         FrameOutcome outcome = bridge.Send(port, frame);
 
-        Assert.Equal("on (negotiated)", DemoControlView.Of(qbg, bridge).Hairpin);
+        Assert.Equal("on (negotiated)", DemoControlView.Of(qbg, bridge).HairpinOf(Uplink));
+        // The trunk carries VLAN 10 too: the aggregation declares it (declare_static), so the bridge registered it there.
         Assert.Equal(
-            [new Delivery(Uplink, Reflected: true, Modified: false, Vid: 10), new Delivery(Server, Reflected: false, Modified: true, Vid: 0)],
+            [
+                new Delivery(Uplink, Reflected: true, Modified: false, Vid: 10),
+                new Delivery(Server, Reflected: false, Modified: true, Vid: 0),
+                new Delivery(Trunk, Reflected: false, Modified: false, Vid: 10),
+            ],
             outcome.Deliveries);
         Assert.Equal(1, bridge.Counters(Uplink).TxFrames);
         Assert.Empty(outcome.Drops);
@@ -104,7 +110,7 @@ public sealed class DemoScenarioTests
     [Fact]
     public void UnicastFromAToBIsDroppedAsReflectiveRelayOffBeforeAndReflectedAfterHairpinAuto()
     {
-        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+        (DemoBridge bridge, DemoControlPlane qbg) = DemoScenario.CreateAssociated();
         (string port, byte[] aToB) = DemoScenario.FromVm(qbg, DemoScenario.VmA, DemoFrames.Udp(DemoScenario.VmA, DemoScenario.VmB));
         PortCounters uplink = bridge.Counters(Uplink);
 
@@ -127,12 +133,14 @@ public sealed class DemoScenarioTests
     [Fact]
     public void HostCsFramesReachTheVmTaggedAndTheVmsReachHostCUntagged()
     {
-        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+        (DemoBridge bridge, DemoControlPlane qbg) = DemoScenario.CreateAssociated();
 
         FrameOutcome[] outcomes = [.. DemoScenario.VmToServer(qbg).Select(frame => bridge.Send(frame.Port, frame.Frame))];
 
-        Assert.Equal([new Delivery(Uplink, Reflected: false, Modified: true, Vid: 10)], outcomes[0].Deliveries);
-        Assert.Equal("-> hv1 (tagged 10)", DemoPrinter.Verdict(outcomes[0]));
+        Assert.Equal(
+            [new Delivery(Uplink, Reflected: false, Modified: true, Vid: 10), new Delivery(Trunk, Reflected: false, Modified: true, Vid: 10)],
+            outcomes[0].Deliveries);
+        Assert.Equal("-> hv1 (tagged 10), agg (tagged 10)", DemoPrinter.Verdict(outcomes[0]));
         Assert.All(outcomes[1..], outcome => Assert.Equal([new Delivery(Server, Reflected: false, Modified: true, Vid: 0)], outcome.Deliveries));
         Assert.Equal("-> hv2 (untagged)", DemoPrinter.Verdict(outcomes[2]));
     }
@@ -140,17 +148,18 @@ public sealed class DemoScenarioTests
     [Fact]
     public void TheReloadAsksBothVsisAgainKeepsThemAndBindsEachTypesAcl()
     {
-        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+        (DemoBridge bridge, DemoControlPlane qbg) = DemoScenario.CreateAssociated();
 
-        var verdicts = qbg.Reload(DemoScenario.PolicyConfig());
+        qbg.Reload(DemoScenario.PolicyConfig());
 
-        Assert.Equal(2, verdicts.Count);
-        Assert.All(verdicts, verdict => Assert.IsType<TypeVerdict.Accepted>(verdict.Verdict));
+        // Both still held, and neither station was told to let go.
         Assert.Equal(2, qbg.Associations.Count);
+        Assert.All(qbg.Station.Vdp.Vsis, vsi => Assert.Equal(StationVsiState.Associated, vsi.State));
+        Assert.Equal(0, qbg.Station.Vdp.Counters.BridgeDeassociations);
         Assert.Equal(
             [(DemoScenario.VmA.Mac, DemoConfigs.VmAPolicy, 10), (DemoScenario.VmB.Mac, DemoConfigs.VmBPolicy, 10)],
             bridge.Engine.Config.VmAcls.OrderBy(binding => binding.Mac.Value).Select(binding => (binding.Mac, binding.Acl, binding.Vid)));
-        Assert.Equal("on (negotiated)", DemoControlView.Of(qbg, bridge).Hairpin);   // the file no longer pins it
+        Assert.Equal("on (negotiated)", DemoControlView.Of(qbg, bridge).HairpinOf(Uplink));   // the file no longer pins it
     }
 
     [Fact]
@@ -158,29 +167,40 @@ public sealed class DemoScenarioTests
     {
         DemoRun run = DemoScenario.Execute();
 
-        Assert.Equal(4, run.Steps.Count);
+        Assert.Equal(6, run.Steps.Count);
         Assert.All(run.Steps[0].Control.Vsis, vsi => Assert.Equal("associated, tags 10", vsi.Station));
-        Assert.Contains(run.Steps[0].Exchange, frame => !frame.FromStation
+        Assert.Contains(run.Steps[0].Exchange, frame => frame.From == DemoControlPlane.BridgeEnd && frame.Link == Uplink
             && FrameDescription.Control(frame.Frame, run.Hosts).EndsWith("Associate 42/1 vm-a@10 accepted", StringComparison.Ordinal));
-        Assert.Equal(["off (pinned, station asks on)", "on (negotiated)", "on (negotiated)", "on (negotiated)"], run.Steps.Select(step => step.Control.Hairpin));
+        Assert.Equal(["off (pinned, station asks on)", "on (negotiated)", "on (negotiated)", "on (negotiated)", "on (negotiated)", "on (negotiated)"],
+            run.Steps.Select(step => step.Control.HairpinOf(Uplink)));
         Assert.All(run.Steps[0].Frames, frame => Assert.False(frame.DeliveredTo(Uplink)));
         Assert.All(run.Steps[1].Frames, frame => Assert.Equal(1, frame.CopiesTo(Uplink)));
         Assert.All(run.Steps[2].Frames.Where(frame => frame.IngressPort == Uplink), frame => Assert.False(frame.DeliveredTo(Uplink)));
         Assert.All(run.Steps[0].Control.Vsis, vsi => Assert.Null(vsi.Acl));
         Assert.Equal([DemoConfigs.VmAPolicy, DemoConfigs.VmBPolicy], run.Steps[3].Control.Vsis.Select(vsi => vsi.Acl));
+        // The move: vm-a's VSI on hv3 with its type's ACL, vm-b's still on hv1; the plane logged it.
+        Assert.Equal([("vm-a", Destination, DemoConfigs.VmAPolicy), ("vm-b", Uplink, DemoConfigs.VmBPolicy)],
+            run.Steps[4].Control.Vsis.Select(vsi => (vsi.Vm, vsi.Port, vsi.Acl)));
+        Assert.Contains(run.Steps[4].Log, line => line.Message.StartsWith($"VSI {DemoScenario.VsiA.Id} moved from port hv1 to port hv3", StringComparison.Ordinal));
+        Assert.Empty(run.Steps[5].Control.Vsis);
+        // MVRP: the aggregation's acc registers VLAN 10 from the first step (the bridge declares it for its VSIs) until the VMs left.
+        Assert.Equal(["10 (dynamic 10)", "10 (dynamic 10)", "10 (dynamic 10)", "10 (dynamic 10)", "10 (dynamic 10)", "-"],
+            run.Steps.Select(step => step.Control.Trunk.Single(end => end.Appliance == DemoMvrp.AggregationEnd).Registered));
+        Assert.Equal(["10", "-"], new[] { run.Steps[4], run.Steps[5] }.Select(step => step.Control.Trunk.Single(end => end.Appliance == DemoMvrp.BridgeEnd).Declared));
         PortCounters uplink = run.Bridge.Counters(Uplink);
         // Conservation on the uplink: everything received was forwarded or dropped.
         Assert.Equal(uplink.RxFrames, uplink.Forwarded + uplink.Trapped + uplink.DroppedTotal);
         Assert.Equal(2, uplink.DroppedFor(DropReason.ReflectiveRelayOff));
         Assert.Equal(5, uplink.DroppedFor(DropReason.AclDenied));
-        Assert.Equal(1, uplink.DroppedFor(DropReason.VsiNotAssociated));
-        Assert.Equal(8, uplink.DroppedTotal);
+        Assert.Equal(2, uplink.DroppedFor(DropReason.VsiNotAssociated));   // the forged MAC, and vm-a's late frame from the source after the move
+        Assert.Equal(9, uplink.DroppedTotal);
+        Assert.Equal(1, run.Bridge.Counters(Destination).DroppedFor(DropReason.AclDenied));
     }
 
     [Fact]
     public void TheTypesPolicyStopsEveryWayFromVmAToVmBAndLetsVmAReachHostC()
     {
-        (DemoBridge bridge, DemoQbg qbg) = Learned();
+        (DemoBridge bridge, DemoControlPlane qbg) = Learned();
         qbg.Reload(DemoScenario.PolicyConfig());
 
         FrameOutcome[] outcomes = [.. DemoScenario.IsolationAttempts(qbg).Select(frame => bridge.Send(frame.Port, frame.Frame))];
@@ -202,7 +222,7 @@ public sealed class DemoScenarioTests
     [Fact]
     public void AMacPairRuleLetsVmAReachVmBThroughTheBroadcastMacWhichIsWhyTheDemoMatchesByIp()
     {
-        (DemoBridge bridge, DemoQbg qbg) = Learned();
+        (DemoBridge bridge, DemoControlPlane qbg) = Learned();
         BridgeConfig engine = bridge.Engine.Config;
         var macPair = new AccessList
         {
@@ -227,9 +247,9 @@ public sealed class DemoScenarioTests
     }
 
     /// <summary>Both VMs associated, hairpin auto, and every host learned where it is (step 3's traffic).</summary>
-    private static (DemoBridge Bridge, DemoQbg Qbg) Learned()
+    private static (DemoBridge Bridge, DemoControlPlane Qbg) Learned()
     {
-        (DemoBridge bridge, DemoQbg qbg) = DemoScenario.CreateAssociated();
+        (DemoBridge bridge, DemoControlPlane qbg) = DemoScenario.CreateAssociated();
         qbg.SetHairpin(HairpinMode.Auto);
         foreach ((string port, byte[] frame) in DemoScenario.VmToVm(qbg).Concat(DemoScenario.VmToServer(qbg)))
         {
@@ -262,5 +282,6 @@ public sealed class DemoScenarioTests
         Assert.Contains("ECP request 1: VDP manager demo, Associate 42/1 vm-a@0", described);
         Assert.Contains("ECP ack 1", described);
         Assert.Contains("ECP request 2: VDP manager demo, Associate 43/1 vm-b@10 accepted", described);
+        Assert.Contains("MVRP JoinIn 10", described);
     }
 }
