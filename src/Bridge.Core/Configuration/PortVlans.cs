@@ -9,6 +9,12 @@ public sealed record PortVlans
     public VlanSet Members { get; init; } = VlanSet.Empty;
     /// <summary>VIDs sent without a tag on egress (a subset of <see cref="Members"/>).</summary>
     public VlanSet Untagged { get; init; } = VlanSet.Empty;
+    /// <summary>
+    /// Configured as a trunk: never an access port, even while it carries its native VLAN alone (an MVRP
+    /// trunk before anything is registered), so a tagged frame of a VLAN it lacks is filtered as such
+    /// (`ingress-vlan-filtered`), not refused as VLAN hopping.
+    /// </summary>
+    public bool IsTrunk { get; init; }
 
     /// <summary>What the Linux bridge gives a new port: VID 1, PVID and untagged.</summary>
     public static PortVlans Default { get; } = Access(1);
@@ -21,18 +27,19 @@ public sealed record PortVlans
     {
         if (nativeVid == 0)
         {
-            return new PortVlans { Pvid = 0, Members = allowed, Untagged = VlanSet.Empty };
+            return new PortVlans { Pvid = 0, Members = allowed, Untagged = VlanSet.Empty, IsTrunk = true };
         }
         return new PortVlans
         {
             Pvid = nativeVid,
             Members = new VlanSet(allowed.Vids.Append(nativeVid)),
             Untagged = VlanSet.Of(nativeVid),
+            IsTrunk = true,
         };
     }
 
     /// <summary>One VLAN, untagged and PVID: a port facing a host, where tagged frames have no business.</summary>
-    public bool IsAccess => Pvid != 0 && Untagged.Contains(Pvid) && Members.Vids.Count() == 1;
+    public bool IsAccess => !IsTrunk && Pvid != 0 && Untagged.Contains(Pvid) && Members.Vids.Count() == 1;
 
     public IEnumerable<string> Validate()
     {
