@@ -72,6 +72,10 @@ public enum DropReason : byte
     MonitorDestination,
     /// <summary>An MVRPDU on a port that does not run MVRP, on a bridge that does (MvrpFrames.Discard).</summary>
     MvrpOffOnPort,
+    /// <summary>The port's link is down (no carrier, no peer): it hears nothing, as a disabled port (the Linux bridge disables a port on carrier loss).</summary>
+    IngressLinkDown,
+    /// <summary>Known unicast to a port whose link is down (an operator's static or sticky entry there): not delivered, as Linux's should_deliver skips a disabled port.</summary>
+    EgressLinkDown,
 }
 
 public static class DropReasons

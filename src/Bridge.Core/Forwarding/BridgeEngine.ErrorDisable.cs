@@ -91,7 +91,7 @@ public sealed partial class BridgeEngine
         bool wasForwarding = (_errorDisabledPorts & bit) == 0;
         _status[port] = new PortStatus(cause, now, holdSeconds == 0 ? 0 : now + holdSeconds);
         _errorDisabledPorts |= bit;
-        _closedPorts = _errorDisabledPorts | _mirrorDestinationPorts;
+        RecomputeClosedPorts();
         _probingPorts &= ~bit;
         _counters[port].CountErrorDisabled(cause);
         _fdb.Flush(port: port);
@@ -108,7 +108,7 @@ public sealed partial class BridgeEngine
         ErrorDisableCause cause = _status[port].Cause;
         _status[port] = default;
         _errorDisabledPorts &= ~(1UL << port);
-        _closedPorts = _errorDisabledPorts | _mirrorDestinationPorts;
+        RecomputeClosedPorts();
         _probingPorts &= ~(1UL << port);
         _counters[port].CountRecovered(cause);
         if (cause == ErrorDisableCause.LoopDetected)

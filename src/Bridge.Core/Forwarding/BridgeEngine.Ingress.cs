@@ -47,7 +47,7 @@ public sealed partial class BridgeEngine
             counters.RxFrames++;
             counters.RxBytes += frame.Length;
         }
-        ulong closedPorts = _closedPorts;   // error-disabled, and mirror destinations, which hear nothing and get nothing forwarded (NX-OS)
+        ulong closedPorts = _closedPorts;   // error-disabled, without link, and mirror destinations, which hear nothing and get nothing forwarded (NX-OS)
         if ((closedPorts & (1UL << port)) != 0)
         {
             ReceiveOnDownPort<TMode>(ref context);
@@ -151,9 +151,9 @@ public sealed partial class BridgeEngine
         FrameKind kind = context.Kind;
         TraceSink? sink = TMode.Tracing ? context.Sink : null;
         // The delivery rule (DeliveryRule.cs): pair terms precomputed in PeerMask, the VLAN term from
-        // the member mask, and ports a protection feature has taken down.
+        // the member mask, and ports a protection feature has taken down or whose link is down.
         ulong eligible = members & ingress.PeerMask & ~closedPorts;
-        int target = LookupStage.Decide<TMode>(ref context, destination, eligible, plan, _fdb, closedPorts, out eligible);
+        int target = LookupStage.Decide<TMode>(ref context, destination, eligible, plan, _fdb, closedPorts, _linkDownPorts, out eligible);
         if (target >= 0)
         {
             if (TMode.Tracing)
@@ -268,11 +268,23 @@ public sealed partial class BridgeEngine
         return true;
     }
 
-    /// <summary>A port down for protection hears nothing, except, while it probes, its own loop probes; a mirror destination hears nothing.</summary>
+    /// <summary>
+    /// A port without link hears nothing (as a disabled port: whatever raced the link's going down); a
+    /// port down for protection nothing but, while it probes, its own loop probes; a mirror destination nothing.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ReceiveOnDownPort<TMode>(ref FrameContext context)
         where TMode : struct, IReceiveMode
     {
+        if ((_linkDownPorts & (1UL << context.Port)) != 0)
+        {
+            if (TMode.Tracing)
+            {
+                context.Sink!.LinkDown();
+            }
+            Drop<TMode>(ref context, DropReason.IngressLinkDown);
+            return;
+        }
         if ((_errorDisabledPorts & (1UL << context.Port)) == 0)
         {
             Drop<TMode>(ref context, DropReason.MonitorDestination);   // not down: a mirroring session's destination

@@ -57,8 +57,13 @@ public sealed partial class BridgeEngine
 
     private static int ProbeVid(PortConfig config) => config.Vlans.Pvid != 0 ? config.Vlans.Pvid : config.Vlans.Members.Vids.FirstOrDefault();
 
+    /// <summary>A probe queued on the port; none on a port without link (it could not leave: the host would only count it lost).</summary>
     private bool QueueProbe(int port)
     {
+        if ((_linkDownPorts & (1UL << port)) != 0)
+        {
+            return false;
+        }
         if (!_pool.TryRent(out FrameBuffer? probe))
         {
             _counters[port].CountEgressDrop(DropReason.PoolExhausted);

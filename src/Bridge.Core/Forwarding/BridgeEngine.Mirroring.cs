@@ -17,7 +17,7 @@ public sealed partial class BridgeEngine
     /// <summary>Ports that are a running mirroring session's destination, this batch (they hear nothing, get nothing forwarded).</summary>
     private ulong _mirrorDestinationPorts;
 
-    /// <summary>Error-disabled ports and mirror destinations in one mask, kept whenever either changes: the receive path reads one field.</summary>
+    /// <summary>Error-disabled ports, mirror destinations and ports without link in one mask, kept whenever one changes (RecomputeClosedPorts): the receive path reads one field.</summary>
     private ulong _closedPorts;
 
     /// <summary>Any thread: the session mirrors from the next batch on; false when one of that name runs or too many run.</summary>
@@ -44,7 +44,7 @@ public sealed partial class BridgeEngine
         if (_mirrorDestinationPorts != _mirrors.DestinationPorts)
         {
             _mirrorDestinationPorts = _mirrors.DestinationPorts;
-            _closedPorts = _errorDisabledPorts | _mirrorDestinationPorts;
+            RecomputeClosedPorts();
         }
         if (!_mirrors.Running)
         {
@@ -52,7 +52,7 @@ public sealed partial class BridgeEngine
         }
         Stages.MirrorStage stage = _mirrors.Stage;
         stage.Plan = plan;
-        stage.ErrorDisabledPorts = _errorDisabledPorts;
+        stage.DownPorts = _errorDisabledPorts | _linkDownPorts;
         stage.Timestamp = timestamp;
         if (_mirrors.NeedsTimestamp)
         {

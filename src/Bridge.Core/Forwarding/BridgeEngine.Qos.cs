@@ -26,7 +26,7 @@ public sealed partial class BridgeEngine : IMirrorPort
     }
 
     bool IMirrorPort.CanMirrorTo(int port, ForwardingPlan plan) =>
-        port < plan.PortCount && plan.Ports[port].State == PortState.Forwarding && (_errorDisabledPorts & (1UL << port)) == 0;
+        port < plan.PortCount && plan.Ports[port].State == PortState.Forwarding && ((_errorDisabledPorts | _linkDownPorts) & (1UL << port)) == 0;
 
     void IMirrorPort.Mirror(FrameBuffer frame, int port, ForwardingPlan plan)
     {

@@ -101,6 +101,8 @@ public sealed partial class BridgeEngine : ITraceState
 
     ulong ITraceState.ErrorDisabledPorts => _errorDisabledPorts;
 
+    ulong ITraceState.LinkDownPorts => _linkDownPorts;
+
     uint ITraceState.BpduGuardHoldSeconds(int port) => _bpduGuardBackoff[port].Peek((uint)(_traceNow / _frequency), _plan.BpduGuardRecoverySeconds);
 
     uint ITraceState.LoopHoldSeconds(int port) => _loopBackoff[port].Peek((uint)(_traceNow / _frequency), _plan.LoopRetrySeconds);

@@ -1,13 +1,15 @@
 // The one egress predicate, Linux's should_deliver (net/bridge/br_forward.c):
 //
 //   deliver to p  iff  (p.hairpin || p != ingress)        <- reflective relay: the only hairpin term
-//                 and  p is forwarding
+//                 and  p is forwarding (configured so, its link up, not error-disabled)
 //                 and  not (ingress.isolated and p.isolated)
 //                 and  p is a member of the frame's VLAN
 //
 // The first three terms depend only on the pair of ports, so they are evaluated here when a
 // configuration is compiled, into one 64-bit peer mask per ingress port. The VLAN term depends on
-// the frame, so the data path ANDs the peer mask with the VLAN's member mask: one instruction.
+// the frame, so the data path ANDs the peer mask with the VLAN's member mask: one instruction. The
+// runtime part of "p is forwarding" (a port without link, error-disabled, a mirror destination) is
+// the engine's closed-ports mask, ANDed out of the same word.
 using Hairpin.Bridge.Core.Configuration;
 using Hairpin.Bridge.Core.Counters;
 
@@ -38,12 +40,22 @@ internal static class DeliveryRule
 
     /// <summary>
     /// Why a known-unicast frame in <paramref name="vid"/> may not go to <paramref name="egress"/> (off the
-    /// fast path). <paramref name="errorDisabledPorts"/> is the runtime term: ports a protection feature took down.
+    /// fast path). <paramref name="closedPorts"/> is the runtime term (ports a protection feature took
+    /// down, mirror destinations, ports without link), <paramref name="linkDownPorts"/> the part of it
+    /// whose link is down: their reason is egress-link-down.
     /// </summary>
-    public static DropReason WhyNot(ForwardingPlan plan, int ingress, int egress, int vid, ulong errorDisabledPorts)
+    public static DropReason WhyNot(ForwardingPlan plan, int ingress, int egress, int vid, ulong closedPorts, ulong linkDownPorts)
     {
         IReadOnlyList<PortConfig> ports = plan.Config.Ports;
-        if ((uint)egress >= (uint)ports.Count || (errorDisabledPorts & (1UL << egress)) != 0)
+        if ((uint)egress >= (uint)ports.Count)
+        {
+            return DropReason.EgressPortNotForwarding;
+        }
+        if ((linkDownPorts & (1UL << egress)) != 0)
+        {
+            return DropReason.EgressLinkDown;
+        }
+        if ((closedPorts & (1UL << egress)) != 0)
         {
             return DropReason.EgressPortNotForwarding;
         }

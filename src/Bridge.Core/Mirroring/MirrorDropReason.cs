@@ -8,7 +8,7 @@ public enum MirrorDropReason : byte
     PoolExhausted,
     /// <summary>The destination port's egress queue was full.</summary>
     QueueFull,
-    /// <summary>The destination port is not forwarding (disabled, blocking or error-disabled).</summary>
+    /// <summary>The destination port is not forwarding (disabled, blocking, error-disabled or without link).</summary>
     DestinationDown,
     /// <summary>The capture ring was full: the host has not written the earlier copies out yet.</summary>
     RingFull,

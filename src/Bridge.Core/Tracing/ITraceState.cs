@@ -1,6 +1,6 @@
 // The engine state a trace's sink reads, and only reads, to word a decision or to predict a side
 // effect the trace switches off. BridgeEngine implements it (BridgeEngine.Trace.cs) so the sink can
-// see per-port runtime state (error-disable, backoffs, queues, the pool) without the data path files
+// see per-port runtime state (error-disable, link state, backoffs, queues, the pool) without the data path files
 // exposing it.
 using Hairpin.Bridge.Core.Fdb;
 using Hairpin.Bridge.Core.Forwarding;
@@ -13,6 +13,8 @@ internal interface ITraceState
     FdbTable Fdb { get; }
     /// <summary>Ports down for protection, probing ones included (a port comes back by RunProtectionTimers, not by a batch).</summary>
     ulong ErrorDisabledPorts { get; }
+    /// <summary>Ports whose link the host reported down (BridgeEngine.SetLinkUp).</summary>
+    ulong LinkDownPorts { get; }
     /// <summary>The FDB's clock, whole seconds, as the next batch would read it.</summary>
     uint Now { get; }
     PortStatus Status(int port);

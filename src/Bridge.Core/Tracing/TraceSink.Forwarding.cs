@@ -130,7 +130,7 @@ internal sealed partial class TraceSink
         ulong bit = 1UL << egress;
         if ((_plan.VlanMembers[vid] & _plan.Ports[_port].PeerMask & ~_down & bit) == 0)
         {
-            DropReason why = DeliveryRule.WhyNot(_plan, _port, egress, vid, _down);
+            DropReason why = DeliveryRule.WhyNot(_plan, _port, egress, vid, _down, _linkDown);
             return DescribeWhyNot(why, _port, egress, vid);
         }
         return kind switch
@@ -145,6 +145,7 @@ internal sealed partial class TraceSink
     {
         DropReason.ReflectiveRelayOff => $": hairpin is off on {Name(egress)}, so nothing goes back out of the port it came in on",
         DropReason.EgressPortNotForwarding => (_down & (1UL << egress)) != 0 ? ": error-disabled" : $": {Name(egress)} is not forwarding",
+        DropReason.EgressLinkDown => $": {Name(egress)} has no link (no carrier or no peer)",
         DropReason.Isolated => $": {Name(ingress)} and {Name(egress)} are both isolated",
         DropReason.EgressVlanFiltered => $": not a member of VLAN {vid}",
         _ => "",

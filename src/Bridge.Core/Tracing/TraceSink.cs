@@ -20,7 +20,8 @@ internal sealed partial class TraceSink
     private readonly TraceRecorder _record;
     private readonly FrameBuffer _frame;
     private readonly int _port;
-    private readonly ulong _down;
+    private readonly ulong _down;       // out of forwarding at runtime: error-disabled or without link
+    private readonly ulong _linkDown;
     private int _poolLeft;
 
     public TraceSink(ITraceState state, FrameBuffer frame)
@@ -30,7 +31,8 @@ internal sealed partial class TraceSink
         _frame = frame;
         _port = frame.IngressPort;
         _record = new TraceRecorder(_plan, _port);
-        _down = state.ErrorDisabledPorts;
+        _linkDown = state.LinkDownPorts;
+        _down = state.ErrorDisabledPorts | _linkDown;
         _poolLeft = state.PoolAvailable;
     }
 
@@ -81,6 +83,8 @@ internal sealed partial class TraceSink
 
     public void InvalidSource(MacAddress source) =>
         Dropped(DropReason.InvalidSourceMac, "source-mac", $"source {source} is a {(source.IsZero ? "zero" : "group")} address, never a sender");
+
+    public void LinkDown() => Dropped(DropReason.IngressLinkDown, "port-state", $"port {Name(_port)} has no link (no carrier or no peer): it hears nothing");
 
     public void PortDisabled() => Dropped(DropReason.IngressPortDisabled, "port-state", $"port {Name(_port)} is disabled");
 

@@ -5,8 +5,11 @@
 // Between batches, however busy (before the loop's share of management work): protection timers, FDB ageing,
 // jittered loop probes, flow expiry (IPFIX), the protection log and the 802.1Qbg plane, so a storm cannot silence the very
 // things that stop it. MVRPDUs trapped on MVRP ports go to the MVRP plane, which is ticked here too. Nothing here allocates per frame.
-// A port whose link went down (peer gone, interface down, no carrier) loses what the FDB learned on it, as
-// the Linux bridge flushes a port it disables: its hosts are flooded for (and learned again) elsewhere.
+// Each port's link (peer there, interface up with carrier) is the engine's link state (BridgeEngine.SetLinkUp),
+// looked at before every batch and between batches: a port whose link is down (peer gone or not there
+// yet, interface down, no carrier) is out of forwarding as the Linux bridge disables it: no flood copy and
+// no unicast goes its way (nothing for the port to count as tx-link-down but what was queued before the
+// engine heard), and what the FDB learned on it is gone: its hosts are flooded for (and learned again) elsewhere.
 using Hairpin.Bridge.Core.Flows;
 using Hairpin.Bridge.Core.Forwarding;
 using Hairpin.Bridge.Core.Frames;
@@ -72,7 +75,11 @@ internal sealed class EngineStage : IForwardingStage
     /// <summary>A loop over these ports, on <paramref name="io"/>, with this stage (and <paramref name="work"/> between batches).</summary>
     public ForwardingLoop CreateLoop(PortIo io, ILogger log, ForwardingThreadWork? work = null) => new(this, io, _pool, _time, log, work);
 
-    public void Process(Span<FrameBuffer> batch) => _engine.ProcessBatch(batch);
+    public void Process(Span<FrameBuffer> batch)
+    {
+        FollowLinksUp();
+        _engine.ProcessBatch(batch);
+    }
 
     /// <summary>Hands queued frames to each port, then the trapped frames to the control plane; true when some remain because a stream port is backed up.</summary>
     public bool Transmit(PortIo io)
@@ -87,13 +94,14 @@ internal sealed class EngineStage : IForwardingStage
     }
 
     /// <summary>
-    /// The control path, between batches: ports whose hold is over come back (or start probing),
+    /// The control path, between batches: the ports' links go to the engine, ports whose hold is over come back (or start probing),
     /// protection events are logged (before the loop runs management requests, so what `link show`
     /// reports is already logged), the FDB ages once a second, and probes go out on their timer. Probes
     /// queued here leave with the Transmit that follows the batch.
     /// </summary>
     public bool ServeControl()
     {
+        FollowLinks();   // first: no probe or recovery is queued for a port that has just lost its link
         _engine.RunProtectionTimers();
         _events.Drain(_engine);   // before management answers: what `link show` reports is already logged
         long now = _time.GetTimestamp();
@@ -111,12 +119,6 @@ internal sealed class EngineStage : IForwardingStage
         for (int port = 0; port < _ports.Length; port++)
         {
             bool up = _ports[port].IsUp;
-            long downs = _ports[port].Counters.LinkDowns;
-            if (downs != _linkDownsSeen[port])
-            {
-                _linkDownsSeen[port] = downs;
-                _engine.Fdb.Flush(port: port);   // learned and sticky entries; the operator's static ones stay
-            }
             if (up && !_linkUp[port])
             {
                 _qbg.LinkUp(port);   // at start too: the first LLDP may have gone before the socket was open
@@ -159,6 +161,44 @@ internal sealed class EngineStage : IForwardingStage
         {
             _engine.SetFlowMonitor(null);
             _flows.Flush();   // the flows still open end now (forced end) and the exporter sends them before it stops
+        }
+    }
+
+    /// <summary>
+    /// The ports' links as the engine's link state. A port that went down since the last look is taken
+    /// down in the engine even when it is up again (its learned and sticky entries go; the operator's
+    /// static ones stay), so a flap shorter than the look still flushes. A compare per port when nothing changed.
+    /// </summary>
+    private void FollowLinks()
+    {
+        for (int port = 0; port < _ports.Length; port++)
+        {
+            PortQueues queues = _ports[port];
+            long downs = queues.Counters.LinkDowns;   // before IsUp: a port going down in between is seen down now
+            bool up = queues.IsUp;
+            if (downs != _linkDownsSeen[port])
+            {
+                _linkDownsSeen[port] = downs;
+                _engine.SetLinkUp(port, false);
+            }
+            _engine.SetLinkUp(port, up);
+        }
+    }
+
+    /// <summary>
+    /// Before a batch, after it was gathered: a port whose peer came since the last look is up for the
+    /// frames it sent (a stream port is marked up before its first frame is read). A port that went down
+    /// is taken down at the next look (ServeControl, right after this batch is sent), not here: what was
+    /// gathered from it came, but for a race, while it was up.
+    /// </summary>
+    private void FollowLinksUp()
+    {
+        for (int port = 0; port < _ports.Length; port++)
+        {
+            if (_ports[port].IsUp)
+            {
+                _engine.SetLinkUp(port, true);
+            }
         }
     }
 

@@ -7,7 +7,8 @@
 // out of the fast loop in it: frames it leaves whole to the general path, and frames it finishes out
 // of line (a source to learn, a tag to push or pop, a full queue). The flood run adds what the flood
 // path hands back to the general one: storm control, a port with an egress ACL, tagged and untagged
-// copies of one flood, and frames a reflecting neighbour sends back (the ping-pong guard).
+// copies of one flood, and frames a reflecting neighbour sends back (the ping-pong guard). Ports' links
+// go down and come back now and then (BridgeEngine.SetLinkUp), on both engines alike.
 using System.Buffers.Binary;
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
@@ -153,6 +154,7 @@ public sealed class FastPathAgreementTests
         var live = new BridgeHarness(config, poolSize: 8192, options);
         var general = new BridgeHarness(config, poolSize: 8192, options);
         var gathering = new Random(seed);
+        var links = new Random(seed + 1);   // links come and go on a stream of their own, so the traffic's stays as it was
         int sent = 0;
         int frameId = 0;
         long delivered = 0;
@@ -171,6 +173,13 @@ public sealed class FastPathAgreementTests
                 live.Advance(by);
                 general.Advance(by);
                 Assert.Equal(general.Engine.SweepFdb(), live.Engine.SweepFdb());
+            }
+            if (links.Next(25) == 0)
+            {
+                int port = links.Next(config.Ports.Count);
+                bool up = links.Next(4) != 0;
+                live.Engine.SetLinkUp(port, up);
+                general.Engine.SetLinkUp(port, up);
             }
             var batch = new List<(int, byte[])>();
             int batchSize = random.Next(1, 65);

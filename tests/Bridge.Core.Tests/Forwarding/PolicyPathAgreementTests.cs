@@ -4,7 +4,8 @@
 // egress ACLs, malformed headers among it, sent to two engines, one forwarding with
 // ProcessBatch(frames) (live batches take the fast paths) and one with ProcessBatch(frames,
 // dispositions) (only the general path), must leave the same frames on the same queues in the same
-// classes and end with the same port counters, FDB, ACL hit counters, policer colors and named counters.
+// classes and end with the same port counters, FDB, ACL hit counters, policer colors and named counters,
+// while ports' links go down and come back now and then (BridgeEngine.SetLinkUp) on both alike.
 using System.Buffers.Binary;
 using Hairpin.Bridge.Core.Acl;
 using Hairpin.Bridge.Core.Configuration;
@@ -39,8 +40,16 @@ public sealed class PolicyPathAgreementTests
         var general = new BridgeHarness(config, poolSize: 8192, options);
         int sent = 0;
         long delivered = 0;
+        var links = new Random(seed + 1);   // links come and go on a stream of their own, so the traffic's stays as it was
         while (sent < FramesPerRun)
         {
+            if (links.Next(20) == 0)
+            {
+                int port = links.Next(config.Ports.Count);
+                bool up = links.Next(3) != 0;
+                live.Engine.SetLinkUp(port, up);
+                general.Engine.SetLinkUp(port, up);
+            }
             if (random.Next(25) == 0)
             {
                 config = RandomConfig(random, hosts);

@@ -1,7 +1,9 @@
 // The appliance's runtime with in-memory peers: frames cross the forwarding thread both ways, hairpin
 // toggles live without losing frames, a reload that changes ports is refused, a port whose peer is
-// away counts what it could not send, and the metrics show the engine's counters.
+// away gets no flood copy (the engine follows its link: nothing is lost there but what was queued
+// before it went), and the metrics show the engine's counters.
 using Hairpin.Bridge.Core.Configuration;
+using Hairpin.Bridge.Core.Counters;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Host.Configuration;
 using Hairpin.Host.Management;
@@ -42,7 +44,7 @@ public sealed class BridgeRuntimeTests
         await using (runtime)
         {
             PortQueues hv1 = await peers["hv1"].Attached;
-            await peers["hv2"].Attached;   // a frame for a port whose peer is not there yet is dropped (tx-link-down)
+            await peers["hv2"].Attached;   // a port whose peer is not there yet gets no copy (its link is down)
             hv1.Receive(Frame(VmA, MacAddress.Broadcast));
             byte[] received = Assert.Single(await peers["hv2"].TakeSentAsync(1, Patience));
             Assert.Equal(Frame(VmA, MacAddress.Broadcast), received);
@@ -151,7 +153,7 @@ public sealed class BridgeRuntimeTests
     }
 
     [Fact]
-    public async Task FramesForAPortWhosePeerIsAwayAreCountedNotQueued()
+    public async Task AFloodSendsNothingToAPortWhosePeerIsAwaySoNothingIsLostThereAndItGetsCopiesWhenThePeerIsBack()
     {
         var (runtime, peers) = Start(Config());
         await using (runtime)
@@ -160,14 +162,15 @@ public sealed class BridgeRuntimeTests
             PortQueues hv2 = await peers["hv2"].Attached;
             hv2.MarkDown("peer gone");
             hv1.Receive(Frame(VmA, MacAddress.Broadcast));
-            DateTime deadline = DateTime.UtcNow + Patience;
-            while (runtime.Ports[1].Counters.Dropped(LinkDropReason.TxLinkDown) == 0 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(5);
-            }
-            Assert.Equal(1, runtime.Ports[1].Counters.Dropped(LinkDropReason.TxLinkDown));
+            await Eventually.TrueAsync(() => runtime.Engine.Counters(0).DroppedFor(DropReason.NoEligiblePort) == 1, "the broadcast dropped: hv2, the only other port, has no link");
+            Assert.Equal(0, runtime.Ports[1].Counters.Dropped(LinkDropReason.TxLinkDown));   // it counted 1 when the engine offered the copy anyway
+            Assert.Equal(0, runtime.Engine.Counters(1).TxFrames);
             Assert.True(hv2.Outbound.IsEmpty);
             Assert.Equal(1, hv2.Counters.LinkDowns);
+
+            hv2.MarkUp();
+            hv1.Receive(Frame(VmA, MacAddress.Broadcast, sequence: 1));
+            Assert.Equal(Frame(VmA, MacAddress.Broadcast, sequence: 1), Assert.Single(await peers["hv2"].TakeSentAsync(1, Patience)));
         }
     }
 
@@ -202,26 +205,30 @@ public sealed class BridgeRuntimeTests
             using var metrics = new BridgeMetrics(runtime);
             PortQueues hv1 = await peers["hv1"].Attached;
             PortQueues hv2 = await peers["hv2"].Attached;
-            hv2.MarkDown("peer closed the connection");
             hv1.CountSocketDrops(3);
             hv1.Receive(new byte[4000]);                    // larger than a slot
-            hv1.Receive(Frame(VmA, MacAddress.Broadcast));   // flooded to hv2, whose peer is away
-            await Eventually.TrueAsync(() => hv2.Counters.Dropped(LinkDropReason.TxLinkDown) == 1, "the copy for hv2 counted as tx-link-down");
+            hv1.Receive(Frame(VmA, MacAddress.Broadcast));   // flooded to hv2, whose peer has not read it yet
+            await Eventually.TrueAsync(() => !hv2.Outbound.IsEmpty, "the copy for hv2 queued");
+            hv2.MarkDown("peer closed the connection");      // what a stream transport does when its peer goes:
+            hv2.DropOutboundLinkDown();                      // the copy queued before is lost with the link (tx-link-down)
+            hv1.Receive(Frame(VmA, MacAddress.Broadcast, sequence: 1));   // now hv2 has no link: no copy, nothing lost there
+            await Eventually.TrueAsync(() => runtime.Engine.Counters(0).DroppedFor(DropReason.NoEligiblePort) == 1, "the second broadcast had nowhere to go");
 
             var control = new BridgeControl(runtime, _ => throw new InvalidOperationException(), (_, _, _) => throw new InvalidOperationException());
             BridgeStats stats = await control.StatsAsync(CancellationToken.None);
             PortStats one = stats.Ports[0];
             PortStats two = stats.Ports[1];
-            Assert.Equal(5, one.Rx.Frames);   // 3 dropped by the kernel, 1 too big, 1 forwarded
+            Assert.Equal(6, one.Rx.Frames);   // 3 dropped by the kernel, 1 too big, 1 forwarded, 1 with no port to go to
             Assert.Equal(one.Rx.Frames, one.Forwarded + one.Trapped + one.IngressDrops.Sum(drop => drop.Frames));
             Assert.Contains(new DropCount("rx-socket-drop", 3), one.IngressDrops);
             Assert.Contains(new DropCount("rx-too-big", 1), one.IngressDrops);
+            Assert.Contains(new DropCount("no-eligible-port", 1), one.IngressDrops);
             Assert.Equal((0, 1), (two.Tx.Frames, two.Queued.Frames));
             Assert.Equal([new DropCount("tx-link-down", 1)], two.EgressDrops);
             Assert.Equal(new LinkEvents(Ups: 1, Downs: 1), two.Link);
 
             string text = PrometheusText.Collect(BridgeMetrics.MeterName);
-            Assert.Contains("hairpin_port_rx_frames_total{port=\"hv1\"} 5", text, StringComparison.Ordinal);
+            Assert.Contains("hairpin_port_rx_frames_total{port=\"hv1\"} 6", text, StringComparison.Ordinal);
             Assert.Contains("hairpin_port_dropped_total{port=\"hv1\",direction=\"ingress\",reason=\"rx-socket-drop\"} 3", text, StringComparison.Ordinal);
             Assert.Contains("hairpin_port_dropped_total{port=\"hv2\",direction=\"egress\",reason=\"tx-link-down\"} 1", text, StringComparison.Ordinal);
             Assert.Contains("hairpin_port_tx_frames_total{port=\"hv2\"} 0", text, StringComparison.Ordinal);

@@ -36,6 +36,7 @@ public sealed class ForwardingLoopAccountingTests
         p1.SendStraightToDevice();
         using var device = new FakeFrameDevice();
         p1.AttachDevice(device);
+        p0.MarkUp();   // as its transport does before the first frame: a port without link is heard by nobody (ingress-link-down)
         Assert.True(p0.Receive(Broadcast(3000)));   // fits a slot, not a pool buffer
         for (int i = 0; i < 10; i++)
         {

@@ -1,6 +1,6 @@
 // The lookup stage, the forwarding decision: a unicast destination the FDB knows goes to its port if
 // the delivery rule lets it (DeliveryRule: reflective relay, port state, isolation, VLAN membership,
-// ports a protection feature took down, all in one mask); an unknown unicast, multicast or broadcast
+// ports a protection feature took down or without link, all in one mask); an unknown unicast, multicast or broadcast
 // destination is flooded to the eligible ports its kind floods to. It owns the drop reasons of a
 // refused delivery and of a flood with nowhere to go.
 using System.Runtime.CompilerServices;
@@ -19,10 +19,11 @@ internal static class LookupStage
 
     /// <summary>
     /// The known destination's port, or <see cref="Flood"/> with the ports to flood to, or
-    /// <see cref="Refused"/>. <paramref name="eligible"/> is the delivery rule's mask for this frame.
+    /// <see cref="Refused"/>. <paramref name="eligible"/> is the delivery rule's mask for this frame;
+    /// <paramref name="closedPorts"/> and <paramref name="linkDownPorts"/> word a refusal (DeliveryRule.WhyNot).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Decide<TMode>(ref FrameContext context, MacAddress destination, ulong eligible, ForwardingPlan plan, FdbTable fdb, ulong errorDisabledPorts, out ulong floodPorts)
+    public static int Decide<TMode>(ref FrameContext context, MacAddress destination, ulong eligible, ForwardingPlan plan, FdbTable fdb, ulong closedPorts, ulong linkDownPorts, out ulong floodPorts)
         where TMode : struct, IReceiveMode
     {
         floodPorts = 0;
@@ -35,7 +36,7 @@ internal static class LookupStage
             {
                 if ((eligible & (1UL << target)) == 0)
                 {
-                    return RefuseDelivery<TMode>(ref context, target, plan, errorDisabledPorts);
+                    return RefuseDelivery<TMode>(ref context, target, plan, closedPorts, linkDownPorts);
                 }
                 if (TMode.Tracing)
                 {
@@ -64,10 +65,10 @@ internal static class LookupStage
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int RefuseDelivery<TMode>(ref FrameContext context, int target, ForwardingPlan plan, ulong errorDisabledPorts)
+    private static int RefuseDelivery<TMode>(ref FrameContext context, int target, ForwardingPlan plan, ulong closedPorts, ulong linkDownPorts)
         where TMode : struct, IReceiveMode
     {
-        DropReason why = DeliveryRule.WhyNot(plan, context.Port, target, context.Vid, errorDisabledPorts);
+        DropReason why = DeliveryRule.WhyNot(plan, context.Port, target, context.Vid, closedPorts, linkDownPorts);
         if (TMode.Tracing)
         {
             context.Sink!.DeliveryRefused(target, why, context.Vid);

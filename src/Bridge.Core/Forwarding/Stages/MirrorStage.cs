@@ -24,8 +24,8 @@ internal sealed class MirrorStage(FramePool pool, EnqueueStage enqueue, PortCoun
     /// <summary>This batch's plan (which ports forward); set by the engine when a session runs.</summary>
     public ForwardingPlan Plan = null!;
 
-    /// <summary>Ports a protection feature has taken down, this batch.</summary>
-    public ulong ErrorDisabledPorts;
+    /// <summary>Ports a protection feature has taken down or whose link is down, this batch.</summary>
+    public ulong DownPorts;
 
     /// <summary>This batch's engine timestamp (ring destinations record it).</summary>
     public long Timestamp;
@@ -43,7 +43,7 @@ internal sealed class MirrorStage(FramePool pool, EnqueueStage enqueue, PortCoun
             return;
         }
         int target = destination.Port;
-        if ((uint)target >= (uint)Plan.PortCount || Plan.Ports[target].State != PortState.Forwarding || (ErrorDisabledPorts & (1UL << target)) != 0)
+        if ((uint)target >= (uint)Plan.PortCount || Plan.Ports[target].State != PortState.Forwarding || (DownPorts & (1UL << target)) != 0)
         {
             session.CountDropped(MirrorDropReason.DestinationDown);
             return;
