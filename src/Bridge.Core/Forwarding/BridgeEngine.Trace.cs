@@ -25,7 +25,7 @@ public sealed partial class BridgeEngine : ITraceState
     /// it, the ports it would leave by and in which tag form, or why it would be dropped or trapped.
     /// Side-effect free: no FDB change, no counter, no ACL hit or cache fill, no meter token, no
     /// buffer from the pool. Like <see cref="SweepFdb"/>, it first applies a configuration published
-    /// since the last batch, as that batch would.
+    /// since the last batch, and the mirroring sessions started or stopped since, as that batch would.
     /// Threading: forwarding thread only, between batches (it reads the FDB and meters unlocked).
     /// Policers are named but not run (running one takes tokens), so a frame a policer would drop
     /// traces as forwarded; see specs/trace.md for this and the other limits.
@@ -34,6 +34,7 @@ public sealed partial class BridgeEngine : ITraceState
     {
         ApplyPendingPlan();
         _traceNow = _time.GetTimestamp();
+        RefreshMirrors(_plan, _traceNow);   // sessions started or stopped since the last batch, as that batch would take them
         var copy = new FrameBuffer(Math.Max(frame.Length, 64));   // the trace's own: stages that remark or retag change it, never the caller's bytes
         copy.TryCopyFrom(frame);
         copy.IngressPort = ingressPort;
@@ -102,6 +103,8 @@ public sealed partial class BridgeEngine : ITraceState
     ulong ITraceState.ErrorDisabledPorts => _errorDisabledPorts;
 
     ulong ITraceState.LinkDownPorts => _linkDownPorts;
+
+    ulong ITraceState.MirrorDestinationPorts => _mirrorDestinationPorts;
 
     uint ITraceState.BpduGuardHoldSeconds(int port) => _bpduGuardBackoff[port].Peek((uint)(_traceNow / _frequency), _plan.BpduGuardRecoverySeconds);
 

@@ -15,6 +15,8 @@ internal interface ITraceState
     ulong ErrorDisabledPorts { get; }
     /// <summary>Ports whose link the host reported down (BridgeEngine.SetLinkUp).</summary>
     ulong LinkDownPorts { get; }
+    /// <summary>Ports that are a running mirroring session's destination (they get mirror copies only).</summary>
+    ulong MirrorDestinationPorts { get; }
     /// <summary>The FDB's clock, whole seconds, as the next batch would read it.</summary>
     uint Now { get; }
     PortStatus Status(int port);

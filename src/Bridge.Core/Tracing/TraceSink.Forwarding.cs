@@ -128,6 +128,10 @@ internal sealed partial class TraceSink
     private string WhyNotFlooded(int egress, FrameKind kind, int vid)
     {
         ulong bit = 1UL << egress;
+        if ((_mirrorDestinations & bit) != 0)
+        {
+            return DropReasons.Name(DropReason.MonitorDestination) + MirrorDestination(egress);
+        }
         if ((_plan.VlanMembers[vid] & _plan.Ports[_port].PeerMask & ~_down & bit) == 0)
         {
             DropReason why = DeliveryRule.WhyNot(_plan, _port, egress, vid, _down, _linkDown);
@@ -141,10 +145,13 @@ internal sealed partial class TraceSink
         };
     }
 
+    private string MirrorDestination(int port) => $": {Name(port)} is a mirroring session's destination (it gets mirror copies only)";
+
     private string DescribeWhyNot(DropReason why, int ingress, int egress, int vid) => DropReasons.Name(why) + why switch
     {
         DropReason.ReflectiveRelayOff => $": hairpin is off on {Name(egress)}, so nothing goes back out of the port it came in on",
-        DropReason.EgressPortNotForwarding => (_down & (1UL << egress)) != 0 ? ": error-disabled" : $": {Name(egress)} is not forwarding",
+        DropReason.EgressPortNotForwarding => (_mirrorDestinations & (1UL << egress)) != 0 ? MirrorDestination(egress)
+            : (_down & (1UL << egress)) != 0 ? ": error-disabled" : $": {Name(egress)} is not forwarding",
         DropReason.EgressLinkDown => $": {Name(egress)} has no link (no carrier or no peer)",
         DropReason.Isolated => $": {Name(ingress)} and {Name(egress)} are both isolated",
         DropReason.EgressVlanFiltered => $": not a member of VLAN {vid}",

@@ -22,6 +22,7 @@ internal sealed partial class TraceSink
     private readonly int _port;
     private readonly ulong _down;       // out of forwarding at runtime: error-disabled or without link
     private readonly ulong _linkDown;
+    private readonly ulong _mirrorDestinations;
     private int _poolLeft;
 
     public TraceSink(ITraceState state, FrameBuffer frame)
@@ -32,6 +33,7 @@ internal sealed partial class TraceSink
         _port = frame.IngressPort;
         _record = new TraceRecorder(_plan, _port);
         _linkDown = state.LinkDownPorts;
+        _mirrorDestinations = state.MirrorDestinationPorts;
         _down = state.ErrorDisabledPorts | _linkDown;
         _poolLeft = state.PoolAvailable;
     }

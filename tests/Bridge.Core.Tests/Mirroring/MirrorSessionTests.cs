@@ -12,6 +12,7 @@ using Hairpin.Bridge.Core.Frames;
 using Hairpin.Bridge.Core.Headers;
 using Hairpin.Bridge.Core.Mirroring;
 using Hairpin.Bridge.Core.Tests.Infrastructure;
+using Hairpin.Bridge.Core.Tracing;
 
 namespace Hairpin.Bridge.Core.Tests.Mirroring;
 
@@ -62,6 +63,24 @@ public sealed class MirrorSessionTests
         Assert.Equal((1L, (long)frame.Length, 0L), (session.Mirrored, session.MirroredBytes, session.DroppedTotal));
         Assert.Equal(1, harness.Engine.Counters(Monitor).Mirrored);
     }
+
+    [Fact]
+    public void ATraceSaysADestinationPortIsLeftOutOfAFloodAndAUnicastForBeingOne()
+    {
+        var harness = Bridge();
+        harness.Send(Monitor, Broadcast(C));   // C learned on the monitor port before it became a destination
+        harness.DrainEgress();
+        harness.Engine.StartMirror(Span("s1", Rx(Trunk)));   // no batch since: the trace takes the session as the next batch would
+
+        string flood = Forwarding(harness.Engine.Trace(Vm1, Broadcast(A)));
+        string unicast = Forwarding(harness.Engine.Trace(Vm1, new FrameBuilder().From(A).To(C).Build()));
+
+        Assert.Contains("monitor (monitor-destination: monitor is a mirroring session's destination (it gets mirror copies only))", flood, StringComparison.Ordinal);
+        Assert.Contains("monitor is a mirroring session's destination", unicast, StringComparison.Ordinal);
+    }
+
+    private static string Forwarding(FrameTrace trace) =>
+        string.Join("\n", trace.Stages.Where(stage => stage.Name == "forwarding").Select(stage => stage.Text));
 
     [Fact]
     public void SpanTxSendsEachCopyInItsEgressForm()
