@@ -7,6 +7,7 @@
 // tx-send-failed) is the port's to count, in its LinkCounters. Nothing waits and nothing allocates.
 using Hairpin.Bridge.Core.Frames;
 using Hairpin.DumbVswitch.Vepa;
+using Hairpin.Host.Transports;
 
 namespace Hairpin.DumbVswitch.Runtime;
 
@@ -20,17 +21,20 @@ internal sealed class QueueEgress : IVepaEgress
 
     private readonly FramePool _pool;
     private readonly FrameRing[] _queues;
+    private readonly PortQueues[] _ports;
 
     /// <param name="pool">Where copies are made; PortIo gives each buffer back once its frame has left.</param>
-    /// <param name="ports">The uplink and every VM.</param>
+    /// <param name="ports">The uplink and every VM: whether a VM's peer is there decides whether a copy is made for it.</param>
     /// <param name="queueLength">Copies one port's ring holds.</param>
-    public QueueEgress(FramePool pool, int ports, int queueLength)
+    public QueueEgress(FramePool pool, PortQueues[] ports, int queueLength)
     {
         ArgumentNullException.ThrowIfNull(pool);
-        ArgumentOutOfRangeException.ThrowIfLessThan(ports, 1);
+        ArgumentNullException.ThrowIfNull(ports);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ports.Length, 1);
         _pool = pool;
-        _queues = new FrameRing[ports];
-        for (int port = 0; port < ports; port++)
+        _ports = ports;
+        _queues = new FrameRing[ports.Length];
+        for (int port = 0; port < ports.Length; port++)
         {
             _queues[port] = new FrameRing(queueLength);
         }
@@ -43,7 +47,12 @@ internal sealed class QueueEgress : IVepaEgress
 
     public EgressOutcome SendToUplink(ReadOnlySpan<byte> frame) => Queue(UplinkPort, frame);
 
-    public EgressOutcome SendToVm(int vm, ReadOnlySpan<byte> frame) => Queue(vm + 1, frame);
+    /// <summary>
+    /// A VM whose peer is away (stopped, interface down or without carrier) gets no copy: the switch
+    /// then offers it no flood copy, as the bridge offers none to a port without link, and counts a
+    /// unicast for it as port-down. The uplink's copies are queued whatever its link (tx-link-down).
+    /// </summary>
+    public EgressOutcome SendToVm(int vm, ReadOnlySpan<byte> frame) => _ports[vm + 1].IsUp ? Queue(vm + 1, frame) : EgressOutcome.PortDown;
 
     private EgressOutcome Queue(int port, ReadOnlySpan<byte> frame)
     {

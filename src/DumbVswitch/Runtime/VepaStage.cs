@@ -60,7 +60,7 @@ internal sealed class VepaStage : IForwardingStage
         _switch = vepaSwitch;
         _pool = pool;
         _ports = [uplink, .. vms];
-        _egress = new QueueEgress(pool, _ports.Length, queueLength);
+        _egress = new QueueEgress(pool, _ports, queueLength);
         _station = station;
         _afterGoodbye = afterGoodbye;
     }

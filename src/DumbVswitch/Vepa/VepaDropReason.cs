@@ -19,7 +19,7 @@ public enum VepaDropReason : byte
     TooLargeToTag,
     /// <summary>Unicast from the uplink to a MAC that no VM of the frame's VLAN has.</summary>
     UnknownUnicast,
-    /// <summary>From the uplink, in a VLAN (or untagged) where no VM is.</summary>
+    /// <summary>From the uplink, in a VLAN (or untagged) where no VM is, or (a group frame) where every VM but its sender is down.</summary>
     NoVmInVlan,
     /// <summary>Broadcast/multicast from the uplink whose only VM in the VLAN is its sender: the sender's own reflection.</summary>
     OwnReflection,

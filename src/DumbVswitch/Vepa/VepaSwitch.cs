@@ -210,6 +210,7 @@ public sealed class VepaSwitch
             return;
         }
         ulong[] macs = _tables.Macs;
+        int offered = 0;
         int copies = 0;
         foreach (int vm in members)
         {
@@ -219,12 +220,18 @@ public sealed class VepaSwitch
             {
                 continue;
             }
+            offered++;
+            EgressOutcome outcome = egress.SendToVm(vm, frame);
+            if (outcome == EgressOutcome.PortDown)
+            {
+                continue;   // a VM that is down is not flooded to, and nothing is counted for it
+            }
             copies++;
-            Count(_vmCounters[vm], egress.SendToVm(vm, frame), frame.Length);
+            Count(_vmCounters[vm], outcome, frame.Length);
         }
         if (copies == 0)
         {
-            Uplink.CountDrop(VepaDropReason.OwnReflection);
+            Uplink.CountDrop(offered == 0 ? VepaDropReason.OwnReflection : VepaDropReason.NoVmInVlan);
             return;
         }
         Uplink.CountForwarded();

@@ -70,19 +70,22 @@ public sealed class DumbVswitchRuntimeTests
     }
 
     [Fact]
-    public async Task CopyForAPortThatIsDownIsCountedNotQueued()
+    public async Task AVmThatIsDownGetsNoCopyAUnicastForItIsCountedPortDownAndAFloodPassesItBy()
     {
         await using var vswitch = new RunningVswitch([Vm("vm1", Mac1), Vm("vm2", Mac2)]);
         Assert.True(await vswitch.AllUpAsync());
         vswitch.Runtime.Vms[1].MarkDown("test: VM stopped");
 
         await vswitch.Uplink.InjectAsync(Frame(Outside, Mac2));
-        // Counted once, by the port (tx-link-down): the switch handed the copy over (its tx: queued).
-        Assert.True(await Eventually.HoldsAsync(() => vswitch.Runtime.Vms[1].Counters.Dropped(LinkDropReason.TxLinkDown) == 1));
-        Assert.Equal(1, vswitch.Runtime.Switch.Vms[1].TxFrames);
-        Assert.Equal(0, vswitch.Runtime.Switch.Vms[1].EgressDroppedTotal);
-        Assert.Equal(0, vswitch.Runtime.Vms[1].Counters.TxFrames);
+        await vswitch.Uplink.InjectAsync(Frame(Outside, MacAddress.Broadcast));
+        // The unicast: counted once, by the switch (port-down), never queued; the flood: vm1's copy only.
+        Assert.True(await Eventually.HoldsAsync(() => vswitch.Runtime.Switch.Uplink.Flooded == 1));
+        Assert.Equal(1, vswitch.Runtime.Switch.Vms[1].EgressDroppedFor(VepaDropReason.PortDown));
+        Assert.Equal(1, vswitch.Runtime.Switch.Vms[1].EgressDroppedTotal);
+        Assert.Equal(0, vswitch.Runtime.Switch.Vms[1].TxFrames);
+        Assert.Equal(0, vswitch.Runtime.Vms[1].Counters.Dropped(LinkDropReason.TxLinkDown));
         Assert.Equal(0, vswitch.Runtime.Vms[1].Outbound.Count);
+        Assert.True(await Eventually.HoldsAsync(() => vswitch.Runtime.Vms[0].Counters.TxFrames == 1));
     }
 
     [Fact]

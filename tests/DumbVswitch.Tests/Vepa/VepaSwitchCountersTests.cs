@@ -36,6 +36,44 @@ public sealed class VepaSwitchCountersTests
     }
 
     [Fact]
+    public void AVmThatIsDownIsNotFloodedToAndNothingIsCountedForIt()
+    {
+        _egress.Refuse(Vm2, EgressOutcome.PortDown);
+
+        _switch.FromUplink(Frame(Outside, MacAddress.Broadcast), _egress);
+
+        Assert.Equal([Vm1, Vm3], _egress.Ports);
+        Assert.Equal(0, _switch.Vms[Vm2].EgressDroppedTotal);
+        Assert.Equal((1L, 1L), (_switch.Uplink.Forwarded, _switch.Uplink.Flooded));
+    }
+
+    [Fact]
+    public void AUnicastForAVmThatIsDownIsCountedPortDownOnIt()
+    {
+        _egress.Refuse(Vm2, EgressOutcome.PortDown);
+
+        _switch.FromUplink(Frame(Outside, Mac2), _egress);
+
+        Assert.Empty(_egress.Sent);
+        Assert.Equal(1, _switch.Vms[Vm2].EgressDroppedFor(VepaDropReason.PortDown));
+    }
+
+    [Fact]
+    public void AGroupFrameWhoseEveryOtherVmIsDownHasNoVmToGoTo()
+    {
+        _egress.Refuse(Vm1, EgressOutcome.PortDown);
+        _egress.Refuse(Vm2, EgressOutcome.PortDown);
+        _egress.Refuse(Vm3, EgressOutcome.PortDown);
+
+        _switch.FromUplink(Frame(Outside, MacAddress.Broadcast), _egress);
+
+        Assert.Empty(_egress.Sent);
+        Assert.Equal(1, _switch.Uplink.DroppedFor(VepaDropReason.NoVmInVlan));
+        Assert.Equal(0, _switch.Uplink.DroppedFor(VepaDropReason.OwnReflection));
+        Assert.Equal(0, _switch.Vms.Sum(vm => vm.EgressDroppedTotal));
+    }
+
+    [Fact]
     public void EveryFrameReceivedIsForwardedOrDroppedForOneReason()
     {
         byte[][] fromUplink =
