@@ -67,16 +67,21 @@ public sealed class LldpadPeer : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            // lldpad answers lldptool once its control socket is up.
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while ((await NetLab.InAsync(ns, ["lldptool", "-t", "-i", interfaceName, "-g", "ncb", "-V", "evb", "-c", "enableTx"], check: false)).ExitCode != 0)
+            async Task WaitForAsync(Func<Task<bool>> ready, string failure)
             {
-                if (process.HasExited || DateTime.UtcNow > deadline)
+                while (!await ready())
                 {
-                    throw new InvalidOperationException($"lldpad did not come up in {ns}:\n{peer.Log}");
+                    if (process.HasExited || DateTime.UtcNow > deadline)
+                    {
+                        throw new InvalidOperationException($"lldpad {failure} in {ns}:\n{peer.Log}");
+                    }
+                    await Task.Delay(50);
                 }
-                await Task.Delay(100);
             }
+            // lldpad answers lldptool once its control socket is up.
+            await WaitForAsync(async () => (await NetLab.InAsync(ns, ["lldptool", "-t", "-i", interfaceName, "-g", "ncb", "-V", "evb", "-c", "enableTx"], check: false)).ExitCode == 0,
+                "did not come up");
             // lldpad creates its ECP and VDP modules on its first timer tick, a second after start, and
             // hands them their timers (RTE, RKA, retries) only when it builds or reads an EVB TLV. Its
             // first LLDPDU, and any peer LLDPDU read before it, come before the modules exist, so until
@@ -84,14 +89,8 @@ public sealed class LldpadPeer : IAsyncDisposable
             // peer that hears that first LLDPDU and speaks VDP at once is de-associated within
             // milliseconds. Peers are started after the modules exist; every LLDPDU lldpad sends or
             // reads from then on gives the modules their timers before the peer can act on it.
-            while (!peer.Log.Contains($"vdp22_start:{interfaceName} start vdp", StringComparison.Ordinal))
-            {
-                if (process.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException($"lldpad did not start VDP on {interfaceName} in {ns}:\n{peer.Log}");
-                }
-                await Task.Delay(50);
-            }
+            await WaitForAsync(() => Task.FromResult(peer.Log.Contains($"vdp22_start:{interfaceName} start vdp", StringComparison.Ordinal)),
+                $"did not start VDP on {interfaceName}");
         }
         catch
         {
